@@ -1,0 +1,46 @@
+namespace KataServer.Testing;
+
+/// <summary>What kind of problem a finding reports. The wire names (kebab-case) are a stable public format.</summary>
+public enum FindingKind
+{
+    Deadlock,
+    LostUpdate,
+    Invariant,
+    NotLinearizable,
+    Hang,
+    Exception,
+    Assertion,
+    Timeout,
+    Policy,
+    Compile,
+    Crash,
+    Uncontrolled,
+}
+
+public static class FindingKindNames
+{
+    private static readonly Dictionary<FindingKind, string> Names = new()
+    {
+        [FindingKind.Deadlock] = "deadlock",
+        [FindingKind.LostUpdate] = "lost-update",
+        [FindingKind.Invariant] = "invariant",
+        [FindingKind.NotLinearizable] = "not-linearizable",
+        [FindingKind.Hang] = "hang",
+        [FindingKind.Exception] = "exception",
+        [FindingKind.Assertion] = "assertion",
+        [FindingKind.Timeout] = "timeout",
+        [FindingKind.Policy] = "policy",
+        [FindingKind.Compile] = "compile",
+        [FindingKind.Crash] = "crash",
+        [FindingKind.Uncontrolled] = "uncontrolled",
+    };
+
+    private static readonly Dictionary<string, FindingKind> ByName =
+        Names.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+
+    public static string ToWireName(this FindingKind kind) => Names[kind];
+
+    public static bool TryParse(string name, out FindingKind kind) => ByName.TryGetValue(name, out kind);
+
+    public static IReadOnlyCollection<string> All => ByName.Keys;
+}
