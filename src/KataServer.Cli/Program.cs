@@ -1,1 +1,12 @@
-return 0;
+using KataServer.Cli;
+using KataServer.Cli.Commands;
+
+// kata: the command-line face of the grader.
+return await CommandLine.RunAsync(args, new Dictionary<string, ICommand>
+{
+    ["list"] = new ListCommand(),
+    ["show"] = new ShowCommand(),
+    ["grade"] = new GradeCommand(),
+    ["replay"] = new ReplayCommand(),
+    ["validate"] = new ValidateCommand(),
+});

@@ -1,1 +1,30 @@
+using KataServer.Runner;
+
+// The child process that runs one kata test suite against one compiled submission.
+// The grader starts it inside the sandbox; results go back on the result channel only,
+// never on stdout, which belongs to the learner's code.
+//   kata-runner <request.json>        (KATA_RESULT_SOCKET names the channel)
+if (args.Length != 1)
+{
+    Console.Error.WriteLine("usage: kata-runner <request.json>");
+    return 2;
+}
+
+// Connect before any learner assembly is loaded: the learner's code can never reach this channel.
+using var channel = ResultChannel.Connect();
+var request = RequestFile.Read(args[0]);
+var suite = TestSuite.Load(request);
+channel.Send(new() { Type = KataServer.Testing.Protocol.RunnerMessage.Started, Tests = suite.Tests.Select(t => t.Name).ToList() });
+
+ISuiteRunner runner = request.Mode switch
+{
+    KataServer.Testing.Protocol.RunMode.Explore => new ExploreRunner(request, channel),
+    _ => new StressRunner(request, channel),
+};
+runner.Run(suite);
+channel.Send(new() { Type = KataServer.Testing.Protocol.RunnerMessage.Finished });
+channel.Dispose();
+
+// Threads the learner left behind (stuck, or foreground) must not keep the run alive.
+Environment.Exit(0);
 return 0;

@@ -1,0 +1,51 @@
+using System.Threading;
+using KataServer.Testing;
+
+namespace KataTests;
+
+public static class HitCounterTests
+{
+    // Real threads need many operations per iteration for a race to show; the schedule explorer
+    // needs few, because it tries the interleavings one by one.
+    private static bool OnRealThreads => Concurrent.Driver is RealThreadsDriver;
+
+    [KataTest(Description = "Increments made one after another are all counted.")]
+    public static void CountsSequentialHits()
+    {
+        var counter = new HitCounter();
+        Check.Equal(0L, counter.Total, FindingKind.Assertion, "A new counter must start at zero");
+        for (int i = 1; i <= 5; i++)
+        {
+            counter.Increment();
+            Check.Equal((long)i, counter.Total, FindingKind.Assertion, $"After {i} increments on one thread, Total is wrong");
+        }
+    }
+
+    [KataTest(Description = "Four threads increment at the same time: once they have all returned, Total counts every hit.")]
+    public static void NoLostIncrementsUnderContention()
+    {
+        int threads = 4;
+        int perThread = OnRealThreads ? 5_000 : 3;
+        var counter = new HitCounter();
+        Concurrent.Run(threads, _ =>
+        {
+            for (int i = 0; i < perThread; i++) counter.Increment();
+        });
+        Check.Equal((long)threads * perThread, counter.Total, FindingKind.LostUpdate,
+            $"{threads} threads each called Increment {perThread} times; once they had all returned, Total should count every hit");
+    }
+
+    [KataTest(Description = "Hits counted by threads that have finished are visible to a thread that starts later.")]
+    public static void TotalSeesHitsOfOtherThreads()
+    {
+        int perThread = OnRealThreads ? 1_000 : 2;
+        var counter = new HitCounter();
+        long seen = -1;
+        Concurrent.Run(
+            () => { for (int i = 0; i < perThread; i++) counter.Increment(); },
+            () => { for (int i = 0; i < perThread; i++) counter.Increment(); });
+        Concurrent.Run(() => seen = counter.Total);
+        Check.Equal(2L * perThread, seen, FindingKind.LostUpdate,
+            $"Two threads each counted {perThread} hits and returned; another thread then read Total");
+    }
+}

@@ -1,0 +1,144 @@
+using KataServer.Katas;
+
+namespace KataServer.Cli;
+
+public interface ICommand
+{
+    string Usage { get; }
+    string Summary { get; }
+    Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors);
+}
+
+public static class ExitCodes
+{
+    public const int Passed = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+}
+
+/// <summary>Thrown for a mistake in how the command was called: the message is shown with exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+public static class CommandLine
+{
+    public static async Task<int> RunAsync(string[] argv, IReadOnlyDictionary<string, ICommand> commands)
+    {
+        var output = Console.Out;
+        var errors = Console.Error;
+        if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
+        {
+            PrintHelp(output, commands);
+            return argv.Length == 0 ? ExitCodes.BadInput : ExitCodes.Passed;
+        }
+
+        if (!commands.TryGetValue(argv[0], out var command))
+        {
+            errors.WriteLine($"kata: unknown command '{argv[0]}'. Commands: {string.Join(", ", commands.Keys)}");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            var args = Arguments.Parse(argv.Skip(1));
+            if (args.Flag("help")) { output.WriteLine($"usage: kata {command.Usage}\n{command.Summary}"); return ExitCodes.Passed; }
+            return await command.RunAsync(args, output, errors);
+        }
+        catch (UsageException e)
+        {
+            errors.WriteLine($"kata {argv[0]}: {e.Message}");
+            errors.WriteLine($"usage: kata {command.Usage}");
+            return ExitCodes.BadInput;
+        }
+        catch (KataFormatException e)
+        {
+            errors.WriteLine($"kata {argv[0]}: a kata is malformed:");
+            foreach (var problem in e.Problems) errors.WriteLine($"  {problem}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static void PrintHelp(TextWriter output, IReadOnlyDictionary<string, ICommand> commands)
+    {
+        output.WriteLine("kata: grade concurrent C# katas\n\nusage:");
+        foreach (var command in commands.Values) output.WriteLine($"  kata {command.Usage,-58} {command.Summary}");
+        output.WriteLine("\nKatas are read from ./katas (or $KATA_HOME/katas, or --katas DIR).");
+    }
+
+    /// <summary>The kata catalog named by --katas, $KATA_HOME, or the repository this runs from.</summary>
+    public static KataCatalog LoadCatalog(Arguments args)
+    {
+        var root = args.Option("katas") ?? KataCatalog.FindDefaultRoot()
+            ?? throw new UsageException("no katas folder found: run from the repository or pass --katas DIR");
+        return KataCatalog.Load(root);
+    }
+
+    public static Kata FindKata(KataCatalog catalog, string id)
+    {
+        if (catalog.TryGet(id, out var kata)) return kata;
+        var broken = catalog.Problems.FirstOrDefault(p => p.File.Contains($"/{id}/", StringComparison.Ordinal));
+        if (broken is not null) throw new KataFormatException(catalog.Problems.Where(p => p.File.Contains($"/{id}/", StringComparison.Ordinal)).ToList());
+        var known = string.Join(", ", catalog.Katas.Select(k => k.Id));
+        throw new UsageException($"unknown kata '{id}'. Known katas: {known}");
+    }
+}
+
+/// <summary>Positional arguments, --flags and --name value options.</summary>
+public sealed class Arguments
+{
+    private static readonly HashSet<string> ValueOptions = ["katas", "mode", "seed", "strategy", "repeat", "test", "kata", "schedules"];
+    private readonly List<string> positional = [];
+    private readonly Dictionary<string, string> options = new(StringComparer.Ordinal);
+    private readonly HashSet<string> flags = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> Positional => positional;
+
+    public static Arguments Parse(IEnumerable<string> argv)
+    {
+        var result = new Arguments();
+        using var e = argv.GetEnumerator();
+        while (e.MoveNext())
+        {
+            var arg = e.Current;
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg == "--") { result.positional.Add(arg); continue; }
+            var name = arg[2..];
+            var eq = name.IndexOf('=');
+            if (eq > 0) { result.options[name[..eq]] = name[(eq + 1)..]; continue; }
+            if (ValueOptions.Contains(name))
+            {
+                if (!e.MoveNext()) throw new UsageException($"--{name} needs a value");
+                result.options[name] = e.Current;
+            }
+            else result.flags.Add(name);
+        }
+
+        return result;
+    }
+
+    public string? Option(string name) => options.GetValueOrDefault(name);
+
+    public bool Flag(string name) => flags.Contains(name);
+
+    public string Required(int index, string what) =>
+        index < positional.Count ? positional[index] : throw new UsageException($"missing {what}");
+
+    public void ExpectAtMost(int count)
+    {
+        if (positional.Count > count) throw new UsageException($"unexpected argument '{positional[count]}'");
+        var unknown = flags.FirstOrDefault(f => f is not ("json" or "help" or "exhaustive" or "verbose" or "starter"));
+        if (unknown is not null) throw new UsageException($"unknown option --{unknown}");
+    }
+
+    public int? IntOption(string name)
+    {
+        var text = Option(name);
+        if (text is null) return null;
+        return int.TryParse(text, out var value) && value > 0 ? value : throw new UsageException($"--{name} must be a positive whole number");
+    }
+
+    public ulong? SeedOption()
+    {
+        var text = Option("seed");
+        if (text is null) return null;
+        return ulong.TryParse(text, out var value) ? value : throw new UsageException("--seed must be a whole number ≥ 0");
+    }
+}

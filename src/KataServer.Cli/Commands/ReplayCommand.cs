@@ -1,0 +1,35 @@
+using KataServer.Cli.Output;
+using KataServer.Grading.Pipeline;
+using KataServer.Grading.Reports;
+
+namespace KataServer.Cli.Commands;
+
+public sealed class ReplayCommand : ICommand
+{
+    public string Usage => "replay <kata> <file.cs> <token> [--json]";
+    public string Summary => "re-run the exact interleaving of a finding (its replay token)";
+
+    public async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors)
+    {
+        var kata = CommandLine.FindKata(CommandLine.LoadCatalog(args), args.Required(0, "kata id"));
+        var file = args.Required(1, "solution file");
+        (string Test, string Schedule) token;
+        try { token = ReplayTokens.Parse(args.Required(2, "replay token")); }
+        catch (FormatException e) { throw new UsageException(e.Message); }
+        args.ExpectAtMost(3);
+        var request = new GradeRequest(kata, SubmissionFile.Read(file), Path.GetFileName(file))
+        {
+            Mode = GradeMode.Explore,
+            ReplayTest = token.Test,
+            ReplayToken = token.Schedule,
+        };
+
+        var json = args.Flag("json");
+        var progress = new ProgressLine(errors, live: !json && !Console.IsErrorRedirected);
+        var report = await new Grader(new GraderOptions()).GradeAsync(request, json ? null : progress);
+        progress.Clear();
+        if (json) output.WriteLine(Json.Serialize(report));
+        else ReportPrinter.Print(report, output);
+        return report.Verdict == Verdicts.Passed ? ExitCodes.Passed : ExitCodes.Failed;
+    }
+}

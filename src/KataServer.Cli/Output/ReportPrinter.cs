@@ -1,0 +1,66 @@
+using KataServer.Grading.Reports;
+using KataServer.Testing.Protocol;
+
+namespace KataServer.Cli.Output;
+
+/// <summary>Renders a grade report for a person at a terminal.</summary>
+public static class ReportPrinter
+{
+    public static void Print(GradeReport report, TextWriter output)
+    {
+        var headline = report.Verdict switch
+        {
+            Verdicts.Passed => "PASSED",
+            Verdicts.CompileError => "DOES NOT COMPILE",
+            Verdicts.PolicyViolation => "USES FORBIDDEN APIS",
+            Verdicts.Timeout => "TIMED OUT",
+            Verdicts.Crashed => "CRASHED",
+            _ => "FAILED",
+        };
+        output.WriteLine($"{report.Kata}: {headline}   score {report.Score}/100");
+        if (report.ScoreBreakdown is { } breakdown) output.WriteLine($"  {breakdown.Explanation}");
+
+        if (report.Tests.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Tests:");
+            foreach (var test in report.Tests)
+            {
+                var mark = test.Outcome switch { "passed" => "ok  ", "failed" => "FAIL", _ => "skip" };
+                var runs = test.Runs > 0 ? $"{test.Runs} {(test.Mode == "explore" ? "schedules" : "iterations")}" : "";
+                var certificate = test.Exhausted == true ? ", every schedule covered" : "";
+                output.WriteLine($"  {mark} {test.Name,-40} {test.Mode,-7} {runs}{certificate} {test.DurationMs} ms");
+            }
+        }
+
+        if (report.Findings.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Findings:");
+            foreach (var finding in report.Findings) PrintFinding(finding, output);
+        }
+
+        if (report.Run is { } run)
+        {
+            if (!string.IsNullOrWhiteSpace(run.Output))
+            {
+                output.WriteLine();
+                output.WriteLine($"Your code printed{(run.OutputTruncated ? " (truncated)" : "")}:");
+                foreach (var line in run.Output.TrimEnd().Split('\n').Take(20)) output.WriteLine($"  | {line}");
+            }
+
+            if (run.IsolationLayers.Count > 0) output.WriteLine($"\nIsolation: {string.Join("; ", run.IsolationLayers)}");
+        }
+
+        var t = report.TimingsMs;
+        output.WriteLine($"Time: compile {t.Compile} ms, policy {t.Police} ms, explore {t.Explore} ms, stress {t.Stress} ms, total {t.Total} ms");
+    }
+
+    private static void PrintFinding(FindingData finding, TextWriter output)
+    {
+        var test = finding.Test is null ? "" : $" in {finding.Test}";
+        output.WriteLine($"  [{finding.Kind}]{test}: {finding.Message}");
+        if (finding.Trace is { Count: > 0 } trace) TracePrinter.Print(trace, output);
+        if (finding.Replay is not null) output.WriteLine($"    replay: {finding.Replay}");
+    }
+}

@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Text;
+
+namespace KataServer.Compilation;
+
+public sealed record KataCompilerOptions
+{
+    public static KataCompilerOptions Default { get; } = new();
+
+    /// <summary>
+    /// Global usings added to every compilation, as the SDK's ImplicitUsings does for a library
+    /// (minus System.IO and System.Net.Http, which no kata may use anyway).
+    /// </summary>
+    public ImmutableArray<string> ImplicitUsings { get; init; } =
+        ["System", "System.Collections.Generic", "System.Linq", "System.Threading", "System.Threading.Tasks"];
+
+    /// <summary>Embed the learner's source in the submission PDB (the explorer's traces can show it).</summary>
+    public bool EmbedSubmissionSource { get; init; } = true;
+
+    /// <summary>Framework references; null = <see cref="ReferenceAssemblies.Default"/>.</summary>
+    public ReferenceAssemblies? References { get; init; }
+}
+
+/// <summary>
+/// A warm Roslyn compiler: the reference set and options are built once and shared; every method
+/// is thread-safe (compilations are immutable), so one instance serves a whole worker.
+/// </summary>
+public sealed class KataCompiler
+{
+    private const string ImplicitUsingsPath = "KataGlobalUsings.g.cs";
+
+    private static readonly Lazy<KataCompiler> s_shared = new(() => new KataCompiler(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Compilations created in this process (the benchmark uses it to tell a cold run from a warm one).</summary>
+    internal static int s_compilations;
+
+    private readonly ConcurrentDictionary<string, MetadataReference> _extraReferences = new(StringComparer.Ordinal);
+    private readonly SyntaxTree? _implicitUsingsTree;
+
+    public KataCompiler(KataCompilerOptions? options = null)
+    {
+        Options = options ?? KataCompilerOptions.Default;
+        References = Options.References ?? ReferenceAssemblies.Default;
+
+        ParseOptions = new CSharpParseOptions(
+            languageVersion: LanguageVersion.Latest,
+            documentationMode: DocumentationMode.None,
+            kind: SourceCodeKind.Regular);
+
+        CompilationOptions = new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                // Debug, not Release: the optimizer may keep a field in a register, merge reads or drop
+                // dead stores and temporaries. The Rewriting step instruments every field read/write and
+                // every sync call so the explorer can interleave at them; Debug IL keeps each source-level
+                // access as its own instruction, with sequence points mapping it to the learner's line.
+                optimizationLevel: OptimizationLevel.Debug,
+                allowUnsafe: false,
+                deterministic: true,
+                // One file per compile: the parallel binder only adds thread hand-offs on 2 shared cores.
+                concurrentBuild: false,
+                checkOverflow: false,
+                platform: Platform.AnyCpu,
+                metadataImportOptions: MetadataImportOptions.Public)
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+            {
+                // Assembly-version unification noise between reference assemblies.
+                ["CS1701"] = ReportDiagnostic.Suppress,
+                ["CS1702"] = ReportDiagnostic.Suppress,
+            });
+
+        if (!Options.ImplicitUsings.IsDefaultOrEmpty)
+        {
+            string text = string.Concat(Options.ImplicitUsings.Select(u => $"global using global::{u};\n"));
+            _implicitUsingsTree = CSharpSyntaxTree.ParseText(SourceText.From(text, Encoding.UTF8), ParseOptions, ImplicitUsingsPath);
+        }
+    }
+
+    /// <summary>A process-wide instance (created on first use).</summary>
+    public static KataCompiler Shared => s_shared.Value;
+
+    public KataCompilerOptions Options { get; }
+
+    public ReferenceAssemblies References { get; }
+
+    public CSharpParseOptions ParseOptions { get; }
+
+    public CSharpCompilationOptions CompilationOptions { get; }
+
+    /// <summary>Path of the generated global-usings file (skip it when showing files to people).</summary>
+    public static string ImplicitUsingsFile => ImplicitUsingsPath;
+
+    /// <summary>
+    /// Compiles (and emits) a tiny file so that Roslyn's code is jitted and the reference metadata is
+    /// read before the first learner arrives. Returns the time it took.
+    /// </summary>
+    public TimeSpan WarmUp()
+    {
+        var sw = Stopwatch.StartNew();
+        const string warm = """
+            public sealed class WarmUp
+            {
+                private readonly object _gate = new();
+                private int _n;
+                public async Task<int> RunAsync()
+                {
+                    lock (_gate) { _n++; }
+                    Interlocked.Increment(ref _n);
+                    await Task.Yield();
+                    return new[] { 1, 2, 3 }.Where(x => x > _n).Sum() + $"{_n}".Length;
+                }
+            }
+            """;
+        var outcome = CompileSubmission(warm, "WarmUp.cs", "WarmUp");
+        if (!outcome.Success)
+            throw new InvalidOperationException("The warm-up file did not compile: " + string.Join("; ", outcome.Diagnostics));
+        return sw.Elapsed;
+    }
+
+    public SyntaxTree Parse(string text, string path, bool embeddable = true)
+        => CSharpSyntaxTree.ParseText(
+            embeddable ? SourceText.From(text, Encoding.UTF8, SourceHashAlgorithm.Sha256) : SourceText.From(text, Encoding.UTF8),
+            ParseOptions, path);
+
+    /// <summary>Creates (does not emit) a compilation of the given files against the framework and extra references.</summary>
+    public CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, string assemblyName, IEnumerable<MetadataReference>? extraReferences = null)
+    {
+        var all = _implicitUsingsTree is null ? trees : trees.Prepend(_implicitUsingsTree);
+        Interlocked.Increment(ref s_compilations);
+        var refs = extraReferences is null ? (IEnumerable<MetadataReference>)References.References : References.References.Concat(extraReferences);
+        return CSharpCompilation.Create(assemblyName, all, refs, CompilationOptions);
+    }
+
+    /// <summary>Compiles the learner's single file on its own.</summary>
+    public CompilationOutcome CompileSubmission(string source, string fileName = "Submission.cs", string assemblyName = "Submission", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var sw = Stopwatch.StartNew();
+        var tree = Parse(source, fileName);
+        var compilation = CreateCompilation([tree], assemblyName);
+        var embedded = Options.EmbedSubmissionSource ? new[] { EmbeddedText.FromSource(fileName, tree.GetText(cancellationToken)) } : null;
+        var (assembly, diagnostics) = Emit(compilation, embedded, cancellationToken);
+        var outcome = new CompilationOutcome(assembly is not null, assembly, ToDiagnostics(diagnostics), compilation, sw.Elapsed);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Compiles the hidden tests against an already compiled submission. When they do not compile,
+    /// the outcome is a contract mismatch described in learner terms (no test source or paths).
+    /// </summary>
+    /// <param name="contractReference">
+    /// Optional: the kata's reference solution, compiled. With it, mismatches are named precisely
+    /// (<see cref="ContractChecker"/>); without it they are inferred from the test errors.
+    /// </param>
+    public CompilationOutcome CompileTests(
+        IReadOnlyList<SourceFile> testSources,
+        CompiledAssembly submission,
+        IReadOnlyList<string> extraReferencePaths,
+        string assemblyName = "KataTests",
+        CSharpCompilation? contractReference = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(testSources);
+        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(extraReferencePaths);
+        var sw = Stopwatch.StartNew();
+
+        var submissionRef = MetadataReference.CreateFromImage(submission.Dll, filePath: submission.Name + ".dll");
+        var extras = extraReferencePaths.Select(GetExtraReference).Prepend(submissionRef).ToList();
+        var trees = testSources.Select(s => Parse(s.Text, s.Path, embeddable: false)).ToList();
+        var compilation = CreateCompilation(trees, assemblyName, extras);
+        var submissionAssembly = compilation.GetAssemblyOrModuleSymbol(submissionRef) as IAssemblySymbol;
+
+        var (assembly, diagnostics) = Emit(compilation, null, cancellationToken);
+        var testFiles = new HashSet<string>(testSources.Select(s => s.Path), StringComparer.Ordinal);
+
+        if (assembly is not null)
+        {
+            // Compiled. Still refuse a submission whose global types hide the names the tests import
+            // (a learner `Assert` or `Task` class would otherwise silently replace the real one).
+            var shadows = submissionAssembly is null ? [] : ShadowingCheck.Find(compilation, trees, submissionAssembly,
+                contractReference?.Assembly.GlobalNamespace.GetTypeMembers().Select(t => t.Name).ToHashSet(StringComparer.Ordinal));
+            var warnings = new List<CompilerDiagnostic>();
+            if (contractReference is not null && submissionAssembly is not null)
+            {
+                warnings.AddRange(ContractChecker.Compare(contractReference.Assembly, submissionAssembly)
+                    .Select(p => p.ToDiagnostic(DiagnosticSeverityLevel.Warning)));
+            }
+            if (shadows.Count > 0)
+            {
+                return new CompilationOutcome(false, null, [.. shadows, .. warnings], compilation, sw.Elapsed) { IsContractMismatch = true };
+            }
+            var visible = ToDiagnostics(diagnostics.Where(d => !IsInFiles(d, testFiles) && d.Severity == DiagnosticSeverity.Error));
+            return new CompilationOutcome(true, assembly, [.. visible, .. warnings], compilation, sw.Elapsed);
+        }
+
+        var explained = new List<CompilerDiagnostic>();
+        if (contractReference is not null && submissionAssembly is not null)
+        {
+            explained.AddRange(ContractChecker.Compare(contractReference.Assembly, submissionAssembly)
+                .Select(p => p.ToDiagnostic(DiagnosticSeverityLevel.Error)));
+        }
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        bool anyInTests = errors.Any(d => IsInFiles(d, testFiles));
+        if (anyInTests)
+        {
+            var fromTests = ContractMismatchTranslator.Translate(compilation, errors.Where(d => IsInFiles(d, testFiles)), submissionAssembly);
+            // The precise checker already named what it found; add only what it missed.
+            foreach (var d in fromTests)
+            {
+                if (!explained.Any(e => Covers(e, d))) explained.Add(d);
+            }
+        }
+        // Errors outside the test files (missing extra reference, ...) are the grader's problem; keep them as they are.
+        explained.AddRange(ToDiagnostics(errors.Where(d => !IsInFiles(d, testFiles))));
+        if (explained.Count == 0)
+        {
+            explained.Add(new CompilerDiagnostic(DiagnosticSeverityLevel.Error, ContractMismatchTranslator.ContractId,
+                "Your code does not match the kata contract: the hidden tests could not be compiled against it.", null, 0, 0));
+        }
+        return new CompilationOutcome(false, null, explained, compilation, sw.Elapsed) { IsContractMismatch = anyInTests };
+    }
+
+    private static bool Covers(CompilerDiagnostic precise, CompilerDiagnostic inferred)
+        => inferred.Message.Contains('`')
+           && precise.Message.Contains(inferred.Message.Split('`')[1], StringComparison.Ordinal);
+
+    private MetadataReference GetExtraReference(string path)
+        => _extraReferences.GetOrAdd(Path.GetFullPath(path), p =>
+        {
+            if (!File.Exists(p)) throw new FileNotFoundException($"Extra reference not found: {p}", p);
+            return MetadataReference.CreateFromFile(p);
+        });
+
+    private static bool IsInFiles(Diagnostic d, HashSet<string> files)
+        => d.Location.IsInSource && files.Contains(d.Location.SourceTree?.FilePath ?? "");
+
+    private static (CompiledAssembly? Assembly, ImmutableArray<Diagnostic> Diagnostics) Emit(
+        CSharpCompilation compilation, IEnumerable<EmbeddedText>? embedded, CancellationToken cancellationToken)
+    {
+        using var pe = new MemoryStream();
+        using var pdb = new MemoryStream();
+        var result = compilation.Emit(
+            pe,
+            pdb,
+            options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: compilation.AssemblyName + ".pdb"),
+            embeddedTexts: embedded,
+            cancellationToken: cancellationToken);
+        var assembly = result.Success ? new CompiledAssembly(compilation.AssemblyName!, pe.ToArray(), pdb.ToArray()) : null;
+        return (assembly, result.Diagnostics);
+    }
+
+    internal static IReadOnlyList<CompilerDiagnostic> ToDiagnostics(IEnumerable<Diagnostic> diagnostics)
+        => diagnostics
+            .Where(d => d.Severity != DiagnosticSeverity.Hidden && !d.IsSuppressed)
+            .OrderBy(d => d.Severity == DiagnosticSeverity.Error ? 0 : 1)
+            .ThenBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .Select(ToDiagnostic)
+            .ToList();
+
+    internal static CompilerDiagnostic ToDiagnostic(Diagnostic d)
+    {
+        var severity = d.Severity switch
+        {
+            DiagnosticSeverity.Error => DiagnosticSeverityLevel.Error,
+            DiagnosticSeverity.Warning => DiagnosticSeverityLevel.Warning,
+            _ => DiagnosticSeverityLevel.Info,
+        };
+        string message = d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        if (!d.Location.IsInSource) return new CompilerDiagnostic(severity, d.Id, message, null, 0, 0);
+        var span = d.Location.GetMappedLineSpan();
+        return new CompilerDiagnostic(severity, d.Id, message, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1);
+    }
+}

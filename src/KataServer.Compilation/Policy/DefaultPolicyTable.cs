@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace KataServer.Compilation.Policy;
+
+/// <summary>
+/// The default deny list every kata starts from. The sandbox is the real wall; this list gives the
+/// learner a precise, early message and removes whole classes of attack before anything runs.
+/// Decisions worth knowing:
+/// <list type="bullet">
+/// <item>System.IO is denied except in-memory types (Stream, MemoryStream, TextReader/Writer,
+///   StringReader/Writer, BinaryReader/Writer) and the IO exception types (catching them is harmless);
+///   <c>Console.Out</c> is a TextWriter, so <c>Console.Out.WriteLine</c> stays legal.</item>
+/// <item>Environment is denied except ProcessorCount, CurrentManagedThreadId, TickCount, TickCount64,
+///   NewLine: they leak nothing and concurrent code uses them.</item>
+/// <item>System.Type: only the reflection entry points (<c>Get*</c>, InvokeMember, Assembly, Module,
+///   TypeHandle, ...) are denied; <c>typeof(T)</c>, <c>GetType()</c>, <c>.Name</c>, <c>.FullName</c> are fine.</item>
+/// <item>GC is denied except KeepAlive and SuppressFinalize (the Dispose pattern).</item>
+/// <item>Thread: Abort, Interrupt, Suspend/Resume, apartment state and Priority are denied (they take
+///   scheduling out of the grader's hands); starting, joining, naming and IsBackground are fine.</item>
+/// <item>System.Runtime.InteropServices is denied except [StructLayout] / LayoutKind (cache-line padding
+///   is a legitimate concurrency technique); [FieldOffset] stays denied (overlapping references).</item>
+/// <item><c>dynamic</c> is denied: the binder is reflection.</item>
+/// <item>System.Runtime.Intrinsics, ExceptionDispatchInfo, Stopwatch, Debug.Assert are allowed.</item>
+/// <item>Using directives are never reported by themselves (importing a namespace does nothing);
+///   every use is.</item>
+/// </list>
+/// </summary>
+public static class DefaultPolicyTable
+{
+    public static readonly PolicyRule FileSystem = new("file-system", "file system access",
+        "Submissions run without a file system; keep all state in memory (MemoryStream, StringWriter and Console output are fine).");
+    public static readonly PolicyRule Network = new("network", "network access", "Submissions run without a network.");
+    public static readonly PolicyRule Processes = new("processes", "starting processes", "Submissions may not start or inspect other processes.");
+    public static readonly PolicyRule Environment = new("environment", "environment access",
+        "Submissions may not read or change environment variables, the command line, paths or machine details (Environment.ProcessorCount, CurrentManagedThreadId, TickCount and NewLine are fine).");
+    public static readonly PolicyRule ProcessExit = new("process-exit", "ending the process",
+        "Submissions may not end the test process; return or throw instead.");
+    public static readonly PolicyRule Reflection = new("reflection", "reflection",
+        "Submissions may not inspect or modify code and objects through reflection; call your own members directly.");
+    public static readonly PolicyRule CodeGeneration = new("code-generation", "runtime code generation",
+        "Submissions may not generate or compile code at run time (Reflection.Emit, expression trees, IQueryable).");
+    public static readonly PolicyRule Dynamic = new("dynamic", "`dynamic`",
+        "`dynamic` runs the C# binder through reflection at run time; use static types.");
+    public static readonly PolicyRule Interop = new("interop", "native interop",
+        "Submissions may not call native code (DllImport, LibraryImport, extern, Marshal, NativeLibrary, function pointers).");
+    public static readonly PolicyRule Unsafe = new("unsafe", "unsafe code",
+        "Submissions may not use unsafe code, pointers, fixed, stackalloc into pointers or System.Runtime.CompilerServices.Unsafe.");
+    public static readonly PolicyRule ModuleInitializer = new("module-initializer", "module initializer",
+        "Code may only run when the tests call it; [ModuleInitializer] runs code when the assembly loads.");
+    public static readonly PolicyRule Finalizer = new("finalizer", "finalizer",
+        "Finalizers run on the runtime's finalizer thread, outside the grader's control; use IDisposable if you need cleanup.");
+    public static readonly PolicyRule ConsoleRedirect = new("console-redirection", "console redirection",
+        "Submissions may print with Console.WriteLine but may not redirect or open the standard streams.");
+    public static readonly PolicyRule GarbageCollector = new("gc-control", "garbage collector control",
+        "Submissions may not drive the garbage collector (GC.KeepAlive and GC.SuppressFinalize are fine).");
+    public static readonly PolicyRule ThreadControl = new("thread-control", "thread control",
+        "Submissions may not abort, interrupt, suspend or re-prioritize threads, nor resize the thread pool.");
+    public static readonly PolicyRule RuntimeConfig = new("runtime-config", "runtime configuration",
+        "Submissions may not change runtime switches, load assemblies or control execution (AppContext, AppDomain, AssemblyLoadContext).");
+    public static readonly PolicyRule Security = new("security", "security APIs",
+        "Submissions may not use security, cryptography or registry APIs.");
+    public static readonly PolicyRule Debugger = new("debugger", "debugger", "Submissions may not control the debugger.");
+    public static readonly PolicyRule Spoofing = new("spoofing", "reserved name",
+        "Declare your types in the global namespace; namespaces and type names starting with System, Microsoft or KataServer are reserved.");
+
+    public static ImmutableArray<PolicyEntry> Entries { get; } = Build();
+
+    private static ImmutableArray<PolicyEntry> Build()
+    {
+        var list = new List<PolicyEntry>();
+        void Deny(PolicyRule rule, params string[] prefixes) => list.AddRange(prefixes.Select(p => new PolicyEntry(p, PolicyEffect.Deny, rule)));
+        void Allow(PolicyRule rule, params string[] prefixes) => list.AddRange(prefixes.Select(p => new PolicyEntry(p, PolicyEffect.Allow, rule)));
+
+        Deny(FileSystem, "System.IO", "System.Xml", "System.Data", "System.Resources", "System.Runtime.ProfileOptimization",
+            "System.Diagnostics.FileVersionInfo", "System.Diagnostics.TextWriterTraceListener", "System.Diagnostics.DelimitedListTraceListener",
+            "System.Diagnostics.XmlWriterTraceListener", "System.Diagnostics.EventLog*");
+        Allow(FileSystem, "System.IO.Stream", "System.IO.MemoryStream", "System.IO.TextReader", "System.IO.TextWriter",
+            "System.IO.StringReader", "System.IO.StringWriter", "System.IO.BinaryReader", "System.IO.BinaryWriter", "System.IO.SeekOrigin",
+            "System.IO.IOException", "System.IO.EndOfStreamException", "System.IO.InvalidDataException", "System.IO.FileNotFoundException",
+            "System.IO.DirectoryNotFoundException", "System.IO.PathTooLongException");
+
+        Deny(Network, "System.Net");
+
+        Deny(Processes, "System.Diagnostics.Process*");
+
+        Deny(Environment, "System.Environment");
+        Allow(Environment, "System.Environment.ProcessorCount", "System.Environment.CurrentManagedThreadId",
+            "System.Environment.TickCount", "System.Environment.TickCount64", "System.Environment.NewLine");
+        Deny(ProcessExit, "System.Environment.Exit", "System.Environment.FailFast", "System.Environment.ExitCode");
+
+        Deny(Reflection, "System.Reflection", "System.Activator", "System.Type.Get*", "System.Type.InvokeMember", "System.Type.FindMembers",
+            "System.Type.FindInterfaces", "System.Type.TypeInitializer", "System.Type.TypeHandle", "System.Type.Assembly", "System.Type.Module",
+            "System.Type.DeclaringMethod", "System.Type.MakeGenericType", "System.Type.MakeGenericMethodParameter", "System.Type.DefaultBinder",
+            "System.Type.ReflectionOnlyGetType",
+            "System.Delegate.Method", "System.Delegate.CreateDelegate", "System.Delegate.DynamicInvoke", "System.Exception.TargetSite",
+            "System.RuntimeMethodHandle", "System.RuntimeFieldHandle", "System.RuntimeTypeHandle", "System.ModuleHandle",
+            "System.TypedReference", "System.ArgIterator", "System.Runtime.Serialization",
+            "System.Runtime.CompilerServices.RuntimeHelpers", "System.Runtime.CompilerServices.UnsafeAccessor*",
+            "System.ComponentModel.TypeDescriptor*", "System.ComponentModel.PropertyDescriptor*", "System.ComponentModel.EventDescriptor*",
+            "System.ComponentModel.MemberDescriptor");
+        Allow(Reflection, "System.Type.GetHashCode", "System.Reflection.MemberInfo.Name",
+            "System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode", "System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences",
+            "System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack",
+            "System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack");
+
+        Deny(CodeGeneration, "System.Reflection.Emit", "System.Linq.Expressions", "System.Linq.Queryable", "System.Linq.IQueryable*",
+            "System.Linq.IOrderedQueryable*", "System.Linq.EnumerableQuery*", "System.Runtime.CompilerServices.CallSite*");
+
+        Deny(Dynamic, SyntaxNames.Dynamic, "System.Dynamic", "Microsoft.CSharp");
+
+        Deny(Interop, "System.Runtime.InteropServices", SyntaxNames.Extern, SyntaxNames.FunctionPointer);
+        Allow(Interop, "System.Runtime.InteropServices.StructLayoutAttribute", "System.Runtime.InteropServices.LayoutKind");
+
+        Deny(Unsafe, SyntaxNames.Unsafe, "System.Runtime.CompilerServices.Unsafe", "System.Runtime.CompilerServices.SkipLocalsInitAttribute",
+            "System.Buffer.MemoryCopy");
+
+        Deny(ModuleInitializer, "System.Runtime.CompilerServices.ModuleInitializerAttribute");
+
+        Deny(Finalizer, SyntaxNames.Finalizer, "System.GC.ReRegisterForFinalize");
+
+        Deny(ConsoleRedirect, "System.Console.SetOut", "System.Console.SetError", "System.Console.SetIn", "System.Console.OpenStandard*",
+            "System.Console.CancelKeyPress", "System.Console.TreatControlCAsInput");
+
+        Deny(GarbageCollector, "System.GC", "System.Runtime.GCSettings", "System.Runtime.DependentHandle");
+        Allow(GarbageCollector, "System.GC.KeepAlive", "System.GC.SuppressFinalize");
+
+        Deny(ThreadControl, "System.Threading.Thread.Abort", "System.Threading.Thread.ResetAbort", "System.Threading.Thread.Interrupt",
+            "System.Threading.Thread.Suspend", "System.Threading.Thread.Resume", "System.Threading.Thread.SetApartmentState",
+            "System.Threading.Thread.TrySetApartmentState", "System.Threading.Thread.Priority", "System.Threading.Thread.BeginCriticalRegion",
+            "System.Threading.Thread.EndCriticalRegion", "System.Threading.Thread.BeginThreadAffinity", "System.Threading.Thread.EndThreadAffinity",
+            "System.Threading.Thread.CurrentPrincipal", "System.Threading.ThreadPool.SetMinThreads", "System.Threading.ThreadPool.SetMaxThreads",
+            "System.Threading.ThreadPool.BindHandle", "System.Threading.ThreadPool.UnsafeQueueNativeOverlapped", "System.Threading.Overlapped",
+            "System.Threading.PreAllocatedOverlapped", "System.Threading.ThreadPoolBoundHandle", "System.Runtime.ControlledExecution");
+
+        Deny(RuntimeConfig, "System.AppContext", "System.AppDomain", "System.Runtime.Loader", "System.Runtime.AssemblyTargetedPatchBandAttribute");
+
+        Deny(Security, "System.Security", "Microsoft.Win32");
+
+        Deny(Debugger, "System.Diagnostics.Debugger");
+
+        Deny(Spoofing, SyntaxNames.ReservedNamespace, SyntaxNames.ReservedTypeName);
+
+        return [.. list];
+    }
+
+    /// <summary>The table as markdown (rule, denied prefixes, allowed exceptions, reason) for the README.</summary>
+    public static string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| rule | denied | allowed exceptions | reason |");
+        sb.AppendLine("| --- | --- | --- | --- |");
+        foreach (var group in Entries.GroupBy(e => e.Rule))
+        {
+            string denied = string.Join(", ", group.Where(e => e.Effect == PolicyEffect.Deny).Select(e => $"`{e.Prefix}`"));
+            string allowed = string.Join(", ", group.Where(e => e.Effect == PolicyEffect.Allow).Select(e => $"`{e.Prefix}`"));
+            sb.AppendLine($"| {group.Key.Id} ({group.Key.Name}) | {denied} | {(allowed.Length == 0 ? "-" : allowed)} | {group.Key.Reason} |");
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,404 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KataServer.Compilation.Policy;
+
+/// <summary>One use of something the policy denies, with a 1-based position in the learner's file.</summary>
+/// <param name="Rule">The rule that denies it.</param>
+/// <param name="Symbol">Fully qualified name (or <c>syntax:</c> pseudo name) that matched.</param>
+/// <param name="Message">"line 12: `System.IO.File.WriteAllText` is not allowed (file system access)."</param>
+public sealed record PolicyViolation(PolicyRule Rule, string Symbol, string Message, int Line, int Column)
+{
+    /// <summary>The file (syntax tree path) it is in.</summary>
+    public string? File { get; init; }
+
+    public override string ToString() => Message;
+}
+
+/// <summary>
+/// Walks the semantic model of every syntax tree of a compilation and reports every reference to a
+/// denied namespace, type or member: invocations, object creations (also target-typed <c>new()</c>),
+/// member accesses, identifiers (incl. via <c>using static</c> and aliases), method groups and
+/// delegates, type syntax (declarations, casts, <c>typeof</c>, generic arguments, base lists),
+/// attributes (incl. named arguments), the types of expressions (so <c>var</c> and inferred types do not
+/// hide anything), user-defined implicit conversions, <c>foreach</c>/<c>await foreach</c>,
+/// <c>await</c>, query clauses, collection initializers and deconstruction; plus language constructs
+/// (<c>lock</c>, <c>unsafe</c>, pointers, <c>fixed</c>, <c>stackalloc</c> into pointers, function
+/// pointers, <c>extern</c>, finalizers, <c>dynamic</c>, <c>__makeref</c> &amp; co., reserved
+/// namespaces and type names). Inside <c>nameof(...)</c> nothing is reported: it only produces a string.
+/// </summary>
+public static class PolicyChecker
+{
+    private static readonly string[] ReservedRoots = ["System", "Microsoft", "KataServer"];
+
+    /// <summary>Checks every tree of <paramref name="compilation"/> (the tree filter, when given, selects which).</summary>
+    public static IReadOnlyList<PolicyViolation> Check(CSharpCompilation compilation, ApiPolicy policy, Func<SyntaxTree, bool>? includeTree = null)
+    {
+        ArgumentNullException.ThrowIfNull(compilation);
+        ArgumentNullException.ThrowIfNull(policy);
+        var raw = new List<Raw>();
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (includeTree is not null && !includeTree(tree)) continue;
+            var model = compilation.GetSemanticModel(tree);
+            new Walker(model, policy, raw).Run(tree.GetRoot());
+        }
+        return Deduplicate(raw);
+    }
+
+    private sealed record Raw(PolicyRule Rule, string Symbol, string Display, string? File, int Line, int Column, int Position);
+
+    private static IReadOnlyList<PolicyViolation> Deduplicate(List<Raw> raw)
+    {
+        // Within one line and rule, keep the most specific name: `File.WriteAllText(...)` yields the type
+        // `System.IO.File`, the method and its expression types; the learner needs to see the method once.
+        var kept = new List<Raw>();
+        foreach (var group in raw.GroupBy(r => (r.File, r.Line, r.Rule.Id)))
+        {
+            var items = group.OrderBy(r => r.Column).ToList();
+            foreach (var r in items)
+            {
+                bool subsumed = items.Any(o => !ReferenceEquals(o, r) && o.Symbol.Length > r.Symbol.Length && ApiPolicy.Matches(r.Symbol, o.Symbol));
+                if (subsumed) continue;
+                if (kept.Any(k => k.File == r.File && k.Line == r.Line && k.Symbol == r.Symbol)) continue;
+                kept.Add(r);
+            }
+        }
+        return kept
+            .OrderBy(r => r.File, StringComparer.Ordinal).ThenBy(r => r.Line).ThenBy(r => r.Column)
+            .Select(r => new PolicyViolation(r.Rule, r.Symbol, $"line {r.Line}: {r.Display} is not allowed ({r.Rule.Name}).", r.Line, r.Column) { File = r.File })
+            .ToList();
+    }
+
+    private sealed class Walker(SemanticModel model, ApiPolicy policy, List<Raw> sink)
+    {
+        public void Run(SyntaxNode root)
+        {
+            foreach (var node in root.DescendantNodesAndSelf(n => !IsNameOf(n)))
+            {
+                if (IsNameOf(node)) continue;
+                VisitSyntax(node);
+                VisitSemantics(node);
+            }
+        }
+
+        private bool IsNameOf(SyntaxNode node)
+            => node is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } inv
+               && model.GetSymbolInfo(inv).Symbol is null;
+
+        // ---- language constructs -------------------------------------------------------------
+
+        private void VisitSyntax(SyntaxNode node)
+        {
+            switch (node)
+            {
+                case LockStatementSyntax s:
+                    Pseudo(SyntaxNames.Lock, "a `lock` statement", s.LockKeyword.GetLocation());
+                    break;
+                case UnsafeStatementSyntax s:
+                    Pseudo(SyntaxNames.UnsafeBlock, "an `unsafe` block", s.UnsafeKeyword.GetLocation());
+                    break;
+                case FixedStatementSyntax s:
+                    Pseudo(SyntaxNames.Fixed, "a `fixed` statement", s.FixedKeyword.GetLocation());
+                    break;
+                case PointerTypeSyntax s:
+                    Pseudo(SyntaxNames.Pointer, $"the pointer type `{s}`", s.GetLocation());
+                    break;
+                case FunctionPointerTypeSyntax s:
+                    Pseudo(SyntaxNames.FunctionPointer, "a function pointer (`delegate*`)", s.GetLocation());
+                    break;
+                case PrefixUnaryExpressionSyntax s when s.IsKind(SyntaxKind.AddressOfExpression) || s.IsKind(SyntaxKind.PointerIndirectionExpression):
+                    Pseudo(SyntaxNames.Pointer, s.IsKind(SyntaxKind.AddressOfExpression) ? "taking an address (`&x`)" : "pointer indirection (`*p`)", s.GetLocation());
+                    break;
+                case MemberAccessExpressionSyntax s when s.IsKind(SyntaxKind.PointerMemberAccessExpression):
+                    Pseudo(SyntaxNames.Pointer, "pointer member access (`->`)", s.OperatorToken.GetLocation());
+                    break;
+                case StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax:
+                {
+                    var info = model.GetTypeInfo(node);
+                    if (info.ConvertedType is IPointerTypeSymbol || info.Type is IPointerTypeSymbol)
+                        Pseudo(SyntaxNames.StackallocPointer, "`stackalloc` into a pointer", node.GetFirstToken().GetLocation());
+                    break;
+                }
+                case MakeRefExpressionSyntax or RefTypeExpressionSyntax or RefValueExpressionSyntax:
+                    Pseudo(SyntaxNames.UndocumentedKeyword, $"`{node.GetFirstToken().ValueText}`", node.GetFirstToken().GetLocation());
+                    break;
+                case ExpressionSyntax when node.IsKind(SyntaxKind.ArgListExpression):
+                    Pseudo(SyntaxNames.UndocumentedKeyword, "`__arglist`", node.GetLocation());
+                    break;
+                case DestructorDeclarationSyntax s:
+                    Pseudo(SyntaxNames.Finalizer, $"the finalizer `~{s.Identifier.ValueText}()`", s.TildeToken.GetLocation());
+                    break;
+                case BaseNamespaceDeclarationSyntax s:
+                {
+                    string name = s.Name.ToString().Replace(" ", "", StringComparison.Ordinal);
+                    if (name.StartsWith("global::", StringComparison.Ordinal)) name = name["global::".Length..];
+                    if (ReservedRoots.Any(r => ApiPolicy.Matches(r, name)))
+                        Pseudo(SyntaxNames.ReservedNamespace, $"declaring the namespace `{name}`", s.Name.GetLocation());
+                    break;
+                }
+                case BaseTypeDeclarationSyntax or DelegateDeclarationSyntax when node.Parent is CompilationUnitSyntax:
+                {
+                    var id = node is BaseTypeDeclarationSyntax t ? t.Identifier : ((DelegateDeclarationSyntax)node).Identifier;
+                    if (ReservedRoots.Contains(id.ValueText, StringComparer.Ordinal))
+                        Pseudo(SyntaxNames.ReservedTypeName, $"declaring a type named `{id.ValueText}`", id.GetLocation());
+                    break;
+                }
+            }
+
+            if (node is MemberDeclarationSyntax or LocalFunctionStatementSyntax)
+            {
+                var modifiers = node switch
+                {
+                    MemberDeclarationSyntax m => m.Modifiers,
+                    LocalFunctionStatementSyntax f => f.Modifiers,
+                    _ => default,
+                };
+                foreach (var m in modifiers)
+                {
+                    if (m.IsKind(SyntaxKind.UnsafeKeyword)) Pseudo(SyntaxNames.Unsafe, "the `unsafe` modifier", m.GetLocation());
+                    if (m.IsKind(SyntaxKind.ExternKeyword)) Pseudo(SyntaxNames.Extern, "an `extern` (native) method", m.GetLocation());
+                }
+            }
+        }
+
+        // ---- symbols ---------------------------------------------------------------------------
+
+        private void VisitSemantics(SyntaxNode node)
+        {
+            switch (node)
+            {
+                case ExpressionSyntax expr:
+                {
+                    if (IsInsideUsingAlias(expr)) break;
+                    var loc = expr.GetLocation();
+                    CheckSymbolInfo(model.GetSymbolInfo(expr), loc);
+                    var type = model.GetTypeInfo(expr);
+                    CheckType(type.Type, loc, 0);
+                    if (!SymbolEqualityComparer.Default.Equals(type.Type, type.ConvertedType)) CheckType(type.ConvertedType, loc, 0);
+                    var conversion = model.GetConversion(expr);
+                    if (conversion.IsUserDefined && conversion.MethodSymbol is { } op) CheckSymbol(op, loc);
+                    if (expr is AwaitExpressionSyntax awaitExpr)
+                    {
+                        var info = model.GetAwaitExpressionInfo(awaitExpr);
+                        CheckSymbol(info.GetAwaiterMethod, loc);
+                        CheckSymbol(info.IsCompletedProperty, loc);
+                        CheckSymbol(info.GetResultMethod, loc);
+                    }
+                    if (expr is InitializerExpressionSyntax init && init.IsKind(SyntaxKind.CollectionInitializerExpression))
+                    {
+                        foreach (var element in init.Expressions) CheckSymbolInfo(model.GetCollectionInitializerSymbolInfo(element), element.GetLocation());
+                    }
+                    if (expr is AssignmentExpressionSyntax { Left: TupleExpressionSyntax or DeclarationExpressionSyntax } deconstruction)
+                        CheckDeconstruction(model.GetDeconstructionInfo(deconstruction), loc, 0);
+                    break;
+                }
+                case AttributeSyntax attribute:
+                    CheckSymbolInfo(model.GetSymbolInfo(attribute), attribute.GetLocation());
+                    break;
+                case ConstructorInitializerSyntax ctorInit:
+                    CheckSymbolInfo(model.GetSymbolInfo(ctorInit), ctorInit.GetLocation());
+                    break;
+                case PrimaryConstructorBaseTypeSyntax primary:
+                    CheckSymbolInfo(model.GetSymbolInfo(primary), primary.GetLocation());
+                    break;
+                case CommonForEachStatementSyntax forEach:
+                {
+                    var info = model.GetForEachStatementInfo(forEach);
+                    var loc = forEach.ForEachKeyword.GetLocation();
+                    CheckSymbol(info.GetEnumeratorMethod, loc);
+                    CheckSymbol(info.MoveNextMethod, loc);
+                    CheckSymbol(info.CurrentProperty, loc);
+                    CheckSymbol(info.DisposeMethod, loc);
+                    if (info.ElementConversion.IsUserDefined) CheckSymbol(info.ElementConversion.MethodSymbol, loc);
+                    if (forEach is ForEachVariableStatementSyntax fev)
+                        CheckDeconstruction(model.GetDeconstructionInfo(fev), loc, 0);
+                    break;
+                }
+                case QueryClauseSyntax clause:
+                {
+                    var info = model.GetQueryClauseInfo(clause);
+                    CheckSymbolInfo(info.CastInfo, clause.GetLocation());
+                    CheckSymbolInfo(info.OperationInfo, clause.GetLocation());
+                    break;
+                }
+                case SelectOrGroupClauseSyntax selectOrGroup:
+                    CheckSymbolInfo(model.GetSymbolInfo(selectOrGroup), selectOrGroup.GetLocation());
+                    break;
+                case OrderingSyntax ordering:
+                    CheckSymbolInfo(model.GetSymbolInfo(ordering), ordering.GetLocation());
+                    break;
+                case VariableDeclarationSyntax or ParameterSyntax or PropertyDeclarationSyntax or BaseTypeSyntax:
+                    // Covered through their TypeSyntax children.
+                    break;
+            }
+        }
+
+        private static bool IsInsideUsingAlias(ExpressionSyntax expr)
+            => expr.Parent is NameEqualsSyntax { Parent: UsingDirectiveSyntax };
+
+        private void CheckDeconstruction(DeconstructionInfo info, Location loc, int depth)
+        {
+            if (depth > 8) return;
+            CheckSymbol(info.Method, loc);
+            if (info.Conversion is { IsUserDefined: true, MethodSymbol: { } m }) CheckSymbol(m, loc);
+            foreach (var nested in info.Nested) CheckDeconstruction(nested, loc, depth + 1);
+        }
+
+        private void CheckSymbolInfo(SymbolInfo info, Location loc)
+        {
+            if (info.Symbol is not null)
+            {
+                CheckSymbol(info.Symbol, loc);
+                return;
+            }
+            foreach (var candidate in info.CandidateSymbols) CheckSymbol(candidate, loc);
+        }
+
+        private void CheckSymbol(ISymbol? symbol, Location loc)
+        {
+            switch (symbol)
+            {
+                case null or INamespaceSymbol or IParameterSymbol or ILocalSymbol or IRangeVariableSymbol or ILabelSymbol
+                    or IDiscardSymbol or IPreprocessingSymbol or ITypeParameterSymbol:
+                    return;
+                case IAliasSymbol alias:
+                    CheckSymbol(alias.Target, loc);
+                    return;
+                case ITypeSymbol type:
+                    CheckType(type, loc, 0);
+                    return;
+                case IMethodSymbol method:
+                {
+                    method = method.ReducedFrom ?? method;
+                    if (method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction) return;
+                    foreach (var typeArg in method.TypeArguments) CheckType(typeArg, loc, 0);
+                    CheckMember(method.OriginalDefinition, loc);
+                    return;
+                }
+                default:
+                    CheckMember(symbol.OriginalDefinition, loc);
+                    return;
+            }
+        }
+
+        private void CheckMember(ISymbol member, Location loc)
+        {
+            if (IsFromSource(member)) return;
+            string? name = SymbolNames.QualifiedName(member);
+            if (name is null) return;
+            var decision = policy.Evaluate(name);
+            if (decision.Denied) Report(decision.Rule!, name, SymbolNames.Display(member, name), loc);
+        }
+
+        private void CheckType(ITypeSymbol? type, Location loc, int depth)
+        {
+            if (type is null || depth > 16) return;
+            switch (type)
+            {
+                case IArrayTypeSymbol array:
+                    CheckType(array.ElementType, loc, depth + 1);
+                    return;
+                case IPointerTypeSymbol pointer:
+                    Pseudo(SyntaxNames.Pointer, "a pointer type", loc);
+                    CheckType(pointer.PointedAtType, loc, depth + 1);
+                    return;
+                case IFunctionPointerTypeSymbol:
+                    Pseudo(SyntaxNames.FunctionPointer, "a function pointer (`delegate*`)", loc);
+                    return;
+                case { TypeKind: TypeKind.Dynamic }:
+                    Pseudo(SyntaxNames.Dynamic, "`dynamic`", loc);
+                    return;
+                case INamedTypeSymbol named:
+                {
+                    if (named.TypeKind == TypeKind.Error) return;
+                    if (!IsFromSource(named))
+                    {
+                        string? name = SymbolNames.QualifiedName(named.OriginalDefinition);
+                        if (name is not null)
+                        {
+                            var decision = policy.EvaluateType(name);
+                            if (decision.Denied) Report(decision.Rule!, name, $"`{name}`", loc);
+                        }
+                    }
+                    foreach (var arg in named.TypeArguments) CheckType(arg, loc, depth + 1);
+                    if (named.ContainingType is { } outer && !ReferenceEquals(outer, named)) CheckTypeArgumentsOnly(outer, loc, depth + 1);
+                    return;
+                }
+            }
+        }
+
+        private void CheckTypeArgumentsOnly(INamedTypeSymbol type, Location loc, int depth)
+        {
+            foreach (var arg in type.TypeArguments) CheckType(arg, loc, depth + 1);
+        }
+
+        private static bool IsFromSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
+
+        private void Pseudo(string name, string display, Location loc)
+        {
+            var decision = policy.Evaluate(name);
+            if (decision.Denied) Report(decision.Rule!, name, display, loc);
+        }
+
+        private void Report(PolicyRule rule, string symbol, string display, Location loc)
+        {
+            var span = loc.GetMappedLineSpan();
+            sink.Add(new Raw(rule, symbol, display, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, loc.SourceSpan.Start));
+        }
+    }
+}
+
+/// <summary>The canonical names policies match against.</summary>
+public static class SymbolNames
+{
+    /// <summary>
+    /// <c>Namespace.Type.Nested.Member</c>, no generic arity or arguments; constructors end in
+    /// <c>..ctor</c>, indexers in <c>.this[]</c>. Null for symbols that have no such name.
+    /// </summary>
+    public static string? QualifiedName(ISymbol symbol)
+    {
+        switch (symbol)
+        {
+            case INamespaceSymbol ns:
+                return ns.IsGlobalNamespace ? "" : ns.ToDisplayString();
+            case INamedTypeSymbol type:
+            {
+                string? container = type.ContainingType is { } outer
+                    ? QualifiedName(outer)
+                    : type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+                return container is null ? type.Name : container + "." + type.Name;
+            }
+            case IMethodSymbol method when method.ContainingType is { } owner:
+            {
+                string memberName = method.MethodKind switch
+                {
+                    MethodKind.Constructor => ".ctor",
+                    MethodKind.StaticConstructor => ".cctor",
+                    _ => method.Name,
+                };
+                return QualifiedName(owner) + "." + memberName;
+            }
+            case IPropertySymbol { IsIndexer: true } indexer when indexer.ContainingType is { } owner:
+                return QualifiedName(owner) + ".this[]";
+            case { ContainingType: { } owner }:
+                return QualifiedName(owner) + "." + symbol.Name;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>How a name appears in a learner message.</summary>
+    public static string Display(ISymbol symbol, string qualifiedName)
+    {
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.Constructor } ctor && ctor.ContainingType is { } t)
+        {
+            string typeName = QualifiedName(t) ?? t.Name;
+            if (t.TypeKind == TypeKind.Class && t.BaseType?.ToDisplayString() == "System.Attribute" || t.Name.EndsWith("Attribute", StringComparison.Ordinal))
+                return $"the attribute `[{(typeName.EndsWith("Attribute", StringComparison.Ordinal) ? typeName[..^"Attribute".Length] : typeName)}]`";
+            return $"`new {typeName}(...)`";
+        }
+        return $"`{qualifiedName}`";
+    }
+}

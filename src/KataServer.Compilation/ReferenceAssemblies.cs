@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace KataServer.Compilation;
+
+/// <summary>
+/// The framework reference set every kata compiles against, resolved once per process.
+/// Prefers the targeting pack (<c>packs/Microsoft.NETCore.App.Ref/&lt;highest&gt;/ref/netX.Y</c>):
+/// reference assemblies are small, stable and contain no private surface. Falls back to the
+/// running runtime's implementation assemblies (TRUSTED_PLATFORM_ASSEMBLIES) when no pack exists.
+/// </summary>
+public sealed class ReferenceAssemblies
+{
+    private static readonly Lazy<ReferenceAssemblies> s_default = new(() => Resolve(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private ReferenceAssemblies(string origin, ImmutableArray<string> paths)
+    {
+        Origin = origin;
+        Paths = paths;
+        References = paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    }
+
+    public static ReferenceAssemblies Default => s_default.Value;
+
+    /// <summary>Where the set came from: the pack directory, or "runtime:&lt;dir&gt;" for the fallback.</summary>
+    public string Origin { get; }
+
+    public ImmutableArray<string> Paths { get; }
+
+    public ImmutableArray<MetadataReference> References { get; }
+
+    public static ReferenceAssemblies Resolve()
+    {
+        string? packDir = FindReferencePack();
+        if (packDir is not null)
+        {
+            var files = Directory.GetFiles(packDir, "*.dll").OrderBy(f => f, StringComparer.Ordinal).ToImmutableArray();
+            if (files.Length > 0) return new ReferenceAssemblies(packDir, files);
+        }
+        return FromRuntime();
+    }
+
+    /// <summary>The runtime's own implementation assemblies (used when no targeting pack is installed).</summary>
+    public static ReferenceAssemblies FromRuntime()
+    {
+        string runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var tpa = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => string.Equals(Path.GetDirectoryName(p), runtimeDir, StringComparison.Ordinal))
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+        var files = tpa.Any() ? tpa : Directory.GetFiles(runtimeDir, "*.dll").Where(IsManagedFrameworkName);
+        return new ReferenceAssemblies("runtime:" + runtimeDir, files.OrderBy(f => f, StringComparer.Ordinal).ToImmutableArray());
+    }
+
+    private static bool IsManagedFrameworkName(string path)
+    {
+        string n = Path.GetFileName(path);
+        return n.StartsWith("System.", StringComparison.Ordinal) || n.StartsWith("Microsoft.", StringComparison.Ordinal)
+            || n is "mscorlib.dll" or "netstandard.dll";
+    }
+
+    /// <summary>The dotnet root: DOTNET_ROOT when it has packs, else three levels above System.Private.CoreLib.</summary>
+    public static string? FindDotnetRoot()
+    {
+        var candidates = new List<string>();
+        string? env = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        if (!string.IsNullOrEmpty(env)) candidates.Add(env);
+        // .../dotnet/shared/Microsoft.NETCore.App/<version>/System.Private.CoreLib.dll -> .../dotnet
+        string? coreLibDir = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        if (!string.IsNullOrEmpty(coreLibDir)) candidates.Add(Path.GetFullPath(Path.Combine(coreLibDir, "..", "..", "..")));
+        return candidates.FirstOrDefault(c => Directory.Exists(Path.Combine(c, "packs", "Microsoft.NETCore.App.Ref")))
+            ?? candidates.FirstOrDefault(Directory.Exists);
+    }
+
+    private static string? FindReferencePack()
+    {
+        string? root = FindDotnetRoot();
+        if (root is null) return null;
+        string packs = Path.Combine(root, "packs", "Microsoft.NETCore.App.Ref");
+        if (!Directory.Exists(packs)) return null;
+        Version runtime = Environment.Version;
+        string tfm = $"net{runtime.Major}.{runtime.Minor}";
+        return Directory.GetDirectories(packs)
+            .Select(d => (Dir: d, Version: ParseVersion(Path.GetFileName(d))))
+            .Where(x => x.Version is not null)
+            .OrderByDescending(x => x.Version!.Major == runtime.Major)
+            .ThenByDescending(x => x.Version)
+            .Select(x => Path.Combine(x.Dir, "ref", tfm))
+            .FirstOrDefault(Directory.Exists);
+    }
+
+    private static Version? ParseVersion(string name)
+    {
+        int dash = name.IndexOf('-');
+        return Version.TryParse(dash >= 0 ? name[..dash] : name, out var v) ? v : null;
+    }
+}

@@ -1,0 +1,23 @@
+using KataServer.Katas;
+
+namespace KataServer.Grading.Pipeline;
+
+/// <summary>One submission to grade: the learner's file as bytes (it may be anything), for one kata.</summary>
+public sealed record GradeRequest(Kata Kata, byte[] Source, string FileName)
+{
+    public GradeMode Mode { get; init; } = GradeMode.All;
+    /// <summary>Seed for the explorer and the stress scenario generator; random when null.</summary>
+    public ulong? Seed { get; init; }
+    /// <summary>Exploration strategy (random, pct, dfs, portfolio); the kata's default when null.</summary>
+    public string? Strategy { get; init; }
+    /// <summary>Replays a finding's token instead of exploring (with <see cref="ReplayTest"/>).</summary>
+    public string? ReplayToken { get; init; }
+    public string? ReplayTest { get; init; }
+}
+
+public enum GradeMode
+{
+    All,
+    Explore,
+    Stress,
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using KataServer.Compilation;
+using KataServer.Compilation.Policy;
+using KataServer.Grading.Reports;
+using KataServer.Grading.Runs;
+using KataServer.Katas;
+using KataServer.Testing;
+using KataServer.Testing.Protocol;
+
+namespace KataServer.Grading.Pipeline;
+
+/// <summary>
+/// Grades one submission: compile -> police -> explore -> stress -> score. Used by the CLI now and
+/// by the server's workers later; progress goes to <see cref="IProgress{T}"/>, the result is plain data.
+/// Safe to share: one warm compiler, any number of concurrent gradings.
+/// </summary>
+public sealed class Grader(GraderOptions options)
+{
+    private readonly KataCompiler compiler = options.Compiler ?? new KataCompiler();
+    private readonly RunnerLauncher launcher = new(options.Runner ?? RunnerLocation.Find());
+
+    public GraderOptions Options => options;
+
+    public void WarmUp() => compiler.WarmUp();
+
+    public async Task<GradeReport> GradeAsync(GradeRequest request, IProgress<GradeProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var total = Stopwatch.StartNew();
+        var kata = request.Kata;
+        var report = new GradeReport { Kata = kata.Id };
+        void Report(GradeProgress p) => progress?.Report(p);
+
+        // 1. compile
+        Report(new GradeProgress(GradeProgress.Compile, "reading and compiling your code"));
+        if (!SubmissionSource.TryRead(request.Source, request.FileName, out var text, out var inputError))
+        {
+            return report with
+            {
+                Verdict = Verdicts.CompileError,
+                InputRejected = true,
+                Findings = [Finding(FindingKind.Compile, null, inputError!)],
+                TimingsMs = new Timings { Total = total.ElapsedMilliseconds },
+            };
+        }
+
+        var learnerFileName = Path.GetFileName(request.FileName);
+        var compile = Stopwatch.StartNew();
+        var submission = compiler.CompileSubmission(text, learnerFileName);
+        if (!submission.Success) return CompileFailed(report, submission, compile, total);
+
+        // 2. police (before anything of the learner's runs)
+        Report(new GradeProgress(GradeProgress.Police, "checking the APIs your code uses"));
+        var police = Stopwatch.StartNew();
+        var violations = PolicyChecker.Check(submission.Compilation, PolicyFor(kata));
+        if (violations.Count > 0)
+        {
+            return report with
+            {
+                Verdict = Verdicts.PolicyViolation,
+                Findings = violations.Select(v => Finding(FindingKind.Policy, null, v.Message)).ToList(),
+                TimingsMs = new Timings { Compile = compile.ElapsedMilliseconds, Police = police.ElapsedMilliseconds, Total = total.ElapsedMilliseconds },
+            };
+        }
+
+        var policeMs = police.ElapsedMilliseconds;
+        compile.Start();
+        var tests = compiler.CompileTests(
+            kata.Tests.Select(t => new SourceFile(Path.Combine(kata.Id, t.Path), t.Text)).ToList(),
+            submission.Assembly!,
+            [typeof(Check).Assembly.Location]);
+        if (!tests.Success) return CompileFailed(report, tests, compile, total);
+        var compileMs = compile.ElapsedMilliseconds - policeMs;
+
+        // 3. explore and 4. stress, each in its own sandboxed runner
+        using var job = JobFolder.Create(submission.Assembly!, tests.Assembly!);
+        var stages = new List<StageResult>();
+        long exploreMs = 0, stressMs = 0;
+        if (request.Mode is GradeMode.All or GradeMode.Explore)
+        {
+            var watch = Stopwatch.StartNew();
+            stages.Add(await launcher.RunAsync(job, ExploreRequest(request, job, learnerFileName), LimitsFor(kata), Report, cancellationToken));
+            exploreMs = watch.ElapsedMilliseconds;
+        }
+
+        var exploreFailed = stages.Any(s => s.Findings.Count > 0);
+        if (request.Mode is GradeMode.All or GradeMode.Stress && !exploreFailed && request.ReplayToken is null)
+        {
+            var watch = Stopwatch.StartNew();
+            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName), LimitsFor(kata), Report, cancellationToken));
+            stressMs = watch.ElapsedMilliseconds;
+        }
+
+        // 5. score
+        Report(new GradeProgress(GradeProgress.Score, "scoring"));
+        var findings = stages.SelectMany(s => s.Findings).ToList();
+        var verdict = VerdictOf(stages, findings);
+        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, throughputRatio: null);
+        return report with
+        {
+            Verdict = verdict,
+            Score = score,
+            ScoreBreakdown = breakdown,
+            Tests = stages.SelectMany(s => s.Tests).ToList(),
+            Findings = findings,
+            Diagnostics = Messages(submission.Diagnostics),
+            TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Explore = exploreMs, Stress = stressMs, Total = total.ElapsedMilliseconds },
+            Run = new RunInfo
+            {
+                IsolationLayers = stages.SelectMany(s => s.IsolationLayers).Distinct().ToList(),
+                Output = string.Concat(stages.Select(s => s.Output)) is { Length: > 0 } output ? output : null,
+                OutputTruncated = stages.Any(s => s.OutputTruncated),
+            },
+        };
+    }
+
+    private static string VerdictOf(IReadOnlyList<StageResult> stages, IReadOnlyList<FindingData> findings)
+    {
+        if (stages.Any(s => s.Crashed)) return Verdicts.Crashed;
+        if (findings.Any(f => f.Kind == FindingKind.Timeout.ToWireName())) return Verdicts.Timeout;
+        if (findings.Count > 0) return Verdicts.Failed;
+        return stages.Count > 0 && stages.All(s => s.Tests.Any(t => t.Outcome == "passed")) ? Verdicts.Passed : Verdicts.Failed;
+    }
+
+    private static GradeReport CompileFailed(GradeReport report, CompilationOutcome outcome, Stopwatch compile, Stopwatch total) => report with
+    {
+        Verdict = Verdicts.CompileError,
+        Findings = outcome.Errors.Select(d => Finding(FindingKind.Compile, null,
+            d.Line > 0 ? $"line {d.Line}, column {d.Column}: {d.Message} ({d.Id})" : d.Message)).ToList(),
+        Diagnostics = Messages(outcome.Diagnostics),
+        TimingsMs = new Timings { Compile = compile.ElapsedMilliseconds, Total = total.ElapsedMilliseconds },
+    };
+
+    private static IReadOnlyList<CompilerMessage> Messages(IEnumerable<CompilerDiagnostic> diagnostics) =>
+        diagnostics.Where(d => d.Severity != DiagnosticSeverityLevel.Info)
+            .Select(d => new CompilerMessage(d.Severity.ToString().ToLowerInvariant(), d.Id, d.Message, d.Line, d.Column))
+            .ToList();
+
+    private static FindingData Finding(FindingKind kind, string? test, string message) =>
+        new() { Kind = kind.ToWireName(), Test = test, Message = message };
+
+    private static ApiPolicy PolicyFor(Kata kata) =>
+        ApiPolicy.Default.WithAllowed([.. kata.Manifest.Policy.Allow]).WithDenied([.. kata.Manifest.Policy.Deny]);
+
+    private Sandbox.SandboxLimits LimitsFor(Kata kata)
+    {
+        var b = kata.Manifest.Budgets;
+        return Sandbox.SandboxLimits.Default with
+        {
+            WallTime = TimeSpan.FromSeconds(b.WallSeconds * options.BudgetScale),
+            CpuTime = TimeSpan.FromSeconds(b.CpuSeconds * options.BudgetScale),
+            MemoryBytes = b.MemoryMb * 1024L * 1024,
+            MaxThreads = b.MaxThreads,
+        };
+    }
+
+    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName)
+    {
+        var b = request.Kata.Manifest.Budgets;
+        return job.Request(learnerFileName) with
+        {
+            Mode = RunMode.Stress,
+            Stress = new StressSettings
+            {
+                Iterations = (int)Math.Max(1, b.StressIterations * options.BudgetScale),
+                SecondsPerTest = b.StressSeconds * options.BudgetScale,
+                IterationTimeoutSeconds = b.IterationTimeoutSeconds,
+            },
+        };
+    }
+
+    private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName)
+    {
+        var b = request.Kata.Manifest.Budgets;
+        return job.Request(learnerFileName) with
+        {
+            Mode = RunMode.Explore,
+            Tests = request.ReplayTest is null ? [] : [request.ReplayTest],
+            Explore = new ExploreSettings
+            {
+                Strategy = request.Strategy ?? "portfolio",
+                Seed = request.Seed ?? (ulong)Random.Shared.NextInt64(),
+                MaxSchedules = (int)Math.Max(1, b.ExploreSchedules * options.BudgetScale),
+                SecondsPerTest = b.ExploreSeconds * options.BudgetScale,
+                MaxSteps = b.ExploreMaxSteps,
+                ReplayToken = request.ReplayToken,
+            },
+        };
+    }
+}
+
+public sealed record GraderOptions
+{
+    /// <summary>Multiplies the kata's iteration, schedule and time budgets (validate --exhaustive uses more).</summary>
+    public double BudgetScale { get; init; } = 1;
+    public KataCompiler? Compiler { get; init; }
+    public RunnerLocation? Runner { get; init; }
+}

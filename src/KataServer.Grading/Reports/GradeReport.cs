@@ -1,0 +1,72 @@
+using KataServer.Testing.Protocol;
+
+namespace KataServer.Grading.Reports;
+
+/// <summary>
+/// The result of grading one submission: plain data, serialised as the CLI's --json output and
+/// stored by the server. Field names are a stable public format.
+/// </summary>
+public sealed record GradeReport
+{
+    public string Kata { get; init; } = "";
+    public string Verdict { get; init; } = Verdicts.Failed;
+    /// <summary>The file could not be read as C# source at all (empty, binary, not UTF-8, too large).</summary>
+    public bool InputRejected { get; init; }
+    public int Score { get; init; }
+    public ScoreBreakdown? ScoreBreakdown { get; init; }
+    public IReadOnlyList<TestReport> Tests { get; init; } = [];
+    public IReadOnlyList<FindingData> Findings { get; init; } = [];
+    public IReadOnlyList<CompilerMessage> Diagnostics { get; init; } = [];
+    public Timings TimingsMs { get; init; } = new();
+    public RunInfo? Run { get; init; }
+}
+
+public static class Verdicts
+{
+    public const string Passed = "passed";
+    public const string Failed = "failed";
+    public const string CompileError = "compile_error";
+    public const string PolicyViolation = "policy_violation";
+    public const string Timeout = "timeout";
+    public const string Crashed = "crashed";
+}
+
+public sealed record TestReport
+{
+    public string Name { get; init; } = "";
+    /// <summary>passed, failed, or skipped (not run because an earlier test left the run stuck, or not part of the mode).</summary>
+    public string Outcome { get; init; } = "";
+    public long DurationMs { get; init; }
+    /// <summary>How the test was run: "stress" or "explore".</summary>
+    public string Mode { get; init; } = "";
+    /// <summary>Real-thread iterations or explored schedules.</summary>
+    public long Runs { get; init; }
+    public bool? Exhausted { get; init; }
+}
+
+public sealed record CompilerMessage(string Severity, string Id, string Message, int Line, int Column);
+
+public sealed record Timings
+{
+    public long Compile { get; init; }
+    public long Police { get; init; }
+    public long Explore { get; init; }
+    public long Stress { get; init; }
+    public long Total { get; init; }
+}
+
+public sealed record ScoreBreakdown
+{
+    public int Correctness { get; init; }
+    public int Performance { get; init; }
+    public int PerformanceMax { get; init; }
+    public string Explanation { get; init; } = "";
+}
+
+/// <summary>How the sandboxed runs went: the isolation layers that were active, and what the learner's code printed.</summary>
+public sealed record RunInfo
+{
+    public IReadOnlyList<string> IsolationLayers { get; init; } = [];
+    public string? Output { get; init; }
+    public bool OutputTruncated { get; init; }
+}

@@ -1,0 +1,25 @@
+namespace KataServer.Grading.Runs;
+
+/// <summary>Where the runner lives: the dotnet host and kata-runner.dll (built beside the grader).</summary>
+public sealed record RunnerLocation(string DotnetHost, string RunnerDll)
+{
+    public string RunnerDirectory => Path.GetDirectoryName(RunnerDll)!;
+
+    public static RunnerLocation Find()
+    {
+        var runner = Path.Combine(AppContext.BaseDirectory, "kata-runner.dll");
+        if (!File.Exists(runner))
+            throw new FileNotFoundException($"the test runner is missing: {runner} (build the solution first)", runner);
+        return new RunnerLocation(FindDotnetHost(), runner);
+    }
+
+    /// <summary>The host that runs this process when it is `dotnet`, else the one beside the shared framework.</summary>
+    private static string FindDotnetHost()
+    {
+        var self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
+        var frameworkDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;   // <root>/shared/Microsoft.NETCore.App/<version>
+        var host = Path.GetFullPath(Path.Combine(frameworkDir, "..", "..", "..", "dotnet"));
+        return File.Exists(host) ? host : throw new FileNotFoundException("cannot find the dotnet host to start the runner", host);
+    }
+}

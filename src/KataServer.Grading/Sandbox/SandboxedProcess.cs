@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace KataServer.Grading.Sandbox;
+
+/// <summary>
+/// Runs one untrusted child process under every isolation layer <see cref="SandboxCapabilities"/> found:
+/// cgroups (memory, pids, cpuacct, freezer) entered by the launcher shell before exec, rlimits via prlimit,
+/// bubblewrap (no network, read-only filesystem, private /tmp, uid 65534) or unshare, an empty environment,
+/// wall/CPU/output limits watched from outside.
+/// </summary>
+public static class SandboxedProcess
+{
+    private const string LauncherScript =
+        "for f; do if [ \"$f\" = -- ]; then break; fi; echo $$ > \"$f\" || exit 125; shift; done; shift; exec \"$@\"";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Run with the capabilities detected on this machine.</summary>
+    public static Task<SandboxOutcome> RunAsync(SandboxCommand command, SandboxLimits limits, CancellationToken ct = default) =>
+        RunAsync(command, limits, SandboxCapabilities.Detect(), ct);
+
+    /// <summary>Run with an explicit capability set (e.g. <c>Detect() with { Bubblewrap = BubblewrapMode.None }</c> to use fewer layers).</summary>
+    public static async Task<SandboxOutcome> RunAsync(SandboxCommand command, SandboxLimits limits, SandboxCapabilities caps, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(caps);
+        limits.Validate();
+        ct.ThrowIfCancellationRequested();
+
+        var layers = new List<string>();
+        string runId = "run-" + Guid.NewGuid().ToString("N");
+
+        // Decide the sandbox layer first: it determines how many helper tasks count against pids.max.
+        var bwrapMode = caps.Bubblewrap;
+        string? unreachable = null;
+        if (bwrapMode == BubblewrapMode.AsNobody)
+        {
+            unreachable = new[] { command.Executable, command.WorkingDirectory }.Concat(command.ReadOnlyPaths)
+                .FirstOrDefault(p => !ReachableByOthers(p));
+            if (unreachable is not null)
+                bwrapMode = caps.IsRoot ? BubblewrapMode.AsGraderUid : BubblewrapMode.None;
+        }
+        bool useUnshare = bwrapMode == BubblewrapMode.None && caps.UnsharePath is not null;
+        bool useSetpriv = caps.SetprivPath is not null &&
+                          (bwrapMode == BubblewrapMode.AsNobody || (bwrapMode == BubblewrapMode.None && ReachableForSetpriv(command)));
+        bool useTimeout = SandboxCapabilities.FindExecutable("timeout") is not null;
+        int helperTasks = (useTimeout ? 1 : 0) + (bwrapMode != BubblewrapMode.None ? 2 : 0) + (useUnshare ? 1 : 0);
+        int pidsMax = limits.MaxThreads + helperTasks;
+
+        CgroupRun? cgroups = null;
+        try
+        {
+            if (caps.IsRoot && (caps.CgroupV2 is not null || caps.CgroupV1Memory is not null || caps.CgroupV1Pids is not null ||
+                                caps.CgroupV1CpuAcct is not null || caps.CgroupV1Freezer is not null))
+                cgroups = CgroupRun.Create(caps, runId, limits.MemoryBytes, pidsMax, layers);
+
+            var argv = new List<string>();
+            if (cgroups is { IsEmpty: false })
+            {
+                argv.AddRange(new[] { "/bin/sh", "-c", LauncherScript, "kata-sandbox" });
+                argv.AddRange(cgroups.ProcsFiles);
+                argv.Add("--");
+            }
+            if (useTimeout)
+            {
+                // Backstop if the grader itself dies: nothing outlives wall time + 5 s.
+                int backstop = (int)Math.Ceiling(limits.WallTime.TotalSeconds) + 5;
+                argv.AddRange(new[] { SandboxCapabilities.FindExecutable("timeout")!, "--signal=KILL", backstop.ToString(CultureInfo.InvariantCulture) });
+            }
+
+            int cpuSoft = Math.Max(1, (int)Math.Ceiling(limits.CpuTime.TotalSeconds));
+            bool nonRootOnHost = useSetpriv;
+            bool rlimitCpu = false;
+            if (caps.PrlimitPath is not null)
+            {
+                rlimitCpu = true;
+                argv.AddRange(new[] { caps.PrlimitPath, $"--cpu={cpuSoft}:{cpuSoft + 1}", "--core=0", $"--fsize={limits.TmpfsBytes}" });
+                layers.Add($"rlimit cpu {cpuSoft} s (SIGXCPU, SIGKILL at {cpuSoft + 1} s), core 0, fsize {FormatBytes(limits.TmpfsBytes)}");
+                if (!(cgroups?.HasPids ?? false) && nonRootOnHost)
+                {
+                    // Counts every task of uid 65534 on the host: only a fallback when the pids cgroup is missing.
+                    argv.Add($"--nproc={pidsMax}");
+                    layers.Add($"rlimit nproc {pidsMax} (uid 65534)");
+                }
+                argv.Add("--");
+            }
+
+            if (useSetpriv)
+            {
+                argv.AddRange(new[] { caps.SetprivPath!, "--reuid=65534", "--regid=65534", "--clear-groups", "--" });
+            }
+            if (bwrapMode != BubblewrapMode.None)
+            {
+                argv.Add(caps.BubblewrapPath!);
+                argv.AddRange(BubblewrapArguments.Build(caps.DotnetRoot, command.ReadOnlyPaths, command.WorkingDirectory, limits.TmpfsBytes, uidMapping: true));
+                layers.Add($"bubblewrap: no network, private pid/ipc/uts/mount namespaces, read-only fs, tmpfs /tmp {FormatBytes(limits.TmpfsBytes)}, " +
+                           (bwrapMode == BubblewrapMode.AsNobody
+                               ? "uid 65534 (on the host too)"
+                               : "uid 65534 inside, no capabilities (grader's uid on the host" + (unreachable is null ? ")" : $": {unreachable} is not reachable by uid 65534)")));
+            }
+            else if (useUnshare)
+            {
+                argv.AddRange(new[] { caps.UnsharePath!, "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--" });
+                layers.Add("unshare: no network, private pid namespace (filesystem NOT isolated)");
+            }
+            if (useSetpriv && bwrapMode == BubblewrapMode.None)
+            {
+                // setpriv must run inside unshare (unshare needs root).
+                int at = argv.IndexOf(caps.SetprivPath!);
+                argv.RemoveRange(at, 5);
+                argv.AddRange(new[] { caps.SetprivPath!, "--reuid=65534", "--regid=65534", "--clear-groups", "--" });
+                layers.Add("uid 65534 (setpriv)");
+            }
+            argv.Add(command.Executable);
+            argv.AddRange(command.Arguments);
+
+            var env = BuildEnvironment(command, limits, caps, layers);
+            if (useTimeout) layers.Add($"backstop: timeout -s KILL {Math.Ceiling(limits.WallTime.TotalSeconds) + 5} s");
+            layers.Add($"wall {limits.WallTime.TotalSeconds:0.###} s, output {FormatBytes(limits.MaxOutputBytes)} per stream, empty environment");
+
+            return await RunCoreAsync(argv, env, bwrapMode == BubblewrapMode.None ? command.WorkingDirectory : "/",
+                limits, cgroups, rlimitCpu, layers, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            cgroups?.Dispose();
+        }
+    }
+
+    private static Dictionary<string, string> BuildEnvironment(SandboxCommand command, SandboxLimits limits, SandboxCapabilities caps, List<string> layers)
+    {
+        long heap = limits.MemoryBytes / 4 * 3;
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = "/tmp",
+            ["TMPDIR"] = "/tmp",
+            ["LANG"] = "C.UTF-8",
+            ["DOTNET_ROOT"] = caps.DotnetRoot,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_gcServer"] = "0",
+            ["DOTNET_EnableDiagnostics"] = "0",
+            // Inside bwrap /sys is absent, so the runtime cannot see the cgroup limit: tell it. 3/4, like the runtime's own cgroup default.
+            ["DOTNET_GCHeapHardLimit"] = "0x" + heap.ToString("X", CultureInfo.InvariantCulture),
+        };
+        foreach (var (k, v) in command.Environment) env[k] = v;
+        layers.Add($"DOTNET_GCHeapHardLimit {FormatBytes(heap)} (managed heap; OutOfMemoryException is catchable)");
+        return env;
+    }
+
+    private static async Task<SandboxOutcome> RunCoreAsync(List<string> argv, Dictionary<string, string> env, string hostWorkingDirectory,
+        SandboxLimits limits, CgroupRun? cgroups, bool rlimitCpu, List<string> layers, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(argv[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = hostWorkingDirectory,
+        };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+
+        var stdout = new BoundedCapture(limits.MaxOutputBytes);
+        var stderr = new BoundedCapture(limits.MaxOutputBytes);
+        var flood = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var reg = ct.Register(() => cancelled.TrySetResult());
+
+        var sw = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = psi };
+        process.Start();
+        try { process.StandardInput.Close(); } catch (IOException) { }
+        var outTask = stdout.DrainAsync(process.StandardOutput.BaseStream, limits.KillAfterOutputBytes, () => flood.TrySetResult());
+        var errTask = stderr.DrainAsync(process.StandardError.BaseStream, limits.KillAfterOutputBytes, () => flood.TrySetResult());
+        var exited = process.WaitForExitAsync(CancellationToken.None);
+
+        SandboxTermination? reason = null;
+        while (!exited.IsCompleted)
+        {
+            var remaining = limits.WallTime - sw.Elapsed;
+            if (remaining <= TimeSpan.Zero) { reason = SandboxTermination.WallTimeout; break; }
+            await Task.WhenAny(exited, flood.Task, cancelled.Task, Task.Delay(remaining < PollInterval ? remaining : PollInterval)).ConfigureAwait(false);
+            if (exited.IsCompleted) break;
+            if (cancelled.Task.IsCompleted) { reason = SandboxTermination.Killed; break; }
+            if (flood.Task.IsCompleted) { reason = SandboxTermination.OutputLimit; break; }
+            if (cgroups?.CpuTime() is { } cpu && cpu >= limits.CpuTime) { reason = SandboxTermination.CpuLimit; break; }
+        }
+        if (reason is not null)
+            KillEverything(process, cgroups);
+
+        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false) != exited)
+            KillEverything(process, cgroups);
+        await exited.ConfigureAwait(false);
+        var elapsed = sw.Elapsed;
+        // Whatever is left in the groups (a child that escaped the tree) goes now, so the pipes close.
+        cgroups?.KillAll(TimeSpan.FromSeconds(2));
+        var drained = Task.WhenAll(outTask, errTask);
+        if (await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) != drained)
+        {
+            // A grandchild outside any group still holds the pipe: stop reading.
+            process.StandardOutput.BaseStream.Dispose();
+            process.StandardError.BaseStream.Dispose();
+            await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        }
+
+        int exitCode = process.ExitCode;
+        int? signal = exitCode is > 128 and <= 128 + 64 ? exitCode - 128 : null;
+        var cpuTime = cgroups?.CpuTime();
+        long peak = cgroups?.PeakMemory() ?? 0;
+        int oom = cgroups?.OomKills() ?? 0;
+        bool pidsHit = (cgroups?.PidsLimitHits() ?? 0) > 0;
+        string err = stderr.ToString();
+
+        SandboxTermination termination;
+        if (reason is { } r) termination = r;
+        else if (oom > 0) termination = SandboxTermination.MemoryLimit;
+        else if (signal == Native.SIGXCPU && rlimitCpu) termination = SandboxTermination.CpuLimit;
+        else if (signal == Native.SIGKILL && rlimitCpu && (cpuTime is null || cpuTime >= limits.CpuTime * 0.9))
+            termination = SandboxTermination.CpuLimit;
+        else if (exitCode != 0 && err.Contains("System.OutOfMemoryException", StringComparison.Ordinal))
+            termination = SandboxTermination.MemoryLimit;
+        else if (pidsHit) termination = SandboxTermination.ThreadLimit;
+        else termination = SandboxTermination.Exited;
+
+        return new SandboxOutcome(exitCode, signal, termination, stdout.ToString(), err,
+            stdout.Truncated || stderr.Truncated, elapsed, cpuTime ?? TimeSpan.Zero, peak, layers)
+        {
+            ThreadLimitHit = pidsHit,
+            OomKills = oom,
+        };
+    }
+
+    private static void KillEverything(Process process, CgroupRun? cgroups)
+    {
+        try { process.Kill(entireProcessTree: true); }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException) { }
+        cgroups?.KillAll(TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>Can uid 65534 reach this path on the host (o+x on every directory above it, o+x or o+r on it)?</summary>
+    internal static bool ReachableByOthers(string path)
+    {
+        if (OperatingSystem.IsWindows()) return false;
+        try
+        {
+            string full = Path.GetFullPath(path);
+            if (!File.Exists(full) && !Directory.Exists(full)) return true; // bwrap reports missing paths itself
+            var dir = Path.GetDirectoryName(full);
+            while (dir is not null)
+            {
+                if ((File.GetUnixFileMode(dir) & UnixFileMode.OtherExecute) == 0) return false;
+                dir = Path.GetDirectoryName(dir);
+            }
+            var mode = File.GetUnixFileMode(full);
+            return Directory.Exists(full)
+                ? (mode & UnixFileMode.OtherExecute) != 0
+                : (mode & (UnixFileMode.OtherRead | UnixFileMode.OtherExecute)) != 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException) { return false; }
+    }
+
+    private static bool ReachableForSetpriv(SandboxCommand command) =>
+        ReachableByOthers(command.Executable) && ReachableByOthers(command.WorkingDirectory) && command.ReadOnlyPaths.All(ReachableByOthers);
+
+    internal static string FormatBytes(long bytes) =>
+        bytes >= 1 << 30 && bytes % (1 << 30) == 0 ? $"{bytes >> 30} GiB"
+        : bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB"
+        : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB"
+        : $"{bytes} B";
+}

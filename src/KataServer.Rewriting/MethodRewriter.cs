@@ -1,0 +1,450 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Mono.Cecil.Rocks;
+
+namespace KataServer.Rewriting;
+
+/// <summary>
+/// Rewrites one method body. Code is inserted before an instruction by turning that instruction (or the first of its
+/// prefixes) into the first inserted instruction and re-creating the original after the inserted code: branches,
+/// switch tables, exception-handler boundaries and sequence points that pointed at the original then point at the
+/// inserted code, which therefore runs in the same protected region and maps to the same source line.
+/// </summary>
+internal sealed class MethodRewriter
+{
+    private readonly RewriteContext _context;
+    private readonly MethodDefinition _method;
+    private readonly MethodBody _body;
+    private readonly Dictionary<string, VariableDefinition> _temps = new(StringComparer.Ordinal);
+    private IDictionary<Instruction, SequencePoint>? _sequencePoints;
+
+    public MethodRewriter(RewriteContext context, MethodDefinition method)
+    {
+        _context = context;
+        _method = method;
+        _body = method.Body;
+    }
+
+    private RewriteReport Report => _context.Report;
+
+    private ModuleDefinition Module => _context.Module;
+
+    /// <returns>true when the body changed</returns>
+    public bool Run()
+    {
+        if (_method.DebugInformation.HasSequencePoints)
+        {
+            _sequencePoints = _method.DebugInformation.GetSequencePointMapping();
+        }
+
+        _body.SimplifyMacros();
+        var instructions = _body.Instructions.ToArray();
+        var firstHookable = _context.Options.InstrumentSharedMemory ? FirstInstructionAfterChainedConstructorCall(instructions) : int.MaxValue;
+        var changed = false;
+        for (var i = 0; i < instructions.Length; i++)
+        {
+            var instruction = instructions[i];
+            switch (instruction.OpCode.Code)
+            {
+                case Code.Call:
+                case Code.Callvirt:
+                case Code.Newobj:
+                    changed |= RewriteCall(instruction);
+                    break;
+                case Code.Ldftn:
+                case Code.Ldvirtftn:
+                    changed |= RewriteFunctionPointer(instruction);
+                    break;
+                case Code.Ldfld:
+                case Code.Ldflda:
+                    changed |= i >= firstHookable && HookField(instruction, isStatic: false, isWrite: false);
+                    break;
+                case Code.Stfld:
+                    changed |= i >= firstHookable && HookField(instruction, isStatic: false, isWrite: true);
+                    break;
+                case Code.Ldsfld:
+                case Code.Ldsflda:
+                    changed |= i >= firstHookable && HookField(instruction, isStatic: true, isWrite: false);
+                    break;
+                case Code.Stsfld:
+                    changed |= i >= firstHookable && HookField(instruction, isStatic: true, isWrite: true);
+                    break;
+                case Code.Ldelem_I1:
+                case Code.Ldelem_U1:
+                case Code.Ldelem_I2:
+                case Code.Ldelem_U2:
+                case Code.Ldelem_I4:
+                case Code.Ldelem_U4:
+                case Code.Ldelem_I8:
+                case Code.Ldelem_I:
+                case Code.Ldelem_R4:
+                case Code.Ldelem_R8:
+                case Code.Ldelem_Ref:
+                case Code.Ldelem_Any:
+                case Code.Ldelema:
+                    changed |= i >= firstHookable && HookArrayRead(instruction);
+                    break;
+                case Code.Stelem_I:
+                case Code.Stelem_I1:
+                case Code.Stelem_I2:
+                case Code.Stelem_I4:
+                case Code.Stelem_I8:
+                case Code.Stelem_R4:
+                case Code.Stelem_R8:
+                case Code.Stelem_Ref:
+                case Code.Stelem_Any:
+                    changed |= i >= firstHookable && HookArrayWrite(instruction);
+                    break;
+            }
+        }
+
+        _body.OptimizeMacros();
+        return changed;
+    }
+
+    // ---- calls ----------------------------------------------------------------------------------------------------
+
+    private bool RewriteCall(Instruction instruction)
+    {
+        var site = (MethodReference)instruction.Operand;
+        var api = Signatures.ApiName(site);
+        var isNewObj = instruction.OpCode.Code == Code.Newobj;
+        if (_context.Map.TryGetTarget(Signatures.TypeKey(site.DeclaringType), out var target))
+        {
+            if (instruction.Previous is { OpCode.Code: Code.Constrained })
+            {
+                Report.Warn($"{api}: constrained call in {_method.FullName} not replaced");
+            }
+            else if (site.Name == ".ctor" && !isNewObj)
+            {
+                // A base-constructor call from a subclass, or an in-place struct construction: nothing to replace it with.
+            }
+            else if (target.Methods.TryGetValue(target.KeyFor(site, isNewObj), out var replacement) &&
+                     _context.ImportReplacement(replacement, site, target.Arity) is { } reference)
+            {
+                instruction.OpCode = OpCodes.Call;
+                instruction.Operand = reference;
+                Report.CountReplaced(isNewObj ? api.Replace("::.ctor", "::.ctor (New)", StringComparison.Ordinal) : api);
+                return true;
+            }
+        }
+
+        CountIfUncontrolled(site, api, instruction);
+        return false;
+    }
+
+    private bool RewriteFunctionPointer(Instruction instruction)
+    {
+        var site = (MethodReference)instruction.Operand;
+        var api = Signatures.ApiName(site);
+        if (_context.Map.TryGetTarget(Signatures.TypeKey(site.DeclaringType), out var target))
+        {
+            if (instruction.OpCode.Code == Code.Ldftn && !site.HasThis &&
+                target.Methods.TryGetValue(target.KeyFor(site, isNewObj: false), out var replacement) &&
+                _context.ImportReplacement(replacement, site, target.Arity) is { } reference)
+            {
+                instruction.Operand = reference;
+                Report.CountReplaced(api);
+                return true;
+            }
+
+            Report.Warn($"{api}: delegate to an instance method in {_method.FullName} not replaced");
+        }
+
+        CountIfUncontrolled(site, api, instruction);
+        return false;
+    }
+
+    private void CountIfUncontrolled(MethodReference site, string api, Instruction instruction)
+    {
+        if (_context.Options.IsUncontrolledConcurrencyApi(api) && !_context.IsDelegateType(site.DeclaringType))
+        {
+            Report.CountUncontrolled(api, Location(instruction));
+        }
+    }
+
+    private string? Location(Instruction instruction)
+    {
+        if (_sequencePoints is null)
+        {
+            return null;
+        }
+
+        for (var i = instruction; i is not null; i = i.Previous)
+        {
+            if (_sequencePoints.TryGetValue(i, out var point) && !point.IsHidden)
+            {
+                return Path.GetFileName(point.Document.Url) + ":" + point.StartLine;
+            }
+        }
+
+        return null;
+    }
+
+    // ---- fields ---------------------------------------------------------------------------------------------------
+
+    private bool HookField(Instruction instruction, bool isStatic, bool isWrite)
+    {
+        var reference = (FieldReference)instruction.Operand;
+        FieldDefinition? field;
+        try
+        {
+            field = reference.Resolve();
+        }
+        catch (AssemblyResolutionException)
+        {
+            field = null;
+        }
+
+        if (field is null)
+        {
+            Report.Warn($"field {reference.FullName} could not be resolved; its accesses are not hooked");
+            return false;
+        }
+
+        if (!ShouldHook(field, isWrite))
+        {
+            return false;
+        }
+
+        var name = DisplayName(field.DeclaringType) + "." + field.Name;
+        var hook = isWrite ? _context.FieldWriteHook : _context.FieldReadHook;
+        var ownerIsObject = !isStatic && !field.DeclaringType.IsValueType;
+        if (!ownerIsObject)
+        {
+            InsertBefore(instruction, Instruction.Create(OpCodes.Ldnull), Instruction.Create(OpCodes.Ldstr, name), Instruction.Create(OpCodes.Call, hook));
+        }
+        else if (!isWrite)
+        {
+            InsertBefore(instruction, Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Ldstr, name), Instruction.Create(OpCodes.Call, hook));
+        }
+        else
+        {
+            var value = Temp(FieldTypeAtSite(reference));
+            InsertBefore(instruction,
+                Instruction.Create(OpCodes.Stloc, value),
+                Instruction.Create(OpCodes.Dup),
+                Instruction.Create(OpCodes.Ldstr, name),
+                Instruction.Create(OpCodes.Call, hook),
+                Instruction.Create(OpCodes.Ldloc, value));
+        }
+
+        if (isWrite)
+        {
+            Report.FieldWriteHooks++;
+        }
+        else
+        {
+            Report.FieldReadHooks++;
+        }
+
+        return true;
+    }
+
+    private bool ShouldHook(FieldDefinition field, bool isWrite)
+    {
+        var declaring = field.DeclaringType;
+        if (field.IsLiteral || declaring.Name.StartsWith("<PrivateImplementationDetails>", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (field.IsInitOnly && (field.IsStatic || isWrite || !_context.Options.InstrumentReadonlyFieldReads))
+        {
+            return false;
+        }
+
+        // Compiler plumbing that is never shared: async/iterator state machines (per invocation), the cached
+        // static-lambda singletons and delegate caches, the captured `this` of closures (written once at creation).
+        if (IsStateMachine(declaring) || declaring.Name == "<>c" || field.Name.StartsWith("<>9", StringComparison.Ordinal) ||
+            field.Name == "<>4__this")
+        {
+            return false;
+        }
+
+        // Fields of framework value types (ValueTuple.Item1, ...) are copies on the stack or in locals.
+        if (declaring.IsValueType && declaring.Module != Module)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsStateMachine(TypeDefinition type)
+    {
+        if (!type.Name.StartsWith('<'))
+        {
+            return false;
+        }
+
+        foreach (var implemented in type.Interfaces)
+        {
+            if (implemented.InterfaceType.Name is "IAsyncStateMachine")
+            {
+                return true;
+            }
+        }
+
+        return type.Fields.Any(f => f.Name == "<>1__state");
+    }
+
+    private static string DisplayName(TypeDefinition type) =>
+        type.DeclaringType is { } outer ? DisplayName(outer) + "+" + type.Name : type.Name;
+
+    /// <summary>The type of the value a <c>stfld</c> of <paramref name="field"/> consumes, in the method's generic context.</summary>
+    private static TypeReference FieldTypeAtSite(FieldReference field)
+    {
+        var type = field.FieldType;
+        return field.DeclaringType is GenericInstanceType declaring ? Inflate(type, declaring) : StripModifiers(type);
+    }
+
+    private static TypeReference Inflate(TypeReference type, GenericInstanceType declaring)
+    {
+        switch (type)
+        {
+            case GenericParameter { Type: GenericParameterType.Type } parameter when parameter.Position < declaring.GenericArguments.Count:
+                return declaring.GenericArguments[parameter.Position];
+            case RequiredModifierType modified:
+                return Inflate(modified.ElementType, declaring);
+            case OptionalModifierType modified:
+                return Inflate(modified.ElementType, declaring);
+            case ArrayType array:
+                return new ArrayType(Inflate(array.ElementType, declaring), array.Rank);
+            case ByReferenceType byRef:
+                return new ByReferenceType(Inflate(byRef.ElementType, declaring));
+            case PointerType pointer:
+                return new PointerType(Inflate(pointer.ElementType, declaring));
+            case GenericInstanceType instance:
+                var result = new GenericInstanceType(instance.ElementType);
+                foreach (var argument in instance.GenericArguments)
+                {
+                    result.GenericArguments.Add(Inflate(argument, declaring));
+                }
+
+                return result;
+            default:
+                return type;
+        }
+    }
+
+    private static TypeReference StripModifiers(TypeReference type) => type switch
+    {
+        RequiredModifierType modified => StripModifiers(modified.ElementType),
+        OptionalModifierType modified => StripModifiers(modified.ElementType),
+        _ => type,
+    };
+
+    // ---- arrays ---------------------------------------------------------------------------------------------------
+
+    private bool HookArrayRead(Instruction instruction)
+    {
+        var index = Temp(Module.TypeSystem.IntPtr);
+        InsertBefore(instruction,
+            Instruction.Create(OpCodes.Stloc, index),
+            Instruction.Create(OpCodes.Dup),
+            Instruction.Create(OpCodes.Ldloc, index),
+            Instruction.Create(OpCodes.Conv_I4),
+            Instruction.Create(OpCodes.Call, _context.ArrayReadHook),
+            Instruction.Create(OpCodes.Ldloc, index));
+        Report.ArrayReadHooks++;
+        return true;
+    }
+
+    private bool HookArrayWrite(Instruction instruction)
+    {
+        var types = Module.TypeSystem;
+        TypeReference valueType = instruction.OpCode.Code switch
+        {
+            Code.Stelem_I1 or Code.Stelem_I2 or Code.Stelem_I4 => types.Int32,
+            Code.Stelem_I8 => types.Int64,
+            Code.Stelem_R4 => types.Single,
+            Code.Stelem_R8 => types.Double,
+            Code.Stelem_I => types.IntPtr,
+            Code.Stelem_Ref => types.Object,
+            _ => (TypeReference)instruction.Operand,
+        };
+        var value = Temp(valueType);
+        var index = Temp(types.IntPtr);
+        InsertBefore(instruction,
+            Instruction.Create(OpCodes.Stloc, value),
+            Instruction.Create(OpCodes.Stloc, index),
+            Instruction.Create(OpCodes.Dup),
+            Instruction.Create(OpCodes.Ldloc, index),
+            Instruction.Create(OpCodes.Conv_I4),
+            Instruction.Create(OpCodes.Call, _context.ArrayWriteHook),
+            Instruction.Create(OpCodes.Ldloc, index),
+            Instruction.Create(OpCodes.Ldloc, value));
+        Report.ArrayWriteHooks++;
+        return true;
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// In an instance constructor of a class, field initializers run before the base (or this) constructor call, on an
+    /// uninitialized <c>this</c> that must not escape to a hook. Hooks start after that call.
+    /// </summary>
+    private int FirstInstructionAfterChainedConstructorCall(Instruction[] instructions)
+    {
+        if (!_method.IsConstructor || _method.IsStatic || _method.DeclaringType.IsValueType)
+        {
+            return 0;
+        }
+
+        var self = Signatures.TypeKey(_method.DeclaringType);
+        var baseKey = _method.DeclaringType.BaseType is { } b ? Signatures.TypeKey(b) : null;
+        for (var i = 0; i < instructions.Length; i++)
+        {
+            if (instructions[i].OpCode.Code == Code.Call && instructions[i].Operand is MethodReference { Name: ".ctor", HasThis: true } callee)
+            {
+                var key = Signatures.TypeKey(callee.DeclaringType);
+                if (key == self || key == baseKey)
+                {
+                    return i + 1;
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    private VariableDefinition Temp(TypeReference type)
+    {
+        var key = Signatures.Type(type);
+        if (!_temps.TryGetValue(key, out var variable))
+        {
+            variable = new VariableDefinition(StripModifiers(type));
+            _body.Variables.Add(variable);
+            _temps.Add(key, variable);
+        }
+
+        return variable;
+    }
+
+    /// <summary>Inserts <paramref name="code"/> so that it runs right before <paramref name="target"/> (and its prefixes).</summary>
+    private void InsertBefore(Instruction target, params Instruction[] code)
+    {
+        var anchor = target;
+        while (anchor.Previous is { OpCode.OpCodeType: OpCodeType.Prefix } prefix)
+        {
+            anchor = prefix;
+        }
+
+        var original = Instruction.Create(OpCodes.Nop);
+        original.OpCode = anchor.OpCode;
+        original.Operand = anchor.Operand;
+        anchor.OpCode = code[0].OpCode;
+        anchor.Operand = code[0].Operand;
+
+        var il = _body.GetILProcessor();
+        var cursor = anchor;
+        for (var i = 1; i < code.Length; i++)
+        {
+            il.InsertAfter(cursor, code[i]);
+            cursor = code[i];
+        }
+
+        il.InsertAfter(cursor, original);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+
+namespace KataServer.Rewriting;
+
+/// <summary>Output of <see cref="AssemblyRewriter.Rewrite"/>.</summary>
+public sealed record RewriteResult(byte[] Dll, byte[]? Pdb, RewriteReport Report);
+
+/// <summary>What the rewriter did to one assembly.</summary>
+public sealed class RewriteReport
+{
+    internal RewriteReport(string assemblyName) => AssemblyName = assemblyName;
+
+    public string AssemblyName { get; }
+
+    /// <summary>True when the input already carried the marker and was returned unchanged.</summary>
+    public bool AlreadyRewritten { get; internal set; }
+
+    /// <summary>Replaced call sites per framework API, e.g. <c>System.Threading.Monitor::Enter</c> → 3.</summary>
+    public IReadOnlyDictionary<string, int> ReplacedCalls => Replaced;
+
+    /// <summary>
+    /// Call sites of concurrency APIs the map has no replacement for (the explorer does not model them), per API, e.g.
+    /// <c>System.Threading.Barrier::SignalAndWait</c> → 1.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> UncontrolledApis => Uncontrolled;
+
+    /// <summary>Source locations ("file:line") of the first few uncontrolled call sites per API, where the PDB gives them.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> UncontrolledLocations =>
+        UncontrolledAt.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal);
+
+    public int FieldReadHooks { get; internal set; }
+
+    public int FieldWriteHooks { get; internal set; }
+
+    public int ArrayReadHooks { get; internal set; }
+
+    public int ArrayWriteHooks { get; internal set; }
+
+    /// <summary>Methods whose body was changed.</summary>
+    public int MethodsRewritten { get; internal set; }
+
+    public int MethodsVisited { get; internal set; }
+
+    /// <summary>Things the rewriter skipped on purpose or could not handle (not errors).</summary>
+    public IReadOnlyList<string> Warnings => WarningList;
+
+    public TimeSpan Elapsed { get; internal set; }
+
+    internal SortedDictionary<string, int> Replaced { get; } = new(StringComparer.Ordinal);
+
+    internal SortedDictionary<string, int> Uncontrolled { get; } = new(StringComparer.Ordinal);
+
+    internal Dictionary<string, List<string>> UncontrolledAt { get; } = new(StringComparer.Ordinal);
+
+    internal List<string> WarningList { get; } = [];
+
+    internal void CountReplaced(string api) => Replaced[api] = Replaced.GetValueOrDefault(api) + 1;
+
+    internal void CountUncontrolled(string api, string? location)
+    {
+        Uncontrolled[api] = Uncontrolled.GetValueOrDefault(api) + 1;
+        if (location is null)
+        {
+            return;
+        }
+
+        if (!UncontrolledAt.TryGetValue(api, out var list))
+        {
+            UncontrolledAt[api] = list = [];
+        }
+
+        if (list.Count < 5)
+        {
+            list.Add(location);
+        }
+    }
+
+    internal void Warn(string message)
+    {
+        if (WarningList.Count < 200 && !WarningList.Contains(message))
+        {
+            WarningList.Add(message);
+        }
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append(AssemblyName).Append(": ").Append(MethodsRewritten).Append('/').Append(MethodsVisited).Append(" methods rewritten in ")
+            .Append(Elapsed.TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" ms");
+        foreach (var (api, count) in Replaced)
+        {
+            sb.Append("  replaced ").Append(api).Append(" x").Append(count).AppendLine();
+        }
+
+        sb.Append("  field hooks: ").Append(FieldReadHooks).Append(" reads, ").Append(FieldWriteHooks).Append(" writes; array hooks: ")
+            .Append(ArrayReadHooks).Append(" reads, ").Append(ArrayWriteHooks).AppendLine(" writes");
+        foreach (var (api, count) in Uncontrolled)
+        {
+            sb.Append("  UNCONTROLLED ").Append(api).Append(" x").Append(count).AppendLine();
+        }
+
+        foreach (var warning in WarningList)
+        {
+            sb.Append("  note: ").AppendLine(warning);
+        }
+
+        return sb.ToString();
+    }
+}

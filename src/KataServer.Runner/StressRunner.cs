@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using KataServer.Testing;
+using KataServer.Testing.Protocol;
+
+namespace KataServer.Runner;
+
+/// <summary>
+/// Runs each test many times on real threads. A watchdog thread watches the iteration in progress:
+/// one that outlives the iteration timeout is stuck, and the states of its threads say how
+/// (all blocked: deadlock; one still running: timeout; nothing running: hang).
+/// A stuck test ends the run, since its threads can never be taken back.
+/// </summary>
+public sealed class StressRunner(RunRequest request, ResultChannel channel) : ISuiteRunner
+{
+    private const int ProgressEveryMs = 250;
+
+    public void Run(TestSuite suite)
+    {
+        var stuck = false;
+        foreach (var test in suite.Tests)
+        {
+            if (stuck || !test.Options.Stress)
+            {
+                channel.Send(new() { Type = RunnerMessage.TestFinished, Test = test.Name, Outcome = "skipped", DurationMs = 0, Done = 0 });
+                continue;
+            }
+
+            channel.Send(new() { Type = RunnerMessage.TestStarted, Test = test.Name });
+            var result = RunTest(test, suite.SubmissionFileName);
+            stuck = result.Stuck;
+            channel.Send(new()
+            {
+                Type = RunnerMessage.TestFinished,
+                Test = test.Name,
+                Outcome = result.Finding is null ? "passed" : "failed",
+                DurationMs = result.DurationMs,
+                Done = result.Iterations,
+                Finding = result.Finding,
+            });
+        }
+    }
+
+    private sealed record TestResult(FindingData? Finding, long Iterations, long DurationMs, bool Stuck);
+
+    private TestResult RunTest(KataTestCase test, string submissionFileName)
+    {
+        var settings = request.Stress;
+        var iterationsWanted = Math.Max(1, settings.Iterations * Math.Max(1, test.Options.StressWeight));
+        var budget = TimeSpan.FromSeconds(settings.SecondsPerTest * Math.Max(1, test.Options.StressWeight));
+        var iterationTimeout = TimeSpan.FromSeconds(settings.IterationTimeoutSeconds);
+        var clock = Stopwatch.StartNew();
+
+        long iterations = 0;
+        long iterationStartedTicks = 0;
+        FindingData? finding = null;
+        var finished = new ManualResetEventSlim();
+        var driver = new Thread(() =>
+        {
+            try
+            {
+                while (iterations < iterationsWanted && (iterations == 0 || clock.Elapsed < budget))
+                {
+                    Volatile.Write(ref iterationStartedTicks, clock.ElapsedTicks);
+                    test.Invoke();
+                    Interlocked.Increment(ref iterations);
+                }
+            }
+            catch (Exception e)
+            {
+                finding = Findings.FromException(e, test.Name, submissionFileName);
+            }
+            finally
+            {
+                finished.Set();
+            }
+        }, maxStackSize: 16 * 1024 * 1024)
+        {
+            IsBackground = true,
+            Name = "test driver",
+        };
+        driver.Start();
+
+        var lastProgress = clock.ElapsedMilliseconds;
+        while (!finished.Wait(50))
+        {
+            var startedAt = TimeSpan.FromTicks(Volatile.Read(ref iterationStartedTicks) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+            if (clock.Elapsed - startedAt > iterationTimeout && !finished.IsSet)
+            {
+                var stuckFinding = Watchdog.Diagnose(test.Name, driver, iterationTimeout);
+                return new TestResult(stuckFinding, Interlocked.Read(ref iterations), clock.ElapsedMilliseconds, Stuck: true);
+            }
+
+            if (clock.ElapsedMilliseconds - lastProgress >= ProgressEveryMs)
+            {
+                lastProgress = clock.ElapsedMilliseconds;
+                channel.Send(new() { Type = RunnerMessage.Progress, Test = test.Name, Done = Interlocked.Read(ref iterations), Total = iterationsWanted });
+            }
+        }
+
+        return new TestResult(finding, iterations, clock.ElapsedMilliseconds, Stuck: false);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using KataServer.Testing;
+using KataServer.Testing.Protocol;
+
+namespace KataServer.Runner;
+
+/// <summary>A kata test: a static [KataTest] method, returning void or Task.</summary>
+public sealed record KataTestCase(string Name, MethodInfo Method, KataTestAttribute Options)
+{
+    public bool IsAsync => typeof(Task).IsAssignableFrom(Method.ReturnType);
+
+    /// <summary>Runs the test once, to completion, on the calling thread.</summary>
+    public void Invoke()
+    {
+        object? result;
+        try { result = Method.Invoke(null, null); }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+
+        if (result is Task task) task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Starts the test; the returned task completes when it does.</summary>
+    public Task InvokeAsync()
+    {
+        try
+        {
+            return Method.Invoke(null, null) as Task ?? Task.CompletedTask;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            return Task.FromException(e.InnerException);
+        }
+    }
+}
+
+public sealed record TestSuite(Assembly Submission, Assembly TestAssembly, IReadOnlyList<KataTestCase> Tests, string SubmissionFileName)
+{
+    public static TestSuite Load(RunRequest request)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(request.SubmissionAssembly))!;
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+        {
+            var candidate = Path.Combine(folder, name.Name + ".dll");
+            return File.Exists(candidate) ? context.LoadFromAssemblyPath(candidate) : null;
+        };
+        var submission = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(request.SubmissionAssembly));
+        var tests = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(request.TestsAssembly));
+
+        var cases = tests.GetExportedTypes()
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Select(method => (method, options: method.GetCustomAttribute<KataTestAttribute>()))
+            .Where(pair => pair.options is not null && pair.method.GetParameters().Length == 0)
+            .Select(pair => new KataTestCase(pair.method.Name, pair.method, pair.options!))
+            .Where(test => request.Tests.Count == 0 || request.Tests.Contains(test.Name))
+            .OrderBy(test => test.Method.DeclaringType!.MetadataToken).ThenBy(test => test.Method.MetadataToken)
+            .ToList();
+        return new TestSuite(submission, tests, cases, request.SubmissionFileName);
+    }
+}
+
+public interface ISuiteRunner
+{
+    void Run(TestSuite suite);
+}

@@ -1,0 +1,53 @@
+using KataServer.Testing;
+using KataServer.Testing.Protocol;
+
+namespace KataServer.Runner;
+
+/// <summary>Names what a stuck iteration is doing, from the states of its threads.</summary>
+public static class Watchdog
+{
+    private const int Samples = 10;
+
+    public static FindingData Diagnose(string test, Thread driver, TimeSpan waited)
+    {
+        var workers = RealThreadsDriver.Instance.CurrentThreads.Where(t => t.IsAlive).ToList();
+        var watched = workers.Count > 0 ? workers : [driver];
+
+        // A thread seen running in any sample is busy (spinning or looping); one blocked in every sample is waiting.
+        var busy = new HashSet<Thread>();
+        for (var i = 0; i < Samples; i++)
+        {
+            foreach (var thread in watched.Where(t => t.IsAlive && !IsBlocked(t))) busy.Add(thread);
+            Thread.Sleep(20);
+        }
+
+        var blocked = watched.Where(t => t.IsAlive && !busy.Contains(t)).ToList();
+        var seconds = $"{waited.TotalSeconds:0.#} s";
+        if (busy.Count > 0)
+        {
+            return Findings.Make(FindingKind.Timeout, test,
+                $"did not finish within {seconds}: {Names(busy)} kept running (an endless loop or a spin that never sees its condition change?)");
+        }
+
+        if (workers.Count > 0)
+        {
+            return Findings.Make(FindingKind.Deadlock, test,
+                $"stuck for {seconds}: {Names(blocked)} all blocked, each waiting for something that never comes (a lock held by another, or a signal never sent)");
+        }
+
+        return Findings.Make(FindingKind.Hang, test,
+            $"stuck for {seconds}: no thread is running, yet the test is still waiting (an await or wait that is never completed or signalled)");
+    }
+
+    private static bool IsBlocked(Thread thread)
+    {
+        try { return (thread.ThreadState & ThreadState.WaitSleepJoin) != 0; }
+        catch (ThreadStateException) { return false; }
+    }
+
+    private static string Names(IEnumerable<Thread> threads)
+    {
+        var names = threads.Select(t => t.Name ?? $"thread #{t.ManagedThreadId}").Order().ToList();
+        return names.Count == 1 ? names[0] : string.Join(", ", names[..^1]) + " and " + names[^1];
+    }
+}

@@ -1,0 +1,62 @@
+namespace KataServer.Scheduling;
+
+/// <summary>Options of one exploration (see <see cref="ScheduleExplorer"/>).</summary>
+public sealed record ExplorationOptions
+{
+    /// <summary>"portfolio" (default), "random", "pct", "dfs" (bounded-preemption depth-first), or "replay" (internal).</summary>
+    public string Strategy { get; init; } = "portfolio";
+
+    public ulong Seed { get; init; }
+
+    public int MaxSchedules { get; init; } = 1000;
+
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Scheduling points per schedule; exceeding it is a <see cref="BugKind.Hang"/>.</summary>
+    public int MaxSteps { get; init; } = 10000;
+
+    /// <summary>
+    /// Scheduling decisions taken by the (unfair) strategy; after that many decisions in one schedule the
+    /// scheduler switches to fair random choices so that correct spin-waits terminate and only real livelocks hit <see cref="MaxSteps"/>.
+    /// </summary>
+    public int MaxUnfairSteps { get; init; } = 1000;
+
+    /// <summary>PCT bug depth d (d-1 priority change points).</summary>
+    public int PctDepth { get; init; } = 3;
+
+    /// <summary>Preemption bound of the DFS strategy; negative means unbounded.</summary>
+    public int MaxPreemptions { get; init; } = 2;
+
+    /// <summary>Whether <see cref="Interception.SharedMemoryHooks"/> field/array accesses are scheduling points.</summary>
+    public bool FieldInterleavings { get; init; } = true;
+
+    /// <summary>Picks the stack frame a trace step points at (first frame whose file satisfies it). Null: first frame outside the engine.</summary>
+    public Func<string, bool>? IsUserSourceFile { get; init; }
+
+    /// <summary>Wall-clock time a running operation may spend without reaching a scheduling point before it is reported as uncontrolled (or hung).</summary>
+    public TimeSpan UncontrolledGrace { get; init; } = TimeSpan.FromSeconds(2);
+}
+
+public sealed record ExplorationProgress(int SchedulesExplored, TimeSpan Elapsed, string Strategy);
+
+/// <param name="SchedulesExplored">schedules run (the replay that builds the bug trace is not counted)</param>
+/// <param name="SpaceExhausted">the DFS strategy enumerated every schedule within its preemption bound (see <see cref="Coverage"/>)</param>
+public sealed record ExplorationResult(int SchedulesExplored, bool SpaceExhausted, TimeSpan Elapsed, ScheduleBug? Bug)
+{
+    /// <summary>Human-readable coverage statement, e.g. "all schedules with at most 2 preemptions explored".</summary>
+    public string? Coverage { get; init; }
+}
+
+public enum BugKind
+{
+    Exception,
+    Deadlock,
+    Hang,
+    Uncontrolled,
+}
+
+public sealed record ScheduleBug(BugKind Kind, string Message, Exception? Exception, string ReplayToken, IReadOnlyList<TraceStep> Trace);
+
+/// <param name="Step">position in the schedule (0-based)</param>
+/// <param name="Action">what the operation is about to do, e.g. "read Bank.balance", "Monitor.Enter(lock A)", "blocked: waits for lock B", "completed"</param>
+public sealed record TraceStep(int Step, int OperationId, string OperationName, string Action, string? SourceFile, int? Line);

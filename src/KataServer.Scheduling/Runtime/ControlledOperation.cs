@@ -1,0 +1,107 @@
+namespace KataServer.Scheduling.Runtime;
+
+public enum OperationKind
+{
+    Main,
+    Thread,
+    Task,
+    Continuation,
+    Timer,
+}
+
+internal enum OperationStatus
+{
+    Enabled,
+    Blocked,
+    Completed,
+}
+
+/// <summary>One controlled thread, task, continuation or timer of a schedule.</summary>
+public sealed class ControlledOperation
+{
+    [ThreadStatic]
+    private static ControlledOperation? current;
+
+    internal ControlledOperation(ControlledRuntime runtime, int id, OperationKind kind, string name, Action? body, Task? task)
+    {
+        Runtime = runtime;
+        Id = id;
+        Kind = kind;
+        Name = name;
+        Body = body;
+        TaskToRun = task;
+    }
+
+    /// <summary>The operation running on this thread, null when the thread is not controlled.</summary>
+    internal static ControlledOperation? Current
+    {
+        get => current;
+        set => current = value;
+    }
+
+    public int Id { get; }
+
+    public OperationKind Kind { get; }
+
+    public string Name { get; internal set; }
+
+    /// <summary>The last scheduling point of this operation was a yield (Thread.Yield, Sleep(0), SpinWait...).</summary>
+    public bool Yielded { get; internal set; }
+
+    internal ControlledRuntime Runtime { get; }
+
+    internal Action? Body { get; }
+
+    internal Task? TaskToRun { get; }
+
+    internal OperationStatus Status { get; set; }
+
+    internal Func<bool>? CanProceed { get; set; }
+
+    internal long Deadline { get; set; } = long.MaxValue;
+
+    internal bool TimedOut { get; set; }
+
+    internal string? WaitKind { get; set; }
+
+    internal object? WaitTarget { get; set; }
+
+    internal List<(string Kind, object Target)>? Held { get; set; }
+
+    internal Worker? Worker { get; set; }
+
+    internal bool Started { get; set; }
+
+    /// <summary>Set by Monitor.Pulse / condition signals.</summary>
+    internal bool Signaled { get; set; }
+
+    internal Thread? ThreadObject { get; set; }
+
+    internal int StepsAfterCancel { get; set; }
+
+    internal void AddHeld(string kind, object target) => (Held ??= new()).Add((kind, target));
+
+    internal void RemoveHeld(object target)
+    {
+        if (Held is null)
+        {
+            return;
+        }
+
+        for (int i = Held.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(Held[i].Target, target))
+            {
+                Held.RemoveAt(i);
+                return;
+            }
+        }
+    }
+
+    public override string ToString() => Name;
+}
+
+/// <summary>Thrown from scheduling points of a cancelled schedule to unwind its operations.</summary>
+internal sealed class ExecutionCanceledException() : Exception("The controlled schedule was cancelled.")
+{
+}

@@ -1,0 +1,856 @@
+using System.Diagnostics;
+using System.Text;
+using KataServer.Scheduling.Strategies;
+
+namespace KataServer.Scheduling.Runtime;
+
+/// <summary>
+/// One controlled execution (schedule). Operations run on pooled real threads, one at a time; at every scheduling
+/// point the running operation asks the strategy for the next operation and hands its thread's turn over.
+/// </summary>
+internal sealed class ControlledRuntime
+{
+    private readonly object gate = new();
+    private readonly ISchedulingStrategy strategy;
+    private readonly bool replaying;
+    private readonly List<ControlledOperation> live = new();
+    private readonly List<ControlledOperation> enabled = new();
+    private readonly DeterministicRandom fairRandom;
+    private readonly ManualResetEventSlim done = new(false, 20);
+    private readonly Func<StackFrame, bool> isUserFrame;
+    private Dictionary<Type, object>? states;
+    private Dictionary<object, string>? names;
+    private int nextId;
+    private int decisions;
+    private int steps;
+    private int startedLive;
+    private long progress;
+    private volatile bool canceled;
+    private volatile bool interruptRequested;
+    private string? uncontrolledStack;
+    private ControlledOperation? running;
+    private ControlledOperation? main;
+
+    internal ControlledRuntime(ISchedulingStrategy strategy, ExplorationOptions options, bool captureTrace, bool replaying)
+    {
+        this.strategy = strategy;
+        this.replaying = replaying;
+        Options = options;
+        fairRandom = new DeterministicRandom(DeterministicRandom.Mix(strategy.IterationSeed, 0xFA1B));
+        SyncContext = new ControlledSynchronizationContext(this);
+        TaskScheduler = new ControlledTaskScheduler(this);
+        if (captureTrace)
+        {
+            Trace = new List<TraceStep>();
+        }
+
+        var userFile = options.IsUserSourceFile;
+        var self = typeof(ControlledRuntime).Assembly;
+        isUserFrame = userFile is not null
+            ? f => f.GetFileName() is { } file && userFile(file)
+            : f => f.GetFileName() is not null && f.GetMethod()?.DeclaringType?.Assembly != self;
+    }
+
+    internal ExplorationOptions Options { get; }
+
+    internal ControlledSynchronizationContext SyncContext { get; }
+
+    internal ControlledTaskScheduler TaskScheduler { get; }
+
+    internal List<int> Choices { get; } = new();
+
+    internal List<TraceStep>? Trace { get; }
+
+    /// <summary>Virtual time in milliseconds.</summary>
+    internal long Now { get; private set; }
+
+    internal bool IsCanceled => canceled;
+
+    internal BugKind? BugKind { get; private set; }
+
+    internal string? BugMessage { get; private set; }
+
+    internal Exception? BugException { get; private set; }
+
+    internal bool FieldInterleavings => Options.FieldInterleavings;
+
+    // ------------------------------------------------------------------ execution
+
+    /// <summary>Runs <paramref name="body"/> as the main operation and waits for the whole schedule to finish.</summary>
+    internal void Execute(Action body, CancellationToken ct)
+    {
+        main = CreateOperation(OperationKind.Main, body, null);
+        lock (gate)
+        {
+            running = main;
+        }
+
+        Resume(main);
+        Watch(ct);
+    }
+
+    private void Watch(CancellationToken ct)
+    {
+        long lastProgress = -1;
+        long lastChange = Environment.TickCount64;
+        long graceMs = (long)Options.UncontrolledGrace.TotalMilliseconds;
+        int stage = 0;
+        while (!done.Wait(stage == 0 ? 100 : 50))
+        {
+            if (ct.IsCancellationRequested && !canceled)
+            {
+                Cancel(null, null, null);
+            }
+
+            long now = Environment.TickCount64;
+            long p = Volatile.Read(ref progress);
+            if (p != lastProgress)
+            {
+                lastProgress = p;
+                lastChange = now;
+                continue;
+            }
+
+            if (now - lastChange < (stage == 0 ? graceMs : 1000))
+            {
+                continue;
+            }
+
+            lastChange = now;
+            var op = running;
+            var worker = op?.Worker;
+            if (stage == 0)
+            {
+                stage = 1;
+                if (op is not null && worker is not null && (worker.Thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0)
+                {
+                    interruptRequested = true;
+                    worker.Retired = true;
+                    worker.Thread.Interrupt();
+                }
+                else
+                {
+                    if (worker is not null)
+                    {
+                        worker.Retired = true;
+                    }
+
+                    Cancel(Scheduling.BugKind.Hang,
+                        $"{op?.Name ?? "An operation"} ran for {Options.UncontrolledGrace.TotalSeconds:0.#} s without reaching a scheduling point: " +
+                        "an endless loop over state the engine does not observe, or a call the engine does not control.", null);
+                }
+            }
+            else if (stage == 1)
+            {
+                stage = 2;
+                if (!canceled)
+                {
+                    Cancel(Scheduling.BugKind.Uncontrolled, UncontrolledMessage(op, null), null);
+                }
+            }
+            else
+            {
+                // Operations that will not unwind (stuck outside our control) are abandoned.
+                lock (gate)
+                {
+                    foreach (var o in live)
+                    {
+                        if (o.Worker is not null)
+                        {
+                            o.Worker.Retired = true;
+                        }
+                    }
+                }
+
+                return;
+            }
+        }
+    }
+
+    internal void RunOperation(ControlledOperation op)
+    {
+        ControlledOperation.Current = op;
+        var previousContext = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(SyncContext);
+        try
+        {
+            if (!canceled)
+            {
+                if (Trace is not null)
+                {
+                    Record(op, "starts", captureSource: false);
+                }
+
+                Exception? error;
+                if (op.TaskToRun is { } task)
+                {
+                    TaskScheduler.Run(task);
+                    error = task.IsFaulted ? task.Exception!.InnerException : null;
+                    if (error is not ThreadInterruptedException)
+                    {
+                        error = null; // a task's own exception is observed through the task, it is not a bug by itself
+                    }
+                }
+                else
+                {
+                    var wrapper = new Task(static o => ((ControlledOperation)o!).Body!(), op);
+                    TaskScheduler.RunWrapper(wrapper);
+                    error = wrapper.IsFaulted ? wrapper.Exception!.InnerException : null;
+                }
+
+                if (error is not null)
+                {
+                    HandleEscapedException(op, error);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            HandleEscapedException(op, e);
+        }
+        finally
+        {
+            ControlledOperation.Current = null;
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+            Complete(op);
+        }
+    }
+
+    private void HandleEscapedException(ControlledOperation op, Exception e)
+    {
+        if (e is ExecutionCanceledException || canceled)
+        {
+            return;
+        }
+
+        if (e is ThreadInterruptedException && interruptRequested)
+        {
+            Cancel(Scheduling.BugKind.Uncontrolled, UncontrolledMessage(op, e), null);
+            return;
+        }
+
+        Cancel(Scheduling.BugKind.Exception, $"{op.Name} threw {e.GetType().FullName}: {e.Message}", e);
+    }
+
+    private string UncontrolledMessage(ControlledOperation? op, Exception? e)
+    {
+        string? api = uncontrolledStack is not null ? uncontrolledStack : e is null ? null : ApiFromStack(new StackTrace(e, false));
+        return $"{op?.Name ?? "An operation"} blocked in {(api is null ? "a call" : "'" + api + "'")} that the engine does not control " +
+            $"(no scheduling point for {Options.UncontrolledGrace.TotalSeconds:0.#} s). Use a supported primitive, or make sure the code is rewritten.";
+    }
+
+    /// <summary>Called from the first-chance exception handler while the interrupted thread still stands in the blocking call.</summary>
+    internal void OnInterruptObserved()
+    {
+        if (interruptRequested && uncontrolledStack is null)
+        {
+            uncontrolledStack = ApiFromStack(new StackTrace(2, false));
+        }
+    }
+
+    /// <summary>The outermost framework frame called directly by non-framework code, e.g. "ManualResetEvent.WaitOne".</summary>
+    internal static string? ApiFromStack(StackTrace stack)
+    {
+        var self = typeof(ControlledRuntime).Assembly;
+        StackFrame[] frames = stack.GetFrames();
+        for (int i = 0; i < frames.Length; i++)
+        {
+            var m = frames[i].GetMethod();
+            var t = m?.DeclaringType;
+            if (t is null || !IsFramework(t.Assembly) || t.Assembly == self)
+            {
+                continue;
+            }
+
+            var caller = i + 1 < frames.Length ? frames[i + 1].GetMethod()?.DeclaringType : null;
+            if (caller is null || (!IsFramework(caller.Assembly) && caller.Assembly != self) || caller.Assembly == self)
+            {
+                string typeName = t.Name;
+                return $"{(t.Namespace is null ? string.Empty : t.Namespace + ".")}{typeName}.{m!.Name}";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsFramework(System.Reflection.Assembly a)
+    {
+        string? n = a.GetName().Name;
+        return n is not null && (n == "System.Private.CoreLib" || n.StartsWith("System.", StringComparison.Ordinal) || n == "netstandard" || n == "mscorlib");
+    }
+
+    internal ControlledOperation CreateOperation(OperationKind kind, Action? body, Task? task, string? name = null)
+    {
+        lock (gate)
+        {
+            int id = nextId++;
+            var op = new ControlledOperation(this, id, kind, name ?? DefaultName(kind, id), body, task);
+            live.Add(op);
+            return op;
+        }
+    }
+
+    private static string DefaultName(OperationKind kind, int id) => kind switch
+    {
+        OperationKind.Main => "main",
+        OperationKind.Thread => "thread " + id,
+        OperationKind.Task => "task " + id,
+        OperationKind.Continuation => "continuation " + id,
+        _ => "timer " + id,
+    };
+
+    private void Resume(ControlledOperation next)
+    {
+        running = next;
+        if (!next.Started)
+        {
+            next.Started = true;
+            lock (gate)
+            {
+                startedLive++;
+            }
+
+            var worker = Worker.Rent();
+            worker.Assign(next);
+            worker.Parker.Unpark();
+        }
+        else
+        {
+            next.Worker!.Parker.Unpark();
+        }
+    }
+
+    private void Complete(ControlledOperation op)
+    {
+        bool setDone = false;
+        lock (gate)
+        {
+            op.Status = OperationStatus.Completed;
+            live.Remove(op);
+            startedLive--;
+            if (canceled && startedLive == 0)
+            {
+                setDone = true;
+            }
+        }
+
+        progress++;
+        if (setDone)
+        {
+            done.Set();
+            return;
+        }
+
+        if (canceled)
+        {
+            return;
+        }
+
+        if (Trace is not null)
+        {
+            Record(op, "completed", captureSource: false);
+        }
+
+        var next = PickNext(op);
+        if (next is null)
+        {
+            if (!canceled)
+            {
+                done.Set();
+            }
+            else
+            {
+                lock (gate)
+                {
+                    if (startedLive == 0)
+                    {
+                        done.Set();
+                    }
+                }
+            }
+
+            return;
+        }
+
+        Resume(next);
+    }
+
+    // ------------------------------------------------------------------ scheduling points
+
+    /// <summary>A scheduling point of the running operation, before it performs <paramref name="verb"/>.</summary>
+    internal void SchedulePoint(ControlledOperation op, string verb, object? resource = null, string? detail = null, bool isYield = false)
+    {
+        if (canceled)
+        {
+            ThrowCanceled(op);
+        }
+
+        progress++;
+        if (++steps > Options.MaxSteps)
+        {
+            Cancel(Scheduling.BugKind.Hang,
+                $"The schedule exceeded {Options.MaxSteps} steps: a livelock or an endless loop (still running: {string.Join(", ", LiveNames())}).", null);
+            ThrowCanceled(op);
+        }
+
+        op.Yielded = isYield;
+        if (Trace is not null)
+        {
+            Record(op, FormatAction(verb, resource, detail), captureSource: true);
+        }
+
+        Reschedule(op);
+    }
+
+    private IEnumerable<string> LiveNames()
+    {
+        lock (gate)
+        {
+            return live.Select(o => o.Name).ToList();
+        }
+    }
+
+    private void Reschedule(ControlledOperation op)
+    {
+        var next = PickNext(op);
+        if (next is null)
+        {
+            ThrowCanceled(op);
+            return;
+        }
+
+        if (next == op)
+        {
+            return;
+        }
+
+        Resume(next);
+        bool parked = false;
+        try
+        {
+            op.Worker!.Parker.Park();
+            parked = true;
+        }
+        finally
+        {
+            if (!parked)
+            {
+                // Interrupted while parked (stale interrupt): this schedule cannot continue safely.
+                Cancel(Scheduling.BugKind.Uncontrolled, UncontrolledMessage(op, null), null);
+            }
+        }
+
+        if (canceled)
+        {
+            ThrowCanceled(op);
+        }
+    }
+
+    /// <summary>
+    /// Blocks the running operation until <paramref name="canProceed"/> holds (it must be free of side effects)
+    /// or the virtual <paramref name="timeoutMs"/> elapses. Returns false on timeout.
+    /// </summary>
+    internal bool BlockUntil(ControlledOperation op, Func<bool> canProceed, string waitKind, object? waitTarget, long timeoutMs = Timeout.Infinite)
+    {
+        if (canProceed())
+        {
+            return true;
+        }
+
+        if (timeoutMs == 0)
+        {
+            return false;
+        }
+
+        op.Status = OperationStatus.Blocked;
+        op.CanProceed = canProceed;
+        op.WaitKind = waitKind;
+        op.WaitTarget = waitTarget;
+        op.TimedOut = false;
+        op.Deadline = timeoutMs < 0 ? long.MaxValue : Now + timeoutMs;
+        if (Trace is not null)
+        {
+            Record(op, "blocked: waits for " + DescribeWait(op), captureSource: false);
+        }
+
+        try
+        {
+            while (true)
+            {
+                Reschedule(op);
+                if (canProceed())
+                {
+                    return true;
+                }
+
+                if (op.TimedOut)
+                {
+                    if (Trace is not null)
+                    {
+                        Record(op, $"timed out at {Now} ms (virtual)", captureSource: false);
+                    }
+
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            op.Status = OperationStatus.Enabled;
+            op.CanProceed = null;
+            op.WaitKind = null;
+            op.WaitTarget = null;
+            op.TimedOut = false;
+            op.Deadline = long.MaxValue;
+        }
+    }
+
+    /// <summary>Sleeps the running operation for <paramref name="ms"/> of virtual time.</summary>
+    internal void Sleep(ControlledOperation op, long ms)
+    {
+        if (ms <= 0)
+        {
+            SchedulePoint(op, "yield", isYield: true);
+            return;
+        }
+
+        SchedulePoint(op, "sleep", detail: ms + " ms");
+        BlockUntil(op, static () => false, "time", null, ms);
+    }
+
+    /// <summary>Controlled nondeterminism.</summary>
+    internal int NextInteger(ControlledOperation op, int maxValue)
+    {
+        if (canceled)
+        {
+            ThrowCanceled(op);
+        }
+
+        if (maxValue <= 1)
+        {
+            return 0;
+        }
+
+        decisions++;
+        int v;
+        try
+        {
+            v = decisions > Options.MaxUnfairSteps && !replaying ? fairRandom.Next(maxValue) : strategy.NextInteger(maxValue);
+        }
+        catch (InvalidOperationException)
+        {
+            v = -1;
+        }
+
+        if ((uint)v >= (uint)maxValue)
+        {
+            Cancel(Scheduling.BugKind.Uncontrolled, "The replayed schedule diverged: the program behaves nondeterministically outside the engine's control.", null);
+            ThrowCanceled(op);
+        }
+
+        Choices.Add(v);
+        return v;
+    }
+
+    private ControlledOperation? PickNext(ControlledOperation? current)
+    {
+        while (true)
+        {
+            enabled.Clear();
+            long minDeadline = long.MaxValue;
+            bool foregroundBlocked = false;
+            bool anyBlocked = false;
+            for (int i = 0; i < live.Count; i++)
+            {
+                var op = live[i];
+                if (op.Status == OperationStatus.Enabled)
+                {
+                    enabled.Add(op);
+                }
+                else if (op.Status == OperationStatus.Blocked)
+                {
+                    if (op.TimedOut || op.CanProceed!())
+                    {
+                        enabled.Add(op);
+                    }
+                    else
+                    {
+                        anyBlocked = true;
+                        if (op.Kind is OperationKind.Main or OperationKind.Thread)
+                        {
+                            foregroundBlocked = true;
+                        }
+
+                        if (op.Deadline < minDeadline)
+                        {
+                            minDeadline = op.Deadline;
+                        }
+                    }
+                }
+            }
+
+            if (enabled.Count == 0)
+            {
+                if (!anyBlocked || canceled)
+                {
+                    return null;
+                }
+
+                bool mainDone = main is null || main.Status == OperationStatus.Completed;
+                if (mainDone && !foregroundBlocked)
+                {
+                    // Only background work (tasks, continuations, timers) is left waiting: the test is over.
+                    return null;
+                }
+
+                if (minDeadline != long.MaxValue)
+                {
+                    Now = Math.Max(Now, minDeadline);
+                    foreach (var op in live)
+                    {
+                        if (op.Status == OperationStatus.Blocked && op.Deadline <= Now)
+                        {
+                            op.TimedOut = true;
+                        }
+                    }
+
+                    continue;
+                }
+
+                ReportDeadlock();
+                return null;
+            }
+
+            int index;
+            if (enabled.Count == 1)
+            {
+                index = 0;
+            }
+            else
+            {
+                decisions++;
+                if (decisions > Options.MaxUnfairSteps && !replaying)
+                {
+                    if (decisions == Options.MaxUnfairSteps + 1)
+                    {
+                        strategy.NotifyFairTail();
+                    }
+
+                    index = fairRandom.Next(enabled.Count);
+                }
+                else
+                {
+                    int currentIndex = current is null ? -1 : enabled.IndexOf(current);
+                    try
+                    {
+                        index = strategy.NextOperation(enabled, new SchedulingContext(decisions - 1, current, currentIndex));
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        index = -1;
+                    }
+                }
+
+                if ((uint)index >= (uint)enabled.Count)
+                {
+                    Cancel(Scheduling.BugKind.Uncontrolled, "The replayed schedule diverged: the program behaves nondeterministically outside the engine's control.", null);
+                    return null;
+                }
+
+                Choices.Add(index);
+            }
+
+            return enabled[index];
+        }
+    }
+
+    private void ReportDeadlock()
+    {
+        var parts = new List<string>();
+        foreach (var op in live)
+        {
+            if (op.Status != OperationStatus.Blocked)
+            {
+                continue;
+            }
+
+            var sb = new StringBuilder(op.Name);
+            if (op.Held is { Count: > 0 })
+            {
+                sb.Append(" holds ").Append(string.Join(" and ", op.Held.Select(h => NameOf(h.Target, h.Kind))));
+                sb.Append(',');
+            }
+
+            sb.Append(" waits for ").Append(DescribeWait(op));
+            parts.Add(sb.ToString());
+        }
+
+        Cancel(Scheduling.BugKind.Deadlock, "Deadlock: " + string.Join("; ", parts) + ".", null);
+    }
+
+    private string DescribeWait(ControlledOperation op) => op.WaitKind switch
+    {
+        "join" => (op.WaitTarget as ControlledOperation)?.Name + " to finish",
+        "task" => op.WaitTarget is Task t ? $"task #{t.Id} to complete" : "a task to complete",
+        "pulse" => $"a Pulse of {NameOf(op.WaitTarget!, "lock")}",
+        "time" => "time to pass",
+        null => "something",
+        _ => op.WaitTarget is null ? op.WaitKind : NameOf(op.WaitTarget, op.WaitKind),
+    };
+
+    /// <summary>Stable learner-facing name of a resource in this schedule: "lock A", "semaphore B"...</summary>
+    internal string NameOf(object target, string kind)
+    {
+        if (target is ControlledOperation o)
+        {
+            return o.Name;
+        }
+
+        names ??= new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
+        if (!names.TryGetValue(target, out var letter))
+        {
+            int n = names.Count;
+            letter = string.Empty;
+            do
+            {
+                letter = (char)('A' + (n % 26)) + letter;
+                n = (n / 26) - 1;
+            }
+            while (n >= 0);
+
+            names[target] = letter;
+        }
+
+        return kind + " " + letter;
+    }
+
+    private string FormatAction(string verb, object? resource, string? detail)
+    {
+        if (resource is not null)
+        {
+            return $"{verb}({NameOf(resource, detail ?? "object")})";
+        }
+
+        return detail is null ? verb : verb + " " + detail;
+    }
+
+    private void Record(ControlledOperation op, string action, bool captureSource)
+    {
+        string? file = null;
+        int? line = null;
+        if (captureSource)
+        {
+            foreach (var frame in new StackTrace(2, true).GetFrames())
+            {
+                if (isUserFrame(frame))
+                {
+                    file = frame.GetFileName();
+                    line = frame.GetFileLineNumber();
+                    break;
+                }
+            }
+        }
+
+        lock (gate)
+        {
+            Trace!.Add(new TraceStep(Trace.Count, op.Id, op.Name, action, file, line));
+        }
+    }
+
+    // ------------------------------------------------------------------ cancellation
+
+    /// <summary>Stops the schedule (first bug wins); parked operations wake and unwind with <see cref="ExecutionCanceledException"/>.</summary>
+    internal void Cancel(BugKind? kind, string? message, Exception? exception)
+    {
+        bool setDone = false;
+        lock (gate)
+        {
+            if (canceled)
+            {
+                return;
+            }
+
+            BugKind = kind;
+            BugMessage = message;
+            BugException = exception;
+            canceled = true;
+            foreach (var op in live)
+            {
+                if (op.Started && op.Worker is not null)
+                {
+                    op.Worker.Parker.Unpark();
+                }
+            }
+
+            setDone = startedLive == 0;
+        }
+
+        if (setDone)
+        {
+            done.Set();
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowCanceled(ControlledOperation op)
+    {
+        if (++op.StepsAfterCancel > 1000)
+        {
+            // The program keeps catching our cancellation: park this thread for good rather than let it spin.
+            if (op.Worker is not null)
+            {
+                op.Worker.Retired = true;
+            }
+
+            Thread.Sleep(Timeout.Infinite);
+        }
+
+        throw new ExecutionCanceledException();
+    }
+
+    /// <summary>Stops the schedule with an <see cref="Scheduling.BugKind.Uncontrolled"/> finding and unwinds the caller.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    internal void FailUncontrolled(ControlledOperation op, string message)
+    {
+        Cancel(Scheduling.BugKind.Uncontrolled, message, null);
+        ThrowCanceled(op);
+    }
+
+    internal void ReportForeignContinuation(string what)
+    {
+        Cancel(Scheduling.BugKind.Uncontrolled,
+            $"{what} arrived from a thread the engine does not control (an awaited API the engine does not model, e.g. real I/O, an uncontrolled timer or un-rewritten Task.Run).", null);
+    }
+
+    // ------------------------------------------------------------------ primitive state
+
+    /// <summary>Per-schedule state of a primitive keyed by the real object (state never leaks across schedules).</summary>
+    internal Dictionary<object, T> StatesOf<T>()
+        where T : class
+    {
+        states ??= new Dictionary<Type, object>();
+        if (!states.TryGetValue(typeof(T), out var table))
+        {
+            table = new Dictionary<object, T>(ReferenceEqualityComparer.Instance);
+            states[typeof(T)] = table;
+        }
+
+        return (Dictionary<object, T>)table;
+    }
+
+    /// <summary>Starts a background timer operation that runs <paramref name="callback"/> after <paramref name="dueMs"/> of virtual time unless <paramref name="isCancelled"/>.</summary>
+    internal ControlledOperation StartTimer(long dueMs, Action callback, Func<bool> isCancelled, string? name = null)
+    {
+        ControlledOperation? timerOp = null;
+        timerOp = CreateOperation(OperationKind.Timer, () =>
+        {
+            var self = timerOp!;
+            if (!BlockUntil(self, isCancelled, "time", null, Math.Max(dueMs, 1)) && !isCancelled())
+            {
+                SchedulePoint(self, "timer fires");
+                callback();
+            }
+        }, null, name);
+        return timerOp;
+    }
+}

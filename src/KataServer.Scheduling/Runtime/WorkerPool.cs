@@ -1,0 +1,101 @@
+namespace KataServer.Scheduling.Runtime;
+
+/// <summary>Real threads reused across operations and schedules.</summary>
+internal sealed class Worker
+{
+    private static readonly Stack<Worker> Idle = new();
+    private static int created;
+
+    internal readonly Parker Parker = new();
+    private readonly Thread thread;
+    private ControlledOperation? job;
+
+    private Worker()
+    {
+        int n = Interlocked.Increment(ref created);
+        thread = new Thread(Loop, 4 * 1024 * 1024) { IsBackground = true, Name = "kata-scheduler-" + n };
+        thread.Start();
+    }
+
+    internal Thread Thread => thread;
+
+    /// <summary>Set when the worker must not be reused (it was interrupted or abandoned).</summary>
+    internal volatile bool Retired;
+
+    internal static int CreatedCount => Volatile.Read(ref created);
+
+    internal static Worker Rent()
+    {
+        lock (Idle)
+        {
+            if (Idle.Count > 0)
+            {
+                return Idle.Pop();
+            }
+        }
+
+        return new Worker();
+    }
+
+    /// <summary>Hands <paramref name="op"/> to this idle worker; the worker runs it once unparked.</summary>
+    internal void Assign(ControlledOperation op)
+    {
+        job = op;
+        op.Worker = this;
+    }
+
+    private void Loop()
+    {
+        while (true)
+        {
+            if (!Parker.Park(60_000))
+            {
+                lock (Idle)
+                {
+                    if (job is null && Idle.Contains(this))
+                    {
+                        // Idle for a minute: leave the pool.
+                        var keep = Idle.Where(w => w != this).Reverse().ToList();
+                        Idle.Clear();
+                        foreach (var w in keep)
+                        {
+                            Idle.Push(w);
+                        }
+
+                        return;
+                    }
+                }
+
+                continue;
+            }
+
+            var op = job;
+            if (op is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                op.Runtime.RunOperation(op);
+            }
+            catch (ThreadInterruptedException)
+            {
+                Retired = true;
+            }
+
+            job = null;
+            if (Retired)
+            {
+                return;
+            }
+
+            // Drop any stale permit (e.g. from a cancellation) before another schedule can rent this worker.
+            Parker.Reset();
+            lock (Idle)
+            {
+                Idle.Push(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using KataServer.Scheduling.Interception;
+using KataServer.Scheduling.Runtime;
+using KataServer.Scheduling.Strategies;
+
+namespace KataServer.Scheduling;
+
+/// <summary>Entry point of the systematic-testing engine.</summary>
+public static class ScheduleExplorer
+{
+    static ScheduleExplorer()
+    {
+        EnsureInitialized();
+    }
+
+    /// <summary>Installs the shared-memory observer and the interrupt probe (idempotent).</summary>
+    public static void EnsureInitialized()
+    {
+        SharedMemoryHooks.Observer = FieldObserver.Instance;
+        if (Interlocked.Exchange(ref initialized, 1) == 0)
+        {
+            AppDomain.CurrentDomain.FirstChanceException += static (_, e) =>
+            {
+                if (e.Exception is ThreadInterruptedException && ControlledOperation.Current is { } op)
+                {
+                    op.Runtime.OnInterruptObserved();
+                }
+            };
+        }
+    }
+
+    private static int initialized;
+
+    /// <summary>Explores schedules of a synchronous test body until a bug, exhaustion, <see cref="ExplorationOptions.MaxSchedules"/> or the time budget.</summary>
+    public static ExplorationResult Explore(Action test, ExplorationOptions options, IProgress<ExplorationProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        return ExploreCore(test, options, progress, ct);
+    }
+
+    /// <summary>Explores schedules of an asynchronous test body (its task must complete for the schedule to pass).</summary>
+    public static ExplorationResult Explore(Func<Task> test, ExplorationOptions options, IProgress<ExplorationProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        return ExploreCore(AsyncBody(test), options, progress, ct);
+    }
+
+    /// <summary>Runs the one schedule encoded by <paramref name="replayToken"/>, with a source-level trace.</summary>
+    public static ExplorationResult Replay(Action test, string replayToken, ExplorationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        return ReplayCore(test, replayToken, options);
+    }
+
+    public static ExplorationResult Replay(Func<Task> test, string replayToken, ExplorationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        return ReplayCore(AsyncBody(test), replayToken, options);
+    }
+
+    /// <summary>Controlled nondeterminism for test code: a value in [0, maxValue) chosen by the strategy (explored like a schedule). Random outside a controlled run.</summary>
+    public static int NextInteger(int maxValue)
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? Random.Shared.Next(Math.Max(1, maxValue)) : op.Runtime.NextInteger(op, maxValue);
+    }
+
+    public static bool NextBoolean() => NextInteger(2) == 1;
+
+    /// <summary>True when the calling code runs as a controlled operation.</summary>
+    public static bool IsControlled => ControlledOperation.Current is not null;
+
+    internal static ISchedulingStrategy CreateStrategy(ExplorationOptions options) => options.Strategy.ToLowerInvariant() switch
+    {
+        "random" => new RandomStrategy(options.Seed),
+        "pct" => new PctStrategy(options.Seed, options.PctDepth),
+        "dfs" => new DfsStrategy(options.MaxPreemptions, options.Seed),
+        "portfolio" => new PortfolioStrategy(options.Seed, options.PctDepth, options.MaxPreemptions),
+        _ => throw new ArgumentException($"Unknown strategy '{options.Strategy}' (random, pct, dfs, portfolio).", nameof(options)),
+    };
+
+    private static Action AsyncBody(Func<Task> test) => () =>
+    {
+        var task = test() ?? throw new InvalidOperationException("The async test returned a null Task.");
+        var op = ControlledOperation.Current!;
+        if (!task.IsCompleted)
+        {
+            op.Runtime.BlockUntil(op, () => task.IsCompleted, "task", task);
+        }
+
+        if (task.IsFaulted)
+        {
+            ExceptionDispatchInfo.Throw(task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception);
+        }
+
+        if (task.IsCanceled)
+        {
+            throw new TaskCanceledException(task);
+        }
+    };
+
+    private static ExplorationResult ExploreCore(Action body, ExplorationOptions options, IProgress<ExplorationProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        EnsureInitialized();
+        var strategy = CreateStrategy(options);
+        var stopwatch = Stopwatch.StartNew();
+        int schedules = 0;
+        bool exhausted = false;
+        long lastReportMs = 0;
+        while (schedules < options.MaxSchedules && stopwatch.Elapsed < options.TimeBudget && !ct.IsCancellationRequested)
+        {
+            if (!strategy.PrepareNextIteration())
+            {
+                exhausted = strategy.SpaceExhausted;
+                break;
+            }
+
+            var runtime = new ControlledRuntime(strategy, options, captureTrace: false, replaying: false);
+            runtime.Execute(body, ct);
+            schedules++;
+            if (runtime.BugKind is { } kind)
+            {
+                string token = new ReplayToken(strategy.Name, strategy.IterationSeed, runtime.Choices).Encode();
+                var bug = BuildBug(body, options, token, runtime);
+                progress?.Report(new ExplorationProgress(schedules, stopwatch.Elapsed, strategy.Name));
+                return new ExplorationResult(schedules, false, stopwatch.Elapsed, bug);
+            }
+
+            if (progress is not null && (schedules & 63) == 0 && stopwatch.ElapsedMilliseconds - lastReportMs >= 100)
+            {
+                lastReportMs = stopwatch.ElapsedMilliseconds;
+                progress.Report(new ExplorationProgress(schedules, stopwatch.Elapsed, strategy.Name));
+            }
+        }
+
+        exhausted |= strategy.SpaceExhausted;
+        progress?.Report(new ExplorationProgress(schedules, stopwatch.Elapsed, strategy.Name));
+        return new ExplorationResult(schedules, exhausted, stopwatch.Elapsed, null) { Coverage = strategy.Coverage };
+    }
+
+    private static ScheduleBug BuildBug(Action body, ExplorationOptions options, string token, ControlledRuntime found)
+    {
+        var decoded = ReplayToken.Decode(token);
+        var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
+        replay.Execute(body, CancellationToken.None);
+        var trace = (IReadOnlyList<TraceStep>?)replay.Trace ?? Array.Empty<TraceStep>();
+        if (replay.BugKind == found.BugKind)
+        {
+            return new ScheduleBug(found.BugKind!.Value, replay.BugMessage!, replay.BugException ?? found.BugException, token, trace);
+        }
+
+        return new ScheduleBug(found.BugKind!.Value, found.BugMessage!, found.BugException, token, trace);
+    }
+
+    private static ExplorationResult ReplayCore(Action body, string replayToken, ExplorationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        EnsureInitialized();
+        var decoded = ReplayToken.Decode(replayToken);
+        var stopwatch = Stopwatch.StartNew();
+        var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
+        replay.Execute(body, CancellationToken.None);
+        ScheduleBug? bug = replay.BugKind is { } kind
+            ? new ScheduleBug(kind, replay.BugMessage!, replay.BugException, replayToken, replay.Trace!)
+            : null;
+        return new ExplorationResult(1, false, stopwatch.Elapsed, bug);
+    }
+}
+
+internal sealed class FieldObserver : ISharedMemoryObserver
+{
+    internal static readonly FieldObserver Instance = new();
+
+    public void OnFieldAccess(object? owner, string field, bool isWrite)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null || !op.Runtime.FieldInterleavings)
+        {
+            return;
+        }
+
+        op.Runtime.SchedulePoint(op, isWrite ? "write" : "read", null, field);
+    }
+
+    public void OnArrayAccess(Array? array, int index, bool isWrite)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null || !op.Runtime.FieldInterleavings)
+        {
+            return;
+        }
+
+        string? detail = op.Runtime.Trace is null ? null : $"{array?.GetType().GetElementType()?.Name ?? "array"}[{index}]";
+        op.Runtime.SchedulePoint(op, isWrite ? "write" : "read", null, detail);
+    }
+}

@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using System.Numerics;
+
+namespace KataServer.Testing.Linearizability;
+
+/// <summary>Checks a whole history against a model; see <see cref="LinearizabilityChecker.CreateCheck"/>.</summary>
+public delegate LinearizabilityResult HistoryCheck(History history);
+
+/// <summary>
+/// Wing &amp; Gong's linearizability search with Lowe's memoization, in the form Porcupine uses
+/// (<c>checkSingle</c>): the history becomes a doubly linked list of call and return events in
+/// time order; the search walks the calls that precede the first return, tries each on the model,
+/// and on success "lifts" the call and its return out of the list and restarts from the head.
+/// Reaching a return means no pending candidate fits: it backtracks (unlifts) the last choice.
+/// A cache of (linearized set as a bitset, model state) prunes configurations already seen.
+/// Histories are first split by the model's <see cref="ISequentialModel{TState}.Partition"/>
+/// (P-compositionality) and each part is checked alone.
+/// Pending operations (never returned) get a return after every other event and are optional:
+/// the search succeeds once every completed operation is linearized.
+/// </summary>
+public static class LinearizabilityChecker
+{
+    public static LinearizabilityResult Check<TState>(ISequentialModel<TState> model, History history, CheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(history);
+        options ??= CheckOptions.Default;
+        var budget = new Budget(options);
+        var parts = model.Partition(history.Operations) ?? [history.Operations];
+        var witness = new List<Operation>();
+        var timedOut = false;
+        foreach (var part in parts)
+        {
+            var outcome = CheckSingle(model, part, budget);
+            if (outcome.TimedOut)
+            {
+                timedOut = true;
+                break;
+            }
+
+            if (!outcome.Ok)
+            {
+                return new LinearizabilityResult
+                {
+                    IsLinearizable = false,
+                    History = history,
+                    Linearization = outcome.Order,
+                    Unexplained = outcome.Unexplained,
+                    StateAfterLinearization = outcome.StateDescription,
+                    FailingPartition = part,
+                    ModelName = model.Name,
+                    Partitions = parts.Count,
+                    Steps = budget.Steps,
+                    Elapsed = budget.Elapsed,
+                };
+            }
+
+            witness.AddRange(outcome.Order);
+        }
+
+        return new LinearizabilityResult
+        {
+            IsLinearizable = !timedOut,
+            TimedOut = timedOut,
+            History = history,
+            Linearization = timedOut ? [] : witness,
+            ModelName = model.Name,
+            Partitions = parts.Count,
+            Steps = budget.Steps,
+            Elapsed = budget.Elapsed,
+        };
+    }
+
+    /// <summary>A check bound to a model and options, for <see cref="ScenarioRunner{TTarget}"/>.</summary>
+    public static HistoryCheck CreateCheck<TState>(ISequentialModel<TState> model, CheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return history => Check(model, history, options);
+    }
+
+    private sealed record Outcome(bool Ok, bool TimedOut, IReadOnlyList<Operation> Order, Operation? Unexplained, string? StateDescription);
+
+    private sealed class Budget(CheckOptions options)
+    {
+        private readonly long start = Stopwatch.GetTimestamp();
+        private readonly long deadline = options.Timeout == Timeout.InfiniteTimeSpan
+            ? long.MaxValue
+            : Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
+
+        public long Steps;
+
+        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(start);
+
+        /// <summary>Counts one step; true when the budget is exhausted.</summary>
+        public bool Exhausted()
+        {
+            Steps++;
+            if (Steps > options.MaxSteps)
+            {
+                return true;
+            }
+
+            return (Steps & 255) == 0 &&
+                   (Stopwatch.GetTimestamp() > deadline || options.CancellationToken.IsCancellationRequested);
+        }
+    }
+
+    private readonly struct CacheEntry<TState>(ulong[] bits, TState state)
+    {
+        public readonly ulong[] Bits = bits;
+        public readonly TState State = state;
+    }
+
+    private static Outcome CheckSingle<TState>(ISequentialModel<TState> model, IReadOnlyList<Operation> ops, Budget budget)
+    {
+        var n = ops.Count;
+        var comparer = model.StateComparer;
+
+        // Events in time order; on equal times calls come first (treated as overlapping).
+        // Pending operations return after everything else.
+        var events = new (long Time, int Kind, int Op)[2 * n];
+        for (var i = 0; i < n; i++)
+        {
+            events[2 * i] = (ops[i].CallTime, 0, i);
+            events[2 * i + 1] = (ops[i].ReturnTime ?? long.MaxValue, ops[i].IsPending ? 2 : 1, i);
+        }
+
+        Array.Sort(events, static (a, b) =>
+        {
+            var c = a.Kind == 2 || b.Kind == 2 ? (a.Kind == 2).CompareTo(b.Kind == 2) : 0;
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = a.Time.CompareTo(b.Time);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = (a.Kind != 0).CompareTo(b.Kind != 0);
+            return c != 0 ? c : a.Op.CompareTo(b.Op);
+        });
+
+        // Node 0 is the head sentinel; nodes 1..2n are events. next == -1 marks the end.
+        var m = 2 * n + 1;
+        var next = new int[m];
+        var prev = new int[m];
+        var nodeOp = new int[m];
+        var match = new int[m]; // for a call node: its return node; for a return node: -1
+        var callNode = new int[n];
+        for (var k = 0; k < 2 * n; k++)
+        {
+            var node = k + 1;
+            prev[node] = node - 1;
+            next[node - 1] = node;
+            nodeOp[node] = events[k].Op;
+            match[node] = -1;
+            if (events[k].Kind == 0)
+            {
+                callNode[events[k].Op] = node;
+            }
+        }
+
+        next[2 * n] = -1;
+        for (var k = 0; k < 2 * n; k++)
+        {
+            if (events[k].Kind != 0)
+            {
+                match[callNode[events[k].Op]] = k + 1;
+            }
+        }
+
+        var calls = ops.Select(o => o.ToCall()).ToArray();
+        var completed = ops.Count(o => !o.IsPending);
+        var bits = new ulong[(n + 63) / 64];
+        ulong bitsHash = 0;
+        var cache = new Dictionary<ulong, object>();
+        var stackNode = new int[n];
+        var stackState = new TState[n];
+        var depth = 0;
+        var linearizedCompleted = 0;
+        var state = model.Init();
+        var bestDepth = -1;
+        int[] bestOrder = [];
+        var bestUnexplained = -1;
+        var bestState = state;
+
+        var entry = next[0];
+        while (linearizedCompleted < completed)
+        {
+            if (budget.Exhausted())
+            {
+                return new Outcome(false, true, [], null, null);
+            }
+
+            if (match[entry] >= 0)
+            {
+                var op = nodeOp[entry];
+                var (ok, newState) = model.Step(state, calls[op]);
+                if (ok)
+                {
+                    var newHash = bitsHash ^ Zobrist(op);
+                    bits[op >> 6] |= 1UL << (op & 63);
+                    var key = newHash ^ ((ulong)(uint)comparer.GetHashCode(newState!) * 0x9E3779B97F4A7C15UL);
+                    if (TryAddToCache(cache, key, bits, newState, comparer))
+                    {
+                        stackNode[depth] = entry;
+                        stackState[depth] = state;
+                        depth++;
+                        state = newState;
+                        bitsHash = newHash;
+                        if (!ops[op].IsPending)
+                        {
+                            linearizedCompleted++;
+                        }
+
+                        Lift(entry, match[entry], next, prev);
+                        entry = next[0];
+                    }
+                    else
+                    {
+                        bits[op >> 6] &= ~(1UL << (op & 63));
+                        entry = next[entry];
+                    }
+                }
+                else
+                {
+                    entry = next[entry];
+                }
+            }
+            else
+            {
+                // A return: its call could not be linearized before it. Backtrack.
+                if (depth > bestDepth)
+                {
+                    bestDepth = depth;
+                    bestOrder = new int[depth];
+                    for (var i = 0; i < depth; i++)
+                    {
+                        bestOrder[i] = nodeOp[stackNode[i]];
+                    }
+
+                    bestUnexplained = nodeOp[entry];
+                    bestState = state;
+                }
+
+                if (depth == 0)
+                {
+                    return new Outcome(
+                        false,
+                        false,
+                        bestOrder.Select(i => ops[i]).ToArray(),
+                        ops[bestUnexplained],
+                        model.DescribeState(bestState));
+                }
+
+                depth--;
+                entry = stackNode[depth];
+                state = stackState[depth];
+                stackState[depth] = default!;
+                var op = nodeOp[entry];
+                bits[op >> 6] &= ~(1UL << (op & 63));
+                bitsHash ^= Zobrist(op);
+                if (!ops[op].IsPending)
+                {
+                    linearizedCompleted--;
+                }
+
+                Unlift(entry, match[entry], next, prev);
+                entry = next[entry];
+            }
+        }
+
+        var order = new Operation[depth];
+        for (var i = 0; i < depth; i++)
+        {
+            order[i] = ops[nodeOp[stackNode[i]]];
+        }
+
+        return new Outcome(true, false, order, null, null);
+    }
+
+    /// <summary>Adds (bits, state) to the cache; false if it was already there.</summary>
+    private static bool TryAddToCache<TState>(Dictionary<ulong, object> cache, ulong key, ulong[] bits, TState state, IEqualityComparer<TState> comparer)
+    {
+        if (cache.TryGetValue(key, out var existing))
+        {
+            if (existing is CacheEntry<TState> single)
+            {
+                if (Same(single, bits, state, comparer))
+                {
+                    return false;
+                }
+
+                cache[key] = new List<CacheEntry<TState>> { single, new((ulong[])bits.Clone(), state) };
+                return true;
+            }
+
+            var list = (List<CacheEntry<TState>>)existing;
+            foreach (var e in list)
+            {
+                if (Same(e, bits, state, comparer))
+                {
+                    return false;
+                }
+            }
+
+            list.Add(new((ulong[])bits.Clone(), state));
+            return true;
+        }
+
+        cache[key] = new CacheEntry<TState>((ulong[])bits.Clone(), state);
+        return true;
+    }
+
+    private static bool Same<TState>(CacheEntry<TState> e, ulong[] bits, TState state, IEqualityComparer<TState> comparer) =>
+        e.Bits.AsSpan().SequenceEqual(bits) && comparer.Equals(e.State, state);
+
+    private static ulong Zobrist(int op)
+    {
+        var z = (ulong)op + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return BitOperations.RotateLeft(z ^ (z >> 31), 1) | 1;
+    }
+
+    private static void Lift(int call, int ret, int[] next, int[] prev)
+    {
+        next[prev[call]] = next[call];
+        if (next[call] >= 0)
+        {
+            prev[next[call]] = prev[call];
+        }
+
+        next[prev[ret]] = next[ret];
+        if (next[ret] >= 0)
+        {
+            prev[next[ret]] = prev[ret];
+        }
+    }
+
+    private static void Unlift(int call, int ret, int[] next, int[] prev)
+    {
+        next[prev[ret]] = ret;
+        if (next[ret] >= 0)
+        {
+            prev[next[ret]] = ret;
+        }
+
+        next[prev[call]] = call;
+        if (next[call] >= 0)
+        {
+            prev[next[call]] = call;
+        }
+    }
+}

@@ -1,0 +1,353 @@
+namespace KataServer.Testing.Linearizability;
+
+/// <summary>
+/// A LIFO stack. Operations: <c>Push(x)</c>; <c>TryPop()</c> returning <c>(bool, T)</c> (or a plain
+/// bool; the value is ignored on failure); <c>Pop()</c> returning the value or throwing
+/// InvalidOperationException when empty; <c>IsEmpty</c> and <c>Count</c>.
+/// </summary>
+public sealed class StackModel : ISequentialModel<StackState>
+{
+    public const string Push = "Push", TryPop = "TryPop", Pop = "Pop", IsEmpty = "IsEmpty", Count = "Count";
+
+    public string Name => "stack";
+
+    public StackState Init() => StackState.Empty;
+
+    public (bool Ok, StackState Next) Step(StackState state, ModelCall call)
+    {
+        if (call.Is(Push))
+        {
+            return (!call.Threw, state.Push(call.Argument));
+        }
+
+        if (call.Is(TryPop) || call.Is(Pop))
+        {
+            return ModelSteps.Remove(call, state.IsEmpty, () => state.Top, () => state.Pop(), state, call.Is(Pop));
+        }
+
+        if (call.Is(IsEmpty))
+        {
+            return (call.Returned(state.IsEmpty), state);
+        }
+
+        if (call.Is(Count))
+        {
+            return (call.Returned(state.Count), state);
+        }
+
+        throw ModelSteps.Unknown(this, call);
+    }
+
+    public string DescribeState(StackState state) => state.ToString();
+}
+
+/// <summary>
+/// A FIFO queue. Operations: <c>Enqueue(x)</c>; <c>TryDequeue()</c> returning <c>(bool, T)</c>;
+/// <c>Dequeue()</c> returning the value or throwing InvalidOperationException when empty;
+/// <c>Count</c>; <c>IsEmpty</c>.
+/// </summary>
+public sealed class QueueModel : ISequentialModel<SeqState>
+{
+    public const string Enqueue = "Enqueue", TryDequeue = "TryDequeue", Dequeue = "Dequeue", Count = "Count", IsEmpty = "IsEmpty";
+
+    public string Name => "queue";
+
+    public SeqState Init() => SeqState.Empty;
+
+    public (bool Ok, SeqState Next) Step(SeqState state, ModelCall call)
+    {
+        if (call.Is(Enqueue))
+        {
+            return (!call.Threw, state.Append(call.Argument));
+        }
+
+        if (call.Is(TryDequeue) || call.Is(Dequeue))
+        {
+            return ModelSteps.Remove(call, state.IsEmpty, () => state.Front, () => state.RemoveFront(), state, call.Is(Dequeue));
+        }
+
+        if (call.Is(Count))
+        {
+            return (call.Returned(state.Count), state);
+        }
+
+        if (call.Is(IsEmpty))
+        {
+            return (call.Returned(state.IsEmpty), state);
+        }
+
+        throw ModelSteps.Unknown(this, call);
+    }
+
+    public string DescribeState(SeqState state) => state.ToString();
+}
+
+/// <summary>
+/// A bounded blocking buffer (FIFO) of a fixed capacity. <c>Put(x)</c> blocks while full and
+/// <c>Take()</c> while empty; a recorded history only holds completed calls, so a completed Put
+/// must be placed where the buffer has room and a completed Take where it has an item (a call
+/// still blocked when the run ended is pending). <c>Count</c> never exceeds the capacity.
+/// </summary>
+public sealed class BoundedBufferModel(int capacity) : ISequentialModel<SeqState>
+{
+    public const string Put = "Put", Take = "Take", Count = "Count";
+
+    public int Capacity { get; } = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity));
+
+    public string Name => $"buffer of capacity {Capacity}";
+
+    public SeqState Init() => SeqState.Empty;
+
+    public (bool Ok, SeqState Next) Step(SeqState state, ModelCall call)
+    {
+        if (call.Is(Put))
+        {
+            return state.Count >= Capacity ? (false, state) : (!call.Threw, state.Append(call.Argument));
+        }
+
+        if (call.Is(Take))
+        {
+            return state.IsEmpty ? (false, state) : (call.Returned(state.Front), state.RemoveFront());
+        }
+
+        if (call.Is(Count))
+        {
+            return (call.Returned(state.Count), state);
+        }
+
+        throw ModelSteps.Unknown(this, call);
+    }
+
+    public string DescribeState(SeqState state) => state.ToString();
+}
+
+/// <summary>
+/// A counter. <c>Increment()</c>, <c>Decrement()</c> and <c>Add(n)</c> either return nothing or the
+/// new value (as <see cref="Interlocked.Increment(ref long)"/> does); <c>Get</c> (also <c>Total</c>,
+/// <c>Read</c>, <c>Value</c>) returns the value.
+/// </summary>
+public sealed class CounterModel(long initial = 0) : ISequentialModel<long>
+{
+    public const string Increment = "Increment", Decrement = "Decrement", Add = "Add", Get = "Get";
+
+    public string Name => "counter";
+
+    public long Init() => initial;
+
+    public (bool Ok, long Next) Step(long state, ModelCall call)
+    {
+        long next;
+        if (call.Is(Increment))
+        {
+            next = state + 1;
+        }
+        else if (call.Is(Decrement))
+        {
+            next = state - 1;
+        }
+        else if (call.Is(Add))
+        {
+            next = state + Convert.ToInt64(call.Argument, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (call.Is(Get) || call.Is("Total") || call.Is("Read") || call.Is("Value"))
+        {
+            return (call.Returned(state), state);
+        }
+        else
+        {
+            throw ModelSteps.Unknown(this, call);
+        }
+
+        return (call.HasNoValue || call.Returned(next), next);
+    }
+
+    public string DescribeState(long state) => "value " + state;
+}
+
+/// <summary>
+/// A read/write register. <c>Read()</c> returns the value; <c>Write(x)</c>; <c>Cas((expected, update))</c>
+/// returns whether it swapped (values compared with <see cref="Values.AreEqual"/>); <c>Exchange(x)</c>
+/// returns the old value.
+/// </summary>
+public sealed class RegisterModel(object? initial = null) : ISequentialModel<object?>
+{
+    public const string Read = "Read", Write = "Write", Cas = "Cas", Exchange = "Exchange";
+
+    public string Name => "register";
+
+    public object? Init() => initial;
+
+    public IEqualityComparer<object?> StateComparer => Values.Comparer;
+
+    public (bool Ok, object? Next) Step(object? state, ModelCall call)
+    {
+        if (call.Is(Read))
+        {
+            return (call.Returned(state), state);
+        }
+
+        if (call.Is(Write))
+        {
+            return (!call.Threw, call.Argument);
+        }
+
+        if (call.Is(Cas) || call.Is("CompareAndSet") || call.Is("CompareExchange"))
+        {
+            var swap = Values.AreEqual(state, call.Arg(0));
+            return (call.Returned(swap), swap ? call.Arg(1) : state);
+        }
+
+        if (call.Is(Exchange))
+        {
+            return (call.Returned(state), call.Argument);
+        }
+
+        throw ModelSteps.Unknown(this, call);
+    }
+
+    public string DescribeState(object? state) => "value " + Values.Format(state);
+}
+
+/// <summary>
+/// A dictionary. <c>Get(key)</c> returns <c>(bool found, value)</c>; <c>Put((key, value))</c> sets;
+/// <c>TryAdd((key, value))</c> returns whether it added; <c>Remove(key)</c> returns whether it
+/// removed; <c>ContainsKey(key)</c>; <c>Count</c>. Partitioned by key (P-compositionality) unless
+/// the history has a <c>Count</c>.
+/// </summary>
+public sealed class MapModel : ISequentialModel<MapState>
+{
+    public const string Get = "Get", Put = "Put", TryAdd = "TryAdd", Remove = "Remove", ContainsKey = "ContainsKey", Count = "Count";
+
+    public string Name => "map";
+
+    public MapState Init() => MapState.Empty;
+
+    public (bool Ok, MapState Next) Step(MapState state, ModelCall call)
+    {
+        if (call.Is(Get) || call.Is("TryGetValue"))
+        {
+            var found = state.TryGet(Key(call), out var v);
+            if (call.IsPending)
+            {
+                return (true, state);
+            }
+
+            return (found ? call.Flag == true && Values.AreEqual(call.Value, v) : call.Flag == false, state);
+        }
+
+        if (call.Is(Put))
+        {
+            return (!call.Threw, state.Set(Key(call), call.Arg(1)));
+        }
+
+        if (call.Is(TryAdd))
+        {
+            var added = !state.ContainsKey(Key(call));
+            return (call.Returned(added), added ? state.Set(Key(call), call.Arg(1)) : state);
+        }
+
+        if (call.Is(Remove))
+        {
+            var removed = state.ContainsKey(Key(call));
+            return (call.Returned(removed), removed ? state.Remove(Key(call)) : state);
+        }
+
+        if (call.Is(ContainsKey))
+        {
+            return (call.Returned(state.ContainsKey(Key(call))), state);
+        }
+
+        if (call.Is(Count))
+        {
+            return (call.Returned(state.Count), state);
+        }
+
+        throw ModelSteps.Unknown(this, call);
+    }
+
+    private static object Key(ModelCall call) => call.Arg(0) ?? throw new ArgumentException($"{call.Name}: null key");
+
+    public IReadOnlyList<IReadOnlyList<Operation>>? Partition(IReadOnlyList<Operation> operations) =>
+        Model.PartitionBy(operations, op => op.Name.Equals(Count, StringComparison.OrdinalIgnoreCase) ? null : op.ToCall().Arg(0));
+
+    public string DescribeState(MapState state) => state.ToString();
+}
+
+/// <summary>
+/// A set. <c>Add(x)</c> and <c>Remove(x)</c> return whether they changed the set; <c>Contains(x)</c>;
+/// <c>Count</c>. Partitioned by element unless the history has a <c>Count</c>.
+/// </summary>
+public sealed class SetModel : ISequentialModel<SetState>
+{
+    public const string Add = "Add", Remove = "Remove", Contains = "Contains", Count = "Count";
+
+    public string Name => "set";
+
+    public SetState Init() => SetState.Empty;
+
+    public (bool Ok, SetState Next) Step(SetState state, ModelCall call)
+    {
+        if (call.Is(Add))
+        {
+            var item = Item(call);
+            var added = !state.Contains(item);
+            return (call.Returned(added), state.Add(item));
+        }
+
+        if (call.Is(Remove))
+        {
+            var item = Item(call);
+            var removed = state.Contains(item);
+            return (call.Returned(removed), state.Remove(item));
+        }
+
+        if (call.Is(Contains))
+        {
+            return (call.Returned(state.Contains(Item(call))), state);
+        }
+
+        if (call.Is(Count))
+        {
+            return (call.Returned(state.Count), state);
+        }
+
+        throw ModelSteps.Unknown(this, call);
+    }
+
+    private static object Item(ModelCall call) => call.Argument ?? throw new ArgumentException($"{call.Name}: null item");
+
+    public IReadOnlyList<IReadOnlyList<Operation>>? Partition(IReadOnlyList<Operation> operations) =>
+        Model.PartitionBy(operations, op => op.Name.Equals(Count, StringComparison.OrdinalIgnoreCase) ? null : op.Argument);
+
+    public string DescribeState(SetState state) => state.ToString();
+}
+
+internal static class ModelSteps
+{
+    /// <summary>A TryPop/TryDequeue (result <c>(bool, value)</c>) or a throwing Pop/Dequeue (result value).</summary>
+    public static (bool Ok, TState Next) Remove<TState>(ModelCall call, bool empty, Func<object?> front, Func<TState> removed, TState state, bool throwing)
+    {
+        if (call.IsPending)
+        {
+            return (true, empty ? state : removed());
+        }
+
+        if (throwing)
+        {
+            return empty
+                ? (call.Result is Thrown t && t.Is<InvalidOperationException>(), state)
+                : (!call.Threw && Values.AreEqual(call.Result, front()), removed());
+        }
+
+        var flag = call.Flag;
+        if (empty)
+        {
+            return (flag == false, state);
+        }
+
+        return (flag == true && Values.AreEqual(call.Value, front()), removed());
+    }
+
+    public static ArgumentException Unknown<TState>(ISequentialModel<TState> model, ModelCall call) =>
+        new($"the {model.Name} model has no operation named '{call.Name}'");
+}

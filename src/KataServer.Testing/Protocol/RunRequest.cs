@@ -1,0 +1,41 @@
+namespace KataServer.Testing.Protocol;
+
+/// <summary>What the grader asks one runner process to do. Written as JSON into the job folder.</summary>
+public sealed record RunRequest
+{
+    public RunMode Mode { get; init; } = RunMode.Stress;
+    /// <summary>The learner's compiled assembly (with its .pdb beside it).</summary>
+    public string SubmissionAssembly { get; init; } = "";
+    /// <summary>The kata's hidden tests, compiled against the submission.</summary>
+    public string TestsAssembly { get; init; } = "";
+    /// <summary>Learner file name as it appears in PDB sequence points (for source lines in findings).</summary>
+    public string SubmissionFileName { get; init; } = "Submission.cs";
+    /// <summary>Only these tests (all when empty).</summary>
+    public IReadOnlyList<string> Tests { get; init; } = [];
+    public StressSettings Stress { get; init; } = new();
+    public ExploreSettings Explore { get; init; } = new();
+}
+
+public enum RunMode
+{
+    Stress,
+    Explore,
+}
+
+public sealed record StressSettings
+{
+    public int Iterations { get; init; } = 1000;
+    public double SecondsPerTest { get; init; } = 2;
+    public double IterationTimeoutSeconds { get; init; } = 5;
+}
+
+public sealed record ExploreSettings
+{
+    public string Strategy { get; init; } = "portfolio";
+    public ulong Seed { get; init; }
+    public int MaxSchedules { get; init; } = 1000;
+    public double SecondsPerTest { get; init; } = 5;
+    public int MaxSteps { get; init; } = 20000;
+    /// <summary>When set, replay this token on <see cref="RunRequest.Tests"/>[0] instead of exploring.</summary>
+    public string? ReplayToken { get; init; }
+}

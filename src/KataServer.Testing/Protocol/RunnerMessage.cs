@@ -1,0 +1,46 @@
+namespace KataServer.Testing.Protocol;
+
+/// <summary>
+/// One line of JSON the runner sends on the result channel. <see cref="Type"/> says which fields are set:
+/// <c>started</c> (Tests), <c>test-started</c> (Test), <c>progress</c> (Test, Done, Total),
+/// <c>test-finished</c> (Test, Outcome, DurationMs, Done, Finding), <c>done</c>.
+/// </summary>
+public sealed record RunnerMessage
+{
+    public const string Started = "started";
+    public const string TestStarted = "test-started";
+    public const string Progress = "progress";
+    public const string TestFinished = "test-finished";
+    public const string Finished = "done";
+
+    public string Type { get; init; } = "";
+    public string? Test { get; init; }
+    public IReadOnlyList<string>? Tests { get; init; }
+    public string? Outcome { get; init; }
+    public long? DurationMs { get; init; }
+    /// <summary>Iterations or schedules done so far.</summary>
+    public long? Done { get; init; }
+    public long? Total { get; init; }
+    /// <summary>The explorer covered every schedule within its bound (a certificate, not just "no bug seen").</summary>
+    public bool? Exhausted { get; init; }
+    public FindingData? Finding { get; init; }
+}
+
+public sealed record FindingData
+{
+    public string Kind { get; init; } = "";
+    public string? Test { get; init; }
+    public string Message { get; init; } = "";
+    public string? Replay { get; init; }
+    public IReadOnlyList<TraceStepData>? Trace { get; init; }
+}
+
+/// <summary>One step of an interleaving: which thread did what, at which line of the learner's file.</summary>
+public sealed record TraceStepData
+{
+    public int Step { get; init; }
+    public int Thread { get; init; }
+    public string ThreadName { get; init; } = "";
+    public string Action { get; init; } = "";
+    public int? Line { get; init; }
+}

@@ -1,0 +1,156 @@
+using KataServer.Katas;
+
+namespace KataServer.Katas.Tests;
+
+public sealed class KataLoaderTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("kata-loader-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public void LoadsACompleteKata()
+    {
+        var folder = WriteKata("sample-kata");
+
+        var kata = KataLoader.Load(folder);
+
+        Assert.Equal("sample-kata", kata.Id);
+        Assert.Equal("public sealed class Counter { }", kata.Starter.Text);
+        Assert.Single(kata.Tests);
+        Assert.Equal(3, kata.Mutants.Count);
+        Assert.Equal(["lost-update", "invariant"], kata.Mutants[0].Spec.AcceptedFindings);
+        Assert.Equal("m1", kata.Mutants[0].Name);
+        Assert.Equal(300, kata.Manifest.Budgets.StressIterations);
+        Assert.Equal(2000, kata.Manifest.Budgets.ExploreSchedules); // default when not given
+    }
+
+    [Fact]
+    public void MissingManifestIsNamed()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(root, "empty")).FullName;
+
+        var error = Assert.Throws<KataFormatException>(() => KataLoader.Load(folder));
+
+        Assert.EndsWith("kata.json", error.Problems.Single().File);
+        Assert.Contains("no kata.json", error.Message);
+    }
+
+    [Fact]
+    public void MalformedJsonNamesTheLine()
+    {
+        var folder = WriteKata("broken-json");
+        File.WriteAllText(Path.Combine(folder, "kata.json"), "{\n  \"id\": \"broken-json\",\n  \"order\": \"first\"\n}");
+
+        var error = Assert.Throws<KataFormatException>(() => KataLoader.Load(folder));
+
+        var problem = error.Problems.Single();
+        Assert.Equal("order", problem.Field);
+        Assert.Contains("line 3", problem.Message);
+    }
+
+    [Fact]
+    public void UnknownFieldIsRejected()
+    {
+        var folder = WriteKata("typo-kata", manifest => manifest.Replace("\"hints\"", "\"hintz\": [], \"hints\""));
+
+        var error = Assert.Throws<KataFormatException>(() => KataLoader.Load(folder));
+
+        Assert.Contains("hintz", error.Message);
+    }
+
+    [Fact]
+    public void EveryProblemIsReportedWithItsField()
+    {
+        var folder = WriteKata("bad-kata", manifest => manifest
+            .Replace("\"id\": \"bad-kata\"", "\"id\": \"Other_Name\"")
+            .Replace("\"difficulty\": \"easy\"", "\"difficulty\": \"trivial\"")
+            .Replace("\"finding\": \"deadlock\"", "\"finding\": \"explosion\"")
+            .Replace("\"tests/CounterTests.cs\"", "\"tests/Missing.cs\""));
+
+        var error = Assert.Throws<KataFormatException>(() => KataLoader.Load(folder));
+
+        var fields = error.Problems.Select(p => p.Field).ToList();
+        Assert.Contains("id", fields);
+        Assert.Contains("difficulty", fields);
+        Assert.Contains("mutants[1]", fields);
+        Assert.Contains("tests[0]", fields);
+        Assert.Contains(error.Problems, p => p.Message.Contains("'explosion' is not a finding kind"));
+        Assert.Contains(error.Problems, p => p.Message.Contains("tests/Missing.cs"));
+    }
+
+    [Fact]
+    public void FewerThanThreeMutantsIsAProblem()
+    {
+        var folder = WriteKata("two-mutants", manifest => manifest.Replace(
+            ", { \"file\": \"mutants/m3.cs\", \"finding\": \"hang\", \"mistake\": \"c\" }", ""));
+
+        var error = Assert.Throws<KataFormatException>(() => KataLoader.Load(folder));
+
+        Assert.Contains(error.Problems, p => p.Field == "mutants" && p.Message.Contains("at least 3"));
+    }
+
+    [Fact]
+    public void PathsMayNotLeaveTheKataFolder()
+    {
+        var folder = WriteKata("escape", manifest => manifest.Replace("\"starter.cs\"", "\"../../etc/passwd\""));
+
+        var error = Assert.Throws<KataFormatException>(() => KataLoader.Load(folder));
+
+        Assert.Contains(error.Problems, p => p.Field == "starter" && p.Message.Contains("outside the kata folder"));
+    }
+
+    [Fact]
+    public void CatalogOrdersByLearningPathAndKeepsGoingPastBrokenKatas()
+    {
+        WriteKata("second", m => m.Replace("\"order\": 1", "\"order\": 2"));
+        WriteKata("first");
+        Directory.CreateDirectory(Path.Combine(root, "not-a-kata"));
+
+        var catalog = KataCatalog.Load(root);
+
+        Assert.Equal(["first", "second"], catalog.Katas.Select(k => k.Id));
+        Assert.Single(catalog.Problems);
+        Assert.True(catalog.TryGet("second", out _));
+        Assert.False(catalog.TryGet("not-a-kata", out _));
+    }
+
+    [Fact]
+    public void RepositoryKatasAllLoad()
+    {
+        var katas = KataCatalog.FindDefaultRoot();
+        Assert.NotNull(katas);
+
+        var catalog = KataCatalog.Load(katas);
+
+        Assert.Empty(catalog.Problems);
+        Assert.Contains(catalog.Katas, k => k.Id == "deadlock-transfer");
+    }
+
+    private string WriteKata(string id, Func<string, string>? edit = null)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(root, id)).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "tests"));
+        Directory.CreateDirectory(Path.Combine(folder, "mutants"));
+        var manifest = $$"""
+            {
+              "id": "{{id}}", "title": "Count", "order": 1, "difficulty": "easy", "topics": ["atomicity"],
+              "summary": "count hits", "starter": "starter.cs", "reference": "reference.cs",
+              "tests": ["tests/CounterTests.cs"],
+              "budgets": { "stressIterations": 300 },
+              "mutants": [
+                { "file": "mutants/m1.cs", "finding": "lost-update", "also": ["invariant"], "mistake": "a" },
+                { "file": "mutants/m2.cs", "finding": "deadlock", "mistake": "b" }, { "file": "mutants/m3.cs", "finding": "hang", "mistake": "c" }
+              ],
+              "hints": ["one", "two"]
+            }
+            """;
+        File.WriteAllText(Path.Combine(folder, "kata.json"), edit is null ? manifest : edit(manifest));
+        File.WriteAllText(Path.Combine(folder, "README.md"), "# Count\n");
+        File.WriteAllText(Path.Combine(folder, "starter.cs"), "public sealed class Counter { }");
+        File.WriteAllText(Path.Combine(folder, "reference.cs"), "public sealed class Counter { public int N; }");
+        File.WriteAllText(Path.Combine(folder, "tests", "CounterTests.cs"), "public static class CounterTests { }");
+        foreach (var m in new[] { "m1", "m2", "m3" }) File.WriteAllText(Path.Combine(folder, "mutants", m + ".cs"), "public sealed class Counter { }");
+        return folder;
+    }
+}

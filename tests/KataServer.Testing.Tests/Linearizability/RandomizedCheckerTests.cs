@@ -1,0 +1,177 @@
+using KataServer.Testing.Linearizability;
+using static KataServer.Testing.Tests.Linearizability.CheckerTestHelpers;
+
+namespace KataServer.Testing.Tests.Linearizability;
+
+/// <summary>The checker agrees with a brute-force search on thousands of small random histories.</summary>
+public class RandomizedCheckerTests
+{
+    [Theory]
+    [InlineData("stack")]
+    [InlineData("queue")]
+    [InlineData("register")]
+    [InlineData("map")]
+    public void AgreesWithBruteForce(string kind)
+    {
+        var random = new Random(kind.Length * 7919);
+        int linearizable = 0, violations = 0;
+        for (var iteration = 0; iteration < 1500; iteration++)
+        {
+            var history = Generate(kind, random);
+            bool expected, actual;
+            switch (kind)
+            {
+                case "stack":
+                    expected = BruteForce(new StackModel(), history);
+                    actual = Verify(new StackModel(), history, expected);
+                    break;
+                case "queue":
+                    expected = BruteForce(new QueueModel(), history);
+                    actual = Verify(new QueueModel(), history, expected);
+                    break;
+                case "register":
+                    expected = BruteForce(new RegisterModel(0), history);
+                    actual = Verify(new RegisterModel(0), history, expected);
+                    break;
+                default:
+                    expected = BruteForce(new MapModel(), history);
+                    actual = Verify(new MapModel(), history, expected);
+                    break;
+            }
+
+            Assert.True(expected == actual, $"checker says {actual}, brute force says {expected}:\n{history}");
+            if (expected)
+            {
+                linearizable++;
+            }
+            else
+            {
+                violations++;
+            }
+        }
+
+        // Both verdicts are well represented.
+        Assert.True(linearizable > 100, $"{linearizable} linearizable");
+        Assert.True(violations > 100, $"{violations} violations");
+    }
+
+    private static bool Verify<TState>(ISequentialModel<TState> model, History history, bool expected)
+    {
+        var result = LinearizabilityChecker.Check(model, history);
+        Assert.False(result.TimedOut);
+        if (result.IsLinearizable)
+        {
+            AssertValidWitness(model, history, result.Linearization);
+        }
+        else
+        {
+            Assert.NotNull(result.Unexplained);
+            Assert.False(string.IsNullOrEmpty(result.Explanation));
+        }
+
+        return result.IsLinearizable;
+    }
+
+    /// <summary>
+    /// Random intervals per thread; results computed from a sequential run at random points inside
+    /// the intervals (so linearizable), then sometimes one result is corrupted, and sometimes a
+    /// thread's last operation is left pending.
+    /// </summary>
+    private static History Generate(string kind, Random random)
+    {
+        var threads = random.Next(2, 4);
+        var raw = new List<(int Thread, int Index, string Name, object? Arg, long Call, long Ret, double Point)>();
+        for (var t = 0; t < threads; t++)
+        {
+            long time = random.Next(0, 4);
+            var count = random.Next(1, 4);
+            for (var i = 0; i < count; i++)
+            {
+                var call = time + random.Next(0, 3);
+                var ret = call + random.Next(1, 8);
+                time = ret + 1;
+                var (name, arg) = RandomCall(kind, random);
+                raw.Add((t, i, name, arg, call, ret, call + random.NextDouble() * (ret - call)));
+            }
+        }
+
+        var results = new Dictionary<int, object?>();
+        var stack = new Stack<int>();
+        var queue = new Queue<int>();
+        var register = 0;
+        var map = new Dictionary<string, int>();
+        foreach (var (op, index) in raw.Select((o, i) => (o, i)).OrderBy(x => x.o.Point))
+        {
+            object? result = NoResult.Value;
+            switch (op.Name)
+            {
+                case "Push": stack.Push((int)op.Arg!); break;
+                case "TryPop": result = stack.TryPop(out var p) ? (true, p) : (false, 0); break;
+                case "Enqueue": queue.Enqueue((int)op.Arg!); break;
+                case "TryDequeue": result = queue.TryDequeue(out var d) ? (true, d) : (false, 0); break;
+                case "Read": result = register; break;
+                case "Write": register = (int)op.Arg!; break;
+                case "Cas":
+                    var (e, u) = ((int, int))op.Arg!;
+                    result = register == e;
+                    if (register == e)
+                    {
+                        register = u;
+                    }
+
+                    break;
+                case "Get": result = map.TryGetValue((string)op.Arg!, out var v) ? (true, v) : (false, 0); break;
+                case "Put": var (k, pv) = ((string, int))op.Arg!; map[k] = pv; break;
+                case "Remove": result = map.Remove((string)op.Arg!); break;
+            }
+
+            results[index] = result;
+        }
+
+        if (random.Next(2) == 0)
+        {
+            var victim = random.Next(raw.Count);
+            results[victim] = Corrupt(results[victim], random);
+        }
+
+        var pendingThread = random.Next(4) == 0 ? random.Next(threads) : -1;
+        var ops = raw.Select((o, i) =>
+        {
+            var last = !raw.Any(x => x.Thread == o.Thread && x.Index > o.Index);
+            var pending = o.Thread == pendingThread && last;
+            return new Operation
+            {
+                ThreadId = o.Thread,
+                Index = o.Index,
+                Name = o.Name,
+                Argument = o.Arg,
+                Result = pending ? null : results[i],
+                CallTime = o.Call,
+                ReturnTime = pending ? null : o.Ret,
+            };
+        });
+        return new History(ops);
+    }
+
+    private static object? Corrupt(object? result, Random random) => result switch
+    {
+        ValueTuple<bool, int> => random.Next(3) == 0 ? (false, 0) : (true, random.Next(1, 4)),
+        bool b => !b,
+        int => random.Next(0, 3),
+        _ => result,
+    };
+
+    private static (string, object?) RandomCall(string kind, Random random)
+    {
+        var r = random.Next(3);
+        return kind switch
+        {
+            "stack" => r == 0 ? ("TryPop", null) : ("Push", random.Next(1, 4)),
+            "queue" => r == 0 ? ("TryDequeue", null) : ("Enqueue", random.Next(1, 4)),
+            "register" => r == 0 ? ("Read", null) : r == 1 ? ("Write", random.Next(0, 3)) : ("Cas", (random.Next(0, 3), random.Next(0, 3))),
+            _ => r == 0 ? ("Get", Key(random)) : r == 1 ? ("Put", (Key(random), random.Next(0, 3))) : ("Remove", Key(random)),
+        };
+    }
+
+    private static string Key(Random random) => random.Next(2) == 0 ? "a" : "b";
+}
