@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int Passed = 0;
     public const int Failed = 1;
     public const int BadInput = 2;
+    /// <summary>The grader itself failed (not the learner's code): a bug to report.</summary>
+    public const int InternalError = 3;
 }
 
 /// <summary>Thrown for a mistake in how the command was called: the message is shown with exit code 2.</summary>
@@ -54,6 +56,11 @@ public static class CommandLine
             errors.WriteLine($"kata {argv[0]}: a kata is malformed:");
             foreach (var problem in e.Problems) errors.WriteLine($"  {problem}");
             return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            errors.WriteLine($"kata {argv[0]}: internal error (not caused by the solution): {e}");
+            return ExitCodes.InternalError;
         }
     }
 

@@ -288,9 +288,30 @@ internal static class ShadowingCheck
                 if (imported.Contains((type.Name, type.Arity))) found.Add(type.Name);
             }
         }
+        // Extension methods declared in the submission compete with the test library's own (same lookup
+        // level as compilation-unit usings) and can win overload resolution: refuse any the tests bind to,
+        // unless they belong to a contract type.
+        var hijacked = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var tree in testTrees)
+        {
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var node in tree.GetRoot().DescendantNodes().OfType<ExpressionSyntax>())
+            {
+                if (node is not (InvocationExpressionSyntax or MemberAccessExpressionSyntax)) continue;
+                if (model.GetSymbolInfo(node).Symbol is not IMethodSymbol { ReducedFrom: { } ext }) continue;
+                if (!SymbolEqualityComparer.Default.Equals(ext.ContainingAssembly, submission)) continue;
+                if (contractTypeNames is not null && contractTypeNames.Contains(ext.ContainingType.Name)) continue;
+                hijacked.Add($"{ext.ContainingType.Name}.{ext.Name}");
+            }
+        }
+
         return found.Select(n => new CompilerDiagnostic(DiagnosticSeverityLevel.Error, ContractMismatchTranslator.ContractId,
-            $"Your code declares a type named `{n}`, which hides the `{n}` the grader's tests use. Rename your type (helpers may have any other name).",
-            null, 0, 0)).ToList();
+                $"Your code declares a type named `{n}`, which hides the `{n}` the grader's tests use. Rename your type (helpers may have any other name).",
+                null, 0, 0))
+            .Concat(hijacked.Select(m => new CompilerDiagnostic(DiagnosticSeverityLevel.Error, ContractMismatchTranslator.ContractId,
+                $"Your code declares the extension method `{m}`, which the grader's tests would call instead of their own. Remove it or make it a normal (non-extension) method.",
+                null, 0, 0)))
+            .ToList();
     }
 
     private static bool IsFramework(IAssemblySymbol? assembly)

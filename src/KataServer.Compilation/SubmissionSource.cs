@@ -100,7 +100,7 @@ public static class SubmissionSource
             {
                 int at = offset + bytesRead;
                 var (line, column) = LineAndColumn(bytes, at);
-                string detail = status == OperationStatus.NeedMoreData
+                string detail = status == OperationStatus.NeedMoreData || IsTruncatedAtEnd(bytes, at)
                     ? "the file ends in the middle of a character"
                     : $"byte 0x{bytes[at]:X2} is not valid UTF-8";
                 error = $"{Capitalize(name)} is not valid UTF-8 text: {detail} at byte offset {at} (line {line}, column {column}). " +
@@ -122,6 +122,27 @@ public static class SubmissionSource
         }
 
         error = null;
+        return true;
+    }
+
+    /// <summary>True when the bytes from <paramref name="at"/> to the end are an unfinished multi-byte sequence.</summary>
+    private static bool IsTruncatedAtEnd(byte[] bytes, int at)
+    {
+        if (at >= bytes.Length) return true;
+        byte lead = bytes[at];
+        int needed = lead switch
+        {
+            >= 0xC2 and <= 0xDF => 2,
+            >= 0xE0 and <= 0xEF => 3,
+            >= 0xF0 and <= 0xF4 => 4,
+            _ => 0,
+        };
+        int have = bytes.Length - at;
+        if (needed == 0 || have >= needed) return false;
+        for (int i = at + 1; i < bytes.Length; i++)
+        {
+            if ((bytes[i] & 0xC0) != 0x80) return false;
+        }
         return true;
     }
 

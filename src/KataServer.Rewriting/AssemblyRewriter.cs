@@ -200,6 +200,11 @@ internal sealed class RewriteContext
         return isDelegate;
     }
 
+    private TypeReference? _arrayType;
+
+    /// <summary><c>System.Array</c>, scoped like the module's other core-library references.</summary>
+    public TypeReference ArrayType => _arrayType ??= new TypeReference("System", "Array", Module, Module.TypeSystem.CoreLibrary);
+
     public MethodReference FieldReadHook => Hook(0);
 
     public MethodReference FieldWriteHook => Hook(1);

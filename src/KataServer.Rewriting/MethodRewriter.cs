@@ -17,6 +17,8 @@ internal sealed class MethodRewriter
     private readonly MethodBody _body;
     private readonly Dictionary<string, VariableDefinition> _temps = new(StringComparer.Ordinal);
     private IDictionary<Instruction, SequencePoint>? _sequencePoints;
+    private HashSet<Instruction> _boundaries = [];
+    private readonly Dictionary<Instruction, Instruction> _moved = [];
 
     public MethodRewriter(RewriteContext context, MethodDefinition method)
     {
@@ -39,11 +41,17 @@ internal sealed class MethodRewriter
 
         _body.SimplifyMacros();
         var instructions = _body.Instructions.ToArray();
+        _boundaries = CollectBoundaries();
         var firstHookable = _context.Options.InstrumentSharedMemory ? FirstInstructionAfterChainedConstructorCall(instructions) : int.MaxValue;
         var changed = false;
         for (var i = 0; i < instructions.Length; i++)
         {
             var instruction = instructions[i];
+            while (_moved.TryGetValue(instruction, out var moved))
+            {
+                instruction = moved; // code was inserted before it while handling an earlier instruction
+            }
+
             switch (instruction.OpCode.Code)
             {
                 case Code.Call:
@@ -210,9 +218,30 @@ internal sealed class MethodRewriter
         var name = DisplayName(field.DeclaringType) + "." + field.Name;
         var hook = isWrite ? _context.FieldWriteHook : _context.FieldReadHook;
         var ownerIsObject = !isStatic && !field.DeclaringType.IsValueType;
+        var isAddress = instruction.OpCode.Code is Code.Ldflda or Code.Ldsflda;
+        var writeThrough = isAddress ? FindWriteThroughAddress(instruction) : null;
         if (!ownerIsObject)
         {
             InsertBefore(instruction, Instruction.Create(OpCodes.Ldnull), Instruction.Create(OpCodes.Ldstr, name), Instruction.Create(OpCodes.Call, hook));
+            if (writeThrough is not null)
+            {
+                InsertBefore(writeThrough, Instruction.Create(OpCodes.Ldnull), Instruction.Create(OpCodes.Ldstr, name),
+                    Instruction.Create(OpCodes.Call, _context.FieldWriteHook));
+            }
+        }
+        else if (writeThrough is not null)
+        {
+            // ldflda whose address is written through later in the same expression (compound assignment through a ref):
+            // keep the owner for the write hook.
+            var owner = NewLocal(Module.TypeSystem.Object);
+            InsertBefore(instruction,
+                Instruction.Create(OpCodes.Dup),
+                Instruction.Create(OpCodes.Dup),
+                Instruction.Create(OpCodes.Stloc, owner),
+                Instruction.Create(OpCodes.Ldstr, name),
+                Instruction.Create(OpCodes.Call, hook));
+            InsertBefore(writeThrough, Instruction.Create(OpCodes.Ldloc, owner), Instruction.Create(OpCodes.Ldstr, name),
+                Instruction.Create(OpCodes.Call, _context.FieldWriteHook));
         }
         else if (!isWrite)
         {
@@ -229,11 +258,12 @@ internal sealed class MethodRewriter
                 Instruction.Create(OpCodes.Ldloc, value));
         }
 
-        if (isWrite)
+        if (isWrite || writeThrough is not null)
         {
             Report.FieldWriteHooks++;
         }
-        else
+
+        if (!isWrite)
         {
             Report.FieldReadHooks++;
         }
@@ -339,14 +369,40 @@ internal sealed class MethodRewriter
 
     private bool HookArrayRead(Instruction instruction)
     {
-        var index = Temp(Module.TypeSystem.IntPtr);
-        InsertBefore(instruction,
-            Instruction.Create(OpCodes.Stloc, index),
-            Instruction.Create(OpCodes.Dup),
-            Instruction.Create(OpCodes.Ldloc, index),
-            Instruction.Create(OpCodes.Conv_I4),
-            Instruction.Create(OpCodes.Call, _context.ArrayReadHook),
-            Instruction.Create(OpCodes.Ldloc, index));
+        var writeThrough = instruction.OpCode.Code == Code.Ldelema ? FindWriteThroughAddress(instruction) : null;
+        if (writeThrough is null)
+        {
+            var index = Temp(Module.TypeSystem.IntPtr);
+            InsertBefore(instruction,
+                Instruction.Create(OpCodes.Stloc, index),
+                Instruction.Create(OpCodes.Dup),
+                Instruction.Create(OpCodes.Ldloc, index),
+                Instruction.Create(OpCodes.Conv_I4),
+                Instruction.Create(OpCodes.Call, _context.ArrayReadHook),
+                Instruction.Create(OpCodes.Ldloc, index));
+        }
+        else
+        {
+            // a[i]++ / a[i] += x: the element's address is read through and then written through; hook both.
+            var index = NewLocal(Module.TypeSystem.IntPtr);
+            var array = NewLocal(_context.ArrayType);
+            InsertBefore(instruction,
+                Instruction.Create(OpCodes.Stloc, index),
+                Instruction.Create(OpCodes.Dup),
+                Instruction.Create(OpCodes.Dup),
+                Instruction.Create(OpCodes.Stloc, array),
+                Instruction.Create(OpCodes.Ldloc, index),
+                Instruction.Create(OpCodes.Conv_I4),
+                Instruction.Create(OpCodes.Call, _context.ArrayReadHook),
+                Instruction.Create(OpCodes.Ldloc, index));
+            InsertBefore(writeThrough,
+                Instruction.Create(OpCodes.Ldloc, array),
+                Instruction.Create(OpCodes.Ldloc, index),
+                Instruction.Create(OpCodes.Conv_I4),
+                Instruction.Create(OpCodes.Call, _context.ArrayWriteHook));
+            Report.ArrayWriteHooks++;
+        }
+
         Report.ArrayReadHooks++;
         return true;
     }
@@ -379,6 +435,164 @@ internal sealed class MethodRewriter
         return true;
     }
 
+    // ---- writes through addresses ---------------------------------------------------------------------------------
+
+    private HashSet<Instruction> CollectBoundaries()
+    {
+        var set = new HashSet<Instruction>();
+        foreach (var instruction in _body.Instructions)
+        {
+            switch (instruction.Operand)
+            {
+                case Instruction target:
+                    set.Add(target);
+                    break;
+                case Instruction[] targets:
+                    set.UnionWith(targets);
+                    break;
+            }
+        }
+
+        foreach (var handler in _body.ExceptionHandlers)
+        {
+            foreach (var boundary in new[] { handler.TryStart, handler.TryEnd, handler.HandlerStart, handler.HandlerEnd, handler.FilterStart })
+            {
+                if (boundary is not null)
+                {
+                    set.Add(boundary);
+                }
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>
+    /// For an address-producing instruction (<c>ldelema</c>, <c>ldflda</c>, <c>ldsflda</c>), the instruction in the same
+    /// straight-line code that consumes the address to store through it (<c>stind.*</c>, <c>stobj</c>, <c>initobj</c>,
+    /// <c>cpobj</c>, an in-place struct constructor call), following one <c>dup</c> of the address as compound
+    /// assignments do (<c>ldelema; dup; ldind.i4; ...; stind.i4</c>). Null when not found or not sure.
+    /// </summary>
+    private Instruction? FindWriteThroughAddress(Instruction address)
+    {
+        var above = 0;
+        var steps = 0;
+        for (var instruction = address.Next; instruction is not null && steps < 64; instruction = instruction.Next, steps++)
+        {
+            if (_boundaries.Contains(instruction))
+            {
+                return null;
+            }
+
+            if (instruction.OpCode.OpCodeType == OpCodeType.Prefix)
+            {
+                continue;
+            }
+
+            if (instruction.OpCode.Code == Code.Dup && above == 0)
+            {
+                above = 1; // follow the original, below its copy
+                continue;
+            }
+
+            if (!StackEffect(instruction, out var pop, out var push))
+            {
+                return null;
+            }
+
+            if (pop > above)
+            {
+                return pop == above + 1 && WritesThroughFirstOperand(instruction) ? instruction : null;
+            }
+
+            above += push - pop;
+            if (instruction.OpCode.FlowControl is FlowControl.Branch or FlowControl.Cond_Branch or FlowControl.Return or FlowControl.Throw)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool WritesThroughFirstOperand(Instruction instruction) => instruction.OpCode.Code switch
+    {
+        Code.Stind_I or Code.Stind_I1 or Code.Stind_I2 or Code.Stind_I4 or Code.Stind_I8 or Code.Stind_R4 or Code.Stind_R8 or Code.Stind_Ref => true,
+        Code.Stobj or Code.Initobj or Code.Cpobj or Code.Stfld => true,
+        Code.Call => instruction.Operand is MethodReference { Name: ".ctor", HasThis: true },
+        _ => false,
+    };
+
+    private static bool StackEffect(Instruction instruction, out int pop, out int push)
+    {
+        pop = 0;
+        push = 0;
+        var opcode = instruction.OpCode;
+        if (opcode.StackBehaviourPop == StackBehaviour.Varpop || opcode.StackBehaviourPush == StackBehaviour.Varpush)
+        {
+            if (opcode.Code is not (Code.Call or Code.Callvirt or Code.Newobj) || instruction.Operand is not MethodReference method)
+            {
+                return false;
+            }
+
+            pop = method.Parameters.Count + (method.HasThis && opcode.Code != Code.Newobj ? 1 : 0);
+            push = opcode.Code == Code.Newobj || method.ReturnType.MetadataType != MetadataType.Void ? 1 : 0;
+            return true;
+        }
+
+        switch (opcode.StackBehaviourPop)
+        {
+            case StackBehaviour.Pop0:
+                break;
+            case StackBehaviour.Pop1:
+            case StackBehaviour.Popi:
+            case StackBehaviour.Popref:
+                pop = 1;
+                break;
+            case StackBehaviour.Pop1_pop1:
+            case StackBehaviour.Popi_pop1:
+            case StackBehaviour.Popi_popi:
+            case StackBehaviour.Popi_popi8:
+            case StackBehaviour.Popi_popr4:
+            case StackBehaviour.Popi_popr8:
+            case StackBehaviour.Popref_pop1:
+            case StackBehaviour.Popref_popi:
+                pop = 2;
+                break;
+            case StackBehaviour.Popi_popi_popi:
+            case StackBehaviour.Popref_popi_popi:
+            case StackBehaviour.Popref_popi_popi8:
+            case StackBehaviour.Popref_popi_popr4:
+            case StackBehaviour.Popref_popi_popr8:
+            case StackBehaviour.Popref_popi_popref:
+                pop = 3;
+                break;
+            default:
+                return false;
+        }
+
+        switch (opcode.StackBehaviourPush)
+        {
+            case StackBehaviour.Push0:
+                break;
+            case StackBehaviour.Push1:
+            case StackBehaviour.Pushi:
+            case StackBehaviour.Pushi8:
+            case StackBehaviour.Pushr4:
+            case StackBehaviour.Pushr8:
+            case StackBehaviour.Pushref:
+                push = 1;
+                break;
+            case StackBehaviour.Push1_push1:
+                push = 2;
+                break;
+            default:
+                return false;
+        }
+
+        return true;
+    }
+
     // ---- plumbing -------------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -407,6 +621,13 @@ internal sealed class MethodRewriter
         }
 
         return 0;
+    }
+
+    private VariableDefinition NewLocal(TypeReference type)
+    {
+        var variable = new VariableDefinition(type);
+        _body.Variables.Add(variable);
+        return variable;
     }
 
     private VariableDefinition Temp(TypeReference type)
@@ -446,5 +667,6 @@ internal sealed class MethodRewriter
         }
 
         il.InsertAfter(cursor, original);
+        _moved[anchor] = original;
     }
 }

@@ -76,7 +76,7 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
         }, maxStackSize: 16 * 1024 * 1024)
         {
             IsBackground = true,
-            Name = "test driver",
+            Name = "the test's main thread",
         };
         driver.Start();
 

@@ -32,7 +32,7 @@ public static class Watchdog
         if (workers.Count > 0)
         {
             return Findings.Make(FindingKind.Deadlock, test,
-                $"stuck for {seconds}: {Names(blocked)} all blocked, each waiting for something that never comes (a lock held by another, or a signal never sent)");
+                $"stuck for {seconds}: {Names(blocked)} {(blocked.Count == 1 ? "is" : "are all")} blocked, waiting for something that never comes (a lock held by another thread, or a signal never sent)");
         }
 
         return Findings.Make(FindingKind.Hang, test,

@@ -253,6 +253,6 @@ public class CorrectnessTests
         Assert.Equal(6, calls.Count(c => c == "Monitor.Enter(ref)"));
         Assert.Equal(["Thread.New", "Thread.Start"], calls.Take(2));
         Assert.Contains("Thread.Join", calls);
-        Assert.Equal(12, recording.Accesses.Count(a => a.What == "Counter._n"));
+        Assert.Equal(13, recording.Accesses.Count(a => a.What == "Counter._n")); // 6 x (read, write) + Value
     }
 }

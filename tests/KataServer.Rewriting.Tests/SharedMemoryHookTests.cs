@@ -132,10 +132,42 @@ public class SharedMemoryHookTests
         Assert.Equal("20x", value);
         var accesses = recording.AccessList;
         var arrays = accesses.Where(x => x.What.StartsWith('[')).Select(x => (x.IsWrite ? "W" : "R") + x.What).ToList();
-        // a[2] += a[1] takes the element's address (ldelema): seen as a read only (see the report's limitations).
-        Assert.Equal(["W[1]", "R[2]", "R[1]", "W[0]", "R[1]", "W[0]", "R[0]", "R[1]", "R[2]", "R[1]", "R[0]"], arrays);
+        // a[2] += a[1] takes the element's address (ldelema; dup; ldind; ...; stind): a read, then a write just before the store.
+        // g[1].A = 3 is ldelema + stfld: the element is written (and so is P.A, owner null).
+        Assert.Equal(["W[1]", "R[2]", "R[1]", "W[2]", "W[0]", "R[1]", "W[1]", "W[0]", "R[0]", "R[1]", "R[2]", "R[1]", "R[0]"], arrays);
         Assert.Contains(accesses, x => x is { IsWrite: true, Owner: null, What: "P.A" });
         Assert.True(result.Report.ArrayReadHooks >= 7);
+        var aWrite = accesses.ToList().FindIndex(x => x is { IsWrite: true, What: "P.A" });
+        Assert.Equal("[1]", accesses[aWrite - 1].What);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Compound_assignment_through_an_element_or_field_address_is_a_read_then_a_write(bool optimize)
+    {
+        const string source = """
+            public struct V { public int X; }
+            public sealed class C { public V Vec; public static int[] Hist = new int[4]; }
+            public static class S
+            {
+                public static int Run()
+                {
+                    var c = new C();
+                    int[] h = C.Hist;
+                    h[2]++;
+                    h[3] += h[2] * 5;
+                    c.Vec.X += 2;
+                    ref int r = ref h[1];
+                    r = 9;
+                    return h[2] + h[3] + c.Vec.X + h[1];
+                }
+            }
+            """;
+        var (_, value, recording) = Run(source, optimize: optimize);
+        Assert.Equal(1 + 5 + 2 + 9, value);
+        var seen = recording.AccessList.Where(a => a.What != "C.Hist").Select(a => (a.IsWrite ? "W" : "R") + a.What).ToList();
+        Assert.Equal(["R[2]", "W[2]", "R[3]", "R[2]", "W[3]", "RC.Vec", "RV.X", "WV.X", "WC.Vec", "R[1]", "R[2]", "R[3]", "RC.Vec", "RV.X", "R[1]"], seen);
     }
 
     [Fact]

@@ -114,6 +114,13 @@ public sealed class ApiPolicy
 
     public IReadOnlyList<string> KataAllowed => _kataAllowed;
 
+    /// <summary>
+    /// The policy a kata manifest describes: the defaults, plus its <c>allow</c> and <c>deny</c> lists
+    /// (prefixes or <c>@preset</c> names such as <c>@blocking</c>). Null lists mean none.
+    /// </summary>
+    public static ApiPolicy FromManifest(IEnumerable<string>? deny, IEnumerable<string>? allow)
+        => Default.WithAllowed([.. allow ?? []]).WithDenied([.. deny ?? []]);
+
     /// <summary>Adds kata denies (prefixes or <c>@preset</c> names) under <see cref="KataRule"/> (presets keep their own rule).</summary>
     public ApiPolicy WithDenied(params string[] prefixes) => WithDenied(KataRule, prefixes);
 

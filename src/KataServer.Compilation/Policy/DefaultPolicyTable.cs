@@ -19,9 +19,11 @@ namespace KataServer.Compilation.Policy;
 /// <item>Thread: Abort, Interrupt, Suspend/Resume, apartment state and Priority are denied (they take
 ///   scheduling out of the grader's hands); starting, joining, naming and IsBackground are fine.</item>
 /// <item>System.Runtime.InteropServices is denied except [StructLayout] / LayoutKind (cache-line padding
-///   is a legitimate concurrency technique); [FieldOffset] stays denied (overlapping references).</item>
+///   is a legitimate concurrency technique) and CollectionsMarshal (bounds-checked spans over List and
+///   Dictionary); [FieldOffset] (overlapping references) and MemoryMarshal (unchecked spans) stay denied.</item>
 /// <item><c>dynamic</c> is denied: the binder is reflection.</item>
-/// <item>System.Runtime.Intrinsics, ExceptionDispatchInfo, Stopwatch, Debug.Assert are allowed.</item>
+/// <item>System.Runtime.Intrinsics, ExceptionDispatchInfo, Stopwatch, Debug.Assert are allowed, except the
+///   ref-based <c>LoadUnsafe</c>/<c>StoreUnsafe</c> vector members (unchecked offsets).</item>
 /// <item>Using directives are never reported by themselves (importing a namespace does nothing);
 ///   every use is.</item>
 /// </list>
@@ -110,10 +112,17 @@ public static class DefaultPolicyTable
         Deny(Dynamic, SyntaxNames.Dynamic, "System.Dynamic", "Microsoft.CSharp");
 
         Deny(Interop, "System.Runtime.InteropServices", SyntaxNames.Extern, SyntaxNames.FunctionPointer);
-        Allow(Interop, "System.Runtime.InteropServices.StructLayoutAttribute", "System.Runtime.InteropServices.LayoutKind");
+        Allow(Interop, "System.Runtime.InteropServices.StructLayoutAttribute", "System.Runtime.InteropServices.LayoutKind",
+            "System.Runtime.InteropServices.CollectionsMarshal");
 
         Deny(Unsafe, SyntaxNames.Unsafe, "System.Runtime.CompilerServices.Unsafe", "System.Runtime.CompilerServices.SkipLocalsInitAttribute",
-            "System.Buffer.MemoryCopy");
+            "System.Buffer.MemoryCopy",
+            // ref-based vector loads/stores take an unchecked offset: out-of-bounds memory access without `unsafe`.
+            "System.Runtime.Intrinsics.Vector64.LoadUnsafe", "System.Runtime.Intrinsics.Vector64.StoreUnsafe",
+            "System.Runtime.Intrinsics.Vector128.LoadUnsafe", "System.Runtime.Intrinsics.Vector128.StoreUnsafe",
+            "System.Runtime.Intrinsics.Vector256.LoadUnsafe", "System.Runtime.Intrinsics.Vector256.StoreUnsafe",
+            "System.Runtime.Intrinsics.Vector512.LoadUnsafe", "System.Runtime.Intrinsics.Vector512.StoreUnsafe",
+            "System.Numerics.Vector.LoadUnsafe", "System.Numerics.Vector.StoreUnsafe");
 
         Deny(ModuleInitializer, "System.Runtime.CompilerServices.ModuleInitializerAttribute");
 

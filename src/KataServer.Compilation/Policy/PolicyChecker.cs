@@ -47,7 +47,8 @@ public static class PolicyChecker
         return Deduplicate(raw);
     }
 
-    private sealed record Raw(PolicyRule Rule, string Symbol, string Display, string? File, int Line, int Column, int Position);
+    /// <param name="Minor">A field or operator (enum flags, `==`): only worth one message per type and line.</param>
+    private sealed record Raw(PolicyRule Rule, string Symbol, string Display, string? File, int Line, int Column, int Position, string? Owner = null, bool Minor = false);
 
     private static IReadOnlyList<PolicyViolation> Deduplicate(List<Raw> raw)
     {
@@ -62,6 +63,8 @@ public static class PolicyChecker
                 bool subsumed = items.Any(o => !ReferenceEquals(o, r) && o.Symbol.Length > r.Symbol.Length && ApiPolicy.Matches(r.Symbol, o.Symbol));
                 if (subsumed) continue;
                 if (kept.Any(k => k.File == r.File && k.Line == r.Line && k.Symbol == r.Symbol)) continue;
+                if (r.Minor && items.Any(o => !o.Minor && o.Owner is not null && o.Owner == r.Owner)) continue;
+                if (r.Minor && kept.Any(k => k.File == r.File && k.Line == r.Line && k.Rule.Id == r.Rule.Id && k.Owner == r.Owner)) continue;
                 kept.Add(r);
             }
         }
@@ -289,7 +292,10 @@ public static class PolicyChecker
             string? name = SymbolNames.QualifiedName(member);
             if (name is null) return;
             var decision = policy.Evaluate(name);
-            if (decision.Denied) Report(decision.Rule!, name, SymbolNames.Display(member, name), loc);
+            if (!decision.Denied) return;
+            bool minor = member is IFieldSymbol || member is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.BuiltinOperator };
+            string? owner = member.ContainingType is { } t ? SymbolNames.QualifiedName(t.OriginalDefinition) : null;
+            Report(decision.Rule!, name, SymbolNames.Display(member, name), loc, owner, minor);
         }
 
         private void CheckType(ITypeSymbol? type, Location loc, int depth)
@@ -342,10 +348,10 @@ public static class PolicyChecker
             if (decision.Denied) Report(decision.Rule!, name, display, loc);
         }
 
-        private void Report(PolicyRule rule, string symbol, string display, Location loc)
+        private void Report(PolicyRule rule, string symbol, string display, Location loc, string? owner = null, bool minor = false)
         {
             var span = loc.GetMappedLineSpan();
-            sink.Add(new Raw(rule, symbol, display, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, loc.SourceSpan.Start));
+            sink.Add(new Raw(rule, symbol, display, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, loc.SourceSpan.Start, owner, minor));
         }
     }
 }

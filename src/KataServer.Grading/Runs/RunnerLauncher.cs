@@ -116,14 +116,15 @@ public sealed class RunnerLauncher(RunnerLocation runner)
         /// <summary>The runner never said it was done: the process ended some other way.</summary>
         private (FindingKind, string) WhyItEnded(SandboxOutcome outcome, SandboxLimits limits) => outcome.Termination switch
         {
+            // The runtime prints a long trace of the overflowing frames; it can hit the output limit first.
+            SandboxTermination.Exited or SandboxTermination.OutputLimit when outcome.Stderr.Contains("Stack overflow", StringComparison.Ordinal) =>
+                (FindingKind.Crash, "your code overflowed the stack (endless recursion?), which ends the whole test process"),
             SandboxTermination.WallTimeout => (FindingKind.Timeout, $"the run did not finish within its time limit of {limits.WallTime.TotalSeconds:0} s"),
             SandboxTermination.CpuLimit => (FindingKind.Timeout, $"your code used more than its {limits.CpuTime.TotalSeconds:0} s of CPU time"),
             SandboxTermination.MemoryLimit => (FindingKind.Crash, $"your code used more than the memory limit of {limits.MemoryBytes / (1024 * 1024)} MiB and the run was stopped"),
             SandboxTermination.ThreadLimit => (FindingKind.Crash, $"your code started more than the limit of {limits.MaxThreads} threads and the run was stopped"),
             SandboxTermination.OutputLimit => (FindingKind.Crash, "your code printed far too much output and the run was stopped"),
             SandboxTermination.Killed => (FindingKind.Crash, "the run was cancelled"),
-            _ when outcome.Stderr.Contains("Stack overflow", StringComparison.Ordinal) =>
-                (FindingKind.Crash, "your code overflowed the stack (endless recursion?), which ends the whole test process"),
             _ when outcome.ThreadLimitHit => (FindingKind.Crash, $"your code hit the limit of {limits.MaxThreads} threads and the test process died"),
             _ => (FindingKind.Crash, $"the test process ended before reporting its results (exit code {outcome.ExitCode?.ToString() ?? "none"}{(outcome.Signal is { } s ? $", signal {s}" : "")}): did your code exit the process or crash it?"),
         };

@@ -298,14 +298,29 @@ internal sealed class CgroupRun : IDisposable
         }
     }
 
+    /// <summary>Kill what is left and remove the groups (synchronously; see <see cref="DisposeInBackground"/>).</summary>
     public void Dispose()
     {
         KillAll(TimeSpan.FromSeconds(3));
+        RemoveDirectories();
+    }
+
+    /// <summary>Kill what is left now; remove the (then empty) groups on the thread pool, off the run's critical path
+    /// (rmdir of a v1 memory group waits for the kernel, a few ms each).</summary>
+    internal void DisposeInBackground()
+    {
+        KillAll(TimeSpan.FromSeconds(3));
+        if (IsEmpty) return;
+        _ = Task.Run(RemoveDirectories);
+    }
+
+    private void RemoveDirectories()
+    {
         for (int i = _dirs.Count - 1; i >= 0; i--)
         {
             // A killed task can take a moment to leave the group.
-            for (int attempt = 0; attempt < 50 && !Cgroups.TryRemoveDir(_dirs[i]); attempt++)
-                Thread.Sleep(20);
+            for (int attempt = 0; attempt < 500 && !Cgroups.TryRemoveDir(_dirs[i]); attempt++)
+                Thread.Sleep(5);
         }
         _dirs.Clear();
     }

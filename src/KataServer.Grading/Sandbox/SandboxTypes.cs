@@ -39,9 +39,10 @@ public sealed record SandboxLimits(
     /// <summary>
     /// When one stream has produced more than this many bytes (kept + discarded) the run is killed and
     /// classified <see cref="SandboxTermination.OutputLimit"/>. Null: never kill for output, only truncate.
-    /// Default: 64 times <see cref="MaxOutputBytes"/> (4 MiB at the defaults).
+    /// Default: 64 times <see cref="MaxOutputBytes"/> but at least 1 MiB (4 MiB at the defaults); computed when the
+    /// record is constructed, so set it again after <c>with { MaxOutputBytes = ... }</c> if it matters.
     /// </summary>
-    public long? KillAfterOutputBytes { get; init; } = 64 * 64 * 1024;
+    public long? KillAfterOutputBytes { get; init; } = Math.Max(MaxOutputBytes * 64, 1L << 20);
 
     /// <summary>Size of the private tmpfs mounted at /tmp inside bubblewrap (also RLIMIT_FSIZE).</summary>
     public long TmpfsBytes { get; init; } = 16 * 1024 * 1024;

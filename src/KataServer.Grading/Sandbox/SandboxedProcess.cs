@@ -125,7 +125,7 @@ public static class SandboxedProcess
         }
         finally
         {
-            cgroups?.Dispose();
+            cgroups?.DisposeInBackground();
         }
     }
 

@@ -446,7 +446,7 @@ public static class ControlledInterlocked
         return Interlocked.CompareExchange(ref location1, value, comparand);
     }
 
-    public static object Exchange(ref object location1, object value)
+    public static object? Exchange([System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))] ref object? location1, object? value)
     {
         var op = ControlledOperation.Current;
         if (op is not null)
@@ -456,7 +456,7 @@ public static class ControlledInterlocked
         return Interlocked.Exchange(ref location1, value);
     }
 
-    public static object CompareExchange(ref object location1, object value, object comparand)
+    public static object? CompareExchange(ref object? location1, object? value, object? comparand)
     {
         var op = ControlledOperation.Current;
         if (op is not null)

@@ -64,8 +64,11 @@ internal sealed class ControlledTaskScheduler(ControlledRuntime runtime) : TaskS
             return;
         }
 
-        runtime.CreateOperation(OperationKind.Task, null, task);
+        LastQueued = runtime.CreateOperation(OperationKind.Task, null, task);
     }
+
+    /// <summary>The operation created by the last QueueTask (to name it in traces).</summary>
+    internal ControlledOperation? LastQueued { get; private set; }
 
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
 

@@ -617,6 +617,28 @@ internal sealed class ControlledRuntime
                     continue;
                 }
 
+                if (live.Any(o => o.Status == OperationStatus.Blocked && o.WaitKind == "task"))
+                {
+                    // A task may still be completed by code the engine does not control (e.g. a library awaiting
+                    // with ConfigureAwait(false) continues on the thread pool). Give it a moment to show up, so
+                    // that is reported as uncontrolled rather than as a deadlock.
+                    for (int i = 0; i < 20 && !canceled; i++)
+                    {
+                        Thread.Sleep(5);
+                        if (live.Any(o => o.Status == OperationStatus.Blocked && o.CanProceed!()))
+                        {
+                            Cancel(Scheduling.BugKind.Uncontrolled,
+                                "A task was completed by a thread the engine does not control (for example library code awaiting with ConfigureAwait(false), " +
+                                "or Task.WhenAll/WhenAny/ContinueWith in code that is not rewritten).", null);
+                        }
+                    }
+
+                    if (canceled)
+                    {
+                        return null;
+                    }
+                }
+
                 ReportDeadlock();
                 return null;
             }
@@ -839,6 +861,9 @@ internal sealed class ControlledRuntime
     }
 
     /// <summary>Starts a background timer operation that runs <paramref name="callback"/> after <paramref name="dueMs"/> of virtual time unless <paramref name="isCancelled"/>.</summary>
+    /// <summary>Runs <paramref name="action"/> as a new operation (e.g. to complete a promise asynchronously, like RunContinuationsAsynchronously).</summary>
+    internal void Spawn(Action action, string? name = null) => CreateOperation(OperationKind.Continuation, action, null, name);
+
     internal ControlledOperation StartTimer(long dueMs, Action callback, Func<bool> isCancelled, string? name = null)
     {
         ControlledOperation? timerOp = null;

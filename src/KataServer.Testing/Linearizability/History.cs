@@ -16,7 +16,7 @@ public sealed class History
                 throw new ArgumentException($"operation {op.Describe()} returns before it is called");
             }
 
-            list.Add(op with { Id = list.Count });
+            list.Add(op.Id == list.Count ? op : op with { Id = list.Count });
         }
 
         Operations = list;

@@ -18,6 +18,8 @@ public static class LinearizabilityBenchmark
             SmallRepetitions = 20,
             LargeOperations = 2_000,
             RecorderOperations = 100_000,
+            HardSizes = [60],
+            HardTimeout = TimeSpan.FromMilliseconds(300),
         };
 
         public int SmallScenarios { get; init; } = 20;
@@ -29,6 +31,12 @@ public static class LinearizabilityBenchmark
         public int LargeThreads { get; init; } = 8;
 
         public int RecorderOperations { get; init; } = 1_000_000;
+
+        /// <summary>Sizes of the high-overlap synthetic queue and stack histories (the hard case).</summary>
+        public IReadOnlyList<int> HardSizes { get; init; } = [100, 10_000];
+
+        /// <summary>Check budget for the hard case.</summary>
+        public TimeSpan HardTimeout { get; init; } = TimeSpan.FromSeconds(3);
     }
 
     /// <summary>Runs the full benchmark; returns a markdown table.</summary>
@@ -82,14 +90,23 @@ public static class LinearizabilityBenchmark
         {
             var n = settings.LargeOperations;
             var t = settings.LargeThreads;
-            var recorded = RecordStack(t, n / t);
-            rows.Add(TimeCheck(new StackModel(), recorded, $"{n}-op stack history, {t} real threads (lock-based stack; each op overlaps {Overlap(recorded).ToString("F1", culture)} others on average)", culture));
-            var queue = Synthetic.Queue(new Random(1), t, n, 6);
-            rows.Add(TimeCheck(new QueueModel(), queue, $"{n}-op queue history, {t} threads, synthetic (each op overlaps {Overlap(queue).ToString("F0", culture)} others on average)", culture));
-            rows.Add(TimeCheck(new StackModel(), Synthetic.Stack(new Random(2), t, n, 6), $"{n}-op stack history, {t} threads, synthetic, same overlap", culture));
-            rows.Add(TimeCheck(new MapModel(), Synthetic.Map(new Random(3), t, n, 6, 20), $"{n}-op map history, {t} threads, 20 keys (partitioned by key), synthetic overlap", culture));
-            var broken = Synthetic.Queue(new Random(4), t, n, 6, corruptLast: true);
-            rows.Add(TimeCheck(new QueueModel(), broken, $"{n}-op queue history as above with its last dequeue corrupted (a violation: full search)", culture));
+            var stack = Record(t, n / t, queue: false);
+            rows.Add(TimeCheck(new StackModel(), stack, $"{n}-op stack history recorded from {t} real threads (lock-based stack, random Thread.Yield inside ops; each op overlaps {Overlap(stack).ToString("F1", culture)} others on average)", culture));
+            var queue = Record(t, n / t, queue: true);
+            rows.Add(TimeCheck(new QueueModel(), queue, $"{n}-op queue history recorded the same way (overlap {Overlap(queue).ToString("F1", culture)})", culture));
+            var broken = Corrupt(queue);
+            rows.Add(TimeCheck(new QueueModel(), broken, "the same queue history with its last successful dequeue changed to a value never enqueued (a violation: the search must exhaust)", culture));
+            var map = Synthetic.Map(new Random(3), t, n, 6, 20);
+            rows.Add(TimeCheck(new MapModel(), map, $"{n}-op map history, {t} threads, 20 keys (partitioned by key), synthetic: each op overlaps {Overlap(map).ToString("F1", culture)} others", culture));
+            var counter = Synthetic.Counter(new Random(4), t, n, 6);
+            rows.Add(TimeCheck(new CounterModel(), counter, $"{n}-op counter history (Increment/Get), {t} threads, synthetic, overlap {Overlap(counter).ToString("F1", culture)}", culture));
+            foreach (var size in settings.HardSizes)
+            {
+                var hq = Synthetic.Queue(new Random(1), t, size, 6);
+                rows.Add(TimeCheck(new QueueModel(), hq, $"{size}-op queue history, {t} threads, synthetic, overlap {Overlap(hq).ToString("F1", culture)} (the hard case: enqueue order stays ambiguous until dequeued)", culture, settings.HardTimeout));
+                var hs = Synthetic.Stack(new Random(2), t, size, 6);
+                rows.Add(TimeCheck(new StackModel(), hs, $"{size}-op stack history, {t} threads, synthetic, overlap {Overlap(hs).ToString("F1", culture)}", culture, settings.HardTimeout));
+            }
         }
 
         // 3. Recorder overhead per operation.
@@ -162,12 +179,12 @@ public static class LinearizabilityBenchmark
         typeof(LinearizabilityBenchmark).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false)
             .OfType<DebuggableAttribute>().All(d => !d.IsJITOptimizerDisabled);
 
-    private static (string, string, string, string) TimeCheck<TState>(ISequentialModel<TState> model, History history, string what, CultureInfo culture)
+    private static (string, string, string, string) TimeCheck<TState>(ISequentialModel<TState> model, History history, string what, CultureInfo culture, TimeSpan? timeout = null)
     {
         var sw = Stopwatch.StartNew();
-        var result = LinearizabilityChecker.Check(model, history, new CheckOptions { Timeout = TimeSpan.FromSeconds(30) });
+        var result = LinearizabilityChecker.Check(model, history, new CheckOptions { Timeout = timeout ?? TimeSpan.FromSeconds(30) });
         var ms = sw.Elapsed.TotalMilliseconds;
-        var verdict = result.IsLinearizable ? "linearizable" : result.TimedOut ? "TIMED OUT" : "violation found";
+        var verdict = result.IsLinearizable ? "linearizable" : result.TimedOut ? $"undecided: budget of {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds} s used up" : "violation found";
         return (what, $"{history.Count:N0} ops", $"{ms.ToString("F0", culture)} ms, {result.Steps:N0} steps, {verdict}", "< 1 s");
     }
 
@@ -196,32 +213,72 @@ public static class LinearizabilityBenchmark
         return sw.Elapsed.TotalSeconds / 2; // two ops per iteration
     }
 
-    private static History RecordStack(int threads, int perThread)
+    private static History Record(int threads, int perThread, bool queue)
     {
-        var target = new LockedStack();
+        var stack = new LockedStack();
+        var fifo = new Queue<object?>();
         var recorder = new HistoryRecorder(threads);
         var bodies = Enumerable.Range(0, threads).Select(t => (Action)(() =>
         {
             var random = new Random(t);
             for (var i = 0; i < perThread; i++)
             {
+                var value = t * 1_000_000 + i;
+                var yieldInside = random.Next(8) == 0;
                 if (random.Next(2) == 0)
                 {
-                    var v = random.Next(100);
-                    recorder.Record(t, "Push", v, () =>
+                    recorder.Record(t, queue ? "Enqueue" : "Push", value, () =>
                     {
-                        target.Push(v);
+                        if (queue)
+                        {
+                            lock (fifo)
+                            {
+                                fifo.Enqueue(value);
+                            }
+                        }
+                        else
+                        {
+                            stack.Push(value);
+                        }
+
+                        if (yieldInside)
+                        {
+                            Thread.Yield();
+                        }
+
                         return NoResult.Value;
                     });
                 }
                 else
                 {
-                    recorder.Record(t, "TryPop", null, target.TryPop);
+                    recorder.Record(t, queue ? "TryDequeue" : "TryPop", null, () =>
+                    {
+                        if (yieldInside)
+                        {
+                            Thread.Yield();
+                        }
+
+                        if (!queue)
+                        {
+                            return stack.TryPop();
+                        }
+
+                        lock (fifo)
+                        {
+                            return fifo.TryDequeue(out var x) ? (true, x) : (false, (object?)null);
+                        }
+                    });
                 }
             }
         })).ToList();
         RealThreadsExecutor.Execute(bodies, TimeSpan.FromMinutes(1));
         return recorder.Snapshot();
+    }
+
+    private static History Corrupt(History history)
+    {
+        var last = history.Operations.Last(o => o.Name == "TryDequeue" && o.ToCall().Flag == true);
+        return new History(history.Operations.Select(o => o.Id == last.Id ? o with { Result = (true, (object?)(-1)) } : o));
     }
 
     private sealed class LockedStack
@@ -260,6 +317,15 @@ public static class LinearizabilityBenchmark
     /// Linearizable histories built from a sequential run: each thread's operations get back-to-back
     /// intervals of random length, each operation takes effect at a random point inside its interval.
     /// </summary>
+    /// <summary>A linearizable synthetic history (see the benchmark), for experiments: kind is "queue", "stack" or "map".</summary>
+    public static History SyntheticHistory(string kind, int seed, int threads, int operations, int maxLength) => kind switch
+    {
+        "queue" => Synthetic.Queue(new Random(seed), threads, operations, maxLength),
+        "stack" => Synthetic.Stack(new Random(seed), threads, operations, maxLength),
+        "map" => Synthetic.Map(new Random(seed), threads, operations, maxLength, 20),
+        _ => throw new ArgumentException("unknown kind", nameof(kind)),
+    };
+
     private static class Synthetic
     {
         public static History Stack(Random random, int threads, int total, int maxLength) =>
@@ -275,6 +341,13 @@ public static class LinearizabilityBenchmark
                 var q = new Queue<object?>();
                 return (name, arg) => name == "Enqueue" ? Enqueue(q, arg) : q.TryDequeue(out var x) ? (true, x) : (false, null);
             }, corruptLast ? "TryDequeue" : null);
+
+        public static History Counter(Random random, int threads, int total, int maxLength) =>
+            Build(random, threads, total, maxLength, r => r.Next(3) == 0 ? ("Get", null) : ("Increment", null), () =>
+            {
+                var c = 0L;
+                return (name, _) => name == "Get" ? c : ++c;
+            });
 
         public static History Map(Random random, int threads, int total, int maxLength, int keys) =>
             Build(random, threads, total, maxLength, r =>

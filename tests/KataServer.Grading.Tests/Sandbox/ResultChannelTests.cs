@@ -22,7 +22,7 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
         Assert.Equal((UnixFileMode)0b111_001_001, File.GetUnixFileMode(channel.DirectoryPath));
         Assert.Equal((UnixFileMode)0b110_110_110, File.GetUnixFileMode(channel.SocketPath) & (UnixFileMode)0b111_111_111);
         var reading = Collect(channel);
-        using (var w = ResultChannelClient.Connect(channel.SocketPath))
+        using (var w = TestChannelClient.Connect(channel.SocketPath))
         {
             w.WriteLine("{\"a\":1}");
             w.WriteLine("{\"b\":\"é\"}");
@@ -36,10 +36,10 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
     {
         await using var channel = ResultChannel.Create();
         var reading = Collect(channel);
-        using var first = ResultChannelClient.Connect(channel.SocketPath);
+        using var first = TestChannelClient.Connect(channel.SocketPath);
         first.WriteLine("first");
         await WaitUntil(() => channel.HasConnected);
-        using (var second = ResultChannelClient.Connect(channel.SocketPath))
+        using (var second = TestChannelClient.Connect(channel.SocketPath))
         {
             try { second.WriteLine("forged"); } catch (IOException) { }
             second.Stream.ReadTimeout = 5000;
@@ -59,7 +59,7 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
     {
         await using var channel = ResultChannel.Create(new ResultChannelOptions(MaxMessageBytes: 100));
         var reading = Collect(channel);
-        using var w = ResultChannelClient.Connect(channel.SocketPath);
+        using var w = TestChannelClient.Connect(channel.SocketPath);
         w.WriteLine(new string('x', 100));
         try { w.WriteLine(new string('y', 100_000)); } catch (IOException) { }
         w.Dispose();
@@ -71,7 +71,7 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
     {
         await using var channel = ResultChannel.Create(new ResultChannelOptions(MaxMessageBytes: 1000, MaxTotalBytes: 10_000));
         var reading = Collect(channel);
-        using var w = ResultChannelClient.Connect(channel.SocketPath);
+        using var w = TestChannelClient.Connect(channel.SocketPath);
         try { for (int i = 0; i < 100; i++) w.WriteLine(new string('z', 500)); } catch (IOException) { }
         w.Dispose();
         await Assert.ThrowsAsync<ResultChannelException>(() => reading);
@@ -82,7 +82,7 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
     {
         await using var channel = ResultChannel.Create();
         var reading = Collect(channel);
-        using var w = ResultChannelClient.Connect(channel.SocketPath);
+        using var w = TestChannelClient.Connect(channel.SocketPath);
         w.Stream.Write(new byte[] { 0xff, 0xfe, (byte)'\n' });
         w.Dispose();
         await Assert.ThrowsAsync<ResultChannelException>(() => reading);
@@ -98,7 +98,7 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
         Assert.False(channel.HasConnected);
         channel.Dispose();
         Assert.False(Directory.Exists(channel.DirectoryPath));
-        Assert.ThrowsAny<SocketException>(() => ResultChannelClient.Connect(channel.SocketPath));
+        Assert.ThrowsAny<SocketException>(() => TestChannelClient.Connect(channel.SocketPath));
     }
 
     [Fact]

@@ -37,10 +37,12 @@ public sealed class SandboxOverheadTests(ITestOutputHelper output)
         var full = await Measure(Caps);
         var noBwrap = await Measure(Caps with { Bubblewrap = BubblewrapMode.None });
         var none = await Measure(SandboxCapabilities.None);
+        var noCgroups = await Measure(Caps with { CgroupV1Memory = null, CgroupV1Pids = null, CgroupV1CpuAcct = null, CgroupV1Freezer = null, CgroupV2 = null });
         static double Median(List<double> l) => l.Order().ElementAt(l.Count / 2);
         output.WriteLine($"bare Process.Start(/bin/true): median {Median(bare):0.0} ms");
         output.WriteLine($"RunAsync, no layers:           median {Median(none):0.0} ms");
         output.WriteLine($"RunAsync, no bwrap:            median {Median(noBwrap):0.0} ms");
+        output.WriteLine($"RunAsync, no cgroups:          median {Median(noCgroups):0.0} ms");
         output.WriteLine($"RunAsync, all layers:          median {Median(full):0.0} ms");
     }
 }

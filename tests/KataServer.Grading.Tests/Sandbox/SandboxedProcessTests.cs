@@ -199,6 +199,12 @@ public sealed class SandboxedProcessTests(ITestOutputHelper output)
         var o = await Run(await DotnetChildAsync("net", port.ToString()), Limits());
         if (HasBubblewrap || Caps.UnsharePath is not null)
             Assert.StartsWith("failed", o.Stdout);
+        if (HasBubblewrap && Caps.UnsharePath is not null)
+        {
+            // The unshare fallback gives the same guarantee for the network.
+            var fallback = await Run(await DotnetChildAsync("net", port.ToString()), Limits(), Caps with { Bubblewrap = BubblewrapMode.None });
+            Assert.StartsWith("failed", fallback.Stdout);
+        }
         Assert.False(listener.Pending());
     }
 
@@ -228,5 +234,35 @@ public sealed class SandboxedProcessTests(ITestOutputHelper output)
         var o = await Run(Sh("yes"), Limits(wallSeconds: 10, output: 100), SandboxCapabilities.None);
         Assert.Equal(SandboxTermination.OutputLimit, o.Termination);
         Assert.Equal(100, o.Stdout.Length);
+    }
+
+    [Fact]
+    public async Task Path_uid_65534_cannot_reach_falls_back_to_bubblewrap_with_the_grader_uid()
+    {
+        if (Caps.Bubblewrap != BubblewrapMode.AsNobody || !Caps.IsRoot) return;
+        string outer = Path.Combine("/tmp", "kata-sandbox-private-" + Guid.NewGuid().ToString("N"));
+        string inner = Path.Combine(outer, "job");
+        Directory.CreateDirectory(inner);
+        File.SetUnixFileMode(outer, (UnixFileMode)0b111_000_000);
+        File.WriteAllText(Path.Combine(inner, "input.txt"), "secret-input");
+        try
+        {
+            var o = await Run(Sh($"cat {inner}/input.txt; id -u", readOnlyPaths: new[] { inner }), Limits());
+            Assert.Equal("secret-input65534\n", o.Stdout);
+            Assert.Contains(o.ActiveLayers, l => l.Contains("not reachable by uid 65534", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(outer, true);
+        }
+    }
+
+    [Fact]
+    public async Task Missing_executable_is_an_ordinary_failure()
+    {
+        var o = await Run(SandboxCommand.Create("/nonexistent/kata-runner"), Limits());
+        Assert.Equal(SandboxTermination.Exited, o.Termination);
+        Assert.NotEqual(0, o.ExitCode);
+        Assert.NotEmpty(o.Stderr);
     }
 }

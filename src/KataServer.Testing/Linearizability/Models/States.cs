@@ -68,54 +68,82 @@ public sealed class StackState : IEquatable<StackState>
     public override string ToString() => IsEmpty ? "empty" : Values.Format(Items().ToList()) + " (top first)";
 }
 
-/// <summary>An immutable sequence (queue contents, front first) with structural equality and a cached hash. Updates copy.</summary>
+/// <summary>
+/// An immutable sequence (queue contents, front first) with structural equality. Append and
+/// RemoveFront are O(1) (amortized): states share one buffer and append in place while no other
+/// state has appended past them; the hash is a polynomial hash kept up to date incrementally.
+/// </summary>
 public sealed class SeqState : IEquatable<SeqState>
 {
-    public static readonly SeqState Empty = new([]);
+    private const ulong Base = 0x9E3779B97F4A7C15UL; // odd, so invertible modulo 2^64
+    private static readonly ulong BaseInverse = Inverse(Base);
 
-    private readonly object?[] items;
-    private readonly int hash;
+    public static readonly SeqState Empty = new(new Buffer(new object?[8]), 0, 0, 0, 1);
 
-    private SeqState(object?[] items)
+    private readonly Buffer buffer;
+    private readonly int start;
+    private readonly ulong hash; // sum of H(item i) * Base^i
+    private readonly ulong power; // Base^Count
+
+    private SeqState(Buffer buffer, int start, int count, ulong hash, ulong power)
     {
-        this.items = items;
-        var h = new HashCode();
-        foreach (var i in items)
-        {
-            h.Add(Values.Hash(i));
-        }
-
-        hash = h.ToHashCode();
+        this.buffer = buffer;
+        this.start = start;
+        Count = count;
+        this.hash = hash;
+        this.power = power;
     }
 
-    public int Count => items.Length;
+    public int Count { get; }
 
-    public bool IsEmpty => items.Length == 0;
+    public bool IsEmpty => Count == 0;
 
-    public object? Front => items[0];
+    public object? Front => IsEmpty ? throw new InvalidOperationException("empty") : buffer.Items[start];
 
-    public IReadOnlyList<object?> Items => items;
+    public IReadOnlyList<object?> Items => new ArraySegment<object?>(buffer.Items, start, Count);
 
     public SeqState Append(object? value)
     {
-        var a = new object?[items.Length + 1];
-        Array.Copy(items, a, items.Length);
-        a[^1] = value;
-        return new SeqState(a);
+        var end = start + Count;
+        var newHash = hash + ItemHash(value) * power;
+        if (buffer.Used == end && end < buffer.Items.Length)
+        {
+            buffer.Items[end] = value;
+            buffer.Used = end + 1;
+            return new SeqState(buffer, start, Count + 1, newHash, power * Base);
+        }
+
+        var items = new object?[Math.Max(8, Count * 2)];
+        Array.Copy(buffer.Items, start, items, 0, Count);
+        items[Count] = value;
+        return new SeqState(new Buffer(items) { Used = Count + 1 }, 0, Count + 1, newHash, power * Base);
     }
 
-    public SeqState RemoveFront() => items.Length == 1 ? Empty : new SeqState(items[1..]);
+    public SeqState RemoveFront()
+    {
+        if (IsEmpty)
+        {
+            throw new InvalidOperationException("empty");
+        }
+
+        return Count == 1 ? Empty : new SeqState(buffer, start + 1, Count - 1, (hash - ItemHash(buffer.Items[start])) * BaseInverse, power * BaseInverse);
+    }
 
     public bool Equals(SeqState? other)
     {
-        if (other is null || other.hash != hash || other.items.Length != items.Length)
+        if (other is null || other.hash != hash || other.Count != Count)
         {
             return false;
         }
 
-        for (var i = 0; i < items.Length; i++)
+        if (ReferenceEquals(other.buffer, buffer) && other.start == start)
         {
-            if (!Values.AreEqual(items[i], other.items[i]))
+            return true;
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            if (!Values.AreEqual(buffer.Items[start + i], other.buffer.Items[other.start + i]))
             {
                 return false;
             }
@@ -126,9 +154,34 @@ public sealed class SeqState : IEquatable<SeqState>
 
     public override bool Equals(object? obj) => Equals(obj as SeqState);
 
-    public override int GetHashCode() => hash;
+    public override int GetHashCode() => (int)(hash ^ (hash >> 32));
 
-    public override string ToString() => IsEmpty ? "empty" : Values.Format(items) + " (front first)";
+    public override string ToString() => IsEmpty ? "empty" : Values.Format(Items) + " (front first)";
+
+    private static ulong ItemHash(object? value)
+    {
+        var z = (ulong)(uint)Values.Hash(value) + 0x632BE59BD9B4E019UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    private static ulong Inverse(ulong a)
+    {
+        var x = a; // Newton: each step doubles the correct low bits
+        for (var i = 0; i < 6; i++)
+        {
+            x *= 2 - a * x;
+        }
+
+        return x;
+    }
+
+    private sealed class Buffer(object?[] items)
+    {
+        public readonly object?[] Items = items;
+        public int Used;
+    }
 }
 
 /// <summary>An immutable dictionary with structural equality and an incrementally maintained hash.</summary>

@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using System.Threading;
+using KataServer.Testing;
+
+namespace KataTests;
+
+public static class BoundedBufferTests
+{
+    // Real threads need many items per iteration for a race to show; the schedule explorer needs
+    // few, because it tries the interleavings one by one.
+    private static bool OnRealThreads => Concurrent.Driver is RealThreadsDriver;
+
+    [KataTest(Description = "On one thread: items come out in the order they went in, and Count follows.")]
+    public static void SequentialFifo()
+    {
+        var buffer = new BoundedBuffer<int>(3);
+        Check.Equal(0, buffer.Count, FindingKind.Assertion, "A new buffer must be empty");
+        buffer.Put(1);
+        buffer.Put(2);
+        buffer.Put(3);
+        Check.Equal(3, buffer.Count, FindingKind.Assertion, "After three Puts into a buffer of capacity 3, Count is wrong");
+        Check.Equal(1, buffer.Take(), FindingKind.Invariant, "Put 1, 2, 3 then Take: the first item in must come out first");
+        buffer.Put(4);
+        Check.Equal(3, buffer.Count, FindingKind.Assertion, "After a Take and a Put on a full buffer, Count is wrong");
+        Check.Equal(2, buffer.Take(), FindingKind.Invariant, "Items must come out in the order they went in");
+        Check.Equal(3, buffer.Take(), FindingKind.Invariant, "Items must come out in the order they went in");
+        Check.Equal(4, buffer.Take(), FindingKind.Invariant, "Items must come out in the order they went in");
+        Check.Equal(0, buffer.Count, FindingKind.Assertion, "After taking every item, Count must be 0");
+    }
+
+    [KataTest(Description = "Two producers and two consumers share a buffer of two slots: every item is delivered exactly once, in order per producer, never more than two at a time, and nobody gets stuck.")]
+    public static void TwoProducersTwoConsumers() => Exchange(producers: 2, consumers: 2, capacity: 2, perProducer: OnRealThreads ? 300 : 2);
+
+    [KataTest(Description = "Three producers fill a one-slot buffer faster than one consumer empties it: producers must wait for room, and no item is overwritten or lost.")]
+    public static void ProducersOutnumberConsumers() => Exchange(producers: 3, consumers: 1, capacity: 1, perProducer: OnRealThreads ? 150 : 1);
+
+    [KataTest(Description = "Three consumers wait on a buffer fed by one producer: consumers must wait for an item, and never take one twice or take one that is not there.")]
+    public static void ConsumersOutnumberProducers() => Exchange(producers: 1, consumers: 3, capacity: 2, perProducer: OnRealThreads ? 450 : 3);
+
+    /// <summary>
+    /// Producer p puts items tagged (p, 0), (p, 1), ...; each consumer takes its share. Every
+    /// thread checks Count after each call; each consumer checks that it sees the items of one
+    /// producer in increasing order; at the end every item must have been taken exactly once.
+    /// A thread that sees a broken rule notes it and carries on with its share, so that the other
+    /// threads are not left waiting for it; the first rule broken is reported at the end.
+    /// </summary>
+    private static void Exchange(int producers, int consumers, int capacity, int perProducer)
+    {
+        int total = producers * perProducer;
+        int perConsumer = total / consumers; // the callers make this exact
+        var buffer = new BoundedBuffer<long>(capacity);
+        var taken = new List<long>[consumers];
+        var broken = new FirstProblem();
+        Concurrent.Run(producers + consumers, t =>
+        {
+            if (t < producers)
+            {
+                for (int seq = 0; seq < perProducer; seq++)
+                {
+                    buffer.Put(Tag(t, seq));
+                    CheckCount(buffer, capacity, broken);
+                }
+                return;
+            }
+
+            int me = t - producers;
+            var mine = new List<long>(perConsumer);
+            var lastSeq = new long[producers];
+            for (int p = 0; p < producers; p++) lastSeq[p] = -1;
+            for (int i = 0; i < perConsumer; i++)
+            {
+                long item = buffer.Take();
+                CheckCount(buffer, capacity, broken);
+                long producer = item / 1_000_000 - 1, seq = item % 1_000_000;
+                if (item <= 0 || producer < 0 || producer >= producers || seq >= perProducer)
+                {
+                    broken.Note($"Take returned {item}, which no producer ever put (a slot was read that held no item)");
+                    continue;
+                }
+
+                if (seq <= lastSeq[producer])
+                    broken.Note($"A consumer took item #{seq} of producer {producer} after item #{lastSeq[producer]}: items of one producer must come out in the order they were put, and only once");
+                lastSeq[producer] = seq;
+                mine.Add(item);
+            }
+            taken[me] = mine;
+        });
+
+        broken.ThrowIfAny();
+        var seen = new HashSet<long>();
+        foreach (var list in taken)
+            foreach (long item in list)
+                Check.That(seen.Add(item), FindingKind.Invariant, $"Item #{item % 1_000_000} of producer {item / 1_000_000 - 1} was taken twice");
+        Check.Equal(total, seen.Count, FindingKind.Invariant, $"{total} items were put and {total} Takes returned, but some items never came out");
+        Check.Equal(0, buffer.Count, FindingKind.Invariant, "Every item put has been taken: Count must be 0");
+    }
+
+    private static long Tag(int producer, int seq) => (producer + 1) * 1_000_000L + seq;
+
+    private static void CheckCount(BoundedBuffer<long> buffer, int capacity, FirstProblem broken)
+    {
+        int count = buffer.Count;
+        if (count > capacity) broken.Note($"Count was {count}, but the buffer's capacity is {capacity}: it must never hold more");
+    }
+
+    /// <summary>The first broken rule any thread saw.</summary>
+    private sealed class FirstProblem
+    {
+        private string? first;
+
+        public void Note(string message) => Interlocked.CompareExchange(ref first, message, null);
+
+        public void ThrowIfAny()
+        {
+            string? message = Volatile.Read(ref first);
+            if (message is not null) Check.Fail(FindingKind.Invariant, message);
+        }
+    }
+}

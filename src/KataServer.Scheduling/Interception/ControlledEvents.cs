@@ -1,0 +1,660 @@
+using System.Runtime.CompilerServices;
+using KataServer.Scheduling.Runtime;
+
+namespace KataServer.Scheduling.Interception;
+
+internal static class WaitHelpers
+{
+    /// <summary>Blocks on <paramref name="ready"/> honouring a cancellation token; returns false on (virtual) timeout.</summary>
+    internal static bool Block(ControlledOperation op, Func<bool> ready, string kind, object target, long timeoutMs, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        Func<bool> predicate = ct.CanBeCanceled ? () => ready() || ct.IsCancellationRequested : ready;
+        bool ok = op.Runtime.BlockUntil(op, predicate, kind, target, timeoutMs);
+        if (ok && !ready())
+        {
+            ct.ThrowIfCancellationRequested();
+        }
+
+        return ok;
+    }
+}
+
+/// <summary>ManualResetEventSlim under control (state starts from the real instance's IsSet).</summary>
+[Intercepts(typeof(ManualResetEventSlim))]
+public static class ControlledManualResetEventSlim
+{
+    private sealed class State
+    {
+        public bool IsSet;
+        public Func<bool>? Ready;
+    }
+
+    private static State Get(ControlledOperation op, ManualResetEventSlim self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        var table = op.Runtime.StatesOf<State>();
+        if (!table.TryGetValue(self, out var s))
+        {
+            s = new State { IsSet = self.IsSet };
+            var c = s;
+            s.Ready = () => c.IsSet;
+            table[self] = s;
+        }
+
+        return s;
+    }
+
+    public static ManualResetEventSlim New() => new();
+
+    public static ManualResetEventSlim New(bool initialState) => new(initialState);
+
+    public static ManualResetEventSlim New(bool initialState, int spinCount) => new(initialState, spinCount);
+
+    public static void Set(ManualResetEventSlim self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            self.Set();
+            return;
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "ManualResetEventSlim.Set", self, "event");
+        s.IsSet = true;
+    }
+
+    public static void Reset(ManualResetEventSlim self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            self.Reset();
+            return;
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "ManualResetEventSlim.Reset", self, "event");
+        s.IsSet = false;
+    }
+
+    public static bool get_IsSet(ManualResetEventSlim self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.IsSet;
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "ManualResetEventSlim.IsSet", self, "event");
+        return s.IsSet;
+    }
+
+    public static void Wait(ManualResetEventSlim self) => WaitCore(self, Timeout.Infinite, default);
+
+    public static bool Wait(ManualResetEventSlim self, int millisecondsTimeout) => WaitCore(self, LockModel.ToMs(millisecondsTimeout), default);
+
+    public static bool Wait(ManualResetEventSlim self, TimeSpan timeout) => WaitCore(self, LockModel.ToMs(timeout), default);
+
+    public static void Wait(ManualResetEventSlim self, CancellationToken cancellationToken) => WaitCore(self, Timeout.Infinite, cancellationToken);
+
+    public static bool Wait(ManualResetEventSlim self, int millisecondsTimeout, CancellationToken cancellationToken) => WaitCore(self, LockModel.ToMs(millisecondsTimeout), cancellationToken);
+
+    public static bool Wait(ManualResetEventSlim self, TimeSpan timeout, CancellationToken cancellationToken) => WaitCore(self, LockModel.ToMs(timeout), cancellationToken);
+
+    private static bool WaitCore(ManualResetEventSlim self, long timeoutMs, CancellationToken ct)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.Wait((int)timeoutMs, ct);
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "ManualResetEventSlim.Wait", self, "event");
+        return WaitHelpers.Block(op, s.Ready!, "event", self, timeoutMs, ct);
+    }
+}
+
+/// <summary>AutoResetEvent / ManualResetEvent / EventWaitHandle under control.</summary>
+[Intercepts(typeof(EventWaitHandle))]
+public static class ControlledEventWaitHandle
+{
+    internal sealed class State
+    {
+        public bool Signaled;
+        public bool AutoReset;
+        public Func<bool>? Ready;
+    }
+
+    private static readonly ConditionalWeakTable<EventWaitHandle, StrongBox<bool>> InitialStates = new();
+
+    internal static EventWaitHandle Register(EventWaitHandle handle, bool initialState)
+    {
+        InitialStates.AddOrUpdate(handle, new StrongBox<bool>(initialState));
+        return handle;
+    }
+
+    internal static State Get(ControlledOperation op, EventWaitHandle self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        var table = op.Runtime.StatesOf<State>();
+        if (!table.TryGetValue(self, out var s))
+        {
+            bool auto = self is AutoResetEvent;
+            bool signaled;
+            if (InitialStates.TryGetValue(self, out var box))
+            {
+                signaled = box.Value;
+            }
+            else
+            {
+                // Probe the real handle (nothing else touches it during a controlled run).
+                signaled = self.WaitOne(0);
+                if (signaled && auto)
+                {
+                    self.Set();
+                }
+            }
+
+            s = new State { Signaled = signaled, AutoReset = auto };
+            var c = s;
+            s.Ready = () => c.Signaled;
+            table[self] = s;
+        }
+
+        return s;
+    }
+
+    public static EventWaitHandle New(bool initialState, EventResetMode mode) => Register(new EventWaitHandle(initialState, mode), initialState);
+
+    public static bool Set(EventWaitHandle self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.Set();
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "EventWaitHandle.Set", self, "event");
+        s.Signaled = true;
+        return true;
+    }
+
+    public static bool Reset(EventWaitHandle self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.Reset();
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "EventWaitHandle.Reset", self, "event");
+        s.Signaled = false;
+        return true;
+    }
+}
+
+[Intercepts(typeof(AutoResetEvent))]
+public static class ControlledAutoResetEvent
+{
+    public static AutoResetEvent New(bool initialState) => (AutoResetEvent)ControlledEventWaitHandle.Register(new AutoResetEvent(initialState), initialState);
+}
+
+[Intercepts(typeof(ManualResetEvent))]
+public static class ControlledManualResetEvent
+{
+    public static ManualResetEvent New(bool initialState) => (ManualResetEvent)ControlledEventWaitHandle.Register(new ManualResetEvent(initialState), initialState);
+}
+
+/// <summary>WaitHandle waits under control (event wait handles only; other handles are reported as uncontrolled).</summary>
+[Intercepts(typeof(WaitHandle))]
+public static class ControlledWaitHandle
+{
+    public static bool WaitOne(WaitHandle self) => WaitOneCore(self, Timeout.Infinite);
+
+    public static bool WaitOne(WaitHandle self, int millisecondsTimeout) => WaitOneCore(self, LockModel.ToMs(millisecondsTimeout));
+
+    public static bool WaitOne(WaitHandle self, TimeSpan timeout) => WaitOneCore(self, LockModel.ToMs(timeout));
+
+    public static bool WaitOne(WaitHandle self, int millisecondsTimeout, bool exitContext) => WaitOneCore(self, LockModel.ToMs(millisecondsTimeout));
+
+    public static bool WaitOne(WaitHandle self, TimeSpan timeout, bool exitContext) => WaitOneCore(self, LockModel.ToMs(timeout));
+
+    private static ControlledEventWaitHandle.State Event(ControlledOperation op, WaitHandle h)
+    {
+        if (h is EventWaitHandle e)
+        {
+            return ControlledEventWaitHandle.Get(op, e);
+        }
+
+        op.Runtime.FailUncontrolled(op, $"Waiting on a {h.GetType().Name} is not modelled by the engine (use SemaphoreSlim, events or locks).");
+        return null!;
+    }
+
+    private static bool WaitOneCore(WaitHandle self, long timeoutMs)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.WaitOne((int)timeoutMs);
+        }
+
+        ArgumentNullException.ThrowIfNull(self);
+        var s = Event(op, self);
+        op.Runtime.SchedulePoint(op, "WaitHandle.WaitOne", self, "event");
+        if (!op.Runtime.BlockUntil(op, s.Ready!, "event", self, timeoutMs))
+        {
+            return false;
+        }
+
+        if (s.AutoReset)
+        {
+            s.Signaled = false;
+        }
+
+        return true;
+    }
+
+    public static bool WaitAll(WaitHandle[] waitHandles) => WaitAllCore(waitHandles, Timeout.Infinite);
+
+    public static bool WaitAll(WaitHandle[] waitHandles, int millisecondsTimeout) => WaitAllCore(waitHandles, LockModel.ToMs(millisecondsTimeout));
+
+    public static bool WaitAll(WaitHandle[] waitHandles, TimeSpan timeout) => WaitAllCore(waitHandles, LockModel.ToMs(timeout));
+
+    private static bool WaitAllCore(WaitHandle[] handles, long timeoutMs)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return WaitHandle.WaitAll(handles, (int)timeoutMs);
+        }
+
+        ArgumentNullException.ThrowIfNull(handles);
+        var states = handles.Select(h => Event(op, h)).ToArray();
+        op.Runtime.SchedulePoint(op, "WaitHandle.WaitAll");
+        if (!op.Runtime.BlockUntil(op, () => states.All(s => s.Signaled), "event", handles[0], timeoutMs))
+        {
+            return false;
+        }
+
+        foreach (var s in states)
+        {
+            if (s.AutoReset)
+            {
+                s.Signaled = false;
+            }
+        }
+
+        return true;
+    }
+
+    public static int WaitAny(WaitHandle[] waitHandles) => WaitAnyCore(waitHandles, Timeout.Infinite);
+
+    public static int WaitAny(WaitHandle[] waitHandles, int millisecondsTimeout) => WaitAnyCore(waitHandles, LockModel.ToMs(millisecondsTimeout));
+
+    public static int WaitAny(WaitHandle[] waitHandles, TimeSpan timeout) => WaitAnyCore(waitHandles, LockModel.ToMs(timeout));
+
+    private static int WaitAnyCore(WaitHandle[] handles, long timeoutMs)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return WaitHandle.WaitAny(handles, (int)timeoutMs);
+        }
+
+        ArgumentNullException.ThrowIfNull(handles);
+        var states = handles.Select(h => Event(op, h)).ToArray();
+        op.Runtime.SchedulePoint(op, "WaitHandle.WaitAny");
+        if (!op.Runtime.BlockUntil(op, () => states.Any(s => s.Signaled), "event", handles[0], timeoutMs))
+        {
+            return WaitHandle.WaitTimeout;
+        }
+
+        for (int i = 0; i < states.Length; i++)
+        {
+            if (states[i].Signaled)
+            {
+                if (states[i].AutoReset)
+                {
+                    states[i].Signaled = false;
+                }
+
+                return i;
+            }
+        }
+
+        return WaitHandle.WaitTimeout;
+    }
+}
+
+/// <summary>CountdownEvent under control.</summary>
+[Intercepts(typeof(CountdownEvent))]
+public static class ControlledCountdownEvent
+{
+    private sealed class State
+    {
+        public int Current;
+        public int Initial;
+        public Func<bool>? Ready;
+    }
+
+    private static State Get(ControlledOperation op, CountdownEvent self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        var table = op.Runtime.StatesOf<State>();
+        if (!table.TryGetValue(self, out var s))
+        {
+            s = new State { Current = self.CurrentCount, Initial = self.InitialCount };
+            var c = s;
+            s.Ready = () => c.Current == 0;
+            table[self] = s;
+        }
+
+        return s;
+    }
+
+    private static State Point(ControlledOperation op, CountdownEvent self, string verb)
+    {
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, verb, self, "countdown");
+        return s;
+    }
+
+    public static CountdownEvent New(int initialCount) => new(initialCount);
+
+    public static bool Signal(CountdownEvent self) => Signal(self, 1);
+
+    public static bool Signal(CountdownEvent self, int signalCount)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.Signal(signalCount);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(signalCount, 1);
+        var s = Point(op, self, "CountdownEvent.Signal");
+        if (s.Current < signalCount)
+        {
+            throw new InvalidOperationException("Invalid attempt made to decrement the event's count below zero.");
+        }
+
+        s.Current -= signalCount;
+        return s.Current == 0;
+    }
+
+    public static void AddCount(CountdownEvent self) => AddCount(self, 1);
+
+    public static void AddCount(CountdownEvent self, int signalCount)
+    {
+        if (!TryAddCount(self, signalCount))
+        {
+            throw new InvalidOperationException("The event is already signaled and cannot be incremented.");
+        }
+    }
+
+    public static bool TryAddCount(CountdownEvent self) => TryAddCount(self, 1);
+
+    public static bool TryAddCount(CountdownEvent self, int signalCount)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.TryAddCount(signalCount);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(signalCount, 1);
+        var s = Point(op, self, "CountdownEvent.AddCount");
+        if (s.Current == 0)
+        {
+            return false;
+        }
+
+        s.Current += signalCount;
+        return true;
+    }
+
+    public static void Reset(CountdownEvent self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            self.Reset();
+            return;
+        }
+
+        var s = Point(op, self, "CountdownEvent.Reset");
+        s.Current = s.Initial;
+    }
+
+    public static void Reset(CountdownEvent self, int count)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            self.Reset(count);
+            return;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var s = Point(op, self, "CountdownEvent.Reset");
+        s.Current = s.Initial = count;
+    }
+
+    public static int get_CurrentCount(CountdownEvent self)
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? self.CurrentCount : Point(op, self, "CountdownEvent.CurrentCount").Current;
+    }
+
+    public static int get_InitialCount(CountdownEvent self)
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? self.InitialCount : Get(op, self).Initial;
+    }
+
+    public static bool get_IsSet(CountdownEvent self)
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? self.IsSet : Point(op, self, "CountdownEvent.IsSet").Current == 0;
+    }
+
+    public static void Wait(CountdownEvent self) => WaitCore(self, Timeout.Infinite, default);
+
+    public static bool Wait(CountdownEvent self, int millisecondsTimeout) => WaitCore(self, LockModel.ToMs(millisecondsTimeout), default);
+
+    public static bool Wait(CountdownEvent self, TimeSpan timeout) => WaitCore(self, LockModel.ToMs(timeout), default);
+
+    public static void Wait(CountdownEvent self, CancellationToken cancellationToken) => WaitCore(self, Timeout.Infinite, cancellationToken);
+
+    public static bool Wait(CountdownEvent self, int millisecondsTimeout, CancellationToken cancellationToken) => WaitCore(self, LockModel.ToMs(millisecondsTimeout), cancellationToken);
+
+    public static bool Wait(CountdownEvent self, TimeSpan timeout, CancellationToken cancellationToken) => WaitCore(self, LockModel.ToMs(timeout), cancellationToken);
+
+    private static bool WaitCore(CountdownEvent self, long timeoutMs, CancellationToken ct)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.Wait((int)timeoutMs, ct);
+        }
+
+        var s = Point(op, self, "CountdownEvent.Wait");
+        return WaitHelpers.Block(op, s.Ready!, "countdown", self, timeoutMs, ct);
+    }
+}
+
+/// <summary>Barrier under control (phases, post-phase action, participants).</summary>
+[Intercepts(typeof(Barrier))]
+public static class ControlledBarrier
+{
+    private sealed class State
+    {
+        public int Participants;
+        public int Remaining;
+        public long Phase;
+        public Action<Barrier>? PostPhase;
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_postPhaseAction")]
+    private static extern ref Action<Barrier>? PostPhaseAction(Barrier b);
+
+    private static State Get(ControlledOperation op, Barrier self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        var table = op.Runtime.StatesOf<State>();
+        if (!table.TryGetValue(self, out var s))
+        {
+            s = new State { Participants = self.ParticipantCount, Remaining = self.ParticipantsRemaining, Phase = self.CurrentPhaseNumber, PostPhase = PostPhaseAction(self) };
+            table[self] = s;
+        }
+
+        return s;
+    }
+
+    public static Barrier New(int participantCount) => new(participantCount);
+
+    public static Barrier New(int participantCount, Action<Barrier>? postPhaseAction) => new(participantCount, postPhaseAction);
+
+    public static void SignalAndWait(Barrier self) => SignalAndWaitCore(self, Timeout.Infinite, default);
+
+    public static bool SignalAndWait(Barrier self, int millisecondsTimeout) => SignalAndWaitCore(self, LockModel.ToMs(millisecondsTimeout), default);
+
+    public static bool SignalAndWait(Barrier self, TimeSpan timeout) => SignalAndWaitCore(self, LockModel.ToMs(timeout), default);
+
+    public static void SignalAndWait(Barrier self, CancellationToken cancellationToken) => SignalAndWaitCore(self, Timeout.Infinite, cancellationToken);
+
+    public static bool SignalAndWait(Barrier self, int millisecondsTimeout, CancellationToken cancellationToken) => SignalAndWaitCore(self, LockModel.ToMs(millisecondsTimeout), cancellationToken);
+
+    public static bool SignalAndWait(Barrier self, TimeSpan timeout, CancellationToken cancellationToken) => SignalAndWaitCore(self, LockModel.ToMs(timeout), cancellationToken);
+
+    private static bool SignalAndWaitCore(Barrier self, long timeoutMs, CancellationToken ct)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.SignalAndWait((int)timeoutMs, ct);
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "Barrier.SignalAndWait", self, "barrier");
+        ct.ThrowIfCancellationRequested();
+        if (s.Remaining <= 0)
+        {
+            throw new InvalidOperationException("The number of threads using the barrier exceeded the total number of registered participants.");
+        }
+
+        long phase = s.Phase;
+        if (--s.Remaining == 0)
+        {
+            FinishPhase(self, s);
+            return true;
+        }
+
+        bool ok;
+        try
+        {
+            ok = WaitHelpers.Block(op, () => s.Phase != phase, "barrier", self, timeoutMs, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            if (s.Phase == phase)
+            {
+                s.Remaining++;
+            }
+
+            throw;
+        }
+
+        if (!ok && s.Phase == phase)
+        {
+            s.Remaining++;
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void FinishPhase(Barrier self, State s)
+    {
+        try
+        {
+            s.PostPhase?.Invoke(self);
+        }
+        catch (Exception e)
+        {
+            s.Phase++;
+            s.Remaining = s.Participants;
+            throw new BarrierPostPhaseException(e);
+        }
+
+        s.Phase++;
+        s.Remaining = s.Participants;
+    }
+
+    public static long AddParticipant(Barrier self) => AddParticipants(self, 1);
+
+    public static long AddParticipants(Barrier self, int participantCount)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.AddParticipants(participantCount);
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "Barrier.AddParticipants", self, "barrier");
+        s.Participants += participantCount;
+        s.Remaining += participantCount;
+        return s.Phase;
+    }
+
+    public static void RemoveParticipant(Barrier self) => RemoveParticipants(self, 1);
+
+    public static void RemoveParticipants(Barrier self, int participantCount)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            self.RemoveParticipants(participantCount);
+            return;
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "Barrier.RemoveParticipants", self, "barrier");
+        if (s.Participants < participantCount || s.Remaining < participantCount)
+        {
+            throw new InvalidOperationException("The participantCount argument must be less than or equal the number of participants remaining.");
+        }
+
+        s.Participants -= participantCount;
+        s.Remaining -= participantCount;
+        if (s.Remaining == 0 && s.Participants > 0)
+        {
+            FinishPhase(self, s);
+        }
+    }
+
+    public static long get_CurrentPhaseNumber(Barrier self)
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? self.CurrentPhaseNumber : Get(op, self).Phase;
+    }
+
+    public static int get_ParticipantCount(Barrier self)
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? self.ParticipantCount : Get(op, self).Participants;
+    }
+
+    public static int get_ParticipantsRemaining(Barrier self)
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? self.ParticipantsRemaining : Get(op, self).Remaining;
+    }
+}

@@ -1,0 +1,54 @@
+using KataServer.Grading.Pipeline;
+using KataServer.Grading.Reports;
+
+namespace KataServer.Grading.Tests.Pipeline;
+
+/// <summary>
+/// Grades every learner solution of the shared corpus whose kata exists here, and checks the verdict and
+/// finding kind its expected.json gives. Hostile files are graded the same way; their side effects are
+/// checked in <see cref="HostileSubmissionTests"/>.
+/// </summary>
+public sealed class CorpusTests(GraderFixture fixture) : IClassFixture<GraderFixture>
+{
+    public static TheoryData<CorpusEntry> Solutions()
+    {
+        var data = new TheoryData<CorpusEntry>();
+        foreach (var entry in Repository.CorpusEntries().Where(e => !e.File.StartsWith("adversarial/", StringComparison.Ordinal)))
+            if (Repository.Catalog.TryGet(entry.Kata, out _)) data.Add(entry);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Solutions))]
+    public async Task GradesAsExpected(CorpusEntry entry)
+    {
+        var source = await File.ReadAllTextAsync(Path.Combine(Repository.Corpus, entry.File));
+
+        var report = await fixture.GradeAsync(Repository.Kata(entry.Kata), source, CorpusModes.Default, Path.GetFileName(entry.File));
+
+        CorpusModes.AssertExpected(entry, report);
+    }
+}
+
+/// <summary>How the corpus is graded, and what its expected.json asks of a report.</summary>
+public static class CorpusModes
+{
+    public const GradeMode Default = GradeMode.Stress;
+
+    public static void AssertExpected(CorpusEntry entry, GradeReport report)
+    {
+        var findings = string.Join("\n", report.Findings.Select(f => $"[{f.Kind}] {f.Test}: {f.Message}"));
+        if (entry.Expect == "pass")
+        {
+            Assert.True(report.Verdict == Verdicts.Passed, $"{entry.File} must pass but got {report.Verdict}:\n{findings}");
+            Assert.Empty(report.Findings);
+            return;
+        }
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"{entry.File} must fail but passed");
+        Assert.NotEmpty(report.Findings);
+        if (entry.Finding != "any")
+            Assert.True(report.Findings.Any(f => entry.AcceptedFindings.Contains(f.Kind)),
+                $"{entry.File} must report {string.Join(" or ", entry.AcceptedFindings)}, got:\n{findings}");
+    }
+}

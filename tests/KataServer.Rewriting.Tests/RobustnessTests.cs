@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using KataServer.Scheduling.Interception;
+using Xunit.Abstractions;
+
+namespace KataServer.Rewriting.Tests;
+
+public class RobustnessTests(ITestOutputHelper output)
+{
+    internal static string Program(string name)
+    {
+        using var stream = typeof(RobustnessTests).Assembly.GetManifestResourceStream(name) ?? throw new FileNotFoundException(name);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_varied_program_runs_the_same_after_rewriting(bool optimize)
+    {
+        var source = Program("Varied.txt");
+        var compiled = Snippets.Compile(source, "Varied", optimize);
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, Maps.Recording);
+        output.WriteLine(rewritten.Report.ToString());
+
+        string? expected, actual;
+        using (var sandbox = new Sandbox())
+        {
+            expected = (string?)Sandbox.Run(sandbox.Load(compiled.Dll, compiled.Pdb), "Varied.Program", "Run");
+        }
+
+        Recording recording;
+        using (var sandbox = new Sandbox())
+        {
+            recording = Recorder.Start();
+            actual = (string?)Sandbox.Run(sandbox.Load(rewritten.Dll, rewritten.Pdb), "Varied.Program", "Run");
+        }
+
+        output.WriteLine(expected);
+        Assert.Equal(expected, actual);
+        var report = rewritten.Report;
+        Assert.True(report.ReplacedCalls.ContainsKey("System.Threading.Monitor::Enter"));
+        Assert.True(report.ReplacedCalls.ContainsKey("System.Threading.Lock::EnterScope"));
+        Assert.True(report.ReplacedCalls.ContainsKey("System.Threading.SemaphoreSlim::WaitAsync"));
+        Assert.True(report.ReplacedCalls.ContainsKey("System.Threading.Tasks.TaskCompletionSource`1::SetResult"));
+        Assert.Contains("System.Threading.Interlocked::Read", report.UncontrolledApis.Keys);
+        Assert.Contains("System.Threading.Tasks.Task::WhenAll", report.UncontrolledApis.Keys);
+        Assert.True(report.FieldReadHooks > 30 && report.FieldWriteHooks > 10 && report.ArrayReadHooks > 5 && report.ArrayWriteHooks > 5);
+        Assert.Contains(recording.CallList, c => c == "Lock.EnterScope");
+        Assert.Contains(recording.AccessList, a => a.What == "Account._balance");
+    }
+
+    [Fact]
+    public void Real_scheduling_map_coverage_is_reported()
+    {
+        var map = InterceptionMap.FromAssembly(typeof(InterceptsAttribute).Assembly);
+        output.WriteLine($"KataServer.Scheduling intercepts {map.TargetTypes.Count} framework type(s), {map.Entries.Count} member(s):");
+        foreach (var entry in map.Entries)
+        {
+            output.WriteLine($"  {entry.Target}  ->  {entry.Replacement}");
+        }
+
+        foreach (var diagnostic in map.Diagnostics)
+        {
+            output.WriteLine("  diagnostic: " + diagnostic);
+        }
+
+        // Rewriting with the real map must produce a loadable assembly whatever it covers today.
+        var compiled = Snippets.Compile(Program("Varied.txt"), "Varied");
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, map);
+        output.WriteLine(rewritten.Report.ToString());
+        using var sandbox = new Sandbox();
+        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        Assert.NotEmpty(assembly.GetTypes());
+        Assert.Equal(map.Entries.Count, map.Entries.Select(e => e.Target).Distinct().Count());
+    }
+
+    [Fact]
+    public void Rewrite_time_is_measured()
+    {
+        var learner = Snippets.Compile(Program("Varied.txt"), "Submission", optimize: true);
+        var kataTests = Snippets.Compile("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            public static class KataTests
+            {
+                public static async Task<int> Concurrent()
+                {
+                    var tasks = new Task<int>[4];
+                    for (int i = 0; i < tasks.Length; i++) { int id = i; tasks[i] = Task.Run(() => id * 2); }
+                    int sum = 0;
+                    foreach (var t in tasks) sum += await t;
+                    return sum;
+                }
+                public static int Threads()
+                {
+                    var gate = new object(); int n = 0;
+                    var t = new Thread(() => { lock (gate) n++; });
+                    t.Start(); lock (gate) n++; t.Join();
+                    return n + Varied.Program.Run().Length;
+                }
+            }
+            """, "KataTests", optimize: true, references: learner.Dll);
+
+        var learnerOptions = RewriteOptions.Learner;
+        var testOptions = RewriteOptions.KataTests with { ReferencedAssemblies = [learner.Dll] };
+        var first = Stopwatch.StartNew();
+        var learnerResult = AssemblyRewriter.Rewrite(learner.Dll, learner.Pdb, learnerOptions, Maps.Recording);
+        first.Stop();
+        var testsResult = AssemblyRewriter.Rewrite(kataTests.Dll, kataTests.Pdb, testOptions, Maps.Recording);
+
+        const int rounds = 10;
+        var learnerTimes = new List<double>();
+        var testTimes = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            AssemblyRewriter.Rewrite(learner.Dll, learner.Pdb, learnerOptions, Maps.Recording);
+            learnerTimes.Add(sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            AssemblyRewriter.Rewrite(kataTests.Dll, kataTests.Pdb, testOptions, Maps.Recording);
+            testTimes.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        learnerTimes.Sort();
+        testTimes.Sort();
+        string F(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);
+        output.WriteLine($"learner assembly: {learner.Dll.Length} bytes, {learnerResult.Report.MethodsVisited} methods; first rewrite {F(first.Elapsed.TotalMilliseconds)} ms, " +
+                         $"warm median {F(learnerTimes[rounds / 2])} ms (min {F(learnerTimes[0])})");
+        output.WriteLine($"kata-test assembly: {kataTests.Dll.Length} bytes, {testsResult.Report.MethodsVisited} methods; warm median {F(testTimes[rounds / 2])} ms (min {F(testTimes[0])})");
+        output.WriteLine(learnerResult.Report.ToString());
+        output.WriteLine(testsResult.Report.ToString());
+        Assert.True(learnerResult.Dll.Length > learner.Dll.Length);
+    }
+}
