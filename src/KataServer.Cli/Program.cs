@@ -9,4 +9,5 @@ return await CommandLine.RunAsync(args, new Dictionary<string, ICommand>
     ["grade"] = new GradeCommand(),
     ["replay"] = new ReplayCommand(),
     ["validate"] = new ValidateCommand(),
+    ["bench"] = new BenchCommand(),
 });

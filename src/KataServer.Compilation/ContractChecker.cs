@@ -57,14 +57,31 @@ public static class ContractChecker
             if (subType is null)
             {
                 var other = candidates.FirstOrDefault();
+                var nested = other is null ? FindInNamespaces(submission.GlobalNamespace, refType.Name, refType.Arity, 0) : null;
                 problems.Add(other is null
-                    ? new ContractProblem(refType.Name, $"{Prefix}the public type `{Show(refType)}` is missing (declare it in the global namespace, outside any `namespace`).")
+                    ? nested is not null
+                        ? At(nested, refType.Name, $"{Prefix}`{Show(refType)}` is declared inside the namespace `{nested.ContainingNamespace.ToDisplayString()}`; declare it in the global namespace (remove the `namespace` declaration).")
+                        : new ContractProblem(refType.Name, $"{Prefix}the public type `{Show(refType)}` is missing (declare it in the global namespace, outside any `namespace`).")
                     : At(other, refType.Name, $"{Prefix}`{refType.Name}` must have {Plural(refType.Arity, "type parameter")} (`{Show(refType)}`), yours has {other.Arity}."));
                 continue;
             }
             CompareType(refType, subType, problems);
         }
         return problems;
+    }
+
+    /// <summary>A type of this name declared in some non-global namespace (the usual learner slip).</summary>
+    internal static INamedTypeSymbol? FindInNamespaces(INamespaceSymbol ns, string name, int arity, int depth)
+    {
+        if (depth > 8) return null;
+        foreach (var child in ns.GetNamespaceMembers())
+        {
+            var t = child.GetTypeMembers(name).FirstOrDefault(x => arity < 0 || x.Arity == arity);
+            if (t is not null) return t;
+            var deeper = FindInNamespaces(child, name, arity, depth + 1);
+            if (deeper is not null) return deeper;
+        }
+        return null;
     }
 
     private static void CompareType(INamedTypeSymbol refType, INamedTypeSymbol subType, List<ContractProblem> problems)

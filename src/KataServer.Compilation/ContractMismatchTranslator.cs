@@ -42,7 +42,13 @@ public static class ContractMismatchTranslator
         {
             case "CS0246": // type or namespace not found
             case "CS0103": // name does not exist
-                return $"{Prefix}the public type `{FirstQuoted(raw) ?? nameInError}` is missing (declare it `public` in the global namespace, outside any `namespace`).";
+            {
+                string missing = FirstQuoted(raw) ?? nameInError;
+                var inNamespace = submission is null ? null : ContractChecker.FindInNamespaces(submission.GlobalNamespace, missing, -1, 0);
+                return inNamespace is not null
+                    ? $"{Prefix}`{missing}` is declared inside the namespace `{inNamespace.ContainingNamespace.ToDisplayString()}`; declare it in the global namespace (remove the `namespace` declaration)."
+                    : $"{Prefix}the public type `{missing}` is missing (declare it `public` in the global namespace, outside any `namespace`).";
+            }
             case "CS0117": // 'T' does not contain a definition for 'X'
             case "CS1061":
                 return typeText is not null

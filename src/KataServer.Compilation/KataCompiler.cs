@@ -174,7 +174,10 @@ public sealed class KataCompiler
         var submissionRef = MetadataReference.CreateFromImage(submission.Dll, filePath: submission.Name + ".dll");
         var extras = extraReferencePaths.Select(GetExtraReference).Prepend(submissionRef).ToList();
         var trees = testSources.Select(s => Parse(s.Text, s.Path, embeddable: false)).ToList();
-        var compilation = CreateCompilation(trees, assemblyName, extras);
+        // Import internal types of the submission too, so an `internal class Bank` is reported as
+        // "must be public" rather than "missing".
+        var compilation = CreateCompilation(trees, assemblyName, extras)
+            .WithOptions(CompilationOptions.WithMetadataImportOptions(MetadataImportOptions.Internal));
         var submissionAssembly = compilation.GetAssemblyOrModuleSymbol(submissionRef) as IAssemblySymbol;
 
         var (assembly, diagnostics) = Emit(compilation, null, cancellationToken);

@@ -114,6 +114,7 @@ public static class AssemblyRewriter
         }
 
         AddMarker(module);
+        AddSchedulingReference(module);
 
         var dllOut = new MemoryStream();
         MemoryStream? pdbOut = null;
@@ -140,6 +141,22 @@ public static class AssemblyRewriter
         assembly.CustomAttributes.FirstOrDefault(a =>
             a.AttributeType.Name == "AssemblyMetadataAttribute" && a.ConstructorArguments.Count == 2 &&
             a.ConstructorArguments[0].Value as string == MarkerKey);
+
+    /// <summary>The rewritten code runs against KataServer.Scheduling: reference it even when nothing from it was imported.</summary>
+    private static void AddSchedulingReference(ModuleDefinition module)
+    {
+        var name = typeof(SharedMemoryHooks).Assembly.GetName();
+        if (module.AssemblyReferences.Any(r => r.Name == name.Name))
+        {
+            return;
+        }
+
+        module.AssemblyReferences.Add(new AssemblyNameReference(name.Name, name.Version)
+        {
+            PublicKeyToken = name.GetPublicKeyToken() ?? [],
+            Culture = string.IsNullOrEmpty(name.CultureName) ? null : name.CultureName,
+        });
+    }
 
     private static void AddMarker(ModuleDefinition module)
     {

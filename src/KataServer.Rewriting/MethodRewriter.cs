@@ -167,7 +167,14 @@ internal sealed class MethodRewriter
     {
         if (_context.Options.IsUncontrolledConcurrencyApi(api) && !_context.IsDelegateType(site.DeclaringType))
         {
-            Report.CountUncontrolled(api, Location(instruction));
+            if (RewriteOptions.IsAsyncPlumbing(api))
+            {
+                Report.CountPlumbing(api);
+            }
+            else
+            {
+                Report.CountUncontrolled(api, Location(instruction));
+            }
         }
     }
 
@@ -502,6 +509,11 @@ internal sealed class MethodRewriter
 
             if (pop > above)
             {
+                if (above == 0 && instruction.OpCode.Code == Code.Ldflda)
+                {
+                    continue; // a.b.c: the address of a field inside the same storage; follow it
+                }
+
                 return pop == above + 1 && WritesThroughFirstOperand(instruction) ? instruction : null;
             }
 

@@ -86,6 +86,16 @@ public sealed record RewriteOptions
     ];
 
     /// <summary>
+    /// Calls the C# compiler emits for <c>async</c>/<c>await</c> and async iterators (method builders, awaiters,
+    /// <c>GetAwaiter</c>, <c>ManualResetValueTaskSourceCore</c>) rather than calls the learner wrote. When not replaced
+    /// they are reported apart, in <see cref="RewriteReport.UncontrolledAsyncPlumbing"/>.
+    /// </summary>
+    public static bool IsAsyncPlumbing(string api) =>
+        api.StartsWith("System.Runtime.CompilerServices.", StringComparison.Ordinal) ||
+        api.StartsWith("System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore`1::", StringComparison.Ordinal) ||
+        (api.StartsWith("System.Threading.Tasks.", StringComparison.Ordinal) && api.EndsWith("::GetAwaiter", StringComparison.Ordinal));
+
+    /// <summary>
     /// The default notion of a concurrency API: members of types in <c>System.Threading</c>, <c>System.Threading.*</c>
     /// (Tasks, Channels, ...) and the async plumbing in <c>System.Runtime.CompilerServices</c> (method builders, awaiters),
     /// except a few that never block or schedule (<c>Task.CompletedTask</c>, <c>Thread.ManagedThreadId</c>, exception constructors, ...).

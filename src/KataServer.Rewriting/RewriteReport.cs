@@ -24,6 +24,12 @@ public sealed class RewriteReport
     /// </summary>
     public IReadOnlyDictionary<string, int> UncontrolledApis => Uncontrolled;
 
+    /// <summary>
+    /// Unreplaced calls the compiler emitted for async/await (builders, awaiters; see <see cref="RewriteOptions.IsAsyncPlumbing"/>):
+    /// they matter to the scheduling engine (await continuations it does not control) but are not the learner's own calls.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> UncontrolledAsyncPlumbing => Plumbing;
+
     /// <summary>Source locations ("file:line") of the first few uncontrolled call sites per API, where the PDB gives them.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> UncontrolledLocations =>
         UncontrolledAt.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal);
@@ -49,6 +55,10 @@ public sealed class RewriteReport
     internal SortedDictionary<string, int> Replaced { get; } = new(StringComparer.Ordinal);
 
     internal SortedDictionary<string, int> Uncontrolled { get; } = new(StringComparer.Ordinal);
+
+    internal SortedDictionary<string, int> Plumbing { get; } = new(StringComparer.Ordinal);
+
+    internal void CountPlumbing(string api) => Plumbing[api] = Plumbing.GetValueOrDefault(api) + 1;
 
     internal Dictionary<string, List<string>> UncontrolledAt { get; } = new(StringComparer.Ordinal);
 
@@ -98,6 +108,11 @@ public sealed class RewriteReport
         foreach (var (api, count) in Uncontrolled)
         {
             sb.Append("  UNCONTROLLED ").Append(api).Append(" x").Append(count).AppendLine();
+        }
+
+        if (Plumbing.Count > 0)
+        {
+            sb.Append("  uncontrolled async plumbing: ").AppendJoin(", ", Plumbing.Select(kv => kv.Key + " x" + kv.Value)).AppendLine();
         }
 
         foreach (var warning in WarningList)

@@ -112,6 +112,27 @@ public class ContractTests(ITestOutputHelper output)
         Assert.Contains(isInternal.Diagnostics, d => d.Message.Contains("`Bank`") && (d.Message.Contains("must be `public`") || d.Message.Contains("is missing")));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Type_inside_a_namespace_is_explained(bool withReference)
+    {
+        var submission = CompileOk("namespace MyKata {\n" + Reference + "\n}\n");
+        var outcome = Check.Compiler.CompileTests(Tests, submission, [], contractReference: withReference ? ReferenceCompilation() : null);
+        Assert.False(outcome.Success);
+        Assert.Contains(outcome.Diagnostics, d => d.Message.Contains("`Bank` is declared inside the namespace `MyKata`"));
+        AssertNoHiddenDetails(outcome);
+    }
+
+    [Fact]
+    public void Internal_type_is_asked_to_be_public()
+    {
+        var outcome = Check.Compiler.CompileTests(Tests, CompileOk(Reference.Replace("public sealed class", "internal sealed class")), []);
+        Assert.False(outcome.Success);
+        Assert.Contains(outcome.Diagnostics, d => d.Message.Contains("`Bank` must be `public`") || d.Message.Contains("must be `public`"));
+        AssertNoHiddenDetails(outcome);
+    }
+
     [Fact]
     public void Wrong_parameter_types_and_constructor_are_named()
     {

@@ -164,6 +164,14 @@ public class PolicyTests(ITestOutputHelper output)
         yield return Case("memory marshal", "interop", "int[] a = { 1 }; var s = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a[0], 1000);");
         yield return Case("vector load unsafe", "unsafe", "int[] a = new int[4]; var v = System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref a[0], (nuint)1000);");
         yield return Case("foreach over denied enumerable", "file-system", "foreach (var line in System.IO.File.ReadLines(\"/etc/passwd\")) { }");
+        yield return Case("generic new() smuggling", "processes", "var p = Make<System.Diagnostics.Process>();", members: "static T Make<T>() where T : new() => new T();");
+        yield return Case("inferred generic smuggling", "processes", "Keep(System.Diagnostics.Process.GetCurrentProcess());", members: "static void Keep<T>(T t) { }");
+        yield return Case("property pattern", "file-system", "if (new System.IO.FileInfo(\"/x\") is { Length: > 0 }) { }");
+        yield return Case("derived type", "processes", "", members: "}\nclass P : System.Diagnostics.Process { }\nclass Dummy {");
+        yield return Case("lambda body", "file-system", "Action<string> del = static x => System.IO.File.Delete(x);");
+        yield return Case("interpolation", "environment", "Console.WriteLine($\"{Environment.UserName}\");");
+        yield return Case("attribute typeof argument", "file-system", "", members: "[System.ComponentModel.Description(nameof(Bank))][Obsolete] void F() { var t = typeof(System.IO.FileInfo); }");
+        yield return Case("switch arm", "environment", "var v = accountCount switch { 0 => Environment.MachineName, _ => \"\" };");
         yield return Case("dynamic", "dynamic", "dynamic d = 1; d.Foo();", symbol: SyntaxNames.Dynamic);
         yield return Case("dllimport", "interop", "", members: "[System.Runtime.InteropServices.DllImport(\"libc\")] private static extern int system(string c);");
         yield return Case("libraryimport", "interop", "", members: "[System.Runtime.InteropServices.LibraryImport(\"libc\")] private static partial int getpid();");
@@ -405,6 +413,14 @@ public class PolicyTests(ITestOutputHelper output)
         var denied = Check.Policy(interlocked, ApiPolicy.Default.WithDenied("System.Threading.Interlocked"));
         Assert.Contains(denied, v => v.Rule.Id == "kata-rule" && v.Symbol == "System.Threading.Interlocked.Increment");
         Assert.Empty(Check.Policy(interlocked, ApiPolicy.Default.WithDenied("System.Threading.InterlockedX")));
+    }
+
+    [Fact]
+    public void Analyzer_merges_compile_errors_and_policy_findings()
+    {
+        var all = SubmissionAnalyzer.Analyze(Check.Compiler, Wrap("Environment.Exit(1); int x = \"s\";"), ApiPolicy.Default, "Bank.cs");
+        Assert.Contains(all, d => d.Id == "CS0029" && d.File == "Bank.cs" && d.Line > 0);
+        Assert.Contains(all, d => d.Id == "KATA-POLICY-process-exit" && d.Message.Contains("`System.Environment.Exit`") && d.Line > 0);
     }
 
     [Fact]

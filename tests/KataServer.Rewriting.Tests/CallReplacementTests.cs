@@ -131,7 +131,9 @@ public class CallReplacementTests
         Assert.Equal(1, result.Report.ReplacedCalls["System.Threading.SemaphoreSlim::.ctor (New)"]);
         // Task.Yield and the async plumbing are not in the recording map: reported.
         Assert.Contains("System.Threading.Tasks.Task::Yield", result.Report.UncontrolledApis.Keys);
-        Assert.Contains(result.Report.UncontrolledApis.Keys, k => k.StartsWith("System.Runtime.CompilerServices.AsyncTaskMethodBuilder", StringComparison.Ordinal));
+        Assert.Contains(result.Report.UncontrolledAsyncPlumbing.Keys, k => k.StartsWith("System.Runtime.CompilerServices.AsyncTaskMethodBuilder", StringComparison.Ordinal));
+        Assert.Contains("System.Threading.Tasks.Task::GetAwaiter", result.Report.UncontrolledAsyncPlumbing.Keys);
+        Assert.DoesNotContain(result.Report.UncontrolledApis.Keys, RewriteOptions.IsAsyncPlumbing);
     }
 
     [Fact]

@@ -175,15 +175,27 @@ public class CorrectnessTests
     }
 
     [Fact]
-    public void Embedded_pdb_is_preserved()
+    public void Input_without_pdb_is_rewritten_and_runs()
     {
         var compiled = Snippets.Compile(Throwing);
-        // Re-emit with an embedded PDB through Roslyn is not needed: check that no-PDB input works and stays loadable.
         var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, null, RewriteOptions.Learner, Maps.Recording);
         Assert.Null(rewritten.Pdb);
         using var sandbox = new Sandbox();
         var assembly = sandbox.Load(rewritten.Dll, null);
         Assert.Throws<InvalidOperationException>(() => Sandbox.Run(assembly, "S", "Throw"));
+    }
+
+    [Fact]
+    public void Embedded_pdb_is_preserved_with_its_line_numbers()
+    {
+        var compiled = Snippets.Compile(Throwing, "Snippet", optimize: false, embedPdb: true);
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, null, RewriteOptions.Learner, Maps.Recording);
+        Assert.Null(rewritten.Pdb);
+        Assert.True(rewritten.Report.FieldReadHooks >= 2);
+        using var sandbox = new Sandbox();
+        var assembly = sandbox.Load(rewritten.Dll, null);
+        var ioe = Assert.Throws<InvalidOperationException>(() => Sandbox.Run(assembly, "S", "Throw"));
+        Assert.Contains($"{compiled.Path}:line {Snippets.LineOf(Throwing, "THROW-HERE")}", ioe.StackTrace);
     }
 
     [Fact]

@@ -22,7 +22,10 @@ internal static class Snippets
 
     public sealed record Compiled(byte[] Dll, byte[] Pdb, string Path);
 
-    public static Compiled Compile(string source, string assemblyName = "Snippet", bool optimize = false, params byte[][] references)
+    public static Compiled Compile(string source, string assemblyName = "Snippet", bool optimize = false, params byte[][] references) =>
+        Compile(source, assemblyName, optimize, embedPdb: false, references);
+
+    public static Compiled Compile(string source, string assemblyName, bool optimize, bool embedPdb, params byte[][] references)
     {
         var path = "/src/" + assemblyName + ".cs";
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Preview), path, System.Text.Encoding.UTF8);
@@ -32,7 +35,9 @@ internal static class Snippets
                 allowUnsafe: true, nullableContextOptions: NullableContextOptions.Disable));
         var dll = new MemoryStream();
         var pdb = new MemoryStream();
-        var result = compilation.Emit(dll, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        var result = embedPdb
+            ? compilation.Emit(dll, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded))
+            : compilation.Emit(dll, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(result.Success, string.Join("\n", errors));
         return new Compiled(dll.ToArray(), pdb.ToArray(), path);

@@ -50,6 +50,42 @@ public class RobustnessTests(ITestOutputHelper output)
         Assert.Contains(recording.AccessList, a => a.What == "Account._balance");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_rewritten_method_compiles_and_the_output_references_the_scheduling_assembly(bool optimize)
+    {
+        var compiled = Snippets.Compile(Program("Varied.txt"), "Varied", optimize);
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, Maps.Recording);
+        using var sandbox = new Sandbox();
+        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        Assert.Contains(assembly.GetReferencedAssemblies(), r => r.Name == typeof(InterceptsAttribute).Assembly.GetName().Name);
+        var prepared = 0;
+        foreach (var type in assembly.GetTypes())
+        {
+            if (type.ContainsGenericParameters)
+            {
+                continue;
+            }
+
+            foreach (var method in type.GetMethods(System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Public |
+                                                   System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance |
+                                                   System.Reflection.BindingFlags.Static))
+            {
+                if (method.IsAbstract || method.ContainsGenericParameters)
+                {
+                    continue;
+                }
+
+                // The JIT rejects invalid IL (InvalidProgramException) even in methods the program never runs.
+                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                prepared++;
+            }
+        }
+
+        Assert.True(prepared > 80, prepared.ToString(CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Real_scheduling_map_coverage_is_reported()
     {

@@ -167,7 +167,10 @@ public class SharedMemoryHookTests
         var (_, value, recording) = Run(source, optimize: optimize);
         Assert.Equal(1 + 5 + 2 + 9, value);
         var seen = recording.AccessList.Where(a => a.What != "C.Hist").Select(a => (a.IsWrite ? "W" : "R") + a.What).ToList();
-        Assert.Equal(["R[2]", "W[2]", "R[3]", "R[2]", "W[3]", "RC.Vec", "RV.X", "WV.X", "WC.Vec", "R[1]", "R[2]", "R[3]", "RC.Vec", "RV.X", "R[1]"], seen);
+        // `ref int r = ref h[1]; r = 9;` writes through a ref local: seen as a write only when the compiler keeps the
+        // address on the stack (Release); in Debug it goes through a local and only the address-taking read is seen.
+        string[] refLocal = optimize ? ["R[1]", "W[1]"] : ["R[1]"];
+        Assert.Equal(["R[2]", "W[2]", "R[3]", "R[2]", "W[3]", "RC.Vec", "RV.X", "WC.Vec", "WV.X", .. refLocal, "R[2]", "R[3]", "RC.Vec", "RV.X", "R[1]"], seen);
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using System.Threading;
 
-// Mistake: the condition is checked with `if` before Monitor.Wait, not `while`. PulseAll wakes
-// every waiting producer after one Take freed a single slot; each proceeds without checking
-// again, and the second one writes over an item nobody has read yet. Consumers can likewise
-// wake up to an empty buffer and take a slot that holds nothing.
+// Mistake: Put checks for room with `if` before Monitor.Wait, not `while`. PulseAll wakes every
+// waiting producer after one Take freed a single slot; each proceeds without checking again, and
+// the second one writes over an item nobody has read yet: the buffer holds more than its
+// capacity and an item is lost. (Take, with its `while`, is right.)
 public sealed class BoundedBuffer<T>
 {
     private readonly object _gate = new object();
@@ -31,7 +31,7 @@ public sealed class BoundedBuffer<T>
     {
         lock (_gate)
         {
-            if (_count <= 0) Monitor.Wait(_gate);
+            while (_count == 0) Monitor.Wait(_gate);
             T item = _ring[_head];
             _ring[_head] = default!;
             _head = (_head + 1) % _ring.Length;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using KataServer.Testing;
@@ -38,55 +39,67 @@ public static class BoundedBufferTests
     public static void ConsumersOutnumberProducers() => Exchange(producers: 1, consumers: 3, capacity: 2, perProducer: OnRealThreads ? 450 : 3);
 
     /// <summary>
-    /// Producer p puts items tagged (p, 0), (p, 1), ...; each consumer takes its share. Every
-    /// thread checks Count after each call; each consumer checks that it sees the items of one
-    /// producer in increasing order; at the end every item must have been taken exactly once.
-    /// A thread that sees a broken rule notes it and carries on with its share, so that the other
-    /// threads are not left waiting for it; the first rule broken is reported at the end.
+    /// Producer p puts items tagged (p, 0), (p, 1), ...; consumers take until every item has been
+    /// claimed. Every thread checks Count after each call; each consumer checks that it sees the
+    /// items of one producer in increasing order; at the end every item must have been taken
+    /// exactly once. A thread that sees a broken rule (or an exception from Put or Take) notes it
+    /// and carries on, so that the other threads are not left waiting for it; the first problem
+    /// noted is reported at the end.
     /// </summary>
     private static void Exchange(int producers, int consumers, int capacity, int perProducer)
     {
         int total = producers * perProducer;
-        int perConsumer = total / consumers; // the callers make this exact
+        int unclaimed = total; // Takes still to be made, claimed one at a time by the consumers
         var buffer = new BoundedBuffer<long>(capacity);
         var taken = new List<long>[consumers];
-        var broken = new FirstProblem();
+        var problems = new FirstProblem();
         Concurrent.Run(producers + consumers, t =>
         {
             if (t < producers)
             {
                 for (int seq = 0; seq < perProducer; seq++)
                 {
-                    buffer.Put(Tag(t, seq));
-                    CheckCount(buffer, capacity, broken);
+                    try { buffer.Put(Tag(t, seq)); }
+                    catch (Exception e) when (e is not KataAssertionException)
+                    {
+                        problems.Note(FindingKind.Exception, $"Put threw {e.GetType().Name}: {e.Message}");
+                        Interlocked.Decrement(ref unclaimed); // nobody can take this item now
+                        continue;
+                    }
+                    CheckCount(buffer, capacity, problems);
                 }
                 return;
             }
 
-            int me = t - producers;
-            var mine = new List<long>(perConsumer);
+            var mine = new List<long>();
             var lastSeq = new long[producers];
             for (int p = 0; p < producers; p++) lastSeq[p] = -1;
-            for (int i = 0; i < perConsumer; i++)
+            while (Interlocked.Decrement(ref unclaimed) >= 0)
             {
-                long item = buffer.Take();
-                CheckCount(buffer, capacity, broken);
+                long item;
+                try { item = buffer.Take(); }
+                catch (Exception e) when (e is not KataAssertionException)
+                {
+                    problems.Note(FindingKind.Exception, $"Take threw {e.GetType().Name}: {e.Message}");
+                    continue;
+                }
+                CheckCount(buffer, capacity, problems);
                 long producer = item / 1_000_000 - 1, seq = item % 1_000_000;
                 if (item <= 0 || producer < 0 || producer >= producers || seq >= perProducer)
                 {
-                    broken.Note($"Take returned {item}, which no producer ever put (a slot was read that held no item)");
+                    problems.Note(FindingKind.Invariant, $"Take returned {item}, which no producer ever put (a slot was read that held no item)");
                     continue;
                 }
 
                 if (seq <= lastSeq[producer])
-                    broken.Note($"A consumer took item #{seq} of producer {producer} after item #{lastSeq[producer]}: items of one producer must come out in the order they were put, and only once");
+                    problems.Note(FindingKind.Invariant, $"A consumer took item #{seq} of producer {producer} after item #{lastSeq[producer]}: items of one producer must come out in the order they were put, and only once");
                 lastSeq[producer] = seq;
                 mine.Add(item);
             }
-            taken[me] = mine;
+            taken[t - producers] = mine;
         });
 
-        broken.ThrowIfAny();
+        problems.ThrowIfAny();
         var seen = new HashSet<long>();
         foreach (var list in taken)
             foreach (long item in list)
@@ -97,23 +110,24 @@ public static class BoundedBufferTests
 
     private static long Tag(int producer, int seq) => (producer + 1) * 1_000_000L + seq;
 
-    private static void CheckCount(BoundedBuffer<long> buffer, int capacity, FirstProblem broken)
+    private static void CheckCount(BoundedBuffer<long> buffer, int capacity, FirstProblem problems)
     {
         int count = buffer.Count;
-        if (count > capacity) broken.Note($"Count was {count}, but the buffer's capacity is {capacity}: it must never hold more");
+        if (count > capacity) problems.Note(FindingKind.Invariant, $"Count was {count}, but the buffer's capacity is {capacity}: it must never hold more");
     }
 
-    /// <summary>The first broken rule any thread saw.</summary>
+    /// <summary>The first problem any thread noticed.</summary>
     private sealed class FirstProblem
     {
-        private string? first;
+        private Tuple<FindingKind, string>? first;
 
-        public void Note(string message) => Interlocked.CompareExchange(ref first, message, null);
+        public void Note(FindingKind kind, string message) =>
+            Interlocked.CompareExchange(ref first, Tuple.Create(kind, message), null);
 
         public void ThrowIfAny()
         {
-            string? message = Volatile.Read(ref first);
-            if (message is not null) Check.Fail(FindingKind.Invariant, message);
+            var problem = Volatile.Read(ref first);
+            if (problem is not null) Check.Fail(problem.Item1, problem.Item2);
         }
     }
 }

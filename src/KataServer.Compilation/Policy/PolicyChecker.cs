@@ -174,7 +174,7 @@ public static class PolicyChecker
             {
                 case ExpressionSyntax expr:
                 {
-                    if (IsInsideUsingAlias(expr)) break;
+                    if (IsInsideUsingAlias(expr) || IsTrivial(expr)) break;
                     var loc = expr.GetLocation();
                     CheckSymbolInfo(model.GetSymbolInfo(expr), loc);
                     var type = model.GetTypeInfo(expr);
@@ -237,6 +237,25 @@ public static class PolicyChecker
                     break;
             }
         }
+
+        /// <summary>
+        /// Nodes whose symbol and type are already seen through their parent (the <c>Name</c> of
+        /// <c>a.Name</c> or <c>A.B.Name</c>), or that cannot name anything (literals, <c>this</c>,
+        /// keywords for built-in types, parentheses). Skipping them halves the semantic queries.
+        /// </summary>
+        private static bool IsTrivial(ExpressionSyntax expr) => expr switch
+        {
+            LiteralExpressionSyntax or PredefinedTypeSyntax or ThisExpressionSyntax or BaseExpressionSyntax
+                or ParenthesizedExpressionSyntax or OmittedArraySizeExpressionSyntax or OmittedTypeArgumentSyntax => true,
+            SimpleNameSyntax name => name.Parent switch
+            {
+                MemberAccessExpressionSyntax ma when ma.Name == name => true,
+                QualifiedNameSyntax qn when qn.Right == name => true,
+                MemberBindingExpressionSyntax => false,
+                _ => false,
+            },
+            _ => false,
+        };
 
         private static bool IsInsideUsingAlias(ExpressionSyntax expr)
             => expr.Parent is NameEqualsSyntax { Parent: UsingDirectiveSyntax };

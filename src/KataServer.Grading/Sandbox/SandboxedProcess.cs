@@ -87,12 +87,11 @@ public static class SandboxedProcess
                 argv.Add("--");
             }
 
-            if (useSetpriv)
-            {
-                argv.AddRange(new[] { caps.SetprivPath!, "--reuid=65534", "--regid=65534", "--clear-groups", "--" });
-            }
+            string[] setprivArgs = { caps.SetprivPath ?? "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--" };
             if (bwrapMode != BubblewrapMode.None)
             {
+                // As uid 65534 bwrap needs an unprivileged user namespace, which the probe showed works.
+                if (bwrapMode == BubblewrapMode.AsNobody) argv.AddRange(setprivArgs);
                 argv.Add(caps.BubblewrapPath!);
                 argv.AddRange(BubblewrapArguments.Build(caps.DotnetRoot, command.ReadOnlyPaths, command.WorkingDirectory, limits.TmpfsBytes, uidMapping: true));
                 layers.Add($"bubblewrap: no network, private pid/ipc/uts/mount namespaces, read-only fs, tmpfs /tmp {FormatBytes(limits.TmpfsBytes)}, " +
@@ -100,18 +99,21 @@ public static class SandboxedProcess
                                ? "uid 65534 (on the host too)"
                                : "uid 65534 inside, no capabilities (grader's uid on the host" + (unreachable is null ? ")" : $": {unreachable} is not reachable by uid 65534)")));
             }
-            else if (useUnshare)
+            else
             {
-                argv.AddRange(new[] { caps.UnsharePath!, "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--" });
-                layers.Add("unshare: no network, private pid namespace (filesystem NOT isolated)");
-            }
-            if (useSetpriv && bwrapMode == BubblewrapMode.None)
-            {
-                // setpriv must run inside unshare (unshare needs root).
-                int at = argv.IndexOf(caps.SetprivPath!);
-                argv.RemoveRange(at, 5);
-                argv.AddRange(new[] { caps.SetprivPath!, "--reuid=65534", "--regid=65534", "--clear-groups", "--" });
-                layers.Add("uid 65534 (setpriv)");
+                if (useUnshare)
+                {
+                    argv.AddRange(new[] { caps.UnsharePath!, "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--" });
+                    layers.Add("unshare: no network, private pid namespace (filesystem NOT isolated)");
+                }
+                // setpriv comes after unshare, which needs root.
+                if (useSetpriv)
+                {
+                    argv.AddRange(setprivArgs);
+                    layers.Add("uid 65534 (setpriv)");
+                }
+                else
+                    layers.Add("uid: the grader's (no setpriv, not root, or a path is not reachable by uid 65534)");
             }
             argv.Add(command.Executable);
             argv.AddRange(command.Arguments);

@@ -206,6 +206,19 @@ public static class ControlledEnvironment
         var op = ControlledOperation.Current;
         return op is null ? Environment.CurrentManagedThreadId : ControlledThread.get_CurrentThread().ManagedThreadId;
     }
+
+    /// <summary>Virtual milliseconds inside a controlled run.</summary>
+    public static int get_TickCount()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? Environment.TickCount : (int)op.Runtime.Now;
+    }
+
+    public static long get_TickCount64()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? Environment.TickCount64 : op.Runtime.Now;
+    }
 }
 
 /// <summary>SpinWait under control: each spin is a yielding scheduling point.</summary>
@@ -265,7 +278,14 @@ public static class ControlledSpinWait
                 return false;
             }
 
-            rt.SchedulePoint(op, "SpinWait.SpinUntil", isYield: true);
+            if (millisecondsTimeout < 0)
+            {
+                rt.SchedulePoint(op, "SpinWait.SpinUntil", isYield: true);
+            }
+            else
+            {
+                rt.Sleep(op, 1); // lets virtual time reach the timeout when nothing else can run
+            }
         }
     }
 }

@@ -167,7 +167,8 @@ internal sealed class ControlledRuntime
         }
     }
 
-    internal void RunOperation(ControlledOperation op)
+    /// <summary>Runs an operation on the calling worker; returns true when the caller must call <see cref="SignalDone"/> (after returning itself to the pool).</summary>
+    internal bool RunOperation(ControlledOperation op)
     {
         ControlledOperation.Current = op;
         var previousContext = SynchronizationContext.Current;
@@ -212,9 +213,12 @@ internal sealed class ControlledRuntime
         {
             ControlledOperation.Current = null;
             SynchronizationContext.SetSynchronizationContext(previousContext);
-            Complete(op);
         }
+
+        return Complete(op);
     }
+
+    internal void SignalDone() => done.Set();
 
     private void HandleEscapedException(ControlledOperation op, Exception e)
     {
@@ -320,9 +324,9 @@ internal sealed class ControlledRuntime
         }
     }
 
-    private void Complete(ControlledOperation op)
+    private bool Complete(ControlledOperation op)
     {
-        bool setDone = false;
+        bool finished = false;
         lock (gate)
         {
             op.Status = OperationStatus.Completed;
@@ -330,20 +334,14 @@ internal sealed class ControlledRuntime
             startedLive--;
             if (canceled && startedLive == 0)
             {
-                setDone = true;
+                finished = true;
             }
         }
 
         progress++;
-        if (setDone)
+        if (finished || canceled)
         {
-            done.Set();
-            return;
-        }
-
-        if (canceled)
-        {
-            return;
+            return finished;
         }
 
         if (Trace is not null)
@@ -356,23 +354,17 @@ internal sealed class ControlledRuntime
         {
             if (!canceled)
             {
-                done.Set();
-            }
-            else
-            {
-                lock (gate)
-                {
-                    if (startedLive == 0)
-                    {
-                        done.Set();
-                    }
-                }
+                return true;
             }
 
-            return;
+            lock (gate)
+            {
+                return startedLive == 0;
+            }
         }
 
         Resume(next);
+        return false;
     }
 
     // ------------------------------------------------------------------ scheduling points

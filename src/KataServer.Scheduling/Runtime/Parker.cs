@@ -6,12 +6,13 @@ internal sealed class Parker
 {
     private readonly object gate = new();
     private volatile int permit;
-    private bool waiting;
+    private int waiting;
 
     public void Unpark()
     {
-        permit = 1;
-        if (Volatile.Read(ref waiting))
+        // Full fences on both sides (Dekker): the store of the permit must not pass the load of 'waiting'.
+        Interlocked.Exchange(ref permit, 1);
+        if (Volatile.Read(ref waiting) != 0)
         {
             lock (gate)
             {
@@ -43,7 +44,7 @@ internal sealed class Parker
 
         lock (gate)
         {
-            Volatile.Write(ref waiting, true);
+            Interlocked.Exchange(ref waiting, 1);
             try
             {
                 long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
@@ -68,7 +69,7 @@ internal sealed class Parker
             }
             finally
             {
-                Volatile.Write(ref waiting, false);
+                Volatile.Write(ref waiting, 0);
             }
         }
 

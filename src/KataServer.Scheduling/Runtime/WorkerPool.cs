@@ -75,9 +75,10 @@ internal sealed class Worker
                 continue;
             }
 
+            bool finished = false;
             try
             {
-                op.Runtime.RunOperation(op);
+                finished = op.Runtime.RunOperation(op);
             }
             catch (ThreadInterruptedException)
             {
@@ -85,16 +86,24 @@ internal sealed class Worker
             }
 
             job = null;
+            if (!Retired)
+            {
+                // Drop any stale permit (e.g. from a cancellation) before another schedule can rent this worker.
+                Parker.Reset();
+                lock (Idle)
+                {
+                    Idle.Push(this);
+                }
+            }
+
+            if (finished)
+            {
+                op.Runtime.SignalDone();
+            }
+
             if (Retired)
             {
                 return;
-            }
-
-            // Drop any stale permit (e.g. from a cancellation) before another schedule can rent this worker.
-            Parker.Reset();
-            lock (Idle)
-            {
-                Idle.Push(this);
             }
         }
     }

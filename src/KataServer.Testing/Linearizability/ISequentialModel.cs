@@ -31,6 +31,16 @@ public interface ISequentialModel<TState>
 
     /// <summary>Learner-facing description of a state, e.g. "[2, 1] (top first)".</summary>
     string DescribeState(TState state) => Values.Format(state);
+
+    /// <summary>
+    /// Optional pruning: pairs (before, after) of indices into <paramref name="operations"/> such that
+    /// EVERY linearization that explains the history puts <c>before</c> ahead of <c>after</c> (for a
+    /// queue with unique values: if the dequeue of b returned before the dequeue of a was called,
+    /// the enqueue of b precedes the enqueue of a). The checker then never tries orders that break
+    /// them. A pair that does not hold in every linearization makes the checker wrong; return null
+    /// when unsure.
+    /// </summary>
+    IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) => null;
 }
 
 /// <summary>Builds models from delegates, so a kata author can define one in a few lines.</summary>

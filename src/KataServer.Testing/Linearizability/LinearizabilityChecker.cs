@@ -31,11 +31,22 @@ public static class LinearizabilityChecker
         var timedOut = false;
         foreach (var part in parts)
         {
-            var outcome = CheckSingle(model, part, budget);
+            var outcome = CheckSingle(model, part, budget, useConstraints: true);
             if (outcome.TimedOut)
             {
                 timedOut = true;
                 break;
+            }
+
+            if (!outcome.Ok && model.MustPrecede(part) is not null)
+            {
+                // Pruned searches stop at the op whose predecessors could not all go first, which
+                // explains less well: search again without pruning, on a small budget, for the explanation.
+                var plain = CheckSingle(model, part, new Budget(options with { MaxSteps = Math.Min(options.MaxSteps, 2_000_000), Timeout = options.Timeout > TimeSpan.Zero && options.Timeout < TimeSpan.FromSeconds(2) ? options.Timeout : TimeSpan.FromSeconds(2) }), useConstraints: false);
+                if (!plain.Ok && !plain.TimedOut)
+                {
+                    outcome = plain;
+                }
             }
 
             if (!outcome.Ok)
@@ -111,7 +122,7 @@ public static class LinearizabilityChecker
         public readonly TState State = state;
     }
 
-    private static Outcome CheckSingle<TState>(ISequentialModel<TState> model, IReadOnlyList<Operation> ops, Budget budget)
+    private static Outcome CheckSingle<TState>(ISequentialModel<TState> model, IReadOnlyList<Operation> ops, Budget budget, bool useConstraints)
     {
         var n = ops.Count;
         var comparer = model.StateComparer;
@@ -173,6 +184,25 @@ public static class LinearizabilityChecker
         }
 
         var calls = ops.Select(o => o.ToCall()).ToArray();
+
+        // Model-supplied orderings every linearization obeys: an op is tried only once all its
+        // predecessors are linearized.
+        var blockers = new int[n];
+        var successors = new List<int>?[n];
+        if (useConstraints && model.MustPrecede(ops) is { } constraints)
+        {
+            foreach (var (before, after) in constraints)
+            {
+                if (before == after || (uint)before >= (uint)n || (uint)after >= (uint)n)
+                {
+                    continue;
+                }
+
+                (successors[before] ??= []).Add(after);
+                blockers[after]++;
+            }
+        }
+
         var completed = ops.Count(o => !o.IsPending);
         var bits = new ulong[(n + 63) / 64];
         ulong bitsHash = 0;
@@ -195,7 +225,11 @@ public static class LinearizabilityChecker
                 return new Outcome(false, true, [], null, null);
             }
 
-            if (match[entry] >= 0)
+            if (match[entry] >= 0 && blockers[nodeOp[entry]] > 0)
+            {
+                entry = next[entry];
+            }
+            else if (match[entry] >= 0)
             {
                 var op = nodeOp[entry];
                 var (ok, newState) = model.Step(state, calls[op]);
@@ -214,6 +248,14 @@ public static class LinearizabilityChecker
                         if (!ops[op].IsPending)
                         {
                             linearizedCompleted++;
+                        }
+
+                        if (successors[op] is { } after)
+                        {
+                            foreach (var a in after)
+                            {
+                                blockers[a]--;
+                            }
                         }
 
                         Lift(entry, match[entry], next, prev);
@@ -266,6 +308,14 @@ public static class LinearizabilityChecker
                 if (!ops[op].IsPending)
                 {
                     linearizedCompleted--;
+                }
+
+                if (successors[op] is { } after)
+                {
+                    foreach (var a in after)
+                    {
+                        blockers[a]++;
+                    }
                 }
 
                 Unlift(entry, match[entry], next, prev);

@@ -96,6 +96,17 @@ public sealed class SandboxedProcessTests(ITestOutputHelper output)
                     d => File.ReadAllText(Path.Combine(d, "cgroup.procs")).Length > 0 && !IsOtherTestRun(d));
     }
 
+    [Fact]
+    public async Task Without_a_pids_cgroup_rlimit_nproc_bounds_a_fork_bomb()
+    {
+        if (Caps.SetprivPath is null || Caps.PrlimitPath is null) return; // RLIMIT_NPROC needs a non-root uid
+        var caps = Caps with { CgroupV1Pids = null, CgroupV2 = null };
+        var o = await Run(Sh("i=0; while [ $i -lt 500 ]; do sleep 5 & i=$((i+1)); done; echo done"), Limits(wallSeconds: 10, threads: 16), caps);
+        Assert.Contains(o.ActiveLayers, l => l.StartsWith("rlimit nproc", StringComparison.Ordinal));
+        Assert.DoesNotContain("done", o.Stdout);
+        Assert.NotEqual(SandboxTermination.WallTimeout, o.Termination);
+    }
+
     // Other tests run in parallel and have their own live run groups; a leaked group would hold sleep 5 processes.
     private static bool IsOtherTestRun(string dir) =>
         !File.ReadAllLines(Path.Combine(dir, "cgroup.procs")).Any(pid =>

@@ -11,13 +11,20 @@ public class RandomizedCheckerTests
     [InlineData("queue")]
     [InlineData("register")]
     [InlineData("map")]
+    [InlineData("unique-queue")]
+    [InlineData("buffer")]
     public void AgreesWithBruteForce(string kind)
     {
         var random = new Random(kind.Length * 7919);
-        int linearizable = 0, violations = 0;
+        int linearizable = 0, violations = 0, constrained = 0;
         for (var iteration = 0; iteration < 1500; iteration++)
         {
             var history = Generate(kind, random);
+            if (new QueueModel().MustPrecede(history.Operations)?.Any() == true && kind is "unique-queue" or "buffer")
+            {
+                constrained++;
+            }
+
             bool expected, actual;
             switch (kind)
             {
@@ -26,8 +33,13 @@ public class RandomizedCheckerTests
                     actual = Verify(new StackModel(), history, expected);
                     break;
                 case "queue":
+                case "unique-queue":
                     expected = BruteForce(new QueueModel(), history);
                     actual = Verify(new QueueModel(), history, expected);
+                    break;
+                case "buffer":
+                    expected = BruteForce(new BoundedBufferModel(2), history);
+                    actual = Verify(new BoundedBufferModel(2), history, expected);
                     break;
                 case "register":
                     expected = BruteForce(new RegisterModel(0), history);
@@ -49,6 +61,9 @@ public class RandomizedCheckerTests
                 violations++;
             }
         }
+
+        // The FIFO pruning is exercised by the unique-value histories.
+        Assert.True(kind is not ("unique-queue" or "buffer") || constrained > 100, $"{constrained} histories with FIFO constraints");
 
         // Both verdicts are well represented.
         Assert.True(linearizable > 100, $"{linearizable} linearizable");
@@ -79,7 +94,8 @@ public class RandomizedCheckerTests
     /// </summary>
     private static History Generate(string kind, Random random)
     {
-        var threads = random.Next(2, 4);
+        var threads = random.Next(2, 5);
+        var unique = 0;
         var raw = new List<(int Thread, int Index, string Name, object? Arg, long Call, long Ret, double Point)>();
         for (var t = 0; t < threads; t++)
         {
@@ -91,6 +107,11 @@ public class RandomizedCheckerTests
                 var ret = call + random.Next(1, 8);
                 time = ret + 1;
                 var (name, arg) = RandomCall(kind, random);
+                if (kind is "unique-queue" or "buffer" && arg is int)
+                {
+                    arg = ++unique;
+                }
+
                 raw.Add((t, i, name, arg, call, ret, call + random.NextDouble() * (ret - call)));
             }
         }
@@ -103,12 +124,16 @@ public class RandomizedCheckerTests
         foreach (var (op, index) in raw.Select((o, i) => (o, i)).OrderBy(x => x.o.Point))
         {
             object? result = NoResult.Value;
-            switch (op.Name)
+            switch (kind == "buffer" ? "b" + op.Name : op.Name)
             {
                 case "Push": stack.Push((int)op.Arg!); break;
                 case "TryPop": result = stack.TryPop(out var p) ? (true, p) : (false, 0); break;
                 case "Enqueue": queue.Enqueue((int)op.Arg!); break;
                 case "TryDequeue": result = queue.TryDequeue(out var d) ? (true, d) : (false, 0); break;
+                case "bPut": // a put into a full buffer of capacity 2 could not complete: the model rejects it
+                    queue.Enqueue((int)op.Arg!);
+                    break;
+                case "bTake": result = queue.TryDequeue(out var tk) ? tk : -1; break;
                 case "Read": result = register; break;
                 case "Write": register = (int)op.Arg!; break;
                 case "Cas":
@@ -167,7 +192,8 @@ public class RandomizedCheckerTests
         return kind switch
         {
             "stack" => r == 0 ? ("TryPop", null) : ("Push", random.Next(1, 4)),
-            "queue" => r == 0 ? ("TryDequeue", null) : ("Enqueue", random.Next(1, 4)),
+            "queue" or "unique-queue" => r == 0 ? ("TryDequeue", null) : ("Enqueue", random.Next(1, 4)),
+            "buffer" => r == 0 ? ("Take", null) : ("Put", random.Next(1, 4)),
             "register" => r == 0 ? ("Read", null) : r == 1 ? ("Write", random.Next(0, 3)) : ("Cas", (random.Next(0, 3), random.Next(0, 3))),
             _ => r == 0 ? ("Get", Key(random)) : r == 1 ? ("Put", (Key(random), random.Next(0, 3))) : ("Remove", Key(random)),
         };

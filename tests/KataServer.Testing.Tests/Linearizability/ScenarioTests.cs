@@ -129,7 +129,8 @@ public class ScenarioTests(ITestOutputHelper output)
                 Scenarios = 50,
                 InvocationsPerScenario = 20,
                 Seed = 3,
-                ShrinkInvocations = 60,
+                ShrinkInvocations = 30,
+                MaxShrinkAttempts = 60,
             });
         var report = runner.Run();
         Assert.False(report.Passed, "the non-atomic pop was not caught in 1000 runs");

@@ -80,6 +80,10 @@ public sealed class QueueModel : ISequentialModel<SeqState>
     }
 
     public string DescribeState(SeqState state) => state.ToString();
+
+    /// <summary>FIFO order of unique values: see <see cref="ModelSteps.FifoOrder"/>.</summary>
+    public IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) =>
+        ModelSteps.FifoOrder(operations, Enqueue, op => op.ToCall() is var c && c.Is(TryDequeue) ? (c.Flag == true, c.Value) : (!c.Threw && c.Is(Dequeue), c.Result));
 }
 
 /// <summary>
@@ -119,6 +123,10 @@ public sealed class BoundedBufferModel(int capacity) : ISequentialModel<SeqState
     }
 
     public string DescribeState(SeqState state) => state.ToString();
+
+    /// <summary>FIFO order of unique values: see <see cref="ModelSteps.FifoOrder"/>.</summary>
+    public IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) =>
+        ModelSteps.FifoOrder(operations, Put, op => (op.ToCall() is var c && c.Is(Take) && !c.Threw, c.Result));
 }
 
 /// <summary>
@@ -324,6 +332,80 @@ public sealed class SetModel : ISequentialModel<SetState>
 
 internal static class ModelSteps
 {
+    /// <summary>How many of the latest earlier removals each removal is ordered against (older ones are almost always implied by real time).</summary>
+    private const int FifoWindow = 32;
+
+    /// <summary>
+    /// For a FIFO whose values are unique: if the removal of b returned before the removal of a was
+    /// called, then in every linearization remove(b) precedes remove(a), so add(b) precedes add(a).
+    /// Only values added by exactly one completed add and removed by exactly one completed removal
+    /// are used; only the <see cref="FifoWindow"/> nearest earlier removals are paired with each one.
+    /// </summary>
+    public static IEnumerable<(int Before, int After)>? FifoOrder(IReadOnlyList<Operation> ops, string addName, Func<Operation, (bool Removed, object? Value)> removal)
+    {
+        var adds = new Dictionary<object, int>(Values.Comparer!);
+        var removes = new Dictionary<object, int>(Values.Comparer!);
+        var duplicates = new HashSet<object>(Values.Comparer!);
+        for (var i = 0; i < ops.Count; i++)
+        {
+            var op = ops[i];
+            if (op.Name.Equals(addName, StringComparison.OrdinalIgnoreCase))
+            {
+                // Pending adds count too: the value must be added at most once.
+                if (op.Argument is { } v && (!adds.TryAdd(v, i) || op.IsPending))
+                {
+                    duplicates.Add(v);
+                }
+            }
+            else if (!op.IsPending && removal(op) is (true, { } value) && !removes.TryAdd(value, i))
+            {
+                duplicates.Add(value);
+            }
+        }
+
+        var paired = removes.Where(kv => !duplicates.Contains(kv.Key) && adds.ContainsKey(kv.Key))
+            .Select(kv => (Value: kv.Key, Remove: ops[kv.Value]))
+            .OrderBy(x => x.Remove.ReturnTime)
+            .ToArray();
+        if (paired.Length < 2)
+        {
+            return null;
+        }
+
+        var returns = paired.Select(x => x.Remove.ReturnTime!.Value).ToArray();
+        var pairs = new List<(int, int)>();
+        foreach (var (value, remove) in paired)
+        {
+            // Removals that returned strictly before this one was called.
+            var k = LowerBound(returns, remove.CallTime);
+            for (var j = Math.Max(0, k - FifoWindow); j < k; j++)
+            {
+                pairs.Add((adds[paired[j].Value], adds[value]));
+            }
+        }
+
+        return pairs;
+    }
+
+    private static int LowerBound(long[] sorted, long value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
     /// <summary>A TryPop/TryDequeue (result <c>(bool, value)</c>) or a throwing Pop/Dequeue (result value).</summary>
     public static (bool Ok, TState Next) Remove<TState>(ModelCall call, bool empty, Func<object?> front, Func<TState> removed, TState state, bool throwing)
     {

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using KataServer.Scheduling.Runtime;
+
+namespace KataServer.Scheduling.Interception;
+
+/// <summary>Virtual clock helpers: time only advances when every operation waits for time.</summary>
+internal static class VirtualClock
+{
+    internal static readonly DateTimeOffset Epoch = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    internal static DateTimeOffset UtcNow(ControlledRuntime rt) => Epoch.AddMilliseconds(rt.Now);
+
+    /// <summary>Runs <paramref name="callback"/> after <paramref name="dueMs"/> then every <paramref name="periodMs"/> (if positive) until <paramref name="stop"/>.</summary>
+    internal static void StartPeriodic(ControlledRuntime rt, long dueMs, long periodMs, Func<bool> stop, Action callback, string name)
+    {
+        if (dueMs < 0)
+        {
+            return;
+        }
+
+        ControlledOperation? timerOp = null;
+        timerOp = rt.CreateOperation(OperationKind.Timer, () =>
+        {
+            var self = timerOp!;
+            long wait = dueMs;
+            while (true)
+            {
+                if (rt.BlockUntil(self, stop, "time", null, Math.Max(wait, 1)) || stop())
+                {
+                    return;
+                }
+
+                rt.SchedulePoint(self, name + " fires");
+                callback();
+                if (periodMs <= 0)
+                {
+                    return;
+                }
+
+                wait = periodMs;
+            }
+        }, null);
+    }
+}
+
+/// <summary>System.Threading.Timer under control: fires in virtual time on a background timer operation (callbacks of one timer do not overlap).</summary>
+[Intercepts(typeof(Timer))]
+public static class ControlledTimer
+{
+    private sealed class State
+    {
+        public required TimerCallback Callback;
+        public object? CallbackState;
+        public int Generation;
+        public bool Disposed;
+    }
+
+    public static Timer New(TimerCallback callback) => New(callback, null, Timeout.Infinite, Timeout.Infinite);
+
+    public static Timer New(TimerCallback callback, object? state, int dueTime, int period) => NewCore(callback, state, dueTime, period);
+
+    public static Timer New(TimerCallback callback, object? state, long dueTime, long period) => NewCore(callback, state, dueTime, period);
+
+    public static Timer New(TimerCallback callback, object? state, uint dueTime, uint period) =>
+        NewCore(callback, state, dueTime == uint.MaxValue ? -1 : dueTime, period == uint.MaxValue ? -1 : period);
+
+    public static Timer New(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        NewCore(callback, state, (long)dueTime.TotalMilliseconds, (long)period.TotalMilliseconds);
+
+    private static Timer NewCore(TimerCallback callback, object? state, long due, long period)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return new Timer(callback, state, due, period);
+        }
+
+        ArgumentNullException.ThrowIfNull(callback);
+        var timer = new Timer(static _ => { }, null, Timeout.Infinite, Timeout.Infinite);
+        var s = new State { Callback = callback, CallbackState = state };
+        op.Runtime.StatesOf<State>()[timer] = s;
+        Arm(op.Runtime, s, due, period);
+        return timer;
+    }
+
+    private static void Arm(ControlledRuntime rt, State s, long due, long period)
+    {
+        int generation = ++s.Generation;
+        VirtualClock.StartPeriodic(rt, due, period, () => s.Disposed || s.Generation != generation, () => s.Callback(s.CallbackState), "Timer");
+    }
+
+    public static bool Change(Timer self, int dueTime, int period) => ChangeCore(self, dueTime, period);
+
+    public static bool Change(Timer self, long dueTime, long period) => ChangeCore(self, dueTime, period);
+
+    public static bool Change(Timer self, TimeSpan dueTime, TimeSpan period) => ChangeCore(self, (long)dueTime.TotalMilliseconds, (long)period.TotalMilliseconds);
+
+    private static bool ChangeCore(Timer self, long due, long period)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null || !op.Runtime.StatesOf<State>().TryGetValue(self, out var s))
+        {
+            return self.Change(due, period);
+        }
+
+        op.Runtime.SchedulePoint(op, "Timer.Change");
+        if (s.Disposed)
+        {
+            return false;
+        }
+
+        Arm(op.Runtime, s, due, period);
+        return true;
+    }
+
+    public static void Dispose(Timer self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is not null && op.Runtime.StatesOf<State>().TryGetValue(self, out var s))
+        {
+            s.Disposed = true;
+        }
+
+        self.Dispose();
+    }
+}
+
+/// <summary>TimeProvider.System under control is a virtual clock.</summary>
+[Intercepts(typeof(TimeProvider))]
+public static class ControlledTimeProviderInterception
+{
+    public static TimeProvider get_System() => ControlledTimeProvider.Instance;
+}
+
+/// <summary>
+/// A TimeProvider that is virtual inside a controlled run (GetUtcNow, GetTimestamp and timers follow the
+/// engine's clock, so timeouts are explored instead of waited for) and is <see cref="TimeProvider.System"/> outside.
+/// </summary>
+public sealed class ControlledTimeProvider : TimeProvider
+{
+    public static ControlledTimeProvider Instance { get; } = new();
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? System.GetUtcNow() : VirtualClock.UtcNow(op.Runtime);
+    }
+
+    public override long TimestampFrequency => Stopwatch.Frequency;
+
+    public override long GetTimestamp()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? System.GetTimestamp() : op.Runtime.Now * (Stopwatch.Frequency / 1000);
+    }
+
+    public override TimeZoneInfo LocalTimeZone => ControlledOperation.Current is null ? System.LocalTimeZone : TimeZoneInfo.Utc;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return System.CreateTimer(callback, state, dueTime, period);
+        }
+
+        ArgumentNullException.ThrowIfNull(callback);
+        var t = new VirtualTimer(op.Runtime, callback, state);
+        t.Change(dueTime, period);
+        return t;
+    }
+
+    private sealed class VirtualTimer(ControlledRuntime runtime, TimerCallback callback, object? state) : ITimer
+    {
+        private int generation;
+        private bool disposed;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            if (disposed)
+            {
+                return false;
+            }
+
+            int g = ++generation;
+            VirtualClock.StartPeriodic(runtime, (long)dueTime.TotalMilliseconds, (long)period.TotalMilliseconds, () => disposed || generation != g, () => callback(state), "ITimer");
+            return true;
+        }
+
+        public void Dispose() => disposed = true;
+
+        public ValueTask DisposeAsync()
+        {
+            disposed = true;
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+[Intercepts(typeof(DateTime))]
+public static class ControlledDateTime
+{
+    public static DateTime get_UtcNow()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? DateTime.UtcNow : VirtualClock.UtcNow(op.Runtime).UtcDateTime;
+    }
+
+    public static DateTime get_Now()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? DateTime.Now : VirtualClock.UtcNow(op.Runtime).UtcDateTime;
+    }
+}
+
+[Intercepts(typeof(DateTimeOffset))]
+public static class ControlledDateTimeOffset
+{
+    public static DateTimeOffset get_UtcNow()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? DateTimeOffset.UtcNow : VirtualClock.UtcNow(op.Runtime);
+    }
+
+    public static DateTimeOffset get_Now()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? DateTimeOffset.Now : VirtualClock.UtcNow(op.Runtime);
+    }
+}
+
+[Intercepts(typeof(Stopwatch))]
+public static class ControlledStopwatch
+{
+    public static long GetTimestamp()
+    {
+        var op = ControlledOperation.Current;
+        return op is null ? Stopwatch.GetTimestamp() : op.Runtime.Now * (Stopwatch.Frequency / 1000);
+    }
+}

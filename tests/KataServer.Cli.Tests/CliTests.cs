@@ -1,0 +1,112 @@
+using System.Text.Json;
+
+namespace KataServer.Cli.Tests;
+
+public sealed class CliTests
+{
+    [Fact]
+    public async Task ListShowsTheLearningPathInOrder()
+    {
+        var result = await KataProcess.RunAsync("list");
+
+        Assert.Equal(0, result.ExitCode);
+        var hitCounter = result.Stdout.IndexOf("hit-counter", StringComparison.Ordinal);
+        var bank = result.Stdout.IndexOf("deadlock-transfer", StringComparison.Ordinal);
+        Assert.True(hitCounter > 0 && bank > hitCounter, result.Stdout);
+    }
+
+    [Fact]
+    public async Task ShowPrintsTheStatementAndStarter()
+    {
+        var result = await KataProcess.RunAsync("show", "deadlock-transfer", "--starter");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("public sealed class Bank", result.Stdout);
+    }
+
+    [Fact]
+    public async Task UnknownKataIsBadInputAndListsTheKnownOnes()
+    {
+        var result = await KataProcess.RunAsync("grade", "no-such-kata", "x.cs");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("unknown kata 'no-such-kata'", result.Stderr);
+        Assert.Contains("hit-counter", result.Stderr);
+    }
+
+    [Fact]
+    public async Task MissingFileIsBadInput()
+    {
+        var result = await KataProcess.RunAsync("grade", "hit-counter", "/nonexistent/solution.cs");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("does not exist", result.Stderr);
+    }
+
+    [Fact]
+    public async Task MissingArgumentsAreBadUsage()
+    {
+        var result = await KataProcess.RunAsync("grade");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("usage: kata grade", result.Stderr);
+    }
+
+    [Fact]
+    public async Task EmptyFileIsBadInputWithAJsonReport()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var result = await KataProcess.RunAsync("grade", "hit-counter", file, "--json");
+
+            Assert.Equal(2, result.ExitCode);
+            using var json = JsonDocument.Parse(result.Stdout);
+            Assert.Equal("compile_error", json.RootElement.GetProperty("verdict").GetString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task PassingSolutionExitsZeroWithOneJsonObject()
+    {
+        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--json", "--mode", "stress");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout); // stdout holds the JSON object and nothing else
+        var root = json.RootElement;
+        Assert.Equal("hit-counter", root.GetProperty("kata").GetString());
+        Assert.Equal("passed", root.GetProperty("verdict").GetString());
+        Assert.InRange(root.GetProperty("score").GetInt32(), 1, 100);
+        Assert.All(root.GetProperty("tests").EnumerateArray(), t =>
+        {
+            Assert.Equal("passed", t.GetProperty("outcome").GetString());
+            Assert.True(t.GetProperty("durationMs").GetInt64() >= 0);
+        });
+        Assert.Empty(root.GetProperty("findings").EnumerateArray());
+        var timings = root.GetProperty("timingsMs");
+        foreach (var name in new[] { "compile", "explore", "stress", "total" }) Assert.True(timings.TryGetProperty(name, out _), name);
+    }
+
+    [Fact]
+    public async Task FailingSolutionExitsOneAndNamesTheFinding()
+    {
+        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "bug-plain-increment.cs"), "--mode", "stress");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("FAILED", result.Stdout);
+        Assert.Contains("[lost-update]", result.Stdout);
+    }
+
+    [Fact]
+    public async Task BadModeIsBadUsage()
+    {
+        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--mode", "sideways");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--mode must be", result.Stderr);
+    }
+}

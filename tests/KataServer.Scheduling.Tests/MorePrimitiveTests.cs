@@ -1,0 +1,258 @@
+using System.Threading.Channels;
+using KataServer.Scheduling.Interception;
+using static KataServer.Scheduling.Tests.CoreTests;
+
+namespace KataServer.Scheduling.Tests;
+
+public class MorePrimitiveTests
+{
+    private static void NoBug(Action test, string strategy = "portfolio", int schedules = 150)
+    {
+        var r = ScheduleExplorer.Explore(test, Opts(strategy, schedules));
+        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+    }
+
+    private static void NoBug(Func<Task> test, string strategy = "portfolio", int schedules = 150)
+    {
+        var r = ScheduleExplorer.Explore(test, Opts(strategy, schedules));
+        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+    }
+
+    private static Thread Start(Action a)
+    {
+        var t = ControlledThread.New(() => a());
+        ControlledThread.Start(t);
+        return t;
+    }
+
+    [Fact]
+    public void ReaderWriterLockSlimExcludesWritersAndAllowsReaders()
+    {
+        NoBug(() =>
+        {
+            var rw = ControlledReaderWriterLockSlim.New();
+            int readers = 0;
+            int writers = 0;
+            bool sawTwoReaders = false;
+            var ts = new List<Thread>();
+            for (int i = 0; i < 2; i++)
+            {
+                ts.Add(Start(() =>
+                {
+                    ControlledReaderWriterLockSlim.EnterReadLock(rw);
+                    Assert.Equal(0, writers);
+                    readers++;
+                    ControlledThread.Yield();
+                    sawTwoReaders |= readers == 2;
+                    readers--;
+                    ControlledReaderWriterLockSlim.ExitReadLock(rw);
+                }));
+            }
+
+            ts.Add(Start(() =>
+            {
+                ControlledReaderWriterLockSlim.EnterWriteLock(rw);
+                Assert.Equal(0, readers);
+                writers++;
+                ControlledThread.Yield();
+                writers--;
+                ControlledReaderWriterLockSlim.ExitWriteLock(rw);
+            }));
+            ts.ForEach(t => ControlledThread.Join(t));
+            Assert.Throws<SynchronizationLockException>(() => ControlledReaderWriterLockSlim.ExitReadLock(rw));
+            ControlledReaderWriterLockSlim.EnterReadLock(rw);
+            Assert.Throws<LockRecursionException>(() => ControlledReaderWriterLockSlim.EnterReadLock(rw));
+            Assert.Throws<LockRecursionException>(() => ControlledReaderWriterLockSlim.EnterWriteLock(rw));
+            ControlledReaderWriterLockSlim.ExitReadLock(rw);
+            ControlledReaderWriterLockSlim.EnterUpgradeableReadLock(rw);
+            ControlledReaderWriterLockSlim.EnterWriteLock(rw);
+            Assert.True(ControlledReaderWriterLockSlim.get_IsWriteLockHeld(rw));
+            ControlledReaderWriterLockSlim.ExitWriteLock(rw);
+            ControlledReaderWriterLockSlim.ExitUpgradeableReadLock(rw);
+        });
+    }
+
+    [Fact]
+    public void TwoReadersCanBeInsideTogether()
+    {
+        bool seen = false;
+        ScheduleExplorer.Explore(() =>
+        {
+            var rw = ControlledReaderWriterLockSlim.New();
+            int inside = 0;
+            var ts = Enumerable.Range(0, 2).Select(_ => Start(() =>
+            {
+                ControlledReaderWriterLockSlim.EnterReadLock(rw);
+                inside++;
+                ControlledThread.Yield();
+                if (inside == 2)
+                {
+                    seen = true;
+                }
+
+                inside--;
+                ControlledReaderWriterLockSlim.ExitReadLock(rw);
+            })).ToList();
+            ts.ForEach(t => ControlledThread.Join(t));
+        }, Opts("dfs", 1000) with { MaxPreemptions = -1 });
+        Assert.True(seen);
+    }
+
+    [Fact]
+    public void LockOrderDeadlockWithSystemLockAndRwLockIsFound()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var a = new Lock();
+            var b = ControlledReaderWriterLockSlim.New();
+            var t1 = Start(() =>
+            {
+                ControlledLock.Enter(a);
+                ControlledReaderWriterLockSlim.EnterWriteLock(b);
+                ControlledReaderWriterLockSlim.ExitWriteLock(b);
+                ControlledLock.Exit(a);
+            });
+            var t2 = Start(() =>
+            {
+                ControlledReaderWriterLockSlim.EnterWriteLock(b);
+                ControlledLock.Enter(a);
+                ControlledLock.Exit(a);
+                ControlledReaderWriterLockSlim.ExitWriteLock(b);
+            });
+            ControlledThread.Join(t1);
+            ControlledThread.Join(t2);
+        }, Opts("portfolio", 500));
+        Assert.Equal(BugKind.Deadlock, r.Bug?.Kind);
+        Assert.Contains("holds", r.Bug!.Message);
+        Assert.Contains("rwlock", r.Bug.Message);
+    }
+
+    [Fact]
+    public void ParallelForAndInvoke()
+    {
+        NoBug(() =>
+        {
+            int sum = 0;
+            var result = ControlledParallel.For(0, 10, i => ControlledInterlocked.Add(ref sum, i));
+            Assert.True(result.IsCompleted);
+            Assert.Equal(45, sum);
+            int calls = 0;
+            ControlledParallel.Invoke(() => ControlledInterlocked.Increment(ref calls), () => ControlledInterlocked.Increment(ref calls));
+            Assert.Equal(2, calls);
+            var items = new List<int>();
+            var gate = new object();
+            ControlledParallel.ForEach(new[] { 1, 2, 3 }, x =>
+            {
+                ControlledMonitor.Enter(gate);
+                items.Add(x);
+                ControlledMonitor.Exit(gate);
+            });
+            Assert.Equal(3, items.Count);
+            var ex = Assert.Throws<AggregateException>(() => ControlledParallel.For(0, 4, i =>
+            {
+                if (i == 2)
+                {
+                    throw new FormatException();
+                }
+            }));
+            Assert.IsType<FormatException>(ex.InnerException);
+        });
+    }
+
+    [Fact]
+    public void ParallelForLostUpdateIsFound()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var c = new Counter();
+            ControlledParallel.For(0, 2, _ => RacyIncrement(c));
+            if (c.Value != 2)
+            {
+                throw new InvalidOperationException("lost");
+            }
+        }, Opts("portfolio", 500));
+        Assert.Equal(BugKind.Exception, r.Bug?.Kind);
+    }
+
+    [Fact]
+    public void TimerFiresInVirtualTimeAndStopsWhenDisposed()
+    {
+        NoBug(() =>
+        {
+            int fired = 0;
+            var timer = ControlledTimer.New(_ => ControlledInterlocked.Increment(ref fired), null, 100, 100);
+            ControlledThread.Sleep(350);
+            ControlledTimer.Dispose(timer);
+            int seen = ControlledVolatile.Read(ref fired);
+            Assert.InRange(seen, 3, 4);
+            ControlledThread.Sleep(1000);
+            Assert.Equal(seen, ControlledVolatile.Read(ref fired));
+        }, "random", 20);
+    }
+
+    [Fact]
+    public void TimeProviderIsVirtual()
+    {
+        NoBug(async () =>
+        {
+            var tp = ControlledTimeProviderInterception.get_System();
+            var start = tp.GetUtcNow();
+            long ts = tp.GetTimestamp();
+            await ControlledTask.Delay(TimeSpan.FromMinutes(5));
+            Assert.Equal(TimeSpan.FromMinutes(5), tp.GetUtcNow() - start);
+            Assert.Equal(TimeSpan.FromMinutes(5), tp.GetElapsedTime(ts));
+            var fired = new TaskCompletionSource();
+            using var timer = tp.CreateTimer(_ => fired.TrySetResult(), null, TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan);
+            await fired.Task;
+            Assert.Equal(TimeSpan.FromSeconds(330), tp.GetUtcNow() - start);
+        }, "random", 10);
+    }
+
+    [Fact]
+    public void SpinUntilTimesOutInVirtualTime()
+    {
+        NoBug(() => Assert.False(ControlledSpinWait.SpinUntil(() => false, 200)), "random", 5);
+    }
+
+    [Fact]
+    public void BoundedChannelProducerConsumer()
+    {
+        NoBug(async () =>
+        {
+            var ch = Channel.CreateBounded<int>(1);
+            var producer = ControlledTask.Run(async () =>
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    await ControlledChannelWriter<int>.WriteAsync(ch.Writer, i, default);
+                }
+
+                ControlledChannelWriter<int>.Complete(ch.Writer, null);
+            });
+            var got = new List<int>();
+            await foreach (var x in ControlledChannelReader<int>.ReadAllAsync(ch.Reader, default))
+            {
+                got.Add(x);
+            }
+
+            await producer;
+            Assert.Equal([0, 1, 2], got);
+        }, "portfolio", 100);
+    }
+
+    [Fact]
+    public void ControlledNondeterminismIsExploredByDfs()
+    {
+        var seen = new HashSet<int>();
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            lock (seen)
+            {
+                seen.Add(ScheduleExplorer.NextInteger(3) * 10 + (ScheduleExplorer.NextBoolean() ? 1 : 0));
+            }
+        }, Opts("dfs", 100));
+        Assert.True(r.SpaceExhausted);
+        Assert.Equal(6, seen.Count);
+        Assert.Equal(6, r.SchedulesExplored);
+    }
+}

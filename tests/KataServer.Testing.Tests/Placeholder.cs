@@ -1,1 +1,0 @@
-namespace KataServer.Testing.Tests;
