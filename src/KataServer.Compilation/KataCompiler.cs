@@ -23,6 +23,13 @@ public sealed record KataCompilerOptions
     /// <summary>Embed the learner's source in the submission PDB (the explorer's traces can show it).</summary>
     public bool EmbedSubmissionSource { get; init; } = true;
 
+    /// <summary>
+    /// Longest a single compile may take. Hostile code can make the compiler work exponentially
+    /// (nested lambdas with overloads, deep generic inference); past this the compile is abandoned
+    /// and the learner told so.
+    /// </summary>
+    public TimeSpan CompileTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Framework references; null = <see cref="ReferenceAssemblies.Default"/>.</summary>
     public ReferenceAssemblies? References { get; init; }
 }
@@ -145,10 +152,27 @@ public sealed class KataCompiler
         var tree = Parse(source, fileName);
         var compilation = CreateCompilation([tree], assemblyName);
         var embedded = Options.EmbedSubmissionSource ? new[] { EmbeddedText.FromSource(fileName, tree.GetText(cancellationToken)) } : null;
-        var (assembly, diagnostics) = Emit(compilation, embedded, cancellationToken);
-        var outcome = new CompilationOutcome(assembly is not null, assembly, ToDiagnostics(diagnostics), compilation, sw.Elapsed);
-        return outcome;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.CompileTimeout);
+        try
+        {
+            var (assembly, diagnostics) = Emit(compilation, embedded, timeout.Token);
+            return new CompilationOutcome(assembly is not null, assembly, ToDiagnostics(diagnostics), compilation, sw.Elapsed);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return TimedOut(compilation, sw.Elapsed);
+        }
     }
+
+    public const string CompileTimeoutId = "KATA-COMPILE-TIMEOUT";
+
+    private CompilationOutcome TimedOut(CSharpCompilation compilation, TimeSpan elapsed)
+        => new(false, null,
+            [new CompilerDiagnostic(DiagnosticSeverityLevel.Error, CompileTimeoutId,
+                $"Your code took longer than {Options.CompileTimeout.TotalSeconds:0} s to compile, so it was stopped. Simplify deeply nested lambdas or generic calls.",
+                null, 0, 0)],
+            compilation, elapsed);
 
     /// <summary>
     /// Compiles the hidden tests against an already compiled submission. When they do not compile,
@@ -180,7 +204,18 @@ public sealed class KataCompiler
             .WithOptions(CompilationOptions.WithMetadataImportOptions(MetadataImportOptions.Internal));
         var submissionAssembly = compilation.GetAssemblyOrModuleSymbol(submissionRef) as IAssemblySymbol;
 
-        var (assembly, diagnostics) = Emit(compilation, null, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.CompileTimeout);
+        CompiledAssembly? assembly;
+        ImmutableArray<Diagnostic> diagnostics;
+        try
+        {
+            (assembly, diagnostics) = Emit(compilation, null, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return TimedOut(compilation, sw.Elapsed);
+        }
         var testFiles = new HashSet<string>(testSources.Select(s => s.Path), StringComparer.Ordinal);
 
         if (assembly is not null)
@@ -199,8 +234,8 @@ public sealed class KataCompiler
             {
                 return new CompilationOutcome(false, null, [.. shadows, .. warnings], compilation, sw.Elapsed) { IsContractMismatch = true };
             }
-            var visible = ToDiagnostics(diagnostics.Where(d => !IsInFiles(d, testFiles) && d.Severity == DiagnosticSeverity.Error));
-            return new CompilationOutcome(true, assembly, [.. visible, .. warnings], compilation, sw.Elapsed);
+            // Warnings in hidden test files are not the learner's business; only contract notes are shown.
+            return new CompilationOutcome(true, assembly, warnings, compilation, sw.Elapsed);
         }
 
         var explained = new List<CompilerDiagnostic>();

@@ -58,12 +58,18 @@ public static class AssemblyRewriter
             resolver.AddInMemory(image);
         }
 
+        var embeddedPdb = pdb is null && HasEmbeddedPdb(dll);
         var parameters = new ReaderParameters { AssemblyResolver = resolver, ReadingMode = ReadingMode.Immediate };
         if (pdb is not null)
         {
             parameters.ReadSymbols = true;
             parameters.SymbolStream = new MemoryStream(pdb, writable: false);
             parameters.SymbolReaderProvider = new PortablePdbReaderProvider();
+        }
+        else if (embeddedPdb)
+        {
+            parameters.ReadSymbols = true;
+            parameters.SymbolReaderProvider = new EmbeddedPortablePdbReaderProvider();
         }
 
         using var assembly = AssemblyDefinition.ReadAssembly(new MemoryStream(dll, writable: false), parameters);
@@ -80,14 +86,6 @@ public static class AssemblyRewriter
             report.AlreadyRewritten = true;
             report.Elapsed = clock.Elapsed;
             return new RewriteResult(dll, pdb, report);
-        }
-
-        var embeddedPdb = false;
-        if (pdb is null && module.HasDebugHeader &&
-            module.GetDebugHeader().Entries.Any(e => e.Directory.Type == ImageDebugType.EmbeddedPortablePdb))
-        {
-            module.ReadSymbols(new EmbeddedPortablePdbReaderProvider().GetSymbolReader(module, module.FileName ?? ""));
-            embeddedPdb = true;
         }
 
         var context = new RewriteContext(module, map, options, report);
@@ -129,12 +127,18 @@ public static class AssemblyRewriter
         else if (embeddedPdb)
         {
             writer.WriteSymbols = true;
-            writer.SymbolWriterProvider = new EmbeddedPortablePdbWriterProvider();
+            writer.SymbolWriterProvider = new InMemoryEmbeddedPdbWriterProvider();
         }
 
         assembly.Write(dllOut, writer);
         report.Elapsed = clock.Elapsed;
         return new RewriteResult(dllOut.ToArray(), pdbOut?.ToArray(), report);
+    }
+
+    private static bool HasEmbeddedPdb(byte[] dll)
+    {
+        using var peReader = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(dll, writable: false));
+        return peReader.ReadDebugDirectory().Any(e => e.Type == System.Reflection.PortableExecutable.DebugDirectoryEntryType.EmbeddedPortablePdb);
     }
 
     private static CustomAttribute? FindMarker(AssemblyDefinition assembly) =>
@@ -300,4 +304,14 @@ internal sealed class RewriteContext
 
         return result;
     }
+}
+
+/// <summary>Cecil's embedded-PDB writer insists on a file name, which a module written to a stream lacks; it only checks it.</summary>
+internal sealed class InMemoryEmbeddedPdbWriterProvider : ISymbolWriterProvider
+{
+    public ISymbolWriter GetSymbolWriter(ModuleDefinition module, string fileName) =>
+        new EmbeddedPortablePdbWriterProvider().GetSymbolWriter(module, string.IsNullOrEmpty(fileName) ? module.Name ?? "module.dll" : fileName);
+
+    public ISymbolWriter GetSymbolWriter(ModuleDefinition module, Stream symbolStream) =>
+        new EmbeddedPortablePdbWriterProvider().GetSymbolWriter(module, symbolStream);
 }

@@ -1,25 +1,104 @@
+using System.Diagnostics;
+using KataServer.Scheduling;
 using KataServer.Testing;
 using KataServer.Testing.Protocol;
 
 namespace KataServer.Runner;
 
-/// <summary>The seam where the systematic schedule explorer runs each test under a controlled scheduler.</summary>
+/// <summary>
+/// Runs each test under the systematic schedule explorer (the assemblies were rewritten by the grader so
+/// that their concurrency calls and shared-memory accesses are scheduling points), or replays one schedule.
+/// </summary>
 public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : ISuiteRunner
 {
     public void Run(TestSuite suite)
     {
+        Concurrent.Driver = new ControlledDriver();
+        ScheduleExplorer.EnsureInitialized();
         foreach (var test in suite.Tests)
         {
+            if (!test.Options.Explore && request.Explore.ReplayToken is null)
+            {
+                channel.Send(new() { Type = RunnerMessage.TestFinished, Test = test.Name, Outcome = "skipped", DurationMs = 0, Done = 0 });
+                continue;
+            }
+
+            channel.Send(new() { Type = RunnerMessage.TestStarted, Test = test.Name });
+            var clock = Stopwatch.StartNew();
+            var result = Explore(test, suite.SubmissionFileName);
+            var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, suite.SubmissionFileName) : null;
             channel.Send(new()
             {
                 Type = RunnerMessage.TestFinished,
                 Test = test.Name,
-                Outcome = "skipped",
-                DurationMs = 0,
-                Done = 0,
-                Finding = Findings.Make(FindingKind.Uncontrolled, test.Name,
-                    $"schedule exploration ({request.Explore.Strategy}) is not available in this runner yet"),
+                Outcome = finding is null ? "passed" : "failed",
+                DurationMs = clock.ElapsedMilliseconds,
+                Done = result.SchedulesExplored,
+                Exhausted = result.SpaceExhausted,
+                Finding = finding,
             });
+        }
+    }
+
+    private ExplorationResult Explore(KataTestCase test, string submissionFileName)
+    {
+        var settings = request.Explore;
+        var options = new ExplorationOptions
+        {
+            Strategy = settings.Strategy,
+            Seed = settings.Seed,
+            MaxSchedules = settings.MaxSchedules,
+            TimeBudget = TimeSpan.FromSeconds(settings.SecondsPerTest * Math.Max(1, test.Options.StressWeight)),
+            MaxSteps = settings.MaxSteps,
+            IsUserSourceFile = file => Path.GetFileName(file) == submissionFileName,
+        };
+
+        if (settings.ReplayToken is { } token)
+        {
+            return test.IsAsync ? ScheduleExplorer.Replay(test.InvokeAsync, token, options) : ScheduleExplorer.Replay(test.Invoke, token, options);
+        }
+
+        var progress = new Progress(channel, test.Name, settings.MaxSchedules);
+        return test.IsAsync
+            ? ScheduleExplorer.Explore(test.InvokeAsync, options, progress)
+            : ScheduleExplorer.Explore(test.Invoke, options, progress);
+    }
+
+    private static FindingData ToFinding(ScheduleBug bug, string test, string submissionFileName)
+    {
+        var finding = bug.Kind switch
+        {
+            BugKind.Exception when bug.Exception is not null => Findings.FromException(bug.Exception, test, submissionFileName),
+            BugKind.Deadlock => Findings.Make(FindingKind.Deadlock, test, bug.Message),
+            BugKind.Hang => Findings.Make(FindingKind.Hang, test, bug.Message),
+            BugKind.Uncontrolled => Findings.Make(FindingKind.Uncontrolled, test, bug.Message),
+            _ => Findings.Make(FindingKind.Exception, test, bug.Message),
+        };
+        return finding with
+        {
+            Replay = ReplayTokens.Format(test, bug.ReplayToken),
+            Trace = bug.Trace.Select(step => new TraceStepData
+            {
+                Step = step.Step,
+                Thread = step.OperationId,
+                ThreadName = step.OperationName,
+                Action = step.Action,
+                Line = step.SourceFile is { } file && Path.GetFileName(file) == submissionFileName ? step.Line : null,
+            }).ToList(),
+        };
+    }
+
+    /// <summary>Forwards the explorer's progress, at most a few times a second.</summary>
+    private sealed class Progress(ResultChannel channel, string test, int total) : IProgress<ExplorationProgress>
+    {
+        private long lastSentMs = -1000;
+
+        public void Report(ExplorationProgress value)
+        {
+            var now = (long)value.Elapsed.TotalMilliseconds;
+            if (now - lastSentMs < 250) return;
+            lastSentMs = now;
+            channel.Send(new() { Type = RunnerMessage.Progress, Test = test, Done = value.SchedulesExplored, Total = total });
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace KataServer.Testing;
 
 /// <summary>
@@ -15,6 +17,13 @@ public static class Concurrent
         set => Volatile.Write(ref driver, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
+    /// <summary>
+    /// True when bodies run on real threads (stress), false under the schedule explorer. Tests use it to size
+    /// their work: thousands of operations make a race likely on real cores, while a few operations per
+    /// thread already give the explorer every interleaving that matters.
+    /// </summary>
+    public static bool OnRealThreads => Driver is RealThreadsDriver;
+
     /// <summary>Runs every body on its own thread, all released together; returns when all have returned.
     /// The first exception thrown by a body is rethrown.</summary>
     public static void Run(params Action[] bodies) => Driver.Run(bodies);
@@ -28,6 +37,13 @@ public static class Concurrent
 
     public static Task RunAsync(int count, Func<int, Task> body) =>
         RunAsync(Enumerable.Range(0, count).Select(index => (Func<Task>)(() => body(index))).ToArray());
+
+    /// <summary>For drivers: rethrows the failure of a run that tells the learner most (a broken rule before a knock-on exception).</summary>
+    public static void RethrowFirst(IReadOnlyList<Exception?> failures)
+    {
+        var first = failures.FirstOrDefault(e => e is KataAssertionException) ?? failures.FirstOrDefault(e => e is not null);
+        if (first is not null) ExceptionDispatchInfo.Capture(first).Throw();
+    }
 }
 
 /// <summary>How <see cref="Concurrent"/> runs bodies: on real threads, or under a controlled scheduler.</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace KataServer.Testing;
 
 /// <summary>
@@ -45,7 +43,7 @@ public sealed class RealThreadsDriver : IConcurrencyDriver
         while (Volatile.Read(ref ready) < threads.Length) wait.SpinOnce(sleep1Threshold: -1);
         Volatile.Write(ref go, 1);
         foreach (var thread in threads) thread.Join();
-        RethrowFirst(failures);
+        Concurrent.RethrowFirst(failures);
     }
 
     public async Task RunAsync(IReadOnlyList<Func<Task>> bodies)
@@ -58,12 +56,5 @@ public sealed class RealThreadsDriver : IConcurrencyDriver
         })).ToArray();
         gate.SetResult();
         await Task.WhenAll(tasks).ConfigureAwait(false);
-    }
-
-    private static void RethrowFirst(Exception?[] failures)
-    {
-        // A rule broken (a Check failure) tells the learner more than a knock-on exception elsewhere.
-        var first = failures.FirstOrDefault(e => e is KataAssertionException) ?? failures.FirstOrDefault(e => e is not null);
-        if (first is not null) ExceptionDispatchInfo.Capture(first).Throw();
     }
 }

@@ -102,6 +102,17 @@ public class CompilerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_compile_past_the_time_limit_is_abandoned_with_a_message()
+    {
+        var compiler = new KataCompiler(new KataCompilerOptions { CompileTimeout = TimeSpan.FromMilliseconds(1) });
+        var outcome = compiler.CompileSubmission(CompilationBenchmark.SampleSource);
+        Assert.False(outcome.Success);
+        var d = Assert.Single(outcome.Diagnostics);
+        Assert.Equal(KataCompiler.CompileTimeoutId, d.Id);
+        Assert.Contains("took longer than", d.Message);
+    }
+
+    [Fact]
     public void Is_thread_safe()
     {
         var results = new Outcome[8];

@@ -159,6 +159,44 @@ public class CallReplacementTests
             recording.CallList);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Replacements_are_instantiated_over_the_callers_own_generic_parameters(bool optimize)
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            public sealed class Box<T> where T : class
+            {
+                private T _v;
+                private readonly TaskCompletionSource<T> _tcs = new TaskCompletionSource<T>();
+                public T Swap<U>(T v, U tag) where U : class
+                {
+                    U seen = null;
+                    Interlocked.CompareExchange(ref seen, tag, null);
+                    var old = Interlocked.CompareExchange(ref _v, v, null);
+                    _tcs.SetResult(v);
+                    return old;
+                }
+                public Task<T> Done => _tcs.Task;
+            }
+            public static class S
+            {
+                public static async Task<string> Run()
+                {
+                    var b = new Box<string>();
+                    b.Swap("a", new object());
+                    return await b.Done;
+                }
+            }
+            """;
+        var (_, value, recording) = RewriteAndRun(source, "S", "Run", optimize);
+        Assert.Equal("a", value);
+        Assert.Equal(["TCS<String>.New", "Interlocked.CompareExchange<Object>", "Interlocked.CompareExchange<String>", "TCS<String>.SetResult", "TCS<String>.Task"],
+            recording.CallList);
+    }
+
     [Fact]
     public void Threads_Monitor_Wait_and_Volatile_are_replaced()
     {

@@ -104,6 +104,25 @@ public class SharedMemoryHookTests
             "R S+<>c__DisplayClass1_0.captured", "W S+<>c__DisplayClass1_0.captured", "R S+<>c__DisplayClass1_0.captured"], names);
     }
 
+    [Fact]
+    public void Readonly_instance_field_reads_are_hooked_only_when_asked()
+    {
+        const string source = """
+            public sealed class C { private readonly int _k = 3; public int K => _k; }
+            public static class S { public static int Run() => new C().K; }
+            """;
+        var compiled = Snippets.Compile(source);
+        var off = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, Maps.Recording);
+        var on = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner with { InstrumentReadonlyFieldReads = true }, Maps.Recording);
+        Assert.Equal(0, off.Report.FieldReadHooks);
+        Assert.Equal(1, on.Report.FieldReadHooks);
+        Assert.Equal(0, on.Report.FieldWriteHooks); // the initializer's write is construction, never hooked
+        using var sandbox = new Sandbox();
+        var recording = Recorder.Start();
+        Assert.Equal(3, Sandbox.Run(sandbox.Load(on.Dll, on.Pdb), "S", "Run"));
+        Assert.Equal(["C._k"], recording.AccessList.Select(a => a.What));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

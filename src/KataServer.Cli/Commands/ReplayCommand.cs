@@ -1,6 +1,7 @@
 using KataServer.Cli.Output;
 using KataServer.Grading.Pipeline;
 using KataServer.Grading.Reports;
+using KataServer.Testing.Protocol;
 
 namespace KataServer.Cli.Commands;
 

@@ -33,7 +33,7 @@ public static class PolicyChecker
     private static readonly string[] ReservedRoots = ["System", "Microsoft", "KataServer"];
 
     /// <summary>Checks every tree of <paramref name="compilation"/> (the tree filter, when given, selects which).</summary>
-    public static IReadOnlyList<PolicyViolation> Check(CSharpCompilation compilation, ApiPolicy policy, Func<SyntaxTree, bool>? includeTree = null)
+    public static IReadOnlyList<PolicyViolation> Check(CSharpCompilation compilation, ApiPolicy policy, Func<SyntaxTree, bool>? includeTree = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(compilation);
         ArgumentNullException.ThrowIfNull(policy);
@@ -42,7 +42,7 @@ public static class PolicyChecker
         {
             if (includeTree is not null && !includeTree(tree)) continue;
             var model = compilation.GetSemanticModel(tree);
-            new Walker(model, policy, raw).Run(tree.GetRoot());
+            new Walker(model, policy, raw, cancellationToken).Run(tree.GetRoot(cancellationToken));
         }
         return Deduplicate(raw);
     }
@@ -74,12 +74,13 @@ public static class PolicyChecker
             .ToList();
     }
 
-    private sealed class Walker(SemanticModel model, ApiPolicy policy, List<Raw> sink)
+    private sealed class Walker(SemanticModel model, ApiPolicy policy, List<Raw> sink, CancellationToken cancellationToken)
     {
         public void Run(SyntaxNode root)
         {
             foreach (var node in root.DescendantNodesAndSelf(n => !IsNameOf(n)))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (IsNameOf(node)) continue;
                 VisitSyntax(node);
                 VisitSemantics(node);

@@ -78,7 +78,10 @@ public sealed class Grader(GraderOptions options)
         if (request.Mode is GradeMode.All or GradeMode.Explore)
         {
             var watch = Stopwatch.StartNew();
-            stages.Add(await launcher.RunAsync(job, ExploreRequest(request, job, learnerFileName), LimitsFor(kata), Report, cancellationToken));
+            Report(new GradeProgress(GradeProgress.Explore, "instrumenting for schedule exploration"));
+            var instrumented = Instrumentation.Rewrite(submission.Assembly!, tests.Assembly!, Path.GetDirectoryName(typeof(Check).Assembly.Location)!);
+            job.AddInstrumented(instrumented.Submission, instrumented.Tests);
+            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName), LimitsFor(kata), Report, cancellationToken));
             exploreMs = watch.ElapsedMilliseconds;
         }
 

@@ -52,6 +52,18 @@ public sealed class JobFolder : IDisposable
         File.WriteAllBytes(System.IO.Path.Combine(Path, name + ".pdb"), assembly.Pdb);
     }
 
+    /// <summary>The instrumented copies for the explorer (same assembly names, so in their own folder).</summary>
+    public JobFolder? Instrumented { get; private set; }
+
+    public void AddInstrumented(CompiledAssembly submission, CompiledAssembly tests)
+    {
+        var path = System.IO.Path.Combine(Path, "instrumented");
+        CreateReadableByRunner(path);
+        Instrumented = new JobFolder(path, submission.Name, tests.Name);
+        Instrumented.Write(submission.Name, submission);
+        Instrumented.Write(tests.Name, tests);
+    }
+
     public RunRequest Request(string learnerFileName) => new()
     {
         SubmissionAssembly = SubmissionDll,

@@ -41,13 +41,13 @@ public sealed class HistoryRecorder
         }
     }
 
-    /// <summary>Records an invocation; the clock is read last, right before the call is made.</summary>
+    /// <summary>Records an invocation; the clock is read just before the call is made.</summary>
     public OpToken Invoke(int thread, string name, object? argument = null)
     {
         var log = logs[thread];
         var entry = new Entry(name, argument);
-        var index = log.Append(entry);
         entry.CallTime = clock();
+        var index = log.Append(entry);
         return new OpToken(thread, index, entry);
     }
 
@@ -86,28 +86,35 @@ public sealed class HistoryRecorder
     /// <summary>The history so far; operations not yet returned are pending.</summary>
     public History Snapshot()
     {
-        var ops = new List<Operation>();
+        var entries = new List<(Entry Entry, int Thread, int Index)>();
         for (var thread = 0; thread < logs.Length; thread++)
         {
             var (items, count) = logs[thread].Read();
             for (var i = 0; i < count; i++)
             {
-                var e = items[i];
-                var done = Volatile.Read(ref e.Done) != 0;
-                ops.Add(new Operation
-                {
-                    ThreadId = thread,
-                    Index = i,
-                    Name = e.Name,
-                    Argument = e.Argument,
-                    Result = done ? e.Result : null,
-                    CallTime = e.CallTime,
-                    ReturnTime = done ? e.ReturnTime : null,
-                });
+                entries.Add((items[i], thread, i));
             }
         }
 
-        ops.Sort((a, b) => a.CallTime.CompareTo(b.CallTime));
+        entries.Sort((a, b) => a.Entry.CallTime.CompareTo(b.Entry.CallTime));
+        var ops = new Operation[entries.Count];
+        for (var k = 0; k < ops.Length; k++)
+        {
+            var (e, thread, index) = entries[k];
+            var done = Volatile.Read(ref e.Done) != 0;
+            ops[k] = new Operation
+            {
+                Id = k,
+                ThreadId = thread,
+                Index = index,
+                Name = e.Name,
+                Argument = e.Argument,
+                Result = done ? e.Result : null,
+                CallTime = e.CallTime,
+                ReturnTime = done ? e.ReturnTime : null,
+            };
+        }
+
         Dictionary<int, string> copy;
         lock (names)
         {

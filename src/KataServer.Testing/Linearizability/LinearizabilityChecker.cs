@@ -42,7 +42,7 @@ public static class LinearizabilityChecker
             {
                 // Pruned searches stop at the op whose predecessors could not all go first, which
                 // explains less well: search again without pruning, on a small budget, for the explanation.
-                var plain = CheckSingle(model, part, new Budget(options with { MaxSteps = Math.Min(options.MaxSteps, 2_000_000), Timeout = options.Timeout > TimeSpan.Zero && options.Timeout < TimeSpan.FromSeconds(2) ? options.Timeout : TimeSpan.FromSeconds(2) }), useConstraints: false);
+                var plain = CheckSingle(model, part, new Budget(options with { MaxSteps = Math.Min(options.MaxSteps, 2_000_000), Timeout = ExplanationBudget(budget.Elapsed) }), useConstraints: false);
                 if (!plain.Ok && !plain.TimedOut)
                 {
                     outcome = plain;
@@ -81,6 +81,11 @@ public static class LinearizabilityChecker
             Elapsed = budget.Elapsed,
         };
     }
+
+    /// <summary>The unpruned re-search for a better explanation gets as long as the search took (0.1 to 2 s).</summary>
+    private static TimeSpan ExplanationBudget(TimeSpan searchTook) =>
+        searchTook < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) :
+        searchTook > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : searchTook;
 
     /// <summary>A check bound to a model and options, for <see cref="ScenarioRunner{TTarget}"/>.</summary>
     public static HistoryCheck CreateCheck<TState>(ISequentialModel<TState> model, CheckOptions? options = null)

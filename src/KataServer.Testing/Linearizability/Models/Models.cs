@@ -83,7 +83,11 @@ public sealed class QueueModel : ISequentialModel<SeqState>
 
     /// <summary>FIFO order of unique values: see <see cref="ModelSteps.FifoOrder"/>.</summary>
     public IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) =>
-        ModelSteps.FifoOrder(operations, Enqueue, op => op.ToCall() is var c && c.Is(TryDequeue) ? (c.Flag == true, c.Value) : (!c.Threw && c.Is(Dequeue), c.Result));
+        ModelSteps.FifoOrder(
+            operations,
+            Enqueue,
+            op => op.Name.Equals(TryDequeue, StringComparison.OrdinalIgnoreCase) || op.Name.Equals(Dequeue, StringComparison.OrdinalIgnoreCase),
+            op => op.ToCall() is var c && c.Is(TryDequeue) ? (c.Flag == true, c.Value) : (!c.Threw, c.Result));
 }
 
 /// <summary>
@@ -126,7 +130,11 @@ public sealed class BoundedBufferModel(int capacity) : ISequentialModel<SeqState
 
     /// <summary>FIFO order of unique values: see <see cref="ModelSteps.FifoOrder"/>.</summary>
     public IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) =>
-        ModelSteps.FifoOrder(operations, Put, op => (op.ToCall() is var c && c.Is(Take) && !c.Threw, c.Result));
+        ModelSteps.FifoOrder(
+            operations,
+            Put,
+            op => op.Name.Equals(Take, StringComparison.OrdinalIgnoreCase),
+            op => (!op.ToCall().Threw, op.Result));
 }
 
 /// <summary>
@@ -336,16 +344,21 @@ internal static class ModelSteps
     private const int FifoWindow = 32;
 
     /// <summary>
-    /// For a FIFO whose values are unique: if the removal of b returned before the removal of a was
-    /// called, then in every linearization remove(b) precedes remove(a), so add(b) precedes add(a).
-    /// Only values added by exactly one completed add and removed by exactly one completed removal
-    /// are used; only the <see cref="FifoWindow"/> nearest earlier removals are paired with each one.
+    /// Orderings every linearization of a FIFO obeys, for values added by exactly one add (pending
+    /// adds included) and returned by at most one completed removal:
+    /// (1) if the removal of b returned before the removal of a was called, add(b) precedes add(a)
+    /// (pairs with the <see cref="FifoWindow"/> nearest earlier removals only; older ones are almost
+    /// always implied by real time);
+    /// (2) when no removal is pending, a value x that is never removed sits behind every removed
+    /// value y: add(y) precedes add(x) (pairs not already implied by real time only).
     /// </summary>
-    public static IEnumerable<(int Before, int After)>? FifoOrder(IReadOnlyList<Operation> ops, string addName, Func<Operation, (bool Removed, object? Value)> removal)
+    public static IEnumerable<(int Before, int After)>? FifoOrder(
+        IReadOnlyList<Operation> ops, string addName, Func<Operation, bool> isRemoval, Func<Operation, (bool Removed, object? Value)> removal)
     {
         var adds = new Dictionary<object, int>(Values.Comparer!);
         var removes = new Dictionary<object, int>(Values.Comparer!);
         var duplicates = new HashSet<object>(Values.Comparer!);
+        var pendingRemoval = false;
         for (var i = 0; i < ops.Count; i++)
         {
             var op = ops[i];
@@ -357,23 +370,25 @@ internal static class ModelSteps
                     duplicates.Add(v);
                 }
             }
-            else if (!op.IsPending && removal(op) is (true, { } value) && !removes.TryAdd(value, i))
+            else if (isRemoval(op))
             {
-                duplicates.Add(value);
+                if (op.IsPending)
+                {
+                    pendingRemoval = true;
+                }
+                else if (removal(op) is (true, { } value) && !removes.TryAdd(value, i))
+                {
+                    duplicates.Add(value);
+                }
             }
         }
 
+        var pairs = new List<(int, int)>();
         var paired = removes.Where(kv => !duplicates.Contains(kv.Key) && adds.ContainsKey(kv.Key))
             .Select(kv => (Value: kv.Key, Remove: ops[kv.Value]))
             .OrderBy(x => x.Remove.ReturnTime)
             .ToArray();
-        if (paired.Length < 2)
-        {
-            return null;
-        }
-
         var returns = paired.Select(x => x.Remove.ReturnTime!.Value).ToArray();
-        var pairs = new List<(int, int)>();
         foreach (var (value, remove) in paired)
         {
             // Removals that returned strictly before this one was called.
@@ -384,8 +399,29 @@ internal static class ModelSteps
             }
         }
 
-        return pairs;
+        if (!pendingRemoval)
+        {
+            var removedAdds = paired.Select(p => adds[p.Value]).OrderBy(i => ops[i].ReturnTime).ToArray();
+            var removedAddReturns = removedAdds.Select(i => ops[i].ReturnTime!.Value).ToArray();
+            foreach (var (value, index) in adds)
+            {
+                if (duplicates.Contains(value) || removes.ContainsKey(value))
+                {
+                    continue;
+                }
+
+                // Adds of removed values that had not returned when add(x) was called.
+                for (var j = LowerBound(removedAddReturns, ops[index].CallTime); j < removedAdds.Length && pairs.Count < MaxPairs; j++)
+                {
+                    pairs.Add((removedAdds[j], index));
+                }
+            }
+        }
+
+        return pairs.Count == 0 ? null : pairs;
     }
+
+    private const int MaxPairs = 1_000_000;
 
     private static int LowerBound(long[] sorted, long value)
     {

@@ -1,4 +1,4 @@
-namespace KataServer.Grading.Pipeline;
+namespace KataServer.Testing.Protocol;
 
 /// <summary>A finding's replay token names its test and its schedule: <c>test@schedule</c>.</summary>
 public static class ReplayTokens

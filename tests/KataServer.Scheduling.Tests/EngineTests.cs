@@ -1,0 +1,159 @@
+using KataServer.Scheduling.Interception;
+using static KataServer.Scheduling.Tests.CoreTests;
+
+namespace KataServer.Scheduling.Tests;
+
+public class EngineTests
+{
+    [Fact]
+    public void BusyLoopWithoutSchedulingPointsIsReportedNotHung()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            while (sw.ElapsedMilliseconds < 3000)
+            {
+                // burns CPU without touching anything the engine observes
+            }
+        }, Opts(schedules: 1) with { UncontrolledGrace = TimeSpan.FromMilliseconds(200) });
+        Assert.NotNull(r.Bug);
+        Assert.Equal(BugKind.Hang, r.Bug!.Kind);
+        Assert.Contains("without reaching a scheduling point", r.Bug.Message);
+    }
+
+    [Fact]
+    public void UncontrolledMonitorWaitNamesTheApi()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var o = new object();
+            lock (o)
+            {
+                Monitor.Wait(o); // not rewritten
+            }
+        }, Opts(schedules: 1) with { UncontrolledGrace = TimeSpan.FromMilliseconds(200) });
+        Assert.Equal(BugKind.Uncontrolled, r.Bug?.Kind);
+        Assert.Contains("System.Threading.Monitor.Wait", r.Bug!.Message);
+    }
+
+    [Fact]
+    public void CancellationStopsExplorationWithoutBug()
+    {
+        using var cts = new CancellationTokenSource();
+        int runs = 0;
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            if (Interlocked.Increment(ref runs) == 50)
+            {
+                cts.Cancel();
+            }
+        }, Opts(schedules: 1_000_000) with { TimeBudget = TimeSpan.FromMinutes(1) }, ct: cts.Token);
+        Assert.Null(r.Bug);
+        Assert.InRange(r.SchedulesExplored, 50, 51);
+    }
+
+    [Fact]
+    public void ProgressIsReported()
+    {
+        var reports = new List<ExplorationProgress>();
+        var progress = new SyncProgress(reports.Add);
+        var r = ScheduleExplorer.Explore(LockedIncrementTest, Opts("random", 300), progress);
+        Assert.NotEmpty(reports);
+        Assert.Equal(r.SchedulesExplored, reports[^1].SchedulesExplored);
+    }
+
+    private sealed class SyncProgress(Action<ExplorationProgress> report) : IProgress<ExplorationProgress>
+    {
+        public void Report(ExplorationProgress value) => report(value);
+    }
+
+    [Fact]
+    public void DeadlockReplaysEveryTimeWithTheSameMessage()
+    {
+        static void Test()
+        {
+            var a = new object();
+            var b = new object();
+            var t1 = ControlledThread.New(() =>
+            {
+                ControlledMonitor.Enter(a);
+                ControlledMonitor.Enter(b);
+                ControlledMonitor.Exit(b);
+                ControlledMonitor.Exit(a);
+            });
+            var t2 = ControlledThread.New(() =>
+            {
+                ControlledMonitor.Enter(b);
+                ControlledMonitor.Enter(a);
+                ControlledMonitor.Exit(a);
+                ControlledMonitor.Exit(b);
+            });
+            ControlledThread.Start(t1);
+            ControlledThread.Start(t2);
+            ControlledThread.Join(t1);
+            ControlledThread.Join(t2);
+        }
+
+        var found = ScheduleExplorer.Explore(Test, Opts("random", 500, seed: 3));
+        Assert.Equal(BugKind.Deadlock, found.Bug?.Kind);
+        Assert.StartsWith("ks1.", found.Bug!.ReplayToken);
+        Assert.Equal("Deadlock: main waits for thread 1 to finish; thread 1 holds lock A, waits for lock B; thread 2 holds lock B, waits for lock A.", found.Bug.Message);
+        for (int i = 0; i < 100; i++)
+        {
+            var r = ScheduleExplorer.Replay(Test, found.Bug.ReplayToken, Opts());
+            Assert.Equal(found.Bug.Message, r.Bug?.Message);
+        }
+
+        var enter = found.Bug.Trace.First(s => s.Action.StartsWith("Monitor.Enter"));
+        Assert.EndsWith("EngineTests.cs", enter.SourceFile);
+        Assert.NotNull(enter.Line);
+    }
+
+    [Fact]
+    public void IsUserSourceFileSelectsTheFrame()
+    {
+        var r = ScheduleExplorer.Explore(LostUpdateTest, Opts("random", 100) with { IsUserSourceFile = f => f.EndsWith("CoreTests.cs") });
+        Assert.All(r.Bug!.Trace.Where(s => s.SourceFile is not null), s => Assert.EndsWith("CoreTests.cs", s.SourceFile));
+    }
+
+    [Fact]
+    public void ReplayTokenRoundTrips()
+    {
+        var t = new ReplayToken("portfolio/pct", 12345678901234UL, [0, 1, 2, 300, 70000]);
+        var back = ReplayToken.Decode(t.Encode());
+        Assert.Equal(t.Strategy, back.Strategy);
+        Assert.Equal(t.Seed, back.Seed);
+        Assert.Equal(t.Choices, back.Choices);
+        Assert.Throws<FormatException>(() => ReplayToken.Decode("nope"));
+    }
+
+    [Fact]
+    public void DivergingReplayIsReportedNotMisleading()
+    {
+        var r = ScheduleExplorer.Replay(LostUpdateTest, new ReplayToken("random", 0, [5, 5, 5]).Encode(), Opts());
+        Assert.Equal(BugKind.Uncontrolled, r.Bug?.Kind);
+        Assert.Contains("diverged", r.Bug!.Message);
+    }
+
+    [Fact]
+    public void NoStrayWorkersAfterABuggyExploration()
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            ScheduleExplorer.Explore(LostUpdateTest, Opts("random", 100, seed: (ulong)i));
+        }
+
+        // Workers are pooled: repeated explorations reuse them instead of piling up threads.
+        Assert.True(KataServer.Scheduling.Runtime.Worker.CreatedCount < 64, "workers: " + KataServer.Scheduling.Runtime.Worker.CreatedCount);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void DfsUnboundedExhaustsLockedCounter()
+    {
+        var r = ScheduleExplorer.Explore(LockedIncrementTest, Opts("dfs", 1_000_000) with { MaxPreemptions = -1, TimeBudget = TimeSpan.FromMinutes(5) });
+        Assert.Null(r.Bug);
+        Assert.True(r.SpaceExhausted);
+        Assert.Equal("all schedules explored (DFS, no bound was reached)", r.Coverage);
+    }
+}
