@@ -114,6 +114,14 @@ public static class AssemblyRewriter
         AddMarker(module);
         AddSchedulingReference(module);
 
+        // ReadyToRun inputs (precompiled libraries) carry native code that no longer matches the rewritten IL: drop it.
+        if ((module.Attributes & ModuleAttributes.ILLibrary) != 0 || (module.Attributes & ModuleAttributes.ILOnly) == 0)
+        {
+            module.Attributes = (module.Attributes | ModuleAttributes.ILOnly) & ~(ModuleAttributes.ILLibrary | ModuleAttributes.Required32Bit);
+            module.Architecture = TargetArchitecture.I386; // AnyCPU, like the compiler's output
+            report.Warn("ReadyToRun native code dropped; the rewritten assembly is IL-only");
+        }
+
         var dllOut = new MemoryStream();
         MemoryStream? pdbOut = null;
         var writer = new WriterParameters();

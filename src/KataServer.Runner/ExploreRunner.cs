@@ -70,7 +70,8 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         {
             BugKind.Exception when bug.Exception is not null => Findings.FromException(bug.Exception, test, submissionFileName),
             BugKind.Deadlock => Findings.Make(FindingKind.Deadlock, test, bug.Message),
-            BugKind.Hang => Findings.Make(FindingKind.Hang, test, bug.Message),
+            // The step bound: code that keeps running without finishing, as the stress watchdog calls it too.
+            BugKind.Hang => Findings.Make(FindingKind.Timeout, test, bug.Message),
             BugKind.Uncontrolled => Findings.Make(FindingKind.Uncontrolled, test, bug.Message),
             _ => Findings.Make(FindingKind.Exception, test, bug.Message),
         };

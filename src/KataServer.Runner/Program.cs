@@ -19,6 +19,7 @@ channel.Send(new() { Type = KataServer.Testing.Protocol.RunnerMessage.Started, T
 ISuiteRunner runner = request.Mode switch
 {
     KataServer.Testing.Protocol.RunMode.Explore => new ExploreRunner(request, channel),
+    KataServer.Testing.Protocol.RunMode.Measure => new MeasureRunner(request, channel),
     _ => new StressRunner(request, channel),
 };
 runner.Run(suite);

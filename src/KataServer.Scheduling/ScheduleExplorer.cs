@@ -105,39 +105,19 @@ public static class ScheduleExplorer
         ArgumentNullException.ThrowIfNull(options);
         EnsureInitialized();
         var strategy = CreateStrategy(options);
-        var stopwatch = Stopwatch.StartNew();
-        int schedules = 0;
-        bool exhausted = false;
-        long lastReportMs = 0;
-        while (schedules < options.MaxSchedules && stopwatch.Elapsed < options.TimeBudget && !ct.IsCancellationRequested)
+        var session = new ExplorationSession(strategy, options, body, progress, ct);
+        session.Run();
+        if (session.Buggy is { } buggy)
         {
-            if (!strategy.PrepareNextIteration())
-            {
-                exhausted = strategy.SpaceExhausted;
-                break;
-            }
-
-            var runtime = new ControlledRuntime(strategy, options, captureTrace: false, replaying: false);
-            runtime.Execute(body, ct);
-            schedules++;
-            if (runtime.BugKind is { } kind)
-            {
-                string token = new ReplayToken(strategy.Name, strategy.IterationSeed, runtime.Choices).Encode();
-                var bug = BuildBug(body, options, token, runtime);
-                progress?.Report(new ExplorationProgress(schedules, stopwatch.Elapsed, strategy.Name));
-                return new ExplorationResult(schedules, false, stopwatch.Elapsed, bug);
-            }
-
-            if (progress is not null && (schedules & 63) == 0 && stopwatch.ElapsedMilliseconds - lastReportMs >= 100)
-            {
-                lastReportMs = stopwatch.ElapsedMilliseconds;
-                progress.Report(new ExplorationProgress(schedules, stopwatch.Elapsed, strategy.Name));
-            }
+            string token = new ReplayToken(strategy.Name, strategy.IterationSeed, buggy.Choices).Encode();
+            var bug = BuildBug(body, options, token, buggy);
+            progress?.Report(new ExplorationProgress(session.Schedules, session.Elapsed, strategy.Name));
+            return new ExplorationResult(session.Schedules, false, session.Elapsed, bug);
         }
 
-        exhausted |= strategy.SpaceExhausted;
-        progress?.Report(new ExplorationProgress(schedules, stopwatch.Elapsed, strategy.Name));
-        return new ExplorationResult(schedules, exhausted, stopwatch.Elapsed, null) { Coverage = strategy.Coverage };
+        bool exhausted = session.Exhausted || strategy.SpaceExhausted;
+        progress?.Report(new ExplorationProgress(session.Schedules, session.Elapsed, strategy.Name));
+        return new ExplorationResult(session.Schedules, exhausted, session.Elapsed, null) { Coverage = strategy.Coverage };
     }
 
     private static ScheduleBug BuildBug(Action body, ExplorationOptions options, string token, ControlledRuntime found)

@@ -145,6 +145,7 @@ public class PolicyTests(ITestOutputHelper output)
         yield return Case("command line", "environment", "var c = Environment.CommandLine;");
         yield return Case("exit", "process-exit", "Environment.Exit(0);", symbol: "System.Environment.Exit");
         yield return Case("fail fast", "process-exit", "Environment.FailFast(\"bye\");", symbol: "System.Environment.FailFast");
+        yield return Case("trace listener fail", "process-exit", "new System.Diagnostics.DefaultTraceListener().Fail(\"x\");");
         yield return Case("exit code", "process-exit", "Environment.ExitCode = 0;");
         yield return Case("reflection invoke", "reflection", "Type.GetType(\"System.IO.File\")!.GetMethod(\"Delete\")!.Invoke(null, new object[] { \"/tmp/x\" });");
         yield return Case("reflection fields", "reflection", "var f = GetType().GetFields(BindingFlags.NonPublic | BindingFlags.Instance);", "using System.Reflection;");

@@ -89,7 +89,10 @@ public static class DefaultPolicyTable
         Deny(Environment, "System.Environment");
         Allow(Environment, "System.Environment.ProcessorCount", "System.Environment.CurrentManagedThreadId",
             "System.Environment.TickCount", "System.Environment.TickCount64", "System.Environment.NewLine");
-        Deny(ProcessExit, "System.Environment.Exit", "System.Environment.FailFast", "System.Environment.ExitCode");
+        // DefaultTraceListener.Fail and a custom DebugProvider end the process through FailFast; they are not
+        // [Conditional] like Debug/Trace calls (which compile away: no DEBUG or TRACE symbol is defined).
+        Deny(ProcessExit, "System.Environment.Exit", "System.Environment.FailFast", "System.Environment.ExitCode",
+            "System.Diagnostics.DefaultTraceListener", "System.Diagnostics.DebugProvider", "System.Diagnostics.Debug.SetProvider");
 
         Deny(Reflection, "System.Reflection", "System.Activator", "System.Type.Get*", "System.Type.InvokeMember", "System.Type.FindMembers",
             "System.Type.FindInterfaces", "System.Type.TypeInitializer", "System.Type.TypeHandle", "System.Type.Assembly", "System.Type.Module",

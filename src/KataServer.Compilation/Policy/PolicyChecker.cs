@@ -177,12 +177,20 @@ public static class PolicyChecker
                 {
                     if (IsInsideUsingAlias(expr) || IsTrivial(expr)) break;
                     var loc = expr.GetLocation();
-                    CheckSymbolInfo(model.GetSymbolInfo(expr), loc);
+                    var symbolInfo = model.GetSymbolInfo(expr);
+                    CheckSymbolInfo(symbolInfo, loc);
+                    // A local or parameter had its type checked where it was declared (`var` binds to the
+                    // inferred type there); anything it is converted to is a parameter of something checked.
+                    if (symbolInfo.Symbol is ILocalSymbol or IParameterSymbol or IRangeVariableSymbol) break;
                     var type = model.GetTypeInfo(expr);
                     CheckType(type.Type, loc, 0);
-                    if (!SymbolEqualityComparer.Default.Equals(type.Type, type.ConvertedType)) CheckType(type.ConvertedType, loc, 0);
-                    var conversion = model.GetConversion(expr);
-                    if (conversion.IsUserDefined && conversion.MethodSymbol is { } op) CheckSymbol(op, loc);
+                    if (!SymbolEqualityComparer.Default.Equals(type.Type, type.ConvertedType))
+                    {
+                        CheckType(type.ConvertedType, loc, 0);
+                        // User-defined conversions always change the type.
+                        var conversion = model.GetConversion(expr);
+                        if (conversion.IsUserDefined && conversion.MethodSymbol is { } op) CheckSymbol(op, loc);
+                    }
                     if (expr is AwaitExpressionSyntax awaitExpr)
                     {
                         var info = model.GetAwaitExpressionInfo(awaitExpr);

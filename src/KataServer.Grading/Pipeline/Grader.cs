@@ -18,6 +18,7 @@ public sealed class Grader(GraderOptions options)
 {
     private readonly KataCompiler compiler = options.Compiler ?? new KataCompiler();
     private readonly RunnerLauncher launcher = new(options.Runner ?? RunnerLocation.Find());
+    private readonly ReferenceBuilds references = new();
 
     public GraderOptions Options => options;
 
@@ -64,10 +65,7 @@ public sealed class Grader(GraderOptions options)
 
         var policeMs = police.ElapsedMilliseconds;
         compile.Start();
-        var tests = compiler.CompileTests(
-            kata.Tests.Select(t => new SourceFile(Path.Combine(kata.Id, t.Path), t.Text)).ToList(),
-            submission.Assembly!,
-            [typeof(Check).Assembly.Location]);
+        var tests = ReferenceBuilds.CompileTests(compiler, kata, submission.Assembly!);
         if (!tests.Success) return CompileFailed(report, tests, compile, total);
         var compileMs = compile.ElapsedMilliseconds - policeMs;
 
@@ -93,20 +91,38 @@ public sealed class Grader(GraderOptions options)
             stressMs = watch.ElapsedMilliseconds;
         }
 
-        // 5. score
-        Report(new GradeProgress(GradeProgress.Score, "scoring"));
         var findings = stages.SelectMany(s => s.Findings).ToList();
         var verdict = VerdictOf(stages, findings);
-        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, throughputRatio: null);
+
+        // 5. measure throughput against the reference, once correctness is established
+        PerformanceReport? performance = null;
+        long measureMs = 0;
+        if (verdict == Verdicts.Passed && request.Mode is GradeMode.All or GradeMode.Stress && Benchmarks.Declared(tests.Compilation))
+        {
+            var watch = Stopwatch.StartNew();
+            Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));
+            var reference = references.For(kata, compiler);
+            job.AddReference(reference.Submission, reference.Tests);
+            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName), LimitsFor(kata), Report, cancellationToken);
+            findings.AddRange(measured.Findings);
+            verdict = measured.Findings.Count > 0 ? VerdictOf([.. stages, measured], findings) : verdict;
+            performance = Benchmarks.Summarize(measured.Throughput);
+            measureMs = watch.ElapsedMilliseconds;
+        }
+
+        // 6. score
+        Report(new GradeProgress(GradeProgress.Score, "scoring"));
+        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio);
         return report with
         {
             Verdict = verdict,
             Score = score,
             ScoreBreakdown = breakdown,
+            Performance = performance,
             Tests = stages.SelectMany(s => s.Tests).ToList(),
             Findings = findings,
             Diagnostics = Messages(submission.Diagnostics),
-            TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Explore = exploreMs, Stress = stressMs, Total = total.ElapsedMilliseconds },
+            TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Explore = exploreMs, Stress = stressMs, Measure = measureMs, Total = total.ElapsedMilliseconds },
             Run = new RunInfo
             {
                 IsolationLayers = stages.SelectMany(s => s.IsolationLayers).Distinct().ToList(),
@@ -170,6 +186,17 @@ public sealed class Grader(GraderOptions options)
             },
         };
     }
+
+    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName) => job.Request(learnerFileName) with
+    {
+        Mode = RunMode.Measure,
+        Measure = new MeasureSettings
+        {
+            ReferenceAssembly = job.Reference!.SubmissionDll,
+            ReferenceTestsAssembly = job.Reference!.TestsDll,
+            Threads = [1, Math.Max(2, Environment.ProcessorCount)],
+        },
+    };
 
     private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName)
     {

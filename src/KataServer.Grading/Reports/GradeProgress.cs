@@ -7,5 +7,6 @@ public sealed record GradeProgress(string Stage, string Message, long? Done = nu
     public const string Police = "police";
     public const string Explore = "explore";
     public const string Stress = "stress";
+    public const string Measure = "measure";
     public const string Score = "score";
 }

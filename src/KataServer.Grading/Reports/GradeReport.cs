@@ -14,6 +14,8 @@ public sealed record GradeReport
     public bool InputRejected { get; init; }
     public int Score { get; init; }
     public ScoreBreakdown? ScoreBreakdown { get; init; }
+    /// <summary>Throughput against the kata's reference, measured in the same run (null when not measured).</summary>
+    public PerformanceReport? Performance { get; init; }
     public IReadOnlyList<TestReport> Tests { get; init; } = [];
     public IReadOnlyList<FindingData> Findings { get; init; } = [];
     public IReadOnlyList<CompilerMessage> Diagnostics { get; init; } = [];
@@ -52,6 +54,7 @@ public sealed record Timings
     public long Police { get; init; }
     public long Explore { get; init; }
     public long Stress { get; init; }
+    public long Measure { get; init; }
     public long Total { get; init; }
 }
 
@@ -69,4 +72,11 @@ public sealed record RunInfo
     public IReadOnlyList<string> IsolationLayers { get; init; } = [];
     public string? Output { get; init; }
     public bool OutputTruncated { get; init; }
+}
+
+public sealed record PerformanceReport
+{
+    /// <summary>Submission throughput / reference throughput at the highest thread count (geometric mean over benchmarks).</summary>
+    public double Ratio { get; init; }
+    public IReadOnlyList<ThroughputData> Benchmarks { get; init; } = [];
 }

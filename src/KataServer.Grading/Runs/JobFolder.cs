@@ -64,6 +64,18 @@ public sealed class JobFolder : IDisposable
         Instrumented.Write(tests.Name, tests);
     }
 
+    /// <summary>The kata's reference and the tests compiled against it, for throughput measurement.</summary>
+    public JobFolder? Reference { get; private set; }
+
+    public void AddReference(CompiledAssembly reference, CompiledAssembly tests)
+    {
+        var path = System.IO.Path.Combine(Path, "reference");
+        CreateReadableByRunner(path);
+        Reference = new JobFolder(path, reference.Name, tests.Name);
+        Reference.Write(reference.Name, reference);
+        Reference.Write(tests.Name, tests);
+    }
+
     public RunRequest Request(string learnerFileName) => new()
     {
         SubmissionAssembly = SubmissionDll,

@@ -14,7 +14,12 @@ public sealed class RunnerLauncher(RunnerLocation runner)
 {
     public async Task<StageResult> RunAsync(JobFolder job, RunRequest request, SandboxLimits limits, Action<GradeProgress> progress, CancellationToken cancellationToken)
     {
-        var stage = request.Mode == RunMode.Explore ? GradeProgress.Explore : GradeProgress.Stress;
+        var stage = request.Mode switch
+        {
+            RunMode.Explore => GradeProgress.Explore,
+            RunMode.Measure => GradeProgress.Measure,
+            _ => GradeProgress.Stress,
+        };
         var requestPath = job.WriteRequest(request);
         await using var channel = ResultChannel.Create();
         var command = channel.ApplyTo(new SandboxCommand(
@@ -49,6 +54,7 @@ public sealed class RunnerLauncher(RunnerLocation runner)
     {
         private readonly List<TestReport> tests = [];
         private readonly List<FindingData> findings = [];
+        private readonly List<ThroughputData> throughput = [];
         private IReadOnlyList<string> announced = [];
         private string? running;
         private bool done;
@@ -86,6 +92,9 @@ public sealed class RunnerLauncher(RunnerLocation runner)
                     });
                     if (message.Finding is not null) findings.Add(message.Finding with { Test = message.Test });
                     break;
+                case RunnerMessage.Measured:
+                    throughput.AddRange(message.Throughput ?? []);
+                    break;
                 case RunnerMessage.Finished:
                     done = true;
                     break;
@@ -110,7 +119,7 @@ public sealed class RunnerLauncher(RunnerLocation runner)
             }
 
             var output = outcome.Stdout + (outcome.Stderr.Length > 0 ? outcome.Stderr : "");
-            return new StageResult(tests, findings, crashed, outcome.ActiveLayers, output, outcome.OutputTruncated);
+            return new StageResult(tests, findings, crashed, outcome.ActiveLayers, output, outcome.OutputTruncated) { Throughput = throughput };
         }
 
         /// <summary>The runner never said it was done: the process ended some other way.</summary>

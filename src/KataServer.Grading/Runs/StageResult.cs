@@ -10,4 +10,8 @@ public sealed record StageResult(
     bool Crashed,
     IReadOnlyList<string> IsolationLayers,
     string Output,
-    bool OutputTruncated);
+    bool OutputTruncated)
+{
+    /// <summary>Throughput figures of a measure run.</summary>
+    public IReadOnlyList<ThroughputData> Throughput { get; init; } = [];
+}

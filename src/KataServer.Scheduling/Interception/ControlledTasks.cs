@@ -14,7 +14,7 @@ public static class ControlledTask
     internal static Task Started(ControlledOperation op, Task task, string verb)
     {
         var queued = op.Runtime.TaskScheduler.LastQueued;
-        op.Runtime.SchedulePoint(op, verb, queued is not null && queued.TaskToRun == task ? queued : null);
+        op.Runtime.SchedulePoint(op, verb, queued is not null && queued.TaskToRun == task ? queued : null, alreadyDone: true);
         return task;
     }
 
@@ -130,6 +130,10 @@ public static class ControlledTask
 
     public static void WaitAll(params Task[] tasks) => WaitAllCore(tasks, Timeout.Infinite, default);
 
+    public static void WaitAll(params ReadOnlySpan<Task> tasks) => WaitAllCore(tasks.ToArray(), Timeout.Infinite, default);
+
+    public static void WaitAll(IEnumerable<Task> tasks, CancellationToken cancellationToken) => WaitAllCore(tasks.ToArray(), Timeout.Infinite, cancellationToken);
+
     public static bool WaitAll(Task[] tasks, int millisecondsTimeout) => WaitAllCore(tasks, LockModel.ToMs(millisecondsTimeout), default);
 
     public static bool WaitAll(Task[] tasks, TimeSpan timeout) => WaitAllCore(tasks, LockModel.ToMs(timeout), default);
@@ -191,6 +195,18 @@ public static class ControlledTask
     public static Task Delay(int millisecondsDelay, CancellationToken cancellationToken) => DelayCore(LockModel.ToMs(millisecondsDelay), cancellationToken);
 
     public static Task Delay(TimeSpan delay, CancellationToken cancellationToken) => DelayCore(LockModel.ToMs(delay), cancellationToken);
+
+    public static Task Delay(TimeSpan delay, TimeProvider timeProvider) => Delay(delay, timeProvider, CancellationToken.None);
+
+    public static Task Delay(TimeSpan delay, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (ControlledOperation.Current is null || (timeProvider != TimeProvider.System && timeProvider is not ControlledTimeProvider))
+        {
+            return Task.Delay(delay, timeProvider, cancellationToken);
+        }
+
+        return DelayCore(LockModel.ToMs(delay), cancellationToken);
+    }
 
     private static Task DelayCore(long ms, CancellationToken ct)
     {
@@ -265,6 +281,8 @@ public static class ControlledTask
 
     public static Task WhenAll(IEnumerable<Task> tasks) => WhenAll(tasks.ToArray());
 
+    public static Task WhenAll(params ReadOnlySpan<Task> tasks) => WhenAll(tasks.ToArray());
+
     public static Task<TResult[]> WhenAll<TResult>(params Task<TResult>[] tasks)
     {
         var op = ControlledOperation.Current;
@@ -279,6 +297,8 @@ public static class ControlledTask
     }
 
     public static Task<TResult[]> WhenAll<TResult>(IEnumerable<Task<TResult>> tasks) => WhenAll(tasks.ToArray());
+
+    public static Task<TResult[]> WhenAll<TResult>(params ReadOnlySpan<Task<TResult>> tasks) => WhenAll(tasks.ToArray());
 
     public static Task<Task> WhenAny(params Task[] tasks)
     {
@@ -297,6 +317,8 @@ public static class ControlledTask
 
     public static Task<Task> WhenAny(IEnumerable<Task> tasks) => WhenAny(tasks.ToArray());
 
+    public static Task<Task> WhenAny(params ReadOnlySpan<Task> tasks) => WhenAny(tasks.ToArray());
+
     public static Task<Task<TResult>> WhenAny<TResult>(params Task<TResult>[] tasks)
     {
         var op = ControlledOperation.Current;
@@ -313,6 +335,8 @@ public static class ControlledTask
     public static Task<Task<TResult>> WhenAny<TResult>(Task<TResult> task1, Task<TResult> task2) => WhenAny([task1, task2]);
 
     public static Task<Task<TResult>> WhenAny<TResult>(IEnumerable<Task<TResult>> tasks) => WhenAny(tasks.ToArray());
+
+    public static Task<Task<TResult>> WhenAny<TResult>(params ReadOnlySpan<Task<TResult>> tasks) => WhenAny(tasks.ToArray());
 
     public static ConfiguredTaskAwaitable ConfigureAwait(Task self, bool continueOnCapturedContext) =>
         self.ConfigureAwait(continueOnCapturedContext || ControlledOperation.Current is not null);

@@ -83,7 +83,7 @@ public static class ControlledThread
 
         child.ThreadObject = self;
         runs[self] = new ThreadRun(child);
-        rt.SchedulePoint(op, "Thread.Start", child);
+        rt.SchedulePoint(op, "Thread.Start", child, alreadyDone: true);
     }
 
     public static void Join(Thread self) => JoinCore(self, Timeout.Infinite);

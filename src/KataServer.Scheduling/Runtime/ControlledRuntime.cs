@@ -76,8 +76,32 @@ internal sealed class ControlledRuntime
 
     // ------------------------------------------------------------------ execution
 
+    /// <summary>Set when this schedule is one of an exploration session (the finishing worker starts the next schedule).</summary>
+    internal ExplorationSession? Session { get; set; }
+
     /// <summary>Runs <paramref name="body"/> as the main operation and waits for the whole schedule to finish.</summary>
     internal void Execute(Action body, CancellationToken ct)
+    {
+        StartMainOnNewWorker(body);
+        Watchdog.Watch(() => this, done, ct, Options.UncontrolledGrace, null);
+    }
+
+    /// <summary>Creates the main operation, started and bound to the calling worker (which must run it at once).</summary>
+    internal ControlledOperation PrepareMain(Action body, Worker worker)
+    {
+        main = CreateOperation(OperationKind.Main, body, null);
+        lock (gate)
+        {
+            running = main;
+            startedLive++;
+        }
+
+        main.Started = true;
+        worker.Assign(main);
+        return main;
+    }
+
+    internal void StartMainOnNewWorker(Action body)
     {
         main = CreateOperation(OperationKind.Main, body, null);
         lock (gate)
@@ -86,83 +110,26 @@ internal sealed class ControlledRuntime
         }
 
         Resume(main);
-        Watch(ct);
     }
 
-    private void Watch(CancellationToken ct)
+    internal long Progress => Volatile.Read(ref progress);
+
+    internal ControlledOperation? Running => running;
+
+    internal void RequestInterrupt() => interruptRequested = true;
+
+    internal string UncontrolledMessageFor(ControlledOperation? op) => UncontrolledMessage(op, null);
+
+    internal void RetireAllWorkers()
     {
-        long lastProgress = -1;
-        long lastChange = Environment.TickCount64;
-        long graceMs = (long)Options.UncontrolledGrace.TotalMilliseconds;
-        int stage = 0;
-        while (!done.Wait(stage == 0 ? 100 : 50))
+        lock (gate)
         {
-            if (ct.IsCancellationRequested && !canceled)
+            foreach (var o in live)
             {
-                Cancel(null, null, null);
-            }
-
-            long now = Environment.TickCount64;
-            long p = Volatile.Read(ref progress);
-            if (p != lastProgress)
-            {
-                lastProgress = p;
-                lastChange = now;
-                continue;
-            }
-
-            if (now - lastChange < (stage == 0 ? graceMs : 1000))
-            {
-                continue;
-            }
-
-            lastChange = now;
-            var op = running;
-            var worker = op?.Worker;
-            if (stage == 0)
-            {
-                stage = 1;
-                if (op is not null && worker is not null && (worker.Thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0)
+                if (o.Worker is not null)
                 {
-                    interruptRequested = true;
-                    worker.Retired = true;
-                    worker.Thread.Interrupt();
+                    o.Worker.Retired = true;
                 }
-                else
-                {
-                    if (worker is not null)
-                    {
-                        worker.Retired = true;
-                    }
-
-                    Cancel(Scheduling.BugKind.Hang,
-                        $"{op?.Name ?? "An operation"} ran for {Options.UncontrolledGrace.TotalSeconds:0.#} s without reaching a scheduling point: " +
-                        "an endless loop over state the engine does not observe, or a call the engine does not control.", null);
-                }
-            }
-            else if (stage == 1)
-            {
-                stage = 2;
-                if (!canceled)
-                {
-                    Cancel(Scheduling.BugKind.Uncontrolled, UncontrolledMessage(op, null), null);
-                }
-            }
-            else
-            {
-                // Operations that will not unwind (stuck outside our control) are abandoned.
-                lock (gate)
-                {
-                    foreach (var o in live)
-                    {
-                        if (o.Worker is not null)
-                        {
-                            o.Worker.Retired = true;
-                        }
-                    }
-                }
-
-                return;
             }
         }
     }
@@ -370,7 +337,8 @@ internal sealed class ControlledRuntime
     // ------------------------------------------------------------------ scheduling points
 
     /// <summary>A scheduling point of the running operation, before it performs <paramref name="verb"/>.</summary>
-    internal void SchedulePoint(ControlledOperation op, string verb, object? resource = null, string? detail = null, bool isYield = false)
+    /// <param name="alreadyDone">the action happened before this point (e.g. a thread or task was started): trace it before rescheduling</param>
+    internal void SchedulePoint(ControlledOperation op, string verb, object? resource = null, string? detail = null, bool isYield = false, bool alreadyDone = false)
     {
         if (canceled)
         {
@@ -386,12 +354,25 @@ internal sealed class ControlledRuntime
         }
 
         op.Yielded = isYield;
-        if (Trace is not null)
+        if (Trace is null)
         {
-            Record(op, FormatAction(verb, resource, detail), captureSource: true);
+            Reschedule(op);
+            return;
+        }
+
+        // The step is recorded when the operation goes on to perform the action (after the scheduler let it run),
+        // so the trace is the order in which actions really happened.
+        var (file, line) = SourceOf();
+        string action = FormatAction(verb, resource, detail);
+        if (alreadyDone)
+        {
+            Add(op, action, file, line);
+            Reschedule(op);
+            return;
         }
 
         Reschedule(op);
+        Add(op, action, file, line);
     }
 
     private IEnumerable<string> LiveNames()
@@ -614,7 +595,7 @@ internal sealed class ControlledRuntime
                     // A task may still be completed by code the engine does not control (e.g. a library awaiting
                     // with ConfigureAwait(false) continues on the thread pool). Give it a moment to show up, so
                     // that is reported as uncontrolled rather than as a deadlock.
-                    for (int i = 0; i < 20 && !canceled; i++)
+                    for (int i = 0; i < 100 && !canceled; i++)
                     {
                         Thread.Sleep(5);
                         if (live.Any(o => o.Status == OperationStatus.Blocked && o.CanProceed!()))
@@ -750,21 +731,25 @@ internal sealed class ControlledRuntime
 
     private void Record(ControlledOperation op, string action, bool captureSource)
     {
-        string? file = null;
-        int? line = null;
-        if (captureSource)
+        var (file, line) = captureSource ? SourceOf() : (null, null);
+        Add(op, action, file, line);
+    }
+
+    private (string? File, int? Line) SourceOf()
+    {
+        foreach (var frame in new StackTrace(2, true).GetFrames())
         {
-            foreach (var frame in new StackTrace(2, true).GetFrames())
+            if (isUserFrame(frame))
             {
-                if (isUserFrame(frame))
-                {
-                    file = frame.GetFileName();
-                    line = frame.GetFileLineNumber();
-                    break;
-                }
+                return (frame.GetFileName(), frame.GetFileLineNumber());
             }
         }
 
+        return (null, null);
+    }
+
+    private void Add(ControlledOperation op, string action, string? file, int? line)
+    {
         lock (gate)
         {
             Trace!.Add(new TraceStep(Trace.Count, op.Id, op.Name, action, file, line));

@@ -46,6 +46,31 @@ internal sealed class Worker
 
     private void Loop()
     {
+        try
+        {
+            LoopCore();
+        }
+        catch (Exception e)
+        {
+            // Never let an engine failure take the process down: fail the schedule this worker was serving.
+            Retired = true;
+            if (job is { } op)
+            {
+                op.Runtime.Cancel(Scheduling.BugKind.Uncontrolled, "Internal scheduler error: " + e, e);
+                if (op.Runtime.Session is { } session)
+                {
+                    session.Abort(op.Runtime);
+                }
+                else
+                {
+                    op.Runtime.SignalDone();
+                }
+            }
+        }
+    }
+
+    private void LoopCore()
+    {
         while (true)
         {
             if (!Parker.Park(60_000))
@@ -79,6 +104,26 @@ internal sealed class Worker
             try
             {
                 finished = op.Runtime.RunOperation(op);
+
+                // Schedules of a session are chained on this thread: no hand-off between consecutive schedules.
+                while (finished && op.Runtime.Session is { } session)
+                {
+                    var next = session.OnScheduleFinished(op.Runtime);
+                    finished = false;
+                    if (next is null)
+                    {
+                        break;
+                    }
+
+                    if (Retired)
+                    {
+                        next.StartMainOnNewWorker(session.Body);
+                        break;
+                    }
+
+                    op = next.PrepareMain(session.Body, this);
+                    finished = next.RunOperation(op);
+                }
             }
             catch (ThreadInterruptedException)
             {

@@ -105,7 +105,7 @@ public static class LinearizabilityBenchmark
                 var hq = Synthetic.Queue(new Random(1), t, size, 6);
                 rows.Add(TimeCheck(new QueueModel(), hq, $"{size}-op queue history, {t} threads, synthetic, unique values, overlap {Overlap(hq).ToString("F1", culture)} (hard without the FIFO pruning: enqueue order stays ambiguous until dequeued)", culture, settings.HardTimeout));
                 var hs = Synthetic.Stack(new Random(2), t, size, 6);
-                rows.Add(TimeCheck(new StackModel(), hs, $"{size}-op stack history, {t} threads, synthetic, overlap {Overlap(hs).ToString("F1", culture)}", culture, settings.HardTimeout));
+                rows.Add(TimeCheck(new StackModel(), hs, $"{size}-op stack history, {t} threads, synthetic, unique values, overlap {Overlap(hs).ToString("F1", culture)}", culture, settings.HardTimeout));
             }
         }
 
@@ -328,12 +328,15 @@ public static class LinearizabilityBenchmark
 
     private static class Synthetic
     {
-        public static History Stack(Random random, int threads, int total, int maxLength) =>
-            Build(random, threads, total, maxLength, r => r.Next(2) == 0 ? ("Push", r.Next(1000)) : ("TryPop", null), () =>
+        public static History Stack(Random random, int threads, int total, int maxLength)
+        {
+            var unique = 0;
+            return Build(random, threads, total, maxLength, r => r.Next(2) == 0 ? ("Push", ++unique) : ("TryPop", null), () =>
             {
                 var s = new Stack<object?>();
                 return (name, arg) => name == "Push" ? Push(s, arg) : s.TryPop(out var x) ? (true, x) : (false, null);
             });
+        }
 
         public static History Queue(Random random, int threads, int total, int maxLength, bool corruptLast = false)
         {

@@ -121,10 +121,71 @@ public static class LinearizabilityChecker
         }
     }
 
-    private readonly struct CacheEntry<TState>(ulong[] bits, TState state)
+    private readonly struct CacheEntry<TState>(int prefix, ulong[] words, TState state)
     {
-        public readonly ulong[] Bits = bits;
+        public readonly int Prefix = prefix;
+        public readonly ulong[] Words = words;
         public readonly TState State = state;
+    }
+
+    /// <summary>
+    /// The set of linearized operations, as a bitset over their call order. Such sets are nearly
+    /// prefixes of the call order, so a snapshot for the cache is the prefix length plus the few
+    /// words past it, not the whole bitset. The hash is Zobrist (xor of a value per member).
+    /// </summary>
+    private sealed class LinearizedSet(int n)
+    {
+        private readonly ulong[] bits = new ulong[(n + 63) / 64];
+
+        public int Count { get; private set; }
+
+        /// <summary>All of 0..Prefix-1 are members; Prefix is not.</summary>
+        public int Prefix { get; private set; }
+
+        public ulong Hash { get; private set; }
+
+        public void Add(int i)
+        {
+            bits[i >> 6] |= 1UL << (i & 63);
+            Count++;
+            Hash ^= Zobrist(i);
+            if (i == Prefix)
+            {
+                var p = i + 1;
+                while (p < n && (bits[p >> 6] & (1UL << (p & 63))) != 0)
+                {
+                    p++;
+                }
+
+                Prefix = p;
+            }
+        }
+
+        public void Remove(int i)
+        {
+            bits[i >> 6] &= ~(1UL << (i & 63));
+            Count--;
+            Hash ^= Zobrist(i);
+            if (i < Prefix)
+            {
+                Prefix = i;
+            }
+        }
+
+        /// <summary>The words from the one holding Prefix to the last one with a member.</summary>
+        public ReadOnlySpan<ulong> Tail()
+        {
+            var first = Prefix >> 6;
+            var need = Count - first * 64;
+            var end = first;
+            while (need > 0)
+            {
+                need -= BitOperations.PopCount(bits[end]);
+                end++;
+            }
+
+            return bits.AsSpan(first, end - first);
+        }
     }
 
     private static Outcome CheckSingle<TState>(ISequentialModel<TState> model, IReadOnlyList<Operation> ops, Budget budget, bool useConstraints)
@@ -209,8 +270,17 @@ public static class LinearizabilityChecker
         }
 
         var completed = ops.Count(o => !o.IsPending);
-        var bits = new ulong[(n + 63) / 64];
-        ulong bitsHash = 0;
+        // Bit positions follow call order, so linearized sets stay close to prefixes.
+        var bit = new int[n];
+        for (int k = 0, rank = 0; k < 2 * n; k++)
+        {
+            if (events[k].Kind == 0)
+            {
+                bit[events[k].Op] = rank++;
+            }
+        }
+
+        var linearized = new LinearizedSet(n);
         var cache = new Dictionary<ulong, object>();
         var stackNode = new int[n];
         var stackState = new TState[n];
@@ -240,16 +310,14 @@ public static class LinearizabilityChecker
                 var (ok, newState) = model.Step(state, calls[op]);
                 if (ok)
                 {
-                    var newHash = bitsHash ^ Zobrist(op);
-                    bits[op >> 6] |= 1UL << (op & 63);
-                    var key = newHash ^ ((ulong)(uint)comparer.GetHashCode(newState!) * 0x9E3779B97F4A7C15UL);
-                    if (TryAddToCache(cache, key, bits, newState, comparer))
+                    linearized.Add(bit[op]);
+                    var key = linearized.Hash ^ ((ulong)(uint)comparer.GetHashCode(newState!) * 0x9E3779B97F4A7C15UL);
+                    if (TryAddToCache(cache, key, linearized, newState, comparer))
                     {
                         stackNode[depth] = entry;
                         stackState[depth] = state;
                         depth++;
                         state = newState;
-                        bitsHash = newHash;
                         if (!ops[op].IsPending)
                         {
                             linearizedCompleted++;
@@ -268,7 +336,7 @@ public static class LinearizabilityChecker
                     }
                     else
                     {
-                        bits[op >> 6] &= ~(1UL << (op & 63));
+                        linearized.Remove(bit[op]);
                         entry = next[entry];
                     }
                 }
@@ -308,8 +376,7 @@ public static class LinearizabilityChecker
                 state = stackState[depth];
                 stackState[depth] = default!;
                 var op = nodeOp[entry];
-                bits[op >> 6] &= ~(1UL << (op & 63));
-                bitsHash ^= Zobrist(op);
+                linearized.Remove(bit[op]);
                 if (!ops[op].IsPending)
                 {
                     linearizedCompleted--;
@@ -337,41 +404,42 @@ public static class LinearizabilityChecker
         return new Outcome(true, false, order, null, null);
     }
 
-    /// <summary>Adds (bits, state) to the cache; false if it was already there.</summary>
-    private static bool TryAddToCache<TState>(Dictionary<ulong, object> cache, ulong key, ulong[] bits, TState state, IEqualityComparer<TState> comparer)
+    /// <summary>Adds (linearized set, state) to the cache; false if it was already there.</summary>
+    private static bool TryAddToCache<TState>(Dictionary<ulong, object> cache, ulong key, LinearizedSet set, TState state, IEqualityComparer<TState> comparer)
     {
+        var tail = set.Tail();
         if (cache.TryGetValue(key, out var existing))
         {
             if (existing is CacheEntry<TState> single)
             {
-                if (Same(single, bits, state, comparer))
+                if (Same(single, set.Prefix, tail, state, comparer))
                 {
                     return false;
                 }
 
-                cache[key] = new List<CacheEntry<TState>> { single, new((ulong[])bits.Clone(), state) };
+                cache[key] = new List<CacheEntry<TState>> { single, new(set.Prefix, tail.ToArray(), state) };
                 return true;
             }
 
             var list = (List<CacheEntry<TState>>)existing;
             foreach (var e in list)
             {
-                if (Same(e, bits, state, comparer))
+                if (Same(e, set.Prefix, tail, state, comparer))
                 {
                     return false;
                 }
             }
 
-            list.Add(new((ulong[])bits.Clone(), state));
+            list.Add(new(set.Prefix, tail.ToArray(), state));
             return true;
         }
 
-        cache[key] = new CacheEntry<TState>((ulong[])bits.Clone(), state);
+        cache[key] = new CacheEntry<TState>(set.Prefix, tail.ToArray(), state);
         return true;
     }
 
-    private static bool Same<TState>(CacheEntry<TState> e, ulong[] bits, TState state, IEqualityComparer<TState> comparer) =>
-        e.Bits.AsSpan().SequenceEqual(bits) && comparer.Equals(e.State, state);
+    private static bool Same<TState>(CacheEntry<TState> e, int prefix, ReadOnlySpan<ulong> tail, TState state, IEqualityComparer<TState> comparer) =>
+        e.Prefix == prefix && tail.SequenceEqual(e.Words) && comparer.Equals(e.State, state);
 
     private static ulong Zobrist(int op)
     {

@@ -14,12 +14,26 @@ public sealed record RunRequest
     public IReadOnlyList<string> Tests { get; init; } = [];
     public StressSettings Stress { get; init; } = new();
     public ExploreSettings Explore { get; init; } = new();
+    public MeasureSettings Measure { get; init; } = new();
 }
 
 public enum RunMode
 {
     Stress,
     Explore,
+    /// <summary>Time the kata's [KataBenchmark] methods for the submission and for the reference.</summary>
+    Measure,
+}
+
+public sealed record MeasureSettings
+{
+    /// <summary>The kata's reference solution (same assembly name as the submission) and the tests compiled against it.</summary>
+    public string ReferenceAssembly { get; init; } = "";
+    public string ReferenceTestsAssembly { get; init; } = "";
+    /// <summary>Thread counts to measure at (e.g. 1 and the core count).</summary>
+    public IReadOnlyList<int> Threads { get; init; } = [1, 2];
+    /// <summary>Timed calls per side and thread count; the median is kept. Sides alternate to share the machine's noise.</summary>
+    public int Rounds { get; init; } = 7;
 }
 
 public sealed record StressSettings

@@ -3,7 +3,7 @@ namespace KataServer.Testing.Protocol;
 /// <summary>
 /// One line of JSON the runner sends on the result channel. <see cref="Type"/> says which fields are set:
 /// <c>started</c> (Tests), <c>test-started</c> (Test), <c>progress</c> (Test, Done, Total),
-/// <c>test-finished</c> (Test, Outcome, DurationMs, Done, Finding), <c>done</c>.
+/// <c>test-finished</c> (Test, Outcome, DurationMs, Done, Finding), <c>measured</c> (Throughput), <c>done</c>.
 /// </summary>
 public sealed record RunnerMessage
 {
@@ -11,6 +11,7 @@ public sealed record RunnerMessage
     public const string TestStarted = "test-started";
     public const string Progress = "progress";
     public const string TestFinished = "test-finished";
+    public const string Measured = "measured";
     public const string Finished = "done";
 
     public string Type { get; init; } = "";
@@ -24,6 +25,18 @@ public sealed record RunnerMessage
     /// <summary>The explorer covered every schedule within its bound (a certificate, not just "no bug seen").</summary>
     public bool? Exhausted { get; init; }
     public FindingData? Finding { get; init; }
+    /// <summary>With <c>measured</c>: throughput of one benchmark at each thread count.</summary>
+    public IReadOnlyList<ThroughputData>? Throughput { get; init; }
+}
+
+/// <summary>Operations per second of the submission and of the reference, measured in the same process.</summary>
+public sealed record ThroughputData
+{
+    public string Benchmark { get; init; } = "";
+    public int Threads { get; init; }
+    public double SubmissionOpsPerSecond { get; init; }
+    public double ReferenceOpsPerSecond { get; init; }
+    public double Ratio => ReferenceOpsPerSecond > 0 ? SubmissionOpsPerSecond / ReferenceOpsPerSecond : 0;
 }
 
 public sealed record FindingData

@@ -33,7 +33,7 @@ public sealed class CorpusTests(GraderFixture fixture) : IClassFixture<GraderFix
 /// <summary>How the corpus is graded, and what its expected.json asks of a report.</summary>
 public static class CorpusModes
 {
-    public const GradeMode Default = GradeMode.Stress;
+    public const GradeMode Default = GradeMode.All;
 
     public static void AssertExpected(CorpusEntry entry, GradeReport report)
     {

@@ -12,7 +12,7 @@ public sealed class SandboxOverheadTests(ITestOutputHelper output)
     [Fact]
     public async Task Measure_overhead()
     {
-        const int runs = 10;
+        const int runs = 15;
         var bare = new List<double>();
         for (int i = 0; i < runs; i++)
         {
@@ -38,11 +38,11 @@ public sealed class SandboxOverheadTests(ITestOutputHelper output)
         var noBwrap = await Measure(Caps with { Bubblewrap = BubblewrapMode.None });
         var none = await Measure(SandboxCapabilities.None);
         var noCgroups = await Measure(Caps with { CgroupV1Memory = null, CgroupV1Pids = null, CgroupV1CpuAcct = null, CgroupV1Freezer = null, CgroupV2 = null });
-        static double Median(List<double> l) => l.Order().ElementAt(l.Count / 2);
-        output.WriteLine($"bare Process.Start(/bin/true): median {Median(bare):0.0} ms");
-        output.WriteLine($"RunAsync, no layers:           median {Median(none):0.0} ms");
-        output.WriteLine($"RunAsync, no bwrap:            median {Median(noBwrap):0.0} ms");
-        output.WriteLine($"RunAsync, no cgroups:          median {Median(noCgroups):0.0} ms");
-        output.WriteLine($"RunAsync, all layers:          median {Median(full):0.0} ms");
+        static string Median(List<double> l) => $"{l.Order().ElementAt(l.Count / 2),6:0.0} (min {l.Min():0.0})";
+        output.WriteLine($"bare Process.Start(/bin/true): median {Median(bare)} ms");
+        output.WriteLine($"RunAsync, no layers:           median {Median(none)} ms");
+        output.WriteLine($"RunAsync, no bwrap:            median {Median(noBwrap)} ms");
+        output.WriteLine($"RunAsync, no cgroups:          median {Median(noCgroups)} ms");
+        output.WriteLine($"RunAsync, all layers:          median {Median(full)} ms");
     }
 }

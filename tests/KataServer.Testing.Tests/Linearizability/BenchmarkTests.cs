@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 
 namespace KataServer.Testing.Tests.Linearizability;
 
+[Collection("Linearizability real threads")]
 public class BenchmarkTests(ITestOutputHelper output)
 {
     [Fact]

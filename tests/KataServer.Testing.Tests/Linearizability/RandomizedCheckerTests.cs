@@ -13,6 +13,7 @@ public class RandomizedCheckerTests(ITestOutputHelper output)
     [InlineData("register")]
     [InlineData("map")]
     [InlineData("unique-queue")]
+    [InlineData("unique-stack")]
     [InlineData("buffer")]
     public void AgreesWithBruteForce(string kind)
     {
@@ -21,7 +22,12 @@ public class RandomizedCheckerTests(ITestOutputHelper output)
         for (var iteration = 0; iteration < 1500; iteration++)
         {
             var history = Generate(kind, random);
-            var constraints = kind == "buffer" ? new BoundedBufferModel(2).MustPrecede(history.Operations) : new QueueModel().MustPrecede(history.Operations);
+            var constraints = kind switch
+            {
+                "buffer" => new BoundedBufferModel(2).MustPrecede(history.Operations),
+                "stack" or "unique-stack" => new StackModel().MustPrecede(history.Operations),
+                _ => new QueueModel().MustPrecede(history.Operations),
+            };
             if (constraints?.Any() == true)
             {
                 constrained++;
@@ -31,6 +37,7 @@ public class RandomizedCheckerTests(ITestOutputHelper output)
             switch (kind)
             {
                 case "stack":
+                case "unique-stack":
                     expected = BruteForce(new StackModel(), history);
                     actual = Verify(new StackModel(), history, expected);
                     break;
@@ -65,12 +72,54 @@ public class RandomizedCheckerTests(ITestOutputHelper output)
         }
 
         // The FIFO pruning is exercised by the unique-value histories.
-        Assert.True(kind is not ("unique-queue" or "buffer") || constrained > 100, $"{constrained} histories with FIFO constraints");
+        Assert.True(kind is not ("unique-queue" or "unique-stack" or "buffer") || constrained > 100, $"{constrained} histories with FIFO constraints");
         output.WriteLine($"{kind}: {linearizable} linearizable, {violations} violations, {constrained} with FIFO constraints");
 
         // Both verdicts are well represented.
         Assert.True(linearizable > 100, $"{linearizable} linearizable");
         Assert.True(violations > 100, $"{violations} violations");
+    }
+
+    /// <summary>The FIFO/LIFO pruning never changes a verdict: compare with the same model without it, on larger histories.</summary>
+    [Theory]
+    [InlineData("unique-queue")]
+    [InlineData("unique-stack")]
+    public void PruningAgreesWithUnprunedSearch(string kind)
+    {
+        var random = new Random(kind.Length * 31);
+        var compared = 0;
+        var violations = 0;
+        for (var iteration = 0; iteration < 400; iteration++)
+        {
+            var history = Generate(kind, random, maxThreads: 6, maxOps: 6);
+            var options = new CheckOptions { MaxSteps = 200_000 };
+            LinearizabilityResult pruned, plain;
+            if (kind == "unique-queue")
+            {
+                var model = new QueueModel();
+                pruned = LinearizabilityChecker.Check(model, history, options);
+                plain = LinearizabilityChecker.Check(Model.FromDelegate(model.Init(), model.Step), history, options);
+            }
+            else
+            {
+                var model = new StackModel();
+                pruned = LinearizabilityChecker.Check(model, history, options);
+                plain = LinearizabilityChecker.Check(Model.FromDelegate(model.Init(), model.Step), history, options);
+            }
+
+            if (pruned.TimedOut || plain.TimedOut)
+            {
+                continue;
+            }
+
+            compared++;
+            violations += plain.IsLinearizable ? 0 : 1;
+            Assert.True(pruned.IsLinearizable == plain.IsLinearizable, $"pruned {pruned.IsLinearizable}, plain {plain.IsLinearizable}:\n{history}");
+        }
+
+        output.WriteLine($"{kind}: {compared} compared, {violations} violations");
+        Assert.True(compared > 300);
+        Assert.True(violations > 30);
     }
 
     private static bool Verify<TState>(ISequentialModel<TState> model, History history, bool expected)
@@ -95,22 +144,22 @@ public class RandomizedCheckerTests(ITestOutputHelper output)
     /// the intervals (so linearizable), then sometimes one result is corrupted, and sometimes a
     /// thread's last operation is left pending.
     /// </summary>
-    private static History Generate(string kind, Random random)
+    private static History Generate(string kind, Random random, int maxThreads = 4, int maxOps = 3)
     {
-        var threads = random.Next(2, 5);
+        var threads = random.Next(2, maxThreads + 1);
         var unique = 0;
         var raw = new List<(int Thread, int Index, string Name, object? Arg, long Call, long Ret, double Point)>();
         for (var t = 0; t < threads; t++)
         {
             long time = random.Next(0, 4);
-            var count = random.Next(1, 4);
+            var count = random.Next(1, maxOps + 1);
             for (var i = 0; i < count; i++)
             {
                 var call = time + random.Next(0, 3);
                 var ret = call + random.Next(1, 8);
                 time = ret + 1;
                 var (name, arg) = RandomCall(kind, random);
-                if (kind is "unique-queue" or "buffer" && arg is int)
+                if (kind is "unique-queue" or "unique-stack" or "buffer" && arg is int)
                 {
                     arg = ++unique;
                 }
@@ -194,7 +243,7 @@ public class RandomizedCheckerTests(ITestOutputHelper output)
         var r = random.Next(3);
         return kind switch
         {
-            "stack" => r == 0 ? ("TryPop", null) : ("Push", random.Next(1, 4)),
+            "stack" or "unique-stack" => r == 0 ? ("TryPop", null) : ("Push", random.Next(1, 4)),
             "queue" or "unique-queue" => r == 0 ? ("TryDequeue", null) : ("Enqueue", random.Next(1, 4)),
             "buffer" => r == 0 ? ("Take", null) : ("Put", random.Next(1, 4)),
             "register" => r == 0 ? ("Read", null) : r == 1 ? ("Write", random.Next(0, 3)) : ("Cas", (random.Next(0, 3), random.Next(0, 3))),

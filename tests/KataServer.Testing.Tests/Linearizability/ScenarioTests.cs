@@ -75,6 +75,7 @@ public sealed class BrokenStack
     }
 }
 
+[Collection("Linearizability real threads")]
 public class ScenarioTests(ITestOutputHelper output)
 {
     private static OperationSpec<LockedStack>[] LockedOps =>

@@ -39,6 +39,14 @@ public sealed class StackModel : ISequentialModel<StackState>
     }
 
     public string DescribeState(StackState state) => state.ToString();
+
+    /// <summary>LIFO order of unique values: see <see cref="ModelSteps.LifoOrder"/>.</summary>
+    public IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) =>
+        ModelSteps.LifoOrder(
+            operations,
+            Push,
+            op => op.Name.Equals(TryPop, StringComparison.OrdinalIgnoreCase) || op.Name.Equals(Pop, StringComparison.OrdinalIgnoreCase),
+            op => op.ToCall() is var c && c.Is(TryPop) ? (c.Flag == true, c.Value) : (!c.Threw, c.Result));
 }
 
 /// <summary>
@@ -422,6 +430,75 @@ internal static class ModelSteps
     }
 
     private const int MaxPairs = 1_000_000;
+
+    /// <summary>
+    /// Orderings every linearization of a LIFO obeys, for values pushed by exactly one completed push
+    /// (and by no pending one) and returned by at most one completed pop: if push(a) and push(b) both
+    /// returned before pop(a) was called, and b is popped only after pop(a) returned (or never, when
+    /// no pop is pending), then b was below a when a was popped, so push(b) precedes push(a).
+    /// Only the <see cref="FifoWindow"/> pushes that returned first after push(a) was called are
+    /// paired with a (earlier ones are ordered by real time already).
+    /// </summary>
+    public static IEnumerable<(int Before, int After)>? LifoOrder(
+        IReadOnlyList<Operation> ops, string pushName, Func<Operation, bool> isPop, Func<Operation, (bool Popped, object? Value)> pop)
+    {
+        var pushes = new Dictionary<object, int>(Values.Comparer!);
+        var pops = new Dictionary<object, int>(Values.Comparer!);
+        var duplicates = new HashSet<object>(Values.Comparer!);
+        var pendingPop = false;
+        for (var i = 0; i < ops.Count; i++)
+        {
+            var op = ops[i];
+            if (op.Name.Equals(pushName, StringComparison.OrdinalIgnoreCase))
+            {
+                if (op.Argument is { } v && (!pushes.TryAdd(v, i) || op.IsPending))
+                {
+                    duplicates.Add(v);
+                }
+            }
+            else if (isPop(op))
+            {
+                if (op.IsPending)
+                {
+                    pendingPop = true;
+                }
+                else if (pop(op) is (true, { } value) && !pops.TryAdd(value, i))
+                {
+                    duplicates.Add(value);
+                }
+            }
+        }
+
+        var unique = pushes.Where(kv => !duplicates.Contains(kv.Key)).OrderBy(kv => ops[kv.Value].ReturnTime).ToArray();
+        var returns = unique.Select(kv => ops[kv.Value].ReturnTime!.Value).ToArray();
+        var pairs = new List<(int, int)>();
+        foreach (var (a, pushA) in unique)
+        {
+            if (!pops.TryGetValue(a, out var popAIndex))
+            {
+                continue;
+            }
+
+            var popA = ops[popAIndex];
+            var seen = 0;
+            for (var j = LowerBound(returns, ops[pushA].CallTime); j < unique.Length && returns[j] < popA.CallTime && seen < FifoWindow && pairs.Count < MaxPairs; j++, seen++)
+            {
+                var (b, pushB) = unique[j];
+                if (pushB == pushA)
+                {
+                    continue;
+                }
+
+                var poppedLater = pops.TryGetValue(b, out var popB) ? ops[popB].CallTime > popA.ReturnTime : !pendingPop;
+                if (poppedLater)
+                {
+                    pairs.Add((pushB, pushA));
+                }
+            }
+        }
+
+        return pairs.Count == 0 ? null : pairs;
+    }
 
     private static int LowerBound(long[] sorted, long value)
     {

@@ -1,0 +1,164 @@
+using System;
+using System.Threading;
+using KataServer.Testing;
+
+namespace KataTests;
+
+public static class CountdownLatchTests
+{
+    // Real threads need many rounds per iteration for a race to show; the schedule explorer needs
+    // few, because it tries the interleavings one by one.
+    private static bool OnRealThreads => Concurrent.Driver is RealThreadsDriver;
+
+    private static int Scale(int onRealThreads, int explored) => OnRealThreads ? onRealThreads : explored;
+
+    /// <summary>
+    /// On real threads, lets a signaller wait (spinning, bounded) for waiters to arrive, so that
+    /// they are really inside Wait when the count reaches zero. The total spinning per test call
+    /// is bounded, so a waiter that never arrives (because it is stuck) cannot keep the signaller
+    /// busy. Under the explorer it does nothing: the explorer tries the orders itself.
+    /// </summary>
+    private sealed class Pacer
+    {
+        private int budget = 50_000;
+
+        public void AwaitAtLeast(ref int value, int target)
+        {
+            if (!OnRealThreads) return;
+            while (budget > 0 && Volatile.Read(ref value) < target)
+            {
+                budget--;
+                Thread.SpinWait(20);
+            }
+        }
+
+        public void Pause(int spins)
+        {
+            if (!OnRealThreads) return;
+            for (int i = 0; i < spins && budget > 0; i++, budget--) Thread.SpinWait(20);
+        }
+    }
+
+    [KataTest(Description = "On one thread: the count goes down by one per Signal, Wait returns at zero, Wait(timeout) reports whether it did, Signal at zero throws InvalidOperationException.")]
+    public static void SequentialRules()
+    {
+        var latch = new CountdownLatch(2);
+        Check.Equal(2, latch.CurrentCount, FindingKind.Assertion, "A new latch must show its initial count");
+        Check.Equal(false, latch.Wait(TimeSpan.Zero), FindingKind.Assertion, "Wait(TimeSpan.Zero) on a latch at 2 must return false");
+        Check.Equal(false, latch.Wait(TimeSpan.FromMilliseconds(2)), FindingKind.Assertion, "Wait(2 ms) on a latch that nobody signals must time out and return false");
+        latch.Signal();
+        Check.Equal(1, latch.CurrentCount, FindingKind.Assertion, "After one Signal on a latch of 2, CurrentCount is wrong");
+        latch.Signal();
+        Check.Equal(0, latch.CurrentCount, FindingKind.Assertion, "After two Signals on a latch of 2, CurrentCount must be 0");
+        latch.Wait();
+        Check.Equal(true, latch.Wait(TimeSpan.Zero), FindingKind.Assertion, "Wait(TimeSpan.Zero) on a latch at zero must return true");
+        Check.Equal(true, latch.Wait(TimeSpan.FromSeconds(1)), FindingKind.Assertion, "Wait(timeout) on a latch at zero must return true");
+        bool threw = false;
+        try { latch.Signal(); }
+        catch (InvalidOperationException) { threw = true; }
+        Check.That(threw, FindingKind.Assertion, "Signal on a latch already at zero must throw InvalidOperationException");
+        Check.Equal(0, latch.CurrentCount, FindingKind.Assertion, "A Signal refused at zero must leave the count at 0");
+
+        var open = new CountdownLatch(0);
+        open.Wait();
+        Check.Equal(true, open.Wait(TimeSpan.Zero), FindingKind.Assertion, "A latch created with count 0 is open: Wait(TimeSpan.Zero) must return true");
+    }
+
+    [KataTest(Description = "Four threads signal one latch at the same time: once they are done, every Signal has been counted.")]
+    public static void NoSignalLost()
+    {
+        const int threads = 4;
+        int perThread = Scale(2_000, 1);
+        var latch = new CountdownLatch(threads * perThread);
+        Concurrent.Run(threads, _ =>
+        {
+            for (int i = 0; i < perThread; i++) latch.Signal();
+        });
+        int left = latch.CurrentCount;
+        Check.Equal(0, left, FindingKind.LostUpdate,
+            $"{threads} threads each called Signal {perThread} times on a latch of {threads * perThread}; the count should have reached zero");
+        latch.Wait();
+    }
+
+    [KataTest(Description = "Two threads race to signal a series of latches of 2 until Signal throws: exactly two Signals succeed on each latch, and the count never goes below zero.")]
+    public static void ExactlyCountSignalsSucceed()
+    {
+        int latches = Scale(300, 1);
+        var series = new CountdownLatch[latches];
+        for (int k = 0; k < latches; k++) series[k] = new CountdownLatch(2);
+        var accepted = new int[2, latches];
+        Concurrent.Run(2, t =>
+        {
+            for (int k = 0; k < latches; k++)
+            {
+                for (int attempt = 0; attempt < 3; attempt++)
+                {
+                    try
+                    {
+                        series[k].Signal();
+                        accepted[t, k]++;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        break;
+                    }
+                }
+            }
+        });
+        for (int k = 0; k < latches; k++)
+        {
+            int total = accepted[0, k] + accepted[1, k];
+            int count = series[k].CurrentCount;
+            Check.That(count >= 0, FindingKind.Invariant, $"A latch of 2 ended with CurrentCount {count}: Signal must throw instead of going below zero");
+            Check.Equal(2, total, FindingKind.Invariant,
+                "Two threads signalled a latch of 2 until Signal threw InvalidOperationException: exactly 2 Signals must have been accepted");
+            Check.Equal(0, count, FindingKind.LostUpdate, "After 2 accepted Signals, a latch of 2 must be at zero");
+        }
+    }
+
+    [KataTest(Description = "Three threads wait on a latch while a fourth signals it, round after round: every waiter is released, and only once the count has reached zero.")]
+    public static void AllWaitersReleasedAtZero()
+    {
+        const int waiters = 3;
+        int rounds = Scale(60, 1);
+        var latches = new CountdownLatch[rounds];
+        for (int r = 0; r < rounds; r++) latches[r] = new CountdownLatch(2);
+        var arrived = new int[rounds];   // waiters about to call Wait
+        var lastSignal = new int[rounds]; // 1 once the signaller has started the last Signal
+        var pacer = new Pacer();
+        Concurrent.Run(waiters + 1, t =>
+        {
+            for (int r = 0; r < rounds; r++)
+            {
+                var latch = latches[r];
+                if (t == waiters)
+                {
+                    // The signaller: first Signal, then the last one, which meets the waiters
+                    // settled in Wait (one round in three), arriving (one in three) or not there yet.
+                    latch.Signal();
+                    if (r % 3 == 0) { pacer.AwaitAtLeast(ref arrived[r], waiters); pacer.Pause(50); }
+                    else if (r % 3 == 1) pacer.AwaitAtLeast(ref arrived[r], waiters - 1);
+                    Volatile.Write(ref lastSignal[r], 1);
+                    latch.Signal();
+                    continue;
+                }
+
+                Interlocked.Increment(ref arrived[r]);
+                if (t == 0)
+                {
+                    bool opened = latch.Wait(TimeSpan.FromMinutes(1));
+                    Check.That(opened, FindingKind.Invariant, "Wait(1 minute) returned false, but the latch reached zero within milliseconds");
+                }
+                else
+                {
+                    latch.Wait();
+                }
+
+                Check.That(Volatile.Read(ref lastSignal[r]) == 1, FindingKind.Invariant,
+                    "A waiter was released before the last Signal had even started: Wait must return only once the count reaches zero");
+                int count = latch.CurrentCount;
+                Check.Equal(0, count, FindingKind.Invariant, "A waiter was released while the count was not yet zero");
+            }
+        });
+    }
+}

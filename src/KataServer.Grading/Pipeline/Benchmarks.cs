@@ -1,0 +1,28 @@
+using KataServer.Grading.Reports;
+using KataServer.Testing;
+using KataServer.Testing.Protocol;
+using Microsoft.CodeAnalysis;
+
+namespace KataServer.Grading.Pipeline;
+
+/// <summary>Finds a kata's [KataBenchmark] methods and folds their measurements into one ratio.</summary>
+public static class Benchmarks
+{
+    public static bool Declared(Microsoft.CodeAnalysis.Compilation tests) =>
+        tests.GetSymbolsWithName(_ => true, SymbolFilter.Member)
+            .OfType<IMethodSymbol>()
+            .Any(m => m.GetAttributes().Any(a => a.AttributeClass?.Name == nameof(KataBenchmarkAttribute)));
+
+    /// <summary>The geometric mean, over benchmarks, of the ratio at each benchmark's highest thread count.</summary>
+    public static PerformanceReport? Summarize(IReadOnlyList<ThroughputData> throughput)
+    {
+        var atMostThreads = throughput
+            .GroupBy(t => t.Benchmark)
+            .Select(g => g.MaxBy(t => t.Threads)!)
+            .Where(t => t.Ratio > 0)
+            .ToList();
+        if (atMostThreads.Count == 0) return null;
+        var ratio = Math.Exp(atMostThreads.Average(t => Math.Log(t.Ratio)));
+        return new PerformanceReport { Ratio = Math.Round(ratio, 3), Benchmarks = throughput };
+    }
+}

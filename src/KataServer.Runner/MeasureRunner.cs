@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Loader;
+using KataServer.Testing;
+using KataServer.Testing.Protocol;
+
+namespace KataServer.Runner;
+
+/// <summary>
+/// Times each [KataBenchmark] for the submission and for the kata's reference in this one process,
+/// alternating the two so that both share the machine's noise, and reports throughput ratios.
+/// </summary>
+public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : ISuiteRunner
+{
+    public void Run(TestSuite suite)
+    {
+        var settings = request.Measure;
+        var reference = ReferenceContext.Load(settings, suite.Submission.GetName().Name!, suite.TestAssembly.GetName().Name!);
+        var results = new List<ThroughputData>();
+        foreach (var (name, submissionBenchmark, options) in Benchmarks(suite.TestAssembly))
+        {
+            var referenceBenchmark = Benchmarks(reference).FirstOrDefault(b => b.Name == name).Method;
+            if (referenceBenchmark is null) continue;
+            foreach (var threads in settings.Threads)
+            {
+                channel.Send(new() { Type = RunnerMessage.Progress, Test = $"{name} on {threads} threads" });
+                results.Add(Measure(name, threads, options.OperationsPerThread, submissionBenchmark, referenceBenchmark, settings.Rounds));
+            }
+        }
+
+        channel.Send(new() { Type = RunnerMessage.Measured, Throughput = results });
+    }
+
+    private static ThroughputData Measure(string name, int threads, int operations, MethodInfo submission, MethodInfo reference, int rounds)
+    {
+        object[] args = [threads, operations];
+        submission.Invoke(null, args);   // warm up: JIT, caches, thread creation paths
+        reference.Invoke(null, args);
+        var submissionTimes = new List<double>();
+        var referenceTimes = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var submissionFirst = round % 2 == 0;
+            var first = Time(submissionFirst ? submission : reference, args);
+            var second = Time(submissionFirst ? reference : submission, args);
+            (submissionFirst ? submissionTimes : referenceTimes).Add(first);
+            (submissionFirst ? referenceTimes : submissionTimes).Add(second);
+        }
+
+        double OpsPerSecond(List<double> seconds) => threads * (double)operations / Median(seconds);
+        return new ThroughputData
+        {
+            Benchmark = name,
+            Threads = threads,
+            SubmissionOpsPerSecond = OpsPerSecond(submissionTimes),
+            ReferenceOpsPerSecond = OpsPerSecond(referenceTimes),
+        };
+    }
+
+    private static double Time(MethodInfo benchmark, object[] args)
+    {
+        var watch = Stopwatch.StartNew();
+        try { benchmark.Invoke(null, args); }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+        }
+
+        return Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static IEnumerable<(string Name, MethodInfo Method, KataBenchmarkAttribute Options)> Benchmarks(Assembly tests) =>
+        tests.GetExportedTypes()
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Select(method => (method, options: method.GetCustomAttribute<KataBenchmarkAttribute>()))
+            .Where(pair => pair.options is not null && pair.method.GetParameters() is [{ ParameterType: var a }, { ParameterType: var b }] && a == typeof(int) && b == typeof(int))
+            .Select(pair => (pair.method.Name, pair.method, pair.options!));
+
+    /// <summary>
+    /// The reference and the tests compiled against it carry the same assembly names as the submission's:
+    /// they live in a load context of their own, sharing KataServer.Testing with the default one.
+    /// </summary>
+    private sealed class ReferenceContext(string referencePath, string referenceName, string testsPath, string testsName)
+        : AssemblyLoadContext("reference")
+    {
+        public static Assembly Load(MeasureSettings settings, string submissionName, string testsName)
+        {
+            var tests = Path.GetFullPath(settings.ReferenceTestsAssembly);
+            var context = new ReferenceContext(Path.GetFullPath(settings.ReferenceAssembly), submissionName, tests, testsName);
+            return context.LoadFromAssemblyPath(tests);
+        }
+
+        protected override Assembly? Load(AssemblyName name) =>
+            name.Name == referenceName ? LoadFromAssemblyPath(referencePath)
+            : name.Name == testsName ? LoadFromAssemblyPath(testsPath)
+            : null;
+    }
+}
