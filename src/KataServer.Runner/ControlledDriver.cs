@@ -3,7 +3,10 @@ using KataServer.Testing;
 
 namespace KataServer.Runner;
 
-/// <summary>Runs the bodies of <see cref="Concurrent.Run(Action[])"/> as controlled operations of the schedule explorer.</summary>
+/// <summary>
+/// Runs the bodies of <see cref="Concurrent.Run(Action[])"/> as controlled operations of the schedule explorer.
+/// The engine names them "thread 1", "thread 2"... in start order, as the real-thread driver does.
+/// </summary>
 public sealed class ControlledDriver : IConcurrencyDriver
 {
     public void Run(IReadOnlyList<Action> bodies)
@@ -18,7 +21,6 @@ public sealed class ControlledDriver : IConcurrencyDriver
                 try { bodies[index](); }
                 catch (Exception e) { failures[index] = e; }
             });
-            threads[i].Name = $"thread {i + 1}";
         }
 
         foreach (var thread in threads) ControlledThread.Start(thread);

@@ -12,6 +12,9 @@ if (args.Length != 1)
 
 // Connect before any learner assembly is loaded: the learner's code can never reach this channel.
 using var channel = ResultChannel.Connect();
+// Initialise the console now: it needs a thread, and learner code may use up the thread limit later.
+Console.Out.Flush();
+Console.Error.Flush();
 var request = RequestFile.Read(args[0]);
 var suite = TestSuite.Load(request);
 channel.Send(new() { Type = KataServer.Testing.Protocol.RunnerMessage.Started, Tests = suite.Tests.Select(t => t.Name).ToList() });

@@ -20,6 +20,14 @@ public static class ScheduleExplorer
         SharedMemoryHooks.Observer = FieldObserver.Instance;
         if (Interlocked.Exchange(ref initialized, 1) == 0)
         {
+            // Explore blocks its caller (often a pool thread). Keep a few pool threads ready so that work escaping
+            // to the thread pool (which is then reported as uncontrolled) shows up quickly instead of starving.
+            ThreadPool.GetMinThreads(out int workers, out int io);
+            if (workers < 8)
+            {
+                ThreadPool.SetMinThreads(8, io);
+            }
+
             AppDomain.CurrentDomain.FirstChanceException += static (_, e) =>
             {
                 if (e.Exception is ThreadInterruptedException && ControlledOperation.Current is { } op)

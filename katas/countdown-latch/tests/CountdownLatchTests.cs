@@ -20,7 +20,7 @@ public static class CountdownLatchTests
     /// </summary>
     private sealed class Pacer
     {
-        private int budget = 50_000;
+        private int budget = 30_000;
 
         public void AwaitAtLeast(ref int value, int target)
         {
@@ -80,40 +80,71 @@ public static class CountdownLatchTests
         latch.Wait();
     }
 
-    [KataTest(Description = "Two threads race to signal a series of latches of 2 until Signal throws: exactly two Signals succeed on each latch, and the count never goes below zero.")]
+    [KataTest(Description = "Two threads signal the same latch of 1 at the same moment, round after round: exactly one Signal succeeds, the other throws InvalidOperationException, and the count never goes below zero.")]
     public static void ExactlyCountSignalsSucceed()
     {
-        int latches = Scale(300, 1);
-        var series = new CountdownLatch[latches];
-        for (int k = 0; k < latches; k++) series[k] = new CountdownLatch(2);
-        var accepted = new int[2, latches];
+        int rounds = Scale(300, 1);
+        var latches = new CountdownLatch[rounds];
+        for (int r = 0; r < rounds; r++) latches[r] = new CountdownLatch(1);
+        var start = new int[rounds];
+        var accepted = new int[2, rounds];
         Concurrent.Run(2, t =>
         {
-            for (int k = 0; k < latches; k++)
+            var pacer = new Pacer();
+            for (int r = 0; r < rounds; r++)
             {
-                for (int attempt = 0; attempt < 3; attempt++)
+                Interlocked.Increment(ref start[r]);
+                pacer.AwaitAtLeast(ref start[r], 2); // both threads call Signal at the same moment
+                try
                 {
-                    try
-                    {
-                        series[k].Signal();
-                        accepted[t, k]++;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        break;
-                    }
+                    latches[r].Signal();
+                    accepted[t, r] = 1;
+                }
+                catch (InvalidOperationException)
+                {
                 }
             }
         });
-        for (int k = 0; k < latches; k++)
+        for (int r = 0; r < rounds; r++)
         {
-            int total = accepted[0, k] + accepted[1, k];
-            int count = series[k].CurrentCount;
-            Check.That(count >= 0, FindingKind.Invariant, $"A latch of 2 ended with CurrentCount {count}: Signal must throw instead of going below zero");
-            Check.Equal(2, total, FindingKind.Invariant,
-                "Two threads signalled a latch of 2 until Signal threw InvalidOperationException: exactly 2 Signals must have been accepted");
-            Check.Equal(0, count, FindingKind.LostUpdate, "After 2 accepted Signals, a latch of 2 must be at zero");
+            int count = latches[r].CurrentCount;
+            Check.That(count >= 0, FindingKind.Invariant, $"A latch of 1 signalled by two threads at once ended with CurrentCount {count}: Signal must throw instead of going below zero");
+            Check.Equal(1, accepted[0, r] + accepted[1, r], FindingKind.Invariant,
+                "Two threads signalled a latch of 1 at the same moment: exactly one Signal must succeed and the other must throw InvalidOperationException");
+            Check.Equal(0, count, FindingKind.LostUpdate, "After its one accepted Signal, a latch of 1 must be at zero");
         }
+    }
+
+    [KataTest(Description = "One thread calls Wait at the very moment another gives the last Signal, round after round: the waiter always gets through.")]
+    public static void WaitRacingTheLastSignal()
+    {
+        int rounds = Scale(300, 1);
+        var latches = new CountdownLatch[rounds];
+        for (int r = 0; r < rounds; r++) latches[r] = new CountdownLatch(1);
+        var start = new int[rounds];
+        Concurrent.Run(2, t =>
+        {
+            var pacer = new Pacer();
+            for (int r = 0; r < rounds; r++)
+            {
+                Interlocked.Increment(ref start[r]);
+                pacer.AwaitAtLeast(ref start[r], 2); // Wait and the last Signal start at the same moment
+                if (t == 0)
+                {
+                    latches[r].Signal();
+                }
+                else if (r % 2 == 0)
+                {
+                    latches[r].Wait();
+                    Check.Equal(0, latches[r].CurrentCount, FindingKind.Invariant, "Wait returned while the count was not zero");
+                }
+                else
+                {
+                    Check.That(latches[r].Wait(TimeSpan.FromMinutes(1)), FindingKind.Invariant,
+                        "Wait(1 minute) returned false, but the latch reached zero at once");
+                }
+            }
+        });
     }
 
     [KataTest(Description = "Three threads wait on a latch while a fourth signals it, round after round: every waiter is released, and only once the count has reached zero.")]
@@ -125,9 +156,9 @@ public static class CountdownLatchTests
         for (int r = 0; r < rounds; r++) latches[r] = new CountdownLatch(2);
         var arrived = new int[rounds];   // waiters about to call Wait
         var lastSignal = new int[rounds]; // 1 once the signaller has started the last Signal
-        var pacer = new Pacer();
         Concurrent.Run(waiters + 1, t =>
         {
+            var pacer = new Pacer();
             for (int r = 0; r < rounds; r++)
             {
                 var latch = latches[r];

@@ -6,6 +6,7 @@ namespace KataServer.Cli.Output;
 public static class TracePrinter
 {
     private const int ColumnWidth = 34;
+    private const int StepsShown = 60;
 
     public static void Print(IReadOnlyList<TraceStepData> trace, TextWriter output)
     {
@@ -13,7 +14,9 @@ public static class TracePrinter
         var column = threads.Select((t, i) => (t.Thread, i)).ToDictionary(p => p.Thread, p => p.i);
         output.WriteLine("    step | " + string.Join(" | ", threads.Select(t => Fit(t.ThreadName))));
         output.WriteLine("    -----+-" + string.Join("-+-", threads.Select(_ => new string('-', ColumnWidth))));
-        foreach (var step in trace)
+        // The steps that matter are the last ones, where the interleaving turned bad.
+        if (trace.Count > StepsShown) output.WriteLine($"    ...  | ({trace.Count - StepsShown} earlier steps not shown; --json has them all)");
+        foreach (var step in trace.Skip(Math.Max(0, trace.Count - StepsShown)))
         {
             var cells = threads.Select(_ => Fit("")).ToArray();
             var text = step.Line is { } line ? $"{step.Action} (line {line})" : step.Action;

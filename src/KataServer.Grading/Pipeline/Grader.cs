@@ -97,7 +97,7 @@ public sealed class Grader(GraderOptions options)
         // 5. measure throughput against the reference, once correctness is established
         PerformanceReport? performance = null;
         long measureMs = 0;
-        if (verdict == Verdicts.Passed && request.Mode is GradeMode.All or GradeMode.Stress && Benchmarks.Declared(tests.Compilation))
+        if (verdict == Verdicts.Passed && request.MeasurePerformance && request.Mode is GradeMode.All or GradeMode.Stress && Benchmarks.Declared(tests.Compilation))
         {
             var watch = Stopwatch.StartNew();
             Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));

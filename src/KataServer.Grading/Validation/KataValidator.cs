@@ -55,7 +55,10 @@ public sealed class KataValidator(Grader grader)
     }
 
     private Task<GradeReport> GradeAsync(Kata kata, SourceText source, CancellationToken cancellationToken) =>
-        grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(source.Text), Path.GetFileName(source.Path)), progress: null, cancellationToken);
+        grader.GradeAsync(
+            new GradeRequest(kata, Encoding.UTF8.GetBytes(source.Text), Path.GetFileName(source.Path)) { MeasurePerformance = false },
+            progress: null,
+            cancellationToken);
 
     private static string Summary(GradeReport report)
     {

@@ -686,12 +686,25 @@ internal sealed class ControlledRuntime
     private string DescribeWait(ControlledOperation op) => op.WaitKind switch
     {
         "join" => (op.WaitTarget as ControlledOperation)?.Name + " to finish",
-        "task" => op.WaitTarget is Task t ? $"task #{t.Id} to complete" : "a task to complete",
+        "task" => op.WaitTarget is Task t ? DescribeTask(t) + " to complete" : "tasks to complete",
         "pulse" => $"a Pulse of {NameOf(op.WaitTarget!, "lock")}",
         "time" => "time to pass",
         null => "something",
         _ => op.WaitTarget is null ? op.WaitKind : NameOf(op.WaitTarget, op.WaitKind),
     };
+
+    private string DescribeTask(Task t)
+    {
+        foreach (var o in live)
+        {
+            if (o.TaskToRun == t)
+            {
+                return o.Name;
+            }
+        }
+
+        return NameOf(t, "task");
+    }
 
     /// <summary>Stable learner-facing name of a resource in this schedule: "lock A", "semaphore B"...</summary>
     internal string NameOf(object target, string kind)

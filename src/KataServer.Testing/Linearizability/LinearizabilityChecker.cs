@@ -31,7 +31,7 @@ public static class LinearizabilityChecker
         var timedOut = false;
         foreach (var part in parts)
         {
-            var outcome = CheckSingle(model, part, budget, useConstraints: true);
+            var outcome = CheckSingle(model, part, budget, useConstraints: true, options.PendingMustBeBlocked);
             if (outcome.TimedOut)
             {
                 timedOut = true;
@@ -42,7 +42,7 @@ public static class LinearizabilityChecker
             {
                 // Pruned searches stop at the op whose predecessors could not all go first, which
                 // explains less well: search again without pruning, on a small budget, for the explanation.
-                var plain = CheckSingle(model, part, new Budget(options with { MaxSteps = Math.Min(options.MaxSteps, 2_000_000), Timeout = ExplanationBudget(budget.Elapsed) }), useConstraints: false);
+                var plain = CheckSingle(model, part, new Budget(options with { MaxSteps = Math.Min(options.MaxSteps, 2_000_000), Timeout = ExplanationBudget(budget.Elapsed) }), useConstraints: false, options.PendingMustBeBlocked);
                 if (!plain.Ok && !plain.TimedOut)
                 {
                     outcome = plain;
@@ -188,7 +188,7 @@ public static class LinearizabilityChecker
         }
     }
 
-    private static Outcome CheckSingle<TState>(ISequentialModel<TState> model, IReadOnlyList<Operation> ops, Budget budget, bool useConstraints)
+    private static Outcome CheckSingle<TState>(ISequentialModel<TState> model, IReadOnlyList<Operation> ops, Budget budget, bool useConstraints, bool pendingMustBeBlocked)
     {
         var n = ops.Count;
         var comparer = model.StateComparer;
@@ -292,15 +292,37 @@ public static class LinearizabilityChecker
         var bestUnexplained = -1;
         var bestState = state;
 
+        var pendingOps = pendingMustBeBlocked ? Enumerable.Range(0, n).Where(i => ops[i].IsPending).ToArray() : [];
+        var isLinearized = new bool[n];
+
+        // Done once every completed op is linearized and, if asked, no pending op left out could proceed.
+        bool Done()
+        {
+            if (linearizedCompleted < completed)
+            {
+                return false;
+            }
+
+            foreach (var p in pendingOps)
+            {
+                if (!isLinearized[p] && model.Step(state, calls[p]).Ok)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         var entry = next[0];
-        while (linearizedCompleted < completed)
+        while (!Done())
         {
             if (budget.Exhausted())
             {
                 return new Outcome(false, true, [], null, null);
             }
 
-            if (match[entry] >= 0 && blockers[nodeOp[entry]] > 0)
+            if (match[entry] >= 0 && (blockers[nodeOp[entry]] > 0 || (pendingMustBeBlocked && ops[nodeOp[entry]].IsPending)))
             {
                 entry = next[entry];
             }
@@ -322,6 +344,8 @@ public static class LinearizabilityChecker
                         {
                             linearizedCompleted++;
                         }
+
+                        isLinearized[op] = true;
 
                         if (successors[op] is { } after)
                         {
@@ -381,6 +405,8 @@ public static class LinearizabilityChecker
                 {
                     linearizedCompleted--;
                 }
+
+                isLinearized[op] = false;
 
                 if (successors[op] is { } after)
                 {

@@ -14,6 +14,15 @@ public sealed record CheckOptions
     public long MaxSteps { get; init; } = 50_000_000;
 
     public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>
+    /// For blocking objects (a bounded buffer's Put/Take), whose runs end with a watchdog long enough
+    /// that "still running" means "blocked": an operation that never returned is taken to have had no
+    /// effect, and the model must refuse it in the final state (a Take stuck while the buffer holds an
+    /// item is a lost wake-up, so a violation). Off by default: a pending call may or may not have
+    /// taken effect, and its final state is not judged.
+    /// </summary>
+    public bool PendingMustBeBlocked { get; init; }
 }
 
 /// <summary>The verdict of a linearizability check.</summary>
@@ -76,9 +85,17 @@ public sealed record LinearizabilityResult
         sb.Append(Partitions > 1 ? $" (looking only at the {FailingPartition.Count} operations on the same key).\n" : ".\n");
         if (Unexplained is { } u)
         {
-            sb.Append("The result that cannot be explained: ").Append(History.ThreadName(u.ThreadId)).Append(": ")
-              .Append(Values.FormatCall(u.Name, u.Argument))
-              .Append(u.Result is NoResult ? " returned" : " returned " + Values.Format(u.Result)).Append('\n');
+            if (u.IsPending)
+            {
+                sb.Append("The call that cannot be explained: ").Append(History.ThreadName(u.ThreadId)).Append(": ")
+                  .Append(Values.FormatCall(u.Name, u.Argument)).Append(" never returned, although it could have completed.\n");
+            }
+            else
+            {
+                sb.Append("The result that cannot be explained: ").Append(History.ThreadName(u.ThreadId)).Append(": ")
+                  .Append(Values.FormatCall(u.Name, u.Argument))
+                  .Append(u.Result is NoResult ? " returned" : " returned " + Values.Format(u.Result)).Append('\n');
+            }
         }
 
         if (Linearization.Count == 0)

@@ -387,6 +387,43 @@ public class BoundedBufferCheckerTests
     }
 
     [Fact]
+    public void TakeStuckWhileAnItemIsThereIsALostWakeUpWhenPendingMustBeBlocked()
+    {
+        var model = new BoundedBufferModel(2);
+        var b = new HistoryBuilder();
+        b.Call(1, "Take"); // never returns...
+        b.Op(2, "Put", 1, null).Op(2, "Put", 2, null); // ...although two items arrive
+        b.Op(2, "Take", null, 1).Op(2, "Count", null, 1); // item 2 is still there at the end
+        var history = b.Build();
+
+        // By default a pending call may simply not have taken effect.
+        Assert.True(LinearizabilityChecker.Check(model, history).IsLinearizable);
+
+        var strict = LinearizabilityChecker.Check(model, history, new CheckOptions { PendingMustBeBlocked = true });
+        Assert.True(strict.IsViolation, strict.Explanation);
+        Assert.True(strict.Unexplained!.IsPending);
+        Assert.Contains("thread 1: Take() never returned, although it could have completed", strict.Explanation, StringComparison.Ordinal);
+
+        // Stuck on an empty buffer is fine even when strict.
+        var empty = new HistoryBuilder();
+        empty.Call(1, "Take");
+        empty.Op(2, "Put", 1, null).Op(2, "Take", null, 1);
+        Assert.True(LinearizabilityChecker.Check(model, empty.Build(), new CheckOptions { PendingMustBeBlocked = true }).IsLinearizable);
+
+        // A stuck Put into a full buffer is fine; a stuck Put with room is not.
+        var full = new HistoryBuilder();
+        full.Op(1, "Put", 1, null).Op(1, "Put", 2, null);
+        full.Call(2, "Put", 3);
+        Assert.True(LinearizabilityChecker.Check(model, full.Build(), new CheckOptions { PendingMustBeBlocked = true }).IsLinearizable);
+        var room = new HistoryBuilder();
+        room.Op(1, "Put", 1, null);
+        room.Call(2, "Put", 3);
+        room.Op(1, "Take", null, 1);
+        room.Op(1, "Count", null, 0);
+        Assert.True(LinearizabilityChecker.Check(model, room.Build(), new CheckOptions { PendingMustBeBlocked = true }).IsViolation);
+    }
+
+    [Fact]
     public void TakeReturnsInFifoOrder()
     {
         var model = new BoundedBufferModel(4);

@@ -107,10 +107,10 @@ public class ScenarioTests(ITestOutputHelper output)
     [Fact]
     public void CorrectLockBasedStackPasses20Trials()
     {
-        var runner = new ScenarioRunner<LockedStack>(
+        var runner = ScenarioRunner<LockedStack>.ForModel(
             () => new LockedStack(),
             LockedOps,
-            LinearizabilityChecker.CreateCheck(new StackModel()),
+            new StackModel(),
             new ScenarioRunnerOptions { Scenarios = 4, InvocationsPerScenario = 5, Seed = 7 });
         var report = runner.Run();
         Assert.True(report.Passed, report.ToString());

@@ -71,14 +71,14 @@ public static class RealThreadsExecutor
             };
         }
 
-        var deadline = DateTime.UtcNow + watchdog;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var t in threads)
         {
             t.Start();
         }
 
         var wait = default(SpinWait);
-        while (Volatile.Read(ref gate.Ready) < n && DateTime.UtcNow < deadline)
+        while (Volatile.Read(ref gate.Ready) < n && clock.Elapsed < watchdog)
         {
             wait.SpinOnce();
         }
@@ -86,7 +86,7 @@ public static class RealThreadsExecutor
         Volatile.Write(ref gate.Open, 1);
         foreach (var t in threads)
         {
-            var left = deadline - DateTime.UtcNow;
+            var left = watchdog - clock.Elapsed;
             if (left <= TimeSpan.Zero || !t.Join(left))
             {
                 break;

@@ -17,8 +17,6 @@ public sealed record ScenarioRunnerOptions
     /// <summary>How long each part (init, parallel, post) may run before its threads count as stuck.</summary>
     public TimeSpan Watchdog { get; init; } = TimeSpan.FromSeconds(5);
 
-    public CheckOptions Check { get; init; } = CheckOptions.Default;
-
     /// <summary>Shrink a failing scenario before reporting it.</summary>
     public bool Shrink { get; init; } = true;
 
@@ -94,6 +92,15 @@ public sealed class ScenarioRunner<TTarget>
     }
 
     public ScenarioRunnerOptions Options { get; }
+
+    /// <summary>A runner that checks every run against <paramref name="model"/>.</summary>
+    public static ScenarioRunner<TTarget> ForModel<TState>(
+        Func<TTarget> factory,
+        IEnumerable<OperationSpec<TTarget>> operations,
+        ISequentialModel<TState> model,
+        ScenarioRunnerOptions? options = null,
+        CheckOptions? checkOptions = null) =>
+        new(factory, operations, LinearizabilityChecker.CreateCheck(model, checkOptions), options);
 
     public ScenarioGenerator<TTarget> Generator => generator;
 

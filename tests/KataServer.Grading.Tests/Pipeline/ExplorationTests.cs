@@ -1,0 +1,82 @@
+using System.Text;
+using KataServer.Grading.Pipeline;
+using KataServer.Grading.Reports;
+using KataServer.Testing.Protocol;
+
+namespace KataServer.Grading.Tests.Pipeline;
+
+/// <summary>
+/// The schedule explorer alone (stress disabled) finds the bug of every mutant of every kata and of every
+/// wrong corpus solution, with the right finding kind, and its replay tokens reproduce the finding.
+/// </summary>
+public sealed class ExplorationTests(GraderFixture fixture) : IClassFixture<GraderFixture>
+{
+    public static TheoryData<string, string> Mutants()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var kata in Repository.Catalog.Katas)
+            foreach (var mutant in kata.Mutants) data.Add(kata.Id, mutant.Name);
+        return data;
+    }
+
+    public static TheoryData<CorpusEntry> WrongCorpusSolutions()
+    {
+        var data = new TheoryData<CorpusEntry>();
+        foreach (var entry in Repository.CorpusEntries().Where(e => e.Expect == "fail" && !e.File.StartsWith("adversarial/", StringComparison.Ordinal)))
+            if (Repository.Catalog.TryGet(entry.Kata, out _)) data.Add(entry);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Mutants))]
+    public async Task ExplorerAloneFindsEveryMutant(string kataId, string mutantName)
+    {
+        var kata = Repository.Kata(kataId);
+        var mutant = kata.Mutants.Single(m => m.Name == mutantName);
+
+        var report = await fixture.GradeAsync(kata, mutant.Source.Text, GradeMode.Explore, Path.GetFileName(mutant.Source.Path));
+
+        Assert.NotEqual(Verdicts.Passed, report.Verdict);
+        var kinds = report.Findings.Select(f => f.Kind).ToList();
+        Assert.True(kinds.Intersect(mutant.Spec.AcceptedFindings).Any(),
+            $"{kataId}/{mutantName}: expected {string.Join(" or ", mutant.Spec.AcceptedFindings)}, got {string.Join(", ", report.Findings.Select(f => $"[{f.Kind}] {f.Message}"))}");
+    }
+
+    [Theory]
+    [MemberData(nameof(WrongCorpusSolutions))]
+    public async Task ExplorerAloneFindsEveryWrongCorpusSolution(CorpusEntry entry)
+    {
+        var source = await File.ReadAllTextAsync(Path.Combine(Repository.Corpus, entry.File));
+
+        var report = await fixture.GradeAsync(Repository.Kata(entry.Kata), source, GradeMode.Explore, Path.GetFileName(entry.File));
+
+        CorpusModes.AssertExpected(entry, report);
+    }
+
+    [Fact]
+    public async Task ReplayTokenReproducesTheFindingWithItsTrace()
+    {
+        var kata = Repository.Kata("hit-counter");
+        var source = await File.ReadAllTextAsync(Path.Combine(Repository.Corpus, "hit-counter", "bug-plain-increment.cs"));
+        var found = await fixture.GradeAsync(kata, source, GradeMode.Explore, "bug-plain-increment.cs");
+        var finding = found.Findings.First(f => f.Replay is not null);
+        Assert.NotNull(finding.Trace);
+        Assert.Contains(finding.Trace, step => step.Line is not null && step.Action.Contains("HitCounter", StringComparison.Ordinal));
+        var (test, schedule) = ReplayTokens.Parse(finding.Replay!);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var replayed = await fixture.Grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(source), "bug-plain-increment.cs")
+            {
+                Mode = GradeMode.Explore,
+                ReplayTest = test,
+                ReplayToken = schedule,
+            });
+
+            var again = Assert.Single(replayed.Findings);
+            Assert.Equal(finding.Kind, again.Kind);
+            Assert.Equal(finding.Message, again.Message);
+            Assert.Equal(finding.Trace!.Count, again.Trace!.Count);
+        }
+    }
+}
