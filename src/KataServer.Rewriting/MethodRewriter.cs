@@ -42,6 +42,7 @@ internal sealed class MethodRewriter
         _body.SimplifyMacros();
         var instructions = _body.Instructions.ToArray();
         _boundaries = CollectBoundaries();
+        var initializerStores = _context.Options.InstrumentSharedMemory ? CollectInitializerStores(instructions) : [];
         var firstHookable = _context.Options.InstrumentSharedMemory ? FirstInstructionAfterChainedConstructorCall(instructions) : int.MaxValue;
         var changed = false;
         for (var i = 0; i < instructions.Length; i++)
@@ -101,7 +102,7 @@ internal sealed class MethodRewriter
                 case Code.Stelem_R8:
                 case Code.Stelem_Ref:
                 case Code.Stelem_Any:
-                    changed |= i >= firstHookable && HookArrayWrite(instruction);
+                    changed |= i >= firstHookable && !initializerStores.Contains(instructions[i]) && HookArrayWrite(instruction);
                     break;
             }
         }
@@ -482,9 +483,22 @@ internal sealed class MethodRewriter
     /// </summary>
     private Instruction? FindWriteThroughAddress(Instruction address)
     {
+        var consumer = FindConsumer(address, followDup: true, followFieldAddress: true);
+        return consumer is not null && WritesThroughFirstOperand(consumer) ? consumer : null;
+    }
+
+    /// <summary>
+    /// The instruction, in the same straight-line code, that pops the value <paramref name="producer"/> pushes as its
+    /// deepest operand (the address of <c>stind</c>, the array of <c>stelem</c>, the object of <c>stfld</c>). With
+    /// <paramref name="followDup"/>, a <c>dup</c> right on top of the value is looked through (the original, below the copy,
+    /// is followed); with <paramref name="followFieldAddress"/>, so is <c>ldflda</c> (an address inside the same storage).
+    /// Null when the value is consumed otherwise, or control flow or an unknown stack effect comes first.
+    /// </summary>
+    private Instruction? FindConsumer(Instruction producer, bool followDup, bool followFieldAddress)
+    {
         var above = 0;
         var steps = 0;
-        for (var instruction = address.Next; instruction is not null && steps < 64; instruction = instruction.Next, steps++)
+        for (var instruction = producer.Next; instruction is not null && steps < 64; instruction = instruction.Next, steps++)
         {
             if (_boundaries.Contains(instruction))
             {
@@ -496,9 +510,10 @@ internal sealed class MethodRewriter
                 continue;
             }
 
-            if (instruction.OpCode.Code == Code.Dup && above == 0)
+            if (followDup && instruction.OpCode.Code == Code.Dup && above == 0)
             {
                 above = 1; // follow the original, below its copy
+                followDup = false;
                 continue;
             }
 
@@ -509,12 +524,12 @@ internal sealed class MethodRewriter
 
             if (pop > above)
             {
-                if (above == 0 && instruction.OpCode.Code == Code.Ldflda)
+                if (followFieldAddress && above == 0 && instruction.OpCode.Code == Code.Ldflda)
                 {
                     continue; // a.b.c: the address of a field inside the same storage; follow it
                 }
 
-                return pop == above + 1 && WritesThroughFirstOperand(instruction) ? instruction : null;
+                return pop == above + 1 ? instruction : null;
             }
 
             above += push - pop;
@@ -526,6 +541,35 @@ internal sealed class MethodRewriter
 
         return null;
     }
+
+    /// <summary>
+    /// Element stores of array initializers (<c>newarr; dup; ldc k; value; stelem; dup; ...</c>, also behind params arrays
+    /// and string concatenation): the array is not published yet, so these are not shared-memory accesses.
+    /// </summary>
+    private HashSet<Instruction> CollectInitializerStores(Instruction[] instructions)
+    {
+        var set = new HashSet<Instruction>();
+        foreach (var instruction in instructions)
+        {
+            if (instruction.OpCode.Code != Code.Newarr)
+            {
+                continue;
+            }
+
+            var current = instruction;
+            while (current.Next is { OpCode.Code: Code.Dup } dup && !_boundaries.Contains(dup) &&
+                   FindConsumer(dup, followDup: false, followFieldAddress: false) is { } store && IsArrayStore(store))
+            {
+                set.Add(store);
+                current = store;
+            }
+        }
+
+        return set;
+    }
+
+    private static bool IsArrayStore(Instruction instruction) => instruction.OpCode.Code is Code.Stelem_I or Code.Stelem_I1 or Code.Stelem_I2 or
+        Code.Stelem_I4 or Code.Stelem_I8 or Code.Stelem_R4 or Code.Stelem_R8 or Code.Stelem_Ref or Code.Stelem_Any;
 
     private static bool WritesThroughFirstOperand(Instruction instruction) => instruction.OpCode.Code switch
     {

@@ -11,6 +11,9 @@ namespace KataServer.Runner;
 /// </summary>
 public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : ISuiteRunner
 {
+    /// <summary>Steps kept of a finding's trace (the last ones; step numbers keep counting from the start).</summary>
+    public const int MaxTraceSteps = 400;
+
     public void Run(TestSuite suite)
     {
         Concurrent.Driver = new ControlledDriver();
@@ -78,7 +81,8 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         return finding with
         {
             Replay = ReplayTokens.Format(test, bug.ReplayToken),
-            Trace = bug.Trace.Select(step => new TraceStepData
+            // A livelock's trace runs to the step bound; the end, where it went wrong, is what teaches.
+            Trace = bug.Trace.Skip(Math.Max(0, bug.Trace.Count - MaxTraceSteps)).Select(step => new TraceStepData
             {
                 Step = step.Step,
                 Thread = step.OperationId,

@@ -175,6 +175,36 @@ public class CorrectnessTests
     }
 
     [Fact]
+    public void Rewritten_dll_and_pdb_written_to_disk_still_give_line_numbers()
+    {
+        // The runner child process will load files, which makes the runtime match the PDB id against the dll's debug directory.
+        var compiled = Snippets.Compile(Throwing, "OnDisk");
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, Maps.Recording);
+        var dir = Directory.CreateTempSubdirectory("kata-rewrite");
+        try
+        {
+            var dllPath = Path.Combine(dir.FullName, "OnDisk.dll");
+            File.WriteAllBytes(dllPath, rewritten.Dll);
+            File.WriteAllBytes(Path.Combine(dir.FullName, "OnDisk.pdb"), rewritten.Pdb!);
+            using var sandbox = new Sandbox();
+            var assembly = sandbox.LoadFromAssemblyPath(dllPath);
+            var ioe = Assert.Throws<InvalidOperationException>(() => Sandbox.Run(assembly, "S", "Throw"));
+            Assert.Contains($"{compiled.Path}:line {Snippets.LineOf(Throwing, "THROW-HERE")}", ioe.StackTrace);
+        }
+        finally
+        {
+            try
+            {
+                dir.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // the collectible context may still map the file until it is collected
+            }
+        }
+    }
+
+    [Fact]
     public void Input_without_pdb_is_rewritten_and_runs()
     {
         var compiled = Snippets.Compile(Throwing);

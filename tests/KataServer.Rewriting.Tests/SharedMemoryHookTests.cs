@@ -104,6 +104,32 @@ public class SharedMemoryHookTests
             "R S+<>c__DisplayClass1_0.captured", "W S+<>c__DisplayClass1_0.captured", "R S+<>c__DisplayClass1_0.captured"], names);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Array_initializers_and_params_arrays_are_not_shared_memory(bool optimize)
+    {
+        const string source = """
+            public static class S
+            {
+                private static int Sum(params int[] xs) { int s = 0; foreach (var x in xs) s += x; return s; }
+                public static string Run()
+                {
+                    int x = 3;
+                    var a = new[] { 1, 2, x };
+                    var jag = new[] { new[] { x }, new int[2] };
+                    string s = "a" + x + "b" + a[0] + "c" + a[1] + "d";
+                    a[1] = 5;
+                    return s + Sum(x, x, a[1]) + jag[0][0];
+                }
+            }
+            """;
+        var (result, value, recording) = Run(source, optimize: optimize);
+        Assert.Equal("a3b1c2d113", value);
+        Assert.Equal(1, result.Report.ArrayWriteHooks);
+        Assert.Equal(["W[1]"], recording.AccessList.Where(a => a.IsWrite).Select(a => a.What));
+    }
+
     [Fact]
     public void Readonly_instance_field_reads_are_hooked_only_when_asked()
     {

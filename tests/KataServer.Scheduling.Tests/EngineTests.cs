@@ -157,3 +157,25 @@ public class EngineTests
         Assert.Equal("all schedules explored (DFS, no bound was reached)", r.Coverage);
     }
 }
+
+public class PollingTests
+{
+    [Fact]
+    public void PollingTaskIsCompletedTerminatesUnderEveryStrategy()
+    {
+        foreach (var s in new[] { "random", "pct", "dfs", "portfolio" })
+        {
+            var r = ScheduleExplorer.Explore(() =>
+            {
+                int x = 0;
+                var t = ControlledTask.Run(() => ControlledInterlocked.Increment(ref x));
+                while (!ControlledTask.get_IsCompleted(t))
+                {
+                }
+
+                Assert.Equal(1, x);
+            }, Opts(s, 50));
+            Assert.True(r.Bug is null, s + ": " + r.Bug?.Message);
+        }
+    }
+}

@@ -20,7 +20,7 @@ public static class CountdownLatchTests
     /// </summary>
     private sealed class Pacer
     {
-        private int budget = 30_000;
+        private int budget = 600_000; // about 30 ms of spinning
 
         public void AwaitAtLeast(ref int value, int target)
         {
@@ -28,14 +28,14 @@ public static class CountdownLatchTests
             while (budget > 0 && Volatile.Read(ref value) < target)
             {
                 budget--;
-                Thread.SpinWait(20);
+                Thread.SpinWait(1);
             }
         }
 
         public void Pause(int spins)
         {
             if (!OnRealThreads) return;
-            for (int i = 0; i < spins && budget > 0; i++, budget--) Thread.SpinWait(20);
+            for (int i = 0; i < spins && budget > 0; i++, budget--) Thread.SpinWait(1);
         }
     }
 
@@ -167,7 +167,7 @@ public static class CountdownLatchTests
                     // The signaller: first Signal, then the last one, which meets the waiters
                     // settled in Wait (one round in three), arriving (one in three) or not there yet.
                     latch.Signal();
-                    if (r % 3 == 0) { pacer.AwaitAtLeast(ref arrived[r], waiters); pacer.Pause(50); }
+                    if (r % 3 == 0) { pacer.AwaitAtLeast(ref arrived[r], waiters); pacer.Pause(1_000); }
                     else if (r % 3 == 1) pacer.AwaitAtLeast(ref arrived[r], waiters - 1);
                     Volatile.Write(ref lastSignal[r], 1);
                     latch.Signal();

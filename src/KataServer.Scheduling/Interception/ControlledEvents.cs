@@ -88,7 +88,7 @@ public static class ControlledManualResetEventSlim
         }
 
         var s = Get(op, self);
-        op.Runtime.SchedulePoint(op, "ManualResetEventSlim.IsSet", self, "event");
+        op.Runtime.SchedulePoint(op, "ManualResetEventSlim.IsSet", self, "event", isYield: true);
         return s.IsSet;
     }
 
@@ -361,7 +361,7 @@ public static class ControlledCountdownEvent
     private static State Point(ControlledOperation op, CountdownEvent self, string verb)
     {
         var s = Get(op, self);
-        op.Runtime.SchedulePoint(op, verb, self, "countdown");
+        op.Runtime.SchedulePoint(op, verb, self, "countdown", isYield: verb is "CountdownEvent.CurrentCount" or "CountdownEvent.IsSet");
         return s;
     }
 

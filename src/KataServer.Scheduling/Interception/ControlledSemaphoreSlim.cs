@@ -51,7 +51,7 @@ public static class ControlledSemaphoreSlim
         }
 
         var s = Get(op, self);
-        op.Runtime.SchedulePoint(op, "SemaphoreSlim.CurrentCount", self, "semaphore");
+        op.Runtime.SchedulePoint(op, "SemaphoreSlim.CurrentCount", self, "semaphore", isYield: true);
         return s.Count;
     }
 

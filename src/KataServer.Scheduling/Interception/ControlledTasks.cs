@@ -344,6 +344,43 @@ public static class ControlledTask
     public static ConfiguredTaskAwaitable ConfigureAwait(Task self, ConfigureAwaitOptions options) =>
         self.ConfigureAwait(ControlledOperation.Current is not null ? options | ConfigureAwaitOptions.ContinueOnCapturedContext : options);
 
+    private static void Poll(string verb)
+    {
+        var op = ControlledOperation.Current;
+        op?.Runtime.SchedulePoint(op, verb, isYield: true);
+    }
+
+    /// <summary>Polling a task's state is a yielding scheduling point, so `while (!t.IsCompleted)` loops progress.</summary>
+    public static bool get_IsCompleted(Task self)
+    {
+        Poll("Task.IsCompleted");
+        return self.IsCompleted;
+    }
+
+    public static bool get_IsCompletedSuccessfully(Task self)
+    {
+        Poll("Task.IsCompletedSuccessfully");
+        return self.IsCompletedSuccessfully;
+    }
+
+    public static bool get_IsFaulted(Task self)
+    {
+        Poll("Task.IsFaulted");
+        return self.IsFaulted;
+    }
+
+    public static bool get_IsCanceled(Task self)
+    {
+        Poll("Task.IsCanceled");
+        return self.IsCanceled;
+    }
+
+    public static TaskStatus get_Status(Task self)
+    {
+        Poll("Task.Status");
+        return self.Status;
+    }
+
     public static void RunSynchronously(Task self)
     {
         if (ControlledOperation.Current is null)

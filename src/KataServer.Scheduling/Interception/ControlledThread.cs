@@ -75,6 +75,14 @@ public static class ControlledThread
             ParameterizedThreadStart pts => () => pts(parameter),
             _ => throw new InvalidOperationException("The thread was created with a ThreadStart delegate, which takes no parameter."),
         };
+        // Like Thread.Start, flow the starter's ExecutionContext (AsyncLocal values) to the new thread.
+        var context = ExecutionContext.Capture();
+        if (context is not null)
+        {
+            var inner = body;
+            body = () => ExecutionContext.Run(context, static b => ((Action)b!)(), inner);
+        }
+
         var child = rt.CreateOperation(OperationKind.Thread, body, null);
         if (self.Name is { Length: > 0 } name)
         {

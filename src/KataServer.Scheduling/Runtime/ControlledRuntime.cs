@@ -443,7 +443,7 @@ internal sealed class ControlledRuntime
         op.Deadline = timeoutMs < 0 ? long.MaxValue : Now + timeoutMs;
         if (Trace is not null)
         {
-            Record(op, "blocked: waits for " + DescribeWait(op), captureSource: false);
+            Record(op, "blocked: waits for " + DescribeWait(op), captureSource: true);
         }
 
         try

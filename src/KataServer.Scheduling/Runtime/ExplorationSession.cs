@@ -82,7 +82,14 @@ internal sealed class ExplorationSession
         if (progress is not null && (Schedules & 63) == 0 && stopwatch.ElapsedMilliseconds - lastReportMs >= 100)
         {
             lastReportMs = stopwatch.ElapsedMilliseconds;
-            progress.Report(new ExplorationProgress(Schedules, stopwatch.Elapsed, strategy.Name));
+            try
+            {
+                progress.Report(new ExplorationProgress(Schedules, stopwatch.Elapsed, strategy.Name));
+            }
+            catch (Exception)
+            {
+                // A failing progress sink must not fail the exploration.
+            }
         }
 
         return Next();

@@ -16,7 +16,16 @@ public delegate LinearizabilityResult HistoryCheck(History history);
 /// Histories are first split by the model's <see cref="ISequentialModel{TState}.Partition"/>
 /// (P-compositionality) and each part is checked alone.
 /// Pending operations (never returned) get a return after every other event and are optional:
-/// the search succeeds once every completed operation is linearized.
+/// the search succeeds once every completed operation is linearized (see
+/// <see cref="CheckOptions.PendingMustBeBlocked"/> for blocking objects).
+/// Two additions to Porcupine's search: the bitset snapshot kept per cache entry is the prefix
+/// length of the call order plus the few words past it (linearized sets are nearly prefixes), and
+/// a model may supply orderings that every linearization obeys
+/// (<see cref="ISequentialModel{TState}.MustPrecede"/>: FIFO/LIFO order of unique values), which
+/// the search never violates. When a pruned search finds a violation, an unpruned search on a small
+/// budget produces the explanation (the longest explainable order and the unexplained result).
+/// A step and time budget (<see cref="CheckOptions"/>) bounds every check: past it the result is
+/// "timed out", never a hang.
 /// </summary>
 public static class LinearizabilityChecker
 {
@@ -99,7 +108,7 @@ public static class LinearizabilityChecker
     private sealed class Budget(CheckOptions options)
     {
         private readonly long start = Stopwatch.GetTimestamp();
-        private readonly long deadline = options.Timeout == Timeout.InfiniteTimeSpan
+        private readonly long deadline = options.Timeout == Timeout.InfiniteTimeSpan || options.Timeout > TimeSpan.FromDays(1)
             ? long.MaxValue
             : Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
 

@@ -151,6 +151,23 @@ public class ScenarioTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ConcurrentDictionaryPassesAsAMapCheckedPerKey()
+    {
+        var ops = new OperationSpec<System.Collections.Concurrent.ConcurrentDictionary<string, int>>[]
+        {
+            new("Get", r => "k" + r.Next(3), (d, k) => d.TryGetValue((string)k!, out var v) ? (true, v) : (false, 0)),
+            new("TryAdd", r => ("k" + r.Next(3), r.Next(10)), (d, a) => d.TryAdd((((string, int))a!).Item1, (((string, int))a!).Item2)),
+            new("Remove", r => "k" + r.Next(3), (d, k) => d.TryRemove((string)k!, out _)),
+        };
+        var report = ScenarioRunner<System.Collections.Concurrent.ConcurrentDictionary<string, int>>.ForModel(
+            () => new(),
+            ops,
+            new MapModel(),
+            new ScenarioRunnerOptions { Scenarios = 5, InvocationsPerScenario = 4, Seed = 11 }).Run();
+        Assert.True(report.Passed, report.ToString());
+    }
+
+    [Fact]
     public void ExecutorIsPluggable()
     {
         // A "scheduler" that runs the bodies one after another: the broken stack then never races.
