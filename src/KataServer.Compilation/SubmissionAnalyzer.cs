@@ -14,9 +14,12 @@ public static class SubmissionAnalyzer
     public static IReadOnlyList<CompilerDiagnostic> Analyze(KataCompiler compiler, string source, ApiPolicy policy, string fileName = "Submission.cs", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(compiler);
-        var compilation = compiler.CreateCompilation([compiler.Parse(source, fileName)], "Submission");
+        if (compiler.TooDeepBrackets(source, fileName) is { } brackets) return [brackets];
+        var tree = compiler.Parse(source, fileName);
+        if (SyntaxLimits.Check(tree, compiler.Options.MaxSyntaxDepth, cancellationToken) is { } tooDeep) return [tooDeep];
+        var compilation = compiler.CreateCompilation([tree], "Submission");
         var compile = KataCompiler.ToDiagnostics(compilation.GetDiagnostics(cancellationToken));
-        var policyFindings = PolicyChecker.Check(compilation, policy, t => t.FilePath == fileName);
+        var policyFindings = PolicyChecker.Check(compilation, policy, t => t.FilePath == fileName, cancellationToken, compiler.Options.MaxSyntaxDepth);
         return [.. compile.Where(d => d.Severity == DiagnosticSeverityLevel.Error), .. policyFindings.Select(ToDiagnostic), .. compile.Where(d => d.Severity != DiagnosticSeverityLevel.Error)];
     }
 

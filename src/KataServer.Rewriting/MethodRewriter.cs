@@ -69,7 +69,7 @@ internal sealed class MethodRewriter
                     changed |= i >= firstHookable && HookField(instruction, isStatic: false, isWrite: false);
                     break;
                 case Code.Stfld:
-                    changed |= i >= firstHookable && HookField(instruction, isStatic: false, isWrite: true);
+                    changed |= i >= firstHookable && !initializerStores.Contains(instructions[i]) && HookField(instruction, isStatic: false, isWrite: true);
                     break;
                 case Code.Ldsfld:
                 case Code.Ldsflda:
@@ -118,6 +118,11 @@ internal sealed class MethodRewriter
         var site = (MethodReference)instruction.Operand;
         var api = Signatures.ApiName(site);
         var isNewObj = instruction.OpCode.Code == Code.Newobj;
+        if (IsDefinedHere(site.DeclaringType))
+        {
+            return false; // a type of the assembly being rewritten, even if it is named like a framework type
+        }
+
         if (_context.Map.TryGetTarget(Signatures.TypeKey(site.DeclaringType), out var target))
         {
             if (instruction.Previous is { OpCode.Code: Code.Constrained })
@@ -146,6 +151,11 @@ internal sealed class MethodRewriter
     {
         var site = (MethodReference)instruction.Operand;
         var api = Signatures.ApiName(site);
+        if (IsDefinedHere(site.DeclaringType))
+        {
+            return false;
+        }
+
         if (_context.Map.TryGetTarget(Signatures.TypeKey(site.DeclaringType), out var target))
         {
             if (instruction.OpCode.Code == Code.Ldftn && !site.HasThis &&
@@ -162,6 +172,16 @@ internal sealed class MethodRewriter
 
         CountIfUncontrolled(site, api, instruction);
         return false;
+    }
+
+    private static bool IsDefinedHere(TypeReference type)
+    {
+        while (type is TypeSpecification spec)
+        {
+            type = spec.ElementType;
+        }
+
+        return type is TypeDefinition;
     }
 
     private void CountIfUncontrolled(MethodReference site, string api, Instruction instruction)
@@ -543,22 +563,40 @@ internal sealed class MethodRewriter
     }
 
     /// <summary>
-    /// Element stores of array initializers (<c>newarr; dup; ldc k; value; stelem; dup; ...</c>, also behind params arrays
-    /// and string concatenation): the array is not published yet, so these are not shared-memory accesses.
+    /// Stores into an object that is not published yet: element stores of array initializers
+    /// (<c>newarr; dup; ldc k; value; stelem; dup; ...</c>, also behind params arrays and string concatenation) and field
+    /// stores of object initializers and closure creation (<c>newobj; dup; value; stfld; dup; ...</c>). Not shared-memory
+    /// accesses (unless the constructor published <c>this</c>, which katas do not do).
     /// </summary>
     private HashSet<Instruction> CollectInitializerStores(Instruction[] instructions)
     {
         var set = new HashSet<Instruction>();
         foreach (var instruction in instructions)
         {
-            if (instruction.OpCode.Code != Code.Newarr)
+            if (instruction.OpCode.Code == Code.Newobj && instruction.Next is { OpCode.Code: Code.Stloc, Operand: VariableDefinition local } stloc &&
+                IsDisplayClass(((MethodReference)instruction.Operand).DeclaringType))
+            {
+                CollectClosureInitialization(stloc, local, set);
+                continue;
+            }
+
+            Func<Instruction, bool> isStore;
+            if (instruction.OpCode.Code == Code.Newarr)
+            {
+                isStore = IsArrayStore;
+            }
+            else if (instruction.OpCode.Code == Code.Newobj)
+            {
+                isStore = static i => i.OpCode.Code == Code.Stfld;
+            }
+            else
             {
                 continue;
             }
 
             var current = instruction;
             while (current.Next is { OpCode.Code: Code.Dup } dup && !_boundaries.Contains(dup) &&
-                   FindConsumer(dup, followDup: false, followFieldAddress: false) is { } store && IsArrayStore(store))
+                   FindConsumer(dup, followDup: false, followFieldAddress: false) is { } store && isStore(store))
             {
                 set.Add(store);
                 current = store;
@@ -567,6 +605,48 @@ internal sealed class MethodRewriter
 
         return set;
     }
+
+    /// <summary>
+    /// Unoptimized code keeps a closure in a local (<c>newobj &lt;&gt;c__DisplayClass; stloc c; ldloc c; value; stfld x; ...</c>):
+    /// captured-variable stores before anything else uses the local (a delegate creation, a call) happen before the
+    /// closure can be seen by another thread.
+    /// </summary>
+    private void CollectClosureInitialization(Instruction stloc, VariableDefinition local, HashSet<Instruction> set)
+    {
+        var steps = 0;
+        for (var instruction = stloc.Next; instruction is not null && steps < 256; instruction = instruction.Next, steps++)
+        {
+            if (_boundaries.Contains(instruction) ||
+                instruction.OpCode.FlowControl is FlowControl.Branch or FlowControl.Cond_Branch or FlowControl.Return or FlowControl.Throw)
+            {
+                return;
+            }
+
+            if (instruction.Operand != local)
+            {
+                continue;
+            }
+
+            if (instruction.OpCode.Code != Code.Ldloc)
+            {
+                return; // stloc, ldloca: the local changes or escapes
+            }
+
+            switch (FindConsumer(instruction, followDup: false, followFieldAddress: false))
+            {
+                case { OpCode.Code: Code.Stfld } store:
+                    set.Add(store);
+                    break;
+                case { OpCode.Code: Code.Ldfld }:
+                    break;
+                default:
+                    return; // published (delegate creation, call, stored elsewhere) or not sure
+            }
+        }
+    }
+
+    private static bool IsDisplayClass(TypeReference type) =>
+        type.Name.StartsWith("<>c__DisplayClass", StringComparison.Ordinal) && type.DeclaringType is not null;
 
     private static bool IsArrayStore(Instruction instruction) => instruction.OpCode.Code is Code.Stelem_I or Code.Stelem_I1 or Code.Stelem_I2 or
         Code.Stelem_I4 or Code.Stelem_I8 or Code.Stelem_R4 or Code.Stelem_R8 or Code.Stelem_Ref or Code.Stelem_Any;

@@ -27,6 +27,14 @@ public sealed record ExplorationOptions
     /// <summary>Preemption bound of the DFS strategy; negative means unbounded.</summary>
     public int MaxPreemptions { get; init; } = 2;
 
+    /// <summary>
+    /// When false (default) virtual time advances only when every operation waits, so a timed wait times out only if
+    /// nothing else could ever satisfy it. When true the earliest pending timeout (sleep, timed wait, timer) may also
+    /// fire at any scheduling point, as if the other operations were slow: explores "gave up too early" bugs, at the
+    /// price of a larger space.
+    /// </summary>
+    public bool ExploreEarlyTimeouts { get; init; }
+
     /// <summary>Whether <see cref="Interception.SharedMemoryHooks"/> field/array accesses are scheduling points.</summary>
     public bool FieldInterleavings { get; init; } = true;
 

@@ -16,24 +16,62 @@ public class DeepNestingTests
         yield return ["nested lambdas", "public class A { public object F() => " + string.Concat(Enumerable.Repeat("(System.Func<object>)(() => ", 3000)) + "1" + new string(')', 6000) + "; }"];
         yield return ["nested blocks", "public class A { public void F() { " + new string('{', 20000) + new string('}', 20000) + " } }"];
         yield return ["nested generics", "public class A<T> { public A<" + string.Concat(Enumerable.Repeat("A<", 3000)) + "int" + new string('>', 3000) + "> F; }"];
+        yield return ["nested conditionals", "public class A { public int F(bool c) => " + string.Concat(Enumerable.Repeat("c ? 1 : ", 20000)) + "0; }"];
+        yield return ["nested ifs", "public class A { public void F(bool c) { " + string.Concat(Enumerable.Repeat("if (c) ", 20000)) + "; } }"];
+        yield return ["else-if chain", "public class A { public int F(int c) { " + string.Concat(Enumerable.Range(0, 8000).Select(i => $"if (c == {i}) return {i}; else ")) + "return -1; } }"];
+        yield return ["generic ambiguity chain", "public class A { public void F(int a) { G(" + string.Concat(Enumerable.Repeat("a < a, ", 20000)) + "a); } void G(params bool[] b) { } }"];
         yield return ["long string concat", "public class A { public string F() => \"a\"" + string.Concat(Enumerable.Repeat(" + \"a\"", 40000)) + "; }"];
     }
 
+    // Found by this test: 20,000 nested blocks crash the process with a stack overflow in Roslyn's
+    // NullableWalker, and a 40,000-term `+` chain takes ~40 s. Both are now refused before analysis.
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Hostile_shape_is_compiled_and_policed_without_crashing(string name, string source)
+    public void Hostile_shape_is_refused_before_semantic_analysis(string name, string source)
     {
         Assert.True(source.Length < SubmissionLimits.DefaultMaxBytes, name);
         var outcome = Check.Compiler.CompileSubmission(source);
-        // Either it compiles or it reports errors; what matters is that we are still here.
-        Assert.NotNull(outcome.Diagnostics);
-        try
+        Assert.False(outcome.Success);
+        // Refused by our limits, or by the parser's own guard (CS8078, "expression too long or complex").
+        Assert.Contains(outcome.Errors, d => d.Id is SyntaxLimits.TooComplexId or "CS8078");
+        Assert.All(outcome.Errors.Where(d => d.Id == SyntaxLimits.TooComplexId), d => Assert.True(d.Line >= 1));
+
+        // Policing the same compilation must not crash either (the Grader only does it after a success).
+        _ = PolicyChecker.Check(outcome.Compilation, ApiPolicy.Default);
+        Assert.Contains(SubmissionAnalyzer.Analyze(Check.Compiler, source, ApiPolicy.Default), x => x.Id is SyntaxLimits.TooComplexId or "CS8078");
+    }
+
+    [Fact]
+    public void Bracket_scan_skips_strings_and_comments()
+    {
+        string deep = new('(', 150);
+        Assert.Equal(-1, SyntaxLimits.FindTooDeepBrackets($"// {deep}\n/* {deep} */ var s = \"{deep}\"; var v = @\"{deep}\"\"\"; var r = \"\"\"\n{deep}\n\"\"\"; char c = '(';", 100));
+        Assert.True(SyntaxLimits.FindTooDeepBrackets("var x = " + deep + ";", 100) > 0);
+    }
+
+    [Fact]
+    public void Real_code_is_far_below_the_depth_limit()
+    {
+        int max = SyntaxLimits.MaxDepth(Check.Compiler.Parse(CompilationBenchmark.SampleSource, "a.cs")).Depth;
+        if (Corpus.Dir is not null)
         {
-            _ = PolicyChecker.Check(outcome.Compilation, ApiPolicy.Default);
+            foreach (var file in Corpus.Files())
+            {
+                string text = Corpus.Read(file);
+                max = Math.Max(max, SyntaxLimits.MaxDepth(Check.Compiler.Parse(text, file)).Depth);
+                Assert.Equal(-1, SyntaxLimits.FindTooDeepBrackets(text, SyntaxLimits.DefaultMaxBracketDepth / 5));
+            }
         }
-        catch (InsufficientExecutionStackException)
-        {
-            // Acceptable: the caller reports "too complex"; the process survives.
-        }
+        Assert.True(max * 3 < SyntaxLimits.DefaultMaxDepth, $"deepest real file: {max}");
+    }
+
+    [Fact]
+    public void Depth_just_under_the_limit_compiles()
+    {
+        // ~90 nested parentheses: silly but legal, and safe for the compiler.
+        string source = "public class A { public int F() => " + new string('(', 90) + "1" + new string(')', 90) + "; }";
+        var outcome = Check.Compiler.CompileSubmission(source);
+        Assert.True(outcome.Success, string.Join("\n", outcome.Diagnostics));
+        Assert.Empty(PolicyChecker.Check(outcome.Compilation, ApiPolicy.Default));
     }
 }

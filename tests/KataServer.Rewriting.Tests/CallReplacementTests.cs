@@ -287,6 +287,36 @@ public class CallReplacementTests
     }
 
     [Fact]
+    public void A_learner_type_named_like_a_framework_type_is_not_replaced()
+    {
+        const string source = """
+            namespace System.Threading
+            {
+                public static class Monitor { public static void Enter(object o) { } public static void Exit(object o) { } }
+            }
+            public static class S
+            {
+                public static int Run() { System.Threading.Monitor.Enter(new object()); System.Threading.Monitor.Exit(new object()); return 1; }
+            }
+            """;
+        var (result, value, recording) = RewriteAndRun(source, "S", "Run");
+        Assert.Equal(1, value);
+        Assert.Empty(recording.CallList);
+        Assert.Empty(result.Report.ReplacedCalls);
+        Assert.Empty(result.Report.UncontrolledApis);
+    }
+
+    [Fact]
+    public void Concurrent_rewrites_are_safe()
+    {
+        var compiled = Snippets.Compile(RobustnessTests.Program("Varied.txt"), "Varied");
+        var results = Enumerable.Range(0, 4).AsParallel().WithDegreeOfParallelism(4)
+            .Select(_ => AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, Maps.Recording)).ToList();
+        Assert.All(results, r => Assert.Equal(results[0].Report.ToString().Split('\n').Skip(1), r.Report.ToString().Split('\n').Skip(1)));
+        Assert.All(results, r => Assert.Equal(results[0].Dll.Length, r.Dll.Length));
+    }
+
+    [Fact]
     public void Rewriting_twice_is_detected()
     {
         var compiled = Snippets.Compile("public static class S { public static int Run() => 1; }");

@@ -100,6 +100,7 @@ public class SharedMemoryHookTests
         Assert.DoesNotContain(names, n => n.Contains("<>1__state", StringComparison.Ordinal) || n.Contains("<>t__builder", StringComparison.Ordinal) ||
                                           n.Contains("<>u__", StringComparison.Ordinal) || n.Contains("<>9", StringComparison.Ordinal) ||
                                           n.Contains("Data", StringComparison.Ordinal));
+        // In an async method the closure lives in a state-machine field, so its initialization is hooked too.
         Assert.Equal(["W S+<>c__DisplayClass1_0.captured", "R S+<>c__DisplayClass1_0.captured", "W S+<>c__DisplayClass1_0.captured",
             "R S+<>c__DisplayClass1_0.captured", "W S+<>c__DisplayClass1_0.captured", "R S+<>c__DisplayClass1_0.captured"], names);
     }
@@ -127,7 +128,58 @@ public class SharedMemoryHookTests
         var (result, value, recording) = Run(source, optimize: optimize);
         Assert.Equal("a3b1c2d113", value);
         Assert.Equal(1, result.Report.ArrayWriteHooks);
-        Assert.Equal(["W[1]"], recording.AccessList.Where(a => a.IsWrite).Select(a => a.What));
+        Assert.Equal(["[1]"], recording.AccessList.Where(a => a.IsWrite).Select(a => a.What));
+    }
+
+    [Fact]
+    public void Object_initializers_of_unpublished_objects_are_not_shared_memory()
+    {
+        const string source = """
+            public sealed class C { public int A; public int B; }
+            public static class S
+            {
+                public static int Run()
+                {
+                    var c = new C { A = 1, B = 2 };
+                    c.A = 3;
+                    return c.A + c.B;
+                }
+            }
+            """;
+        var (_, value, recording) = Run(source, optimize: true);
+        Assert.Equal(5, value);
+        Assert.Equal(["W C.A", "R C.A", "R C.B"], recording.AccessList.Select(a => (a.IsWrite ? "W " : "R ") + a.What));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Closure_initialization_before_any_delegate_exists_is_not_shared_memory(bool optimize)
+    {
+        const string source = """
+            using System;
+            public sealed class Box { public int V; }
+            public static class S
+            {
+                public static int Run(int start)
+                {
+                    int n = start;
+                    var box = new Box();
+                    Action inc = () => { n++; box.V++; };
+                    inc();
+                    n += 10;
+                    return n + box.V;
+                }
+            }
+            """;
+        var compiled = Snippets.Compile(source, optimize: optimize);
+        var result = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, Maps.Recording);
+        using var sandbox = new Sandbox();
+        var recording = Recorder.Start();
+        Assert.Equal(14, Sandbox.Run(sandbox.Load(result.Dll, result.Pdb), "S", "Run", 2));
+        var seen = recording.AccessList.Select(a => (a.IsWrite ? "W " : "R ") + a.What.Replace("S+<>c__DisplayClass0_0.", "", StringComparison.Ordinal)).ToList();
+        // n = start and box = new Box() fill the closure before the lambda exists; everything after is shared.
+        Assert.Equal(["R n", "W n", "R box", "R Box.V", "W Box.V", "R n", "W n", "R n", "R box", "R Box.V"], seen);
     }
 
     [Fact]

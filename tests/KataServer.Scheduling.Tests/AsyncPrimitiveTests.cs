@@ -139,3 +139,28 @@ public class ThreadLocalTests
         Assert.True(r.Bug is null, r.Bug?.Message + r.Bug?.Exception);
     }
 }
+
+public class ThreadPoolTests
+{
+    [Fact]
+    public void QueuedWorkItemsAreControlledAndExceptionsAreBugs()
+    {
+        var ok = ScheduleExplorer.Explore(() =>
+        {
+            using var done = new CountdownEvent(2);
+            int x = 0;
+            ControlledThreadPool.QueueUserWorkItem(_ => { ControlledInterlocked.Increment(ref x); ControlledCountdownEvent.Signal(done); });
+            ControlledThreadPool.QueueUserWorkItem(s => { ControlledInterlocked.Add(ref x, (int)s!); ControlledCountdownEvent.Signal(done); }, 10);
+            ControlledCountdownEvent.Wait(done);
+            Assert.Equal(11, x);
+        }, CoreTests.Opts("portfolio", 100));
+        Assert.True(ok.Bug is null, ok.Bug?.Message);
+
+        var bad = ScheduleExplorer.Explore(() =>
+        {
+            ControlledThreadPool.QueueUserWorkItem(_ => throw new DivideByZeroException());
+            ControlledThread.Sleep(10);
+        }, CoreTests.Opts("random", 10));
+        Assert.IsType<DivideByZeroException>(bad.Bug?.Exception);
+    }
+}

@@ -138,13 +138,15 @@ public class EngineTests
     [Fact]
     public void NoStrayWorkersAfterABuggyExploration()
     {
-        for (int i = 0; i < 20; i++)
+        int before = KataServer.Scheduling.Runtime.Worker.CreatedCount;
+        for (int i = 0; i < 50; i++)
         {
             ScheduleExplorer.Explore(LostUpdateTest, Opts("random", 100, seed: (ulong)i));
         }
 
-        // Workers are pooled: repeated explorations reuse them instead of piling up threads.
-        Assert.True(KataServer.Scheduling.Runtime.Worker.CreatedCount < 64, "workers: " + KataServer.Scheduling.Runtime.Worker.CreatedCount);
+        // Workers are pooled: repeated explorations (each ending in a cancelled schedule) reuse them instead of piling up threads.
+        int created = KataServer.Scheduling.Runtime.Worker.CreatedCount - before;
+        Assert.True(created < 100, "workers created: " + created);
     }
 
     [Fact]
@@ -177,5 +179,62 @@ public class PollingTests
             }, Opts(s, 50));
             Assert.True(r.Bug is null, s + ": " + r.Bug?.Message);
         }
+    }
+}
+
+public class CleanupTests
+{
+    [Fact]
+    public void ForgottenBlockedTasksDoNotLeakThreads()
+    {
+        int before = KataServer.Scheduling.Runtime.Worker.CreatedCount;
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var never = ControlledSemaphoreSlim.New(0);
+            ControlledTask.Run(() => ControlledSemaphoreSlim.Wait(never)); // fire and forget, blocks forever
+        }, CoreTests.Opts("random", 300));
+        Assert.Null(r.Bug);
+        Assert.Equal(300, r.SchedulesExplored);
+        Assert.True(KataServer.Scheduling.Runtime.Worker.CreatedCount - before < 150, "workers created: " + (KataServer.Scheduling.Runtime.Worker.CreatedCount - before));
+    }
+}
+
+public class EarlyTimeoutTests
+{
+    private static void GiveUpTooEarly()
+    {
+        var ev = KataServer.Scheduling.Interception.ControlledManualResetEventSlim.New(false);
+        int x = 0;
+        var t = KataServer.Scheduling.Interception.ControlledThread.New(() =>
+        {
+            KataServer.Scheduling.Interception.ControlledVolatile.Write(ref x, 1);
+            KataServer.Scheduling.Interception.ControlledManualResetEventSlim.Set(ev);
+        });
+        KataServer.Scheduling.Interception.ControlledThread.Start(t);
+        if (!KataServer.Scheduling.Interception.ControlledManualResetEventSlim.Wait(ev, 1000))
+        {
+            throw new TimeoutException("gave up");
+        }
+
+        KataServer.Scheduling.Interception.ControlledThread.Join(t);
+    }
+
+    [Fact]
+    public void TimeoutsFireOnlyWhenEverythingWaitsByDefault()
+    {
+        var r = ScheduleExplorer.Explore(GiveUpTooEarly, CoreTests.Opts("portfolio", 300));
+        Assert.Null(r.Bug);
+    }
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("pct")]
+    [InlineData("dfs")]
+    [InlineData("portfolio")]
+    public void EarlyTimeoutsAreExploredWhenAskedFor(string strategy)
+    {
+        var r = ScheduleExplorer.Explore(GiveUpTooEarly, CoreTests.Opts(strategy, 300) with { ExploreEarlyTimeouts = true });
+        Assert.IsType<TimeoutException>(r.Bug?.Exception);
+        Assert.Contains(r.Bug!.Trace, s => s.Action.StartsWith("timed out at 1000 ms"));
     }
 }

@@ -33,7 +33,12 @@ public static class PolicyChecker
     private static readonly string[] ReservedRoots = ["System", "Microsoft", "KataServer"];
 
     /// <summary>Checks every tree of <paramref name="compilation"/> (the tree filter, when given, selects which).</summary>
-    public static IReadOnlyList<PolicyViolation> Check(CSharpCompilation compilation, ApiPolicy policy, Func<SyntaxTree, bool>? includeTree = null, CancellationToken cancellationToken = default)
+    /// <summary>Reported (instead of walking the tree) when a tree nests deeper than the limit.</summary>
+    public static PolicyRule TooComplexRule { get; } = new("too-complex", "too deeply nested",
+        "The grader does not analyse code nested this deep; split it into smaller methods or expressions.");
+
+    public static IReadOnlyList<PolicyViolation> Check(CSharpCompilation compilation, ApiPolicy policy, Func<SyntaxTree, bool>? includeTree = null,
+        CancellationToken cancellationToken = default, int maxDepth = SyntaxLimits.DefaultMaxDepth)
     {
         ArgumentNullException.ThrowIfNull(compilation);
         ArgumentNullException.ThrowIfNull(policy);
@@ -41,6 +46,15 @@ public static class PolicyChecker
         foreach (var tree in compilation.SyntaxTrees)
         {
             if (includeTree is not null && !includeTree(tree)) continue;
+            // Never run semantic analysis on pathological nesting (it can overflow the stack of this process).
+            if (SyntaxLimits.FindTooDeep(tree, maxDepth, cancellationToken) is { } deep)
+            {
+                var span = deep.GetLocation().GetMappedLineSpan();
+                int line = span.StartLinePosition.Line + 1;
+                raw.Add(new Raw(TooComplexRule, "syntax:too-deep", $"code nested more than {maxDepth} levels deep", span.Path, line,
+                    span.StartLinePosition.Character + 1, deep.SpanStart));
+                continue;
+            }
             var model = compilation.GetSemanticModel(tree);
             new Walker(model, policy, raw, cancellationToken).Run(tree.GetRoot(cancellationToken));
         }

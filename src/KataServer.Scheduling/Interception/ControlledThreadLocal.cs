@@ -12,7 +12,7 @@ public static class ControlledThreadLocal<T>
 {
     private sealed class State
     {
-        public readonly Dictionary<int, T> Values = new();
+        public readonly Dictionary<int, T?> Values = new();
     }
 
     private sealed class Factory(Func<T>? create)
@@ -49,7 +49,7 @@ public static class ControlledThreadLocal<T>
         return s;
     }
 
-    public static T get_Value(ThreadLocal<T> self)
+    public static T? get_Value(ThreadLocal<T> self)
     {
         var op = ControlledOperation.Current;
         if (op is null)
@@ -60,19 +60,19 @@ public static class ControlledThreadLocal<T>
         var s = Get(op, self);
         if (!s.Values.TryGetValue(op.Id, out var value))
         {
-            value = Factories.TryGetValue(self, out var f) && f.Create is not null ? f.Create() : default!;
+            value = Factories.TryGetValue(self, out var f) && f.Create is not null ? f.Create() : default;
             s.Values[op.Id] = value;
         }
 
         return value;
     }
 
-    public static void set_Value(ThreadLocal<T> self, T value)
+    public static void set_Value(ThreadLocal<T> self, T? value)
     {
         var op = ControlledOperation.Current;
         if (op is null)
         {
-            self.Value = value;
+            self.Value = value!;
             return;
         }
 
@@ -95,6 +95,6 @@ public static class ControlledThreadLocal<T>
 
         _ = self.Values; // throws like the real one when values are not tracked
         var s = Get(op, self);
-        return s.Values.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList();
+        return s.Values.OrderBy(kv => kv.Key).Select(kv => kv.Value!).ToList();
     }
 }

@@ -29,6 +29,7 @@ internal sealed class ControlledRuntime
     private volatile bool interruptRequested;
     private string? uncontrolledStack;
     private ControlledOperation? running;
+    private bool finishClaimed;
     private ControlledOperation? main;
 
     internal ControlledRuntime(ISchedulingStrategy strategy, ExplorationOptions options, bool captureTrace, bool replaying)
@@ -293,45 +294,61 @@ internal sealed class ControlledRuntime
 
     private bool Complete(ControlledOperation op)
     {
-        bool finished = false;
         lock (gate)
         {
             op.Status = OperationStatus.Completed;
             live.Remove(op);
             startedLive--;
-            if (canceled && startedLive == 0)
+            if (canceled)
             {
-                finished = true;
+                return ClaimFinish();
             }
         }
 
         progress++;
-        if (finished || canceled)
-        {
-            return finished;
-        }
-
         if (Trace is not null)
         {
             Record(op, "completed", captureSource: false);
         }
 
         var next = PickNext(op);
-        if (next is null)
+        if (next is not null)
         {
-            if (!canceled)
-            {
-                return true;
-            }
-
-            lock (gate)
-            {
-                return startedLive == 0;
-            }
+            Resume(next);
+            return false;
         }
 
-        Resume(next);
-        return false;
+        if (!canceled)
+        {
+            lock (gate)
+            {
+                if (startedLive == 0)
+                {
+                    return ClaimFinish();
+                }
+            }
+
+            // Only background operations are left, parked in waits that can never end: unwind them (not a bug)
+            // so their threads return to the pool.
+            Cancel(null, null, null);
+        }
+
+        lock (gate)
+        {
+            return ClaimFinish();
+        }
+    }
+
+    /// <summary>Exactly one caller (under the gate) learns that the schedule is over.</summary>
+    private bool ClaimFinish()
+    {
+        if (finishClaimed || startedLive != 0)
+        {
+            return false;
+        }
+
+        finishClaimed = true;
+        return true;
     }
 
     // ------------------------------------------------------------------ scheduling points
@@ -562,6 +579,21 @@ internal sealed class ControlledRuntime
                 }
             }
 
+            int timeoutCandidates = 0;
+            if (Options.ExploreEarlyTimeouts && enabled.Count > 0 && minDeadline != long.MaxValue)
+            {
+                // Time may pass while others compute: the earliest pending timeout may fire now.
+                for (int i = 0; i < live.Count; i++)
+                {
+                    var op = live[i];
+                    if (op.Status == OperationStatus.Blocked && !op.TimedOut && op.Deadline == minDeadline && !enabled.Contains(op))
+                    {
+                        enabled.Add(op);
+                        timeoutCandidates++;
+                    }
+                }
+            }
+
             if (enabled.Count == 0)
             {
                 if (!anyBlocked || canceled)
@@ -653,6 +685,18 @@ internal sealed class ControlledRuntime
                 }
 
                 Choices.Add(index);
+            }
+
+            if (timeoutCandidates > 0 && index >= enabled.Count - timeoutCandidates)
+            {
+                Now = Math.Max(Now, minDeadline);
+                foreach (var op in live)
+                {
+                    if (op.Status == OperationStatus.Blocked && op.Deadline <= Now)
+                    {
+                        op.TimedOut = true;
+                    }
+                }
             }
 
             return enabled[index];

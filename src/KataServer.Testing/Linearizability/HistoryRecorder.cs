@@ -44,18 +44,16 @@ public sealed class HistoryRecorder
     /// <summary>Records an invocation; the clock is read just before the call is made.</summary>
     public OpToken Invoke(int thread, string name, object? argument = null)
     {
-        var log = logs[thread];
-        var entry = new Entry(name, argument);
-        entry.CallTime = clock();
-        var index = log.Append(entry);
-        return new OpToken(thread, index, entry);
+        var time = clock();
+        return logs[thread].Append(thread, name, argument, time);
     }
 
     /// <summary>Records the response; the clock is read first, right after the call returned.</summary>
     public void Return(OpToken token, object? result = null)
     {
         var t = clock();
-        var entry = token.Entry ?? throw new ArgumentException("default token", nameof(token));
+        var chunk = token.Chunk ?? throw new ArgumentException("default token", nameof(token));
+        ref var entry = ref chunk[token.Slot];
         entry.Result = result ?? NoResult.Value;
         entry.ReturnTime = t;
         Volatile.Write(ref entry.Done, 1);
@@ -89,19 +87,16 @@ public sealed class HistoryRecorder
         var entries = new List<(Entry Entry, int Thread, int Index)>();
         for (var thread = 0; thread < logs.Length; thread++)
         {
-            var (items, count) = logs[thread].Read();
-            for (var i = 0; i < count; i++)
-            {
-                entries.Add((items[i], thread, i));
-            }
+            logs[thread].CopyTo(entries, thread);
         }
 
-        entries.Sort((a, b) => a.Entry.CallTime.CompareTo(b.Entry.CallTime));
-        var ops = new Operation[entries.Count];
+        var sorted = entries.ToArray();
+        var keys = sorted.Select(x => x.Entry.CallTime).ToArray();
+        Array.Sort(keys, sorted);
+        var ops = new Operation[sorted.Length];
         for (var k = 0; k < ops.Length; k++)
         {
-            var (e, thread, index) = entries[k];
-            var done = Volatile.Read(ref e.Done) != 0;
+            var (e, thread, index) = sorted[k];
             ops[k] = new Operation
             {
                 Id = k,
@@ -109,9 +104,9 @@ public sealed class HistoryRecorder
                 Index = index,
                 Name = e.Name,
                 Argument = e.Argument,
-                Result = done ? e.Result : null,
+                Result = e.Done != 0 ? e.Result : null,
                 CallTime = e.CallTime,
-                ReturnTime = done ? e.ReturnTime : null,
+                ReturnTime = e.Done != 0 ? e.ReturnTime : null,
             };
         }
 
@@ -124,58 +119,80 @@ public sealed class HistoryRecorder
         return new History(ops, copy);
     }
 
+    /// <summary>Identifies a recorded invocation, for <see cref="Return"/>.</summary>
     public readonly struct OpToken
     {
-        internal OpToken(int thread, int index, Entry entry)
+        internal OpToken(int thread, int index, Entry[] chunk, int slot)
         {
             Thread = thread;
             Index = index;
-            Entry = entry;
+            Chunk = chunk;
+            Slot = slot;
         }
 
         public int Thread { get; }
 
+        /// <summary>Position among the thread's operations.</summary>
         public int Index { get; }
 
-        internal Entry? Entry { get; }
+        internal Entry[]? Chunk { get; }
+
+        internal int Slot { get; }
     }
 
-    internal sealed class Entry(string name, object? argument)
+    internal struct Entry
     {
-        public readonly string Name = name;
-        public readonly object? Argument = argument;
+        public string Name;
+        public object? Argument;
         public long CallTime;
         public object? Result;
         public long ReturnTime;
         public int Done; // written last (volatile); 0 = pending
     }
 
+    /// <summary>
+    /// One thread's entries in fixed-size chunks that never move, so a <see cref="Return"/> and a
+    /// concurrent <see cref="Snapshot"/> never race with a resize; no allocation per operation.
+    /// </summary>
     private sealed class ThreadLog
     {
-        private Entry[] items = new Entry[16];
+        private const int ChunkSize = 512;
+        private Entry[][] chunks = [new Entry[ChunkSize]];
         private int count;
 
-        public int Append(Entry e)
+        public OpToken Append(int thread, string name, object? argument, long callTime)
         {
-            var c = count;
-            var arr = items;
-            if (c == arr.Length)
+            var index = count;
+            var c = index / ChunkSize;
+            var all = chunks;
+            if (c == all.Length)
             {
-                var bigger = new Entry[arr.Length * 2];
-                Array.Copy(arr, bigger, c);
-                Volatile.Write(ref items, bigger);
-                arr = bigger;
+                var bigger = new Entry[all.Length * 2][];
+                Array.Copy(all, bigger, all.Length);
+                bigger[c] = new Entry[ChunkSize];
+                Volatile.Write(ref chunks, bigger);
+                all = bigger;
             }
 
-            arr[c] = e;
-            Volatile.Write(ref count, c + 1);
-            return c;
+            var chunk = all[c] ??= new Entry[ChunkSize];
+            var slot = index % ChunkSize;
+            chunk[slot] = new Entry { Name = name, Argument = argument, CallTime = callTime };
+            Volatile.Write(ref count, index + 1);
+            return new OpToken(thread, index, chunk, slot);
         }
 
-        public (Entry[] Items, int Count) Read()
+        public void CopyTo(List<(Entry, int, int)> into, int thread)
         {
-            var c = Volatile.Read(ref count);
-            return (Volatile.Read(ref items), c);
+            var n = Volatile.Read(ref count);
+            var all = Volatile.Read(ref chunks);
+            for (var i = 0; i < n; i++)
+            {
+                ref var e = ref all[i / ChunkSize][i % ChunkSize];
+                var done = Volatile.Read(ref e.Done);
+                var copy = e;
+                copy.Done = done;
+                into.Add((copy, thread, i));
+            }
         }
     }
 }

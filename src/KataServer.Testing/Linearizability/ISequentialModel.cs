@@ -41,6 +41,14 @@ public interface ISequentialModel<TState>
     /// when unsure.
     /// </summary>
     IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) => null;
+
+    /// <summary>
+    /// Optional: a plain-words reason that makes the history impossible on its own (a value popped
+    /// twice but pushed once, a value returned that was never added), and the operation at fault.
+    /// It must only be returned when no linearization can exist; the checker adds it to its
+    /// explanation, and trusts it when its search runs out of budget.
+    /// </summary>
+    (Operation Culprit, string Reason)? Diagnose(History history, IReadOnlyList<Operation> operations) => null;
 }
 
 /// <summary>Builds models from delegates, so a kata author can define one in a few lines.</summary>

@@ -112,10 +112,31 @@ public static class LinearizabilityBenchmark
         // 3. Recorder overhead per operation.
         {
             var count = settings.RecorderOperations;
+            TimeLoop(count / 10, recorder: null);
+            TimeLoop(count / 10, new HistoryRecorder(1)); // warm-up
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             var bare = TimeLoop(count, recorder: null);
+            GC.Collect();
             var recorded = TimeLoop(count, new HistoryRecorder(1));
+            GC.Collect();
+            var pure = new HistoryRecorder(1);
+            var swPure = Stopwatch.StartNew();
+            for (var i = 0; i < count; i++)
+            {
+                pure.Return(pure.Invoke(0, "Increment", null), NoResult.Value);
+            }
+
+            var pureNs = swPure.Elapsed.TotalSeconds * 1e9 / count;
+            GC.Collect();
             rows.Add((
-                "recording overhead per operation (Invoke + Return, 1 thread, trivial op)",
+                "recorder alone: Invoke + Return with no result object (two Stopwatch reads + one struct write)",
+                $"{count:N0} ops",
+                $"{pureNs.ToString("F0", culture)} ns/op",
+                "small vs. the op"));
+            rows.Add((
+                "recording overhead per operation (Invoke + Return, 1 thread, lock-based Push/TryPop; every result object kept alive, so GC promotion is included)",
                 $"{count:N0} ops",
                 $"{((recorded - bare) * 1e9 / count).ToString("F0", culture)} ns/op (bare op {(bare * 1e9 / count).ToString("F1", culture)} ns)",
                 "small vs. the op"));

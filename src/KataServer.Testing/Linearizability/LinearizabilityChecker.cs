@@ -43,6 +43,23 @@ public static class LinearizabilityChecker
             var outcome = CheckSingle(model, part, budget, useConstraints: true, options.PendingMustBeBlocked);
             if (outcome.TimedOut)
             {
+                // Out of budget: a plain impossibility still proves a violation.
+                if (model.Diagnose(history, part) is { } quick)
+                {
+                    return new LinearizabilityResult
+                    {
+                        IsLinearizable = false,
+                        History = history,
+                        Unexplained = quick.Culprit,
+                        Diagnosis = quick.Reason,
+                        FailingPartition = part,
+                        ModelName = model.Name,
+                        Partitions = parts.Count,
+                        Steps = budget.Steps,
+                        Elapsed = budget.Elapsed,
+                    };
+                }
+
                 timedOut = true;
                 break;
             }
@@ -67,6 +84,7 @@ public static class LinearizabilityChecker
                     Linearization = outcome.Order,
                     Unexplained = outcome.Unexplained,
                     StateAfterLinearization = outcome.StateDescription,
+                    Diagnosis = model.Diagnose(history, part)?.Reason,
                     FailingPartition = part,
                     ModelName = model.Name,
                     Partitions = parts.Count,

@@ -55,6 +55,9 @@ public sealed record LinearizabilityResult
     /// <summary>On a violation: the operations of the failing partition (the whole history when not partitioned).</summary>
     public IReadOnlyList<Operation> FailingPartition { get; init; } = [];
 
+    /// <summary>On a violation, when the model can say it in plain words: why the history is impossible.</summary>
+    public string? Diagnosis { get; init; }
+
     public string ModelName { get; init; } = "object";
 
     public int Partitions { get; init; } = 1;
@@ -98,6 +101,13 @@ public sealed record LinearizabilityResult
             }
         }
 
+        if (StateAfterLinearization is null)
+        {
+            // Proven by the model's diagnosis alone (the search ran out of budget).
+            sb.Append("In short: ").Append(Diagnosis);
+            return sb.ToString();
+        }
+
         if (Linearization.Count == 0)
         {
             sb.Append($"It cannot be explained even as the first operation on a new {ModelName}");
@@ -114,6 +124,11 @@ public sealed record LinearizabilityResult
         }
 
         sb.Append(StateAfterLinearization is not null && Linearization.Count == 0 ? $" ({ModelName}: {StateAfterLinearization})." : ".");
+        if (Diagnosis is not null)
+        {
+            sb.Append("\nIn short: ").Append(Diagnosis);
+        }
+
         return sb.ToString();
     }
 }

@@ -34,6 +34,45 @@ public class StackCheckerTests
         Assert.Contains("no sequential order of these operations can produce these results", result.Explanation, StringComparison.Ordinal);
         Assert.Contains("TryPop() -> (true, 1)", result.Explanation, StringComparison.Ordinal);
         Assert.Contains("stack is empty", result.Explanation, StringComparison.Ordinal);
+        Assert.Contains("In short: thread 2: TryPop() returned (true, 1), but 1 was also popped by thread 1 and was pushed only once.", result.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DiagnosisNamesValuesPoppedTwiceOrNeverPushed()
+    {
+        var b = new HistoryBuilder();
+        b.Op(0, "Push", 1, null).Op(1, "TryPop", null, (true, 1)).Op(2, "TryPop", null, (true, 1));
+        var twice = AssertNotLinearizable(Model, b.Build());
+        Assert.Equal("thread 2: TryPop() returned (true, 1), but 1 had already been popped by thread 1 and was pushed only once.", twice.Diagnosis);
+
+        var never = AssertNotLinearizable(Model, new HistoryBuilder().Op(0, "Push", 1, null).Op(1, "TryPop", null, (true, 7)).Build());
+        Assert.Equal("thread 1: TryPop() returned (true, 7), but 7 was never pushed.", never.Diagnosis);
+
+        var early = new HistoryBuilder().Op(1, "TryPop", null, (true, 3)).Op(0, "Push", 3, null).Build();
+        Assert.StartsWith("thread 1: TryPop() returned (true, 3) before 3 was pushed", AssertNotLinearizable(Model, early).Diagnosis, StringComparison.Ordinal);
+
+        // A pending push of the value is an add too: no diagnosis, the search decides.
+        var pending = new HistoryBuilder();
+        pending.Call(0, "Push", 4);
+        pending.Op(1, "TryPop", null, (true, 4));
+        Assert.Null(LinearizabilityChecker.Check(Model, pending.Build()).Diagnosis);
+    }
+
+    [Fact]
+    public void DiagnosisProvesAViolationWhenTheSearchRunsOutOfBudget()
+    {
+        var b = new HistoryBuilder();
+        for (var i = 0; i < 200; i++)
+        {
+            var p = b.Call(i % 4, "Push", i);
+            var q = b.Call((i + 1) % 4 + 4, "Push", i + 1000);
+            b.Return(p).Return(q);
+        }
+
+        b.Op(9, "TryPop", null, (true, 5)).Op(10, "TryPop", null, (true, 5));
+        var result = LinearizabilityChecker.Check(Model, b.Build(), new CheckOptions { MaxSteps = 50 });
+        Assert.True(result.IsViolation, result.Explanation);
+        Assert.Contains("In short: thread 10: TryPop() returned (true, 5), but 5 had already been popped by thread 9", result.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -107,14 +107,17 @@ public class ScenarioTests(ITestOutputHelper output)
     [Fact]
     public void CorrectLockBasedStackPasses20Trials()
     {
+        var progress = new List<ScenarioProgress>();
         var runner = ScenarioRunner<LockedStack>.ForModel(
             () => new LockedStack(),
             LockedOps,
             new StackModel(),
-            new ScenarioRunnerOptions { Scenarios = 4, InvocationsPerScenario = 5, Seed = 7 });
+            new ScenarioRunnerOptions { Scenarios = 4, InvocationsPerScenario = 5, Seed = 7, Progress = new SyncProgress<ScenarioProgress>(progress.Add) });
         var report = runner.Run();
         Assert.True(report.Passed, report.ToString());
         Assert.Equal(20, report.Invocations);
+        Assert.Equal(Enumerable.Range(1, 20), progress.Select(p => p.Runs));
+        Assert.All(progress, p => Assert.Equal(20, p.PlannedRuns));
     }
 
     [Fact]
@@ -165,6 +168,15 @@ public class ScenarioTests(ITestOutputHelper output)
             new MapModel(),
             new ScenarioRunnerOptions { Scenarios = 5, InvocationsPerScenario = 4, Seed = 11 }).Run();
         Assert.True(report.Passed, report.ToString());
+    }
+
+    [Fact]
+    public void RunStopsWhenCancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var runner = ScenarioRunner<LockedStack>.ForModel(() => new LockedStack(), LockedOps, new StackModel(), new ScenarioRunnerOptions { CancellationToken = cts.Token });
+        Assert.ThrowsAny<OperationCanceledException>(() => runner.Run());
     }
 
     [Fact]
@@ -274,4 +286,10 @@ public class ScenarioTests(ITestOutputHelper output)
         Assert.Contains("The result that cannot be explained: thread 2: TryPop() returned (true, 1)", text, StringComparison.Ordinal);
         Assert.Contains("After that order the stack is empty", text, StringComparison.Ordinal);
     }
+}
+
+/// <summary>An IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

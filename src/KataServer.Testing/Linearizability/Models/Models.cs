@@ -42,11 +42,16 @@ public sealed class StackModel : ISequentialModel<StackState>
 
     /// <summary>LIFO order of unique values: see <see cref="ModelSteps.LifoOrder"/>.</summary>
     public IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) =>
-        ModelSteps.LifoOrder(
-            operations,
-            Push,
-            op => op.Name.Equals(TryPop, StringComparison.OrdinalIgnoreCase) || op.Name.Equals(Pop, StringComparison.OrdinalIgnoreCase),
-            op => op.ToCall() is var c && c.Is(TryPop) ? (c.Flag == true, c.Value) : (!c.Threw, c.Result));
+        ModelSteps.LifoOrder(operations, Push, IsRemoval, Removal);
+
+    public (Operation Culprit, string Reason)? Diagnose(History history, IReadOnlyList<Operation> operations) =>
+        ModelSteps.DiagnoseCollection(history, operations, Push, IsRemoval, Removal, "pushed", "popped");
+
+    private static bool IsRemoval(Operation op) =>
+        op.Name.Equals(TryPop, StringComparison.OrdinalIgnoreCase) || op.Name.Equals(Pop, StringComparison.OrdinalIgnoreCase);
+
+    private static (bool, object?) Removal(Operation op) =>
+        op.ToCall() is var c && c.Is(TryPop) ? (c.Flag == true, c.Value) : (!c.Threw, c.Result);
 }
 
 /// <summary>
@@ -91,11 +96,16 @@ public sealed class QueueModel : ISequentialModel<SeqState>
 
     /// <summary>FIFO order of unique values: see <see cref="ModelSteps.FifoOrder"/>.</summary>
     public IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) =>
-        ModelSteps.FifoOrder(
-            operations,
-            Enqueue,
-            op => op.Name.Equals(TryDequeue, StringComparison.OrdinalIgnoreCase) || op.Name.Equals(Dequeue, StringComparison.OrdinalIgnoreCase),
-            op => op.ToCall() is var c && c.Is(TryDequeue) ? (c.Flag == true, c.Value) : (!c.Threw, c.Result));
+        ModelSteps.FifoOrder(operations, Enqueue, IsRemoval, Removal);
+
+    public (Operation Culprit, string Reason)? Diagnose(History history, IReadOnlyList<Operation> operations) =>
+        ModelSteps.DiagnoseCollection(history, operations, Enqueue, IsRemoval, Removal, "enqueued", "dequeued");
+
+    private static bool IsRemoval(Operation op) =>
+        op.Name.Equals(TryDequeue, StringComparison.OrdinalIgnoreCase) || op.Name.Equals(Dequeue, StringComparison.OrdinalIgnoreCase);
+
+    private static (bool, object?) Removal(Operation op) =>
+        op.ToCall() is var c && c.Is(TryDequeue) ? (c.Flag == true, c.Value) : (!c.Threw, c.Result);
 }
 
 /// <summary>
@@ -138,11 +148,14 @@ public sealed class BoundedBufferModel(int capacity) : ISequentialModel<SeqState
 
     /// <summary>FIFO order of unique values: see <see cref="ModelSteps.FifoOrder"/>.</summary>
     public IEnumerable<(int Before, int After)>? MustPrecede(IReadOnlyList<Operation> operations) =>
-        ModelSteps.FifoOrder(
-            operations,
-            Put,
-            op => op.Name.Equals(Take, StringComparison.OrdinalIgnoreCase),
-            op => (!op.ToCall().Threw, op.Result));
+        ModelSteps.FifoOrder(operations, Put, IsRemoval, Removal);
+
+    public (Operation Culprit, string Reason)? Diagnose(History history, IReadOnlyList<Operation> operations) =>
+        ModelSteps.DiagnoseCollection(history, operations, Put, IsRemoval, Removal, "put", "taken");
+
+    private static bool IsRemoval(Operation op) => op.Name.Equals(Take, StringComparison.OrdinalIgnoreCase);
+
+    private static (bool, object?) Removal(Operation op) => (!op.ToCall().Threw, op.Result);
 }
 
 /// <summary>
@@ -430,6 +443,72 @@ internal static class ModelSteps
     }
 
     private const int MaxPairs = 1_000_000;
+
+    /// <summary>
+    /// Impossibilities that need no search in a collection: a value returned by more removals than
+    /// there were adds of it (pending adds included), a value returned that was never added, or a
+    /// value returned by a removal that finished before any add of it started.
+    /// </summary>
+    public static (Operation Culprit, string Reason)? DiagnoseCollection(
+        History history, IReadOnlyList<Operation> ops, string addName, Func<Operation, bool> isRemoval,
+        Func<Operation, (bool Removed, object? Value)> removal, string added, string removed)
+    {
+        var adds = new Dictionary<object, List<Operation>>(Values.Comparer!);
+        var removals = new List<(Operation Op, object Value)>();
+        foreach (var op in ops)
+        {
+            if (op.Name.Equals(addName, StringComparison.OrdinalIgnoreCase))
+            {
+                if (op.Argument is { } v)
+                {
+                    if (!adds.TryGetValue(v, out var list))
+                    {
+                        adds[v] = list = [];
+                    }
+
+                    list.Add(op);
+                }
+            }
+            else if (!op.IsPending && isRemoval(op) && removal(op) is (true, { } value))
+            {
+                removals.Add((op, value));
+            }
+        }
+
+        string Who(Operation op) => history.ThreadName(op.ThreadId);
+        string Returned(Operation op) => $"{Who(op)}: {Values.FormatCall(op.Name, op.Argument)} returned {Values.Format(op.Result)}";
+
+        var seen = new Dictionary<object, List<Operation>>(Values.Comparer!);
+        foreach (var (op, value) in removals.OrderBy(r => r.Op.ReturnTime))
+        {
+            var v = Values.Format(value);
+            if (!adds.TryGetValue(value, out var addsOfValue))
+            {
+                return (op, $"{Returned(op)}, but {v} was never {added}.");
+            }
+
+            if (addsOfValue.All(a => a.CallTime > op.ReturnTime))
+            {
+                return (op, $"{Returned(op)} before {v} was {added} ({Who(addsOfValue[0])} started {addsOfValue[0].Describe()} only after it returned).");
+            }
+
+            if (!seen.TryGetValue(value, out var before))
+            {
+                seen[value] = before = [];
+            }
+
+            before.Add(op);
+            if (before.Count > addsOfValue.Count)
+            {
+                var first = before[0];
+                var already = first.ReturnTime < op.CallTime ? "had already been" : "was also";
+                var times = addsOfValue.Count == 1 ? "only once" : $"only {addsOfValue.Count} times";
+                return (op, $"{Returned(op)}, but {v} {already} {removed} by {Who(first)} and was {added} {times}.");
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// Orderings every linearization of a LIFO obeys, for values pushed by exactly one completed push

@@ -31,7 +31,18 @@ public sealed record ScenarioRunnerOptions
 
     /// <summary>How parallel parts are run; default <see cref="RealThreadsExecutor"/>.</summary>
     public ParallelExecutor? Executor { get; init; }
+
+    /// <summary>Told after every run (and every shrink candidate), for progress bars.</summary>
+    public IProgress<ScenarioProgress>? Progress { get; init; }
+
+    /// <summary>Stops between runs; <see cref="ScenarioRunner{TTarget}.Run"/> then throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; init; }
 }
+
+/// <param name="Runs">Runs done so far (shrinking included).</param>
+/// <param name="PlannedRuns">Scenarios x invocations (shrinking comes on top).</param>
+/// <param name="Shrinking">True while a failure is being shrunk.</param>
+public readonly record struct ScenarioProgress(int Runs, int PlannedRuns, bool Shrinking);
 
 public enum FailureKind
 {
@@ -114,8 +125,10 @@ public sealed class ScenarioRunner<TTarget>
             var scenario = generator.Generate(random);
             for (var i = 0; i < Options.InvocationsPerScenario; i++)
             {
+                Options.CancellationToken.ThrowIfCancellationRequested();
                 invocations++;
                 var run = Execute(scenario);
+                Options.Progress?.Report(new ScenarioProgress(invocations, Options.Scenarios * Options.InvocationsPerScenario, false));
                 var (kind, result) = Evaluate(run);
                 if (result.TimedOut)
                 {
@@ -205,13 +218,16 @@ public sealed class ScenarioRunner<TTarget>
 
         var lastRun = run;
         var lastResult = result;
+        var runs = invocations;
         var minimal = ScenarioShrinker.Shrink(
             scenario,
             candidate =>
             {
                 for (var i = 0; i < Options.ShrinkInvocations; i++)
                 {
+                    Options.CancellationToken.ThrowIfCancellationRequested();
                     var r = Execute(candidate);
+                    Options.Progress?.Report(new ScenarioProgress(++runs, Options.Scenarios * Options.InvocationsPerScenario, true));
                     var (k, res) = Evaluate(r);
                     if (k == FailureKind.NotLinearizable)
                     {

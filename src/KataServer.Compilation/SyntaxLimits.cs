@@ -1,0 +1,160 @@
+using Microsoft.CodeAnalysis;
+
+namespace KataServer.Compilation;
+
+/// <summary>
+/// Guards the grader process against source shaped to crash or stall the compiler: Roslyn's flow
+/// analysis recurses per nesting level, and 20,000 nested blocks (well inside the 256 KiB input limit)
+/// overflow the stack of the thread compiling them - a stack overflow kills the whole process. A long
+/// operator chain (40,000 <c>+ 1</c>) is a deep tree too and takes tens of seconds to analyse. Hand-written
+/// code stays far below the limit (the corpus peaks around 30-40 levels). Bracket nesting is checked
+/// on the raw text first, since even parsing deeply nested parentheses is slow.
+/// </summary>
+public static class SyntaxLimits
+{
+    /// <summary>Default limit on syntax-node nesting depth (blocks, parentheses, lambdas, operator chains).</summary>
+    public const int DefaultMaxDepth = 250;
+
+    public const string TooComplexId = "KATA-TOO-COMPLEX";
+
+    /// <summary>
+    /// Default limit on bracket nesting (<c>( [ {</c>) in the raw text, checked before parsing: the
+    /// parser's look-ahead for casts, lambdas and tuples makes 20,000 nested parentheses take over a
+    /// minute to parse. Real code nests brackets a dozen deep.
+    /// </summary>
+    public const int DefaultMaxBracketDepth = 100;
+
+    /// <summary>
+    /// Scans the text for bracket nesting deeper than <paramref name="maxDepth"/>, skipping comments,
+    /// string and character literals (approximately: interpolation holes are skipped with their string).
+    /// Returns the 0-based offset of the first bracket over the limit, or -1.
+    /// </summary>
+    public static int FindTooDeepBrackets(string text, int maxDepth)
+    {
+        int depth = 0;
+        int i = 0;
+        int n = text.Length;
+        while (i < n)
+        {
+            char c = text[i];
+            if (c == '/' && i + 1 < n && text[i + 1] == '/')
+            {
+                while (i < n && text[i] != '\n') i++;
+                continue;
+            }
+            if (c == '/' && i + 1 < n && text[i + 1] == '*')
+            {
+                int end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                i = end < 0 ? n : end + 2;
+                continue;
+            }
+            if (c == '"' || c == '\'' || ((c == '@' || c == '$') && i + 1 < n && (text[i + 1] == '"' || text[i + 1] is '@' or '$')))
+            {
+                i = SkipLiteral(text, i);
+                continue;
+            }
+            if (c is '(' or '[' or '{')
+            {
+                if (++depth > maxDepth) return i;
+            }
+            else if (c is ')' or ']' or '}')
+            {
+                if (depth > 0) depth--;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    private static int SkipLiteral(string text, int i)
+    {
+        int n = text.Length;
+        bool verbatim = false;
+        while (i < n && text[i] is '@' or '$')
+        {
+            if (text[i] == '@') verbatim = true;
+            i++;
+        }
+        if (i >= n) return n;
+        char quote = text[i];
+        // Raw string literal: three or more quotes, ends at the same number of quotes.
+        if (quote == '"' && i + 2 < n && text[i + 1] == '"' && text[i + 2] == '"')
+        {
+            int count = 0;
+            while (i < n && text[i] == '"') { count++; i++; }
+            string closing = new('"', count);
+            int end = text.IndexOf(closing, i, StringComparison.Ordinal);
+            return end < 0 ? n : end + count;
+        }
+        i++;
+        while (i < n)
+        {
+            char c = text[i];
+            if (verbatim)
+            {
+                if (c == '"')
+                {
+                    if (i + 1 < n && text[i + 1] == '"') { i += 2; continue; }
+                    return i + 1;
+                }
+            }
+            else
+            {
+                if (c == '\\') { i += 2; continue; }
+                if (c == quote) return i + 1;
+                if (c == '\n') return i + 1; // unterminated: let the compiler report it
+            }
+            i++;
+        }
+        return n;
+    }
+
+    /// <summary>The deepest node of the tree, found without recursion; null depth 0 for an empty tree.</summary>
+    public static (int Depth, SyntaxNode? Deepest) MaxDepth(SyntaxTree tree, CancellationToken cancellationToken = default)
+    {
+        var root = tree.GetRoot(cancellationToken);
+        var stack = new Stack<(SyntaxNode Node, int Depth)>();
+        stack.Push((root, 1));
+        int max = 0;
+        SyntaxNode? deepest = null;
+        while (stack.Count > 0)
+        {
+            var (node, depth) = stack.Pop();
+            if (depth > max)
+            {
+                max = depth;
+                deepest = node;
+            }
+            foreach (var child in node.ChildNodes()) stack.Push((child, depth + 1));
+        }
+        return (max, deepest);
+    }
+
+    /// <summary>The first node deeper than <paramref name="maxDepth"/>, or null when the tree is within the limit.</summary>
+    public static SyntaxNode? FindTooDeep(SyntaxTree tree, int maxDepth, CancellationToken cancellationToken = default)
+    {
+        var root = tree.GetRoot(cancellationToken);
+        var stack = new Stack<(SyntaxNode Node, int Depth)>();
+        stack.Push((root, 1));
+        while (stack.Count > 0)
+        {
+            var (node, depth) = stack.Pop();
+            if (depth > maxDepth) return node;
+            foreach (var child in node.ChildNodes()) stack.Push((child, depth + 1));
+        }
+        return null;
+    }
+
+    /// <summary>A learner-facing diagnostic for a tree over the limit, or null.</summary>
+    public static CompilerDiagnostic? Check(SyntaxTree tree, int maxDepth, CancellationToken cancellationToken = default)
+    {
+        var node = FindTooDeep(tree, maxDepth, cancellationToken);
+        if (node is null) return null;
+        var span = node.GetLocation().GetMappedLineSpan();
+        int line = span.StartLinePosition.Line + 1;
+        return new CompilerDiagnostic(DiagnosticSeverityLevel.Error, TooComplexId,
+            $"line {line}: your code is nested more than {maxDepth} levels deep (blocks, parentheses, lambdas or a very long chain of operators). " +
+            "The grader refuses such code to protect itself; split it into smaller methods or expressions.",
+            span.Path, line, span.StartLinePosition.Character + 1);
+    }
+}
