@@ -33,6 +33,9 @@ public sealed record KataCompilerOptions
     /// <summary>Deepest bracket nesting accepted in a learner file, checked before parsing (see <see cref="SyntaxLimits"/>).</summary>
     public int MaxBracketDepth { get; init; } = SyntaxLimits.DefaultMaxBracketDepth;
 
+    /// <summary>Most <c>&lt;</c> accepted in one statement, checked before parsing (see <see cref="SyntaxLimits"/>).</summary>
+    public int MaxAnglesPerStatement { get; init; } = SyntaxLimits.DefaultMaxAnglesPerStatement;
+
     /// <summary>Deepest syntax nesting accepted in a learner file (see <see cref="SyntaxLimits"/>).</summary>
     public int MaxSyntaxDepth { get; init; } = SyntaxLimits.DefaultMaxDepth;
 
@@ -182,10 +185,10 @@ public sealed class KataCompiler
 
     public const string CompileTimeoutId = "KATA-COMPILE-TIMEOUT";
 
-    /// <summary>The bracket-nesting check that runs before parsing (see <see cref="SyntaxLimits"/>), as a diagnostic.</summary>
+    /// <summary>The checks that run before parsing (bracket nesting, `&lt;` per statement; see <see cref="SyntaxLimits"/>), as a diagnostic.</summary>
     public CompilerDiagnostic? TooDeepBrackets(string source, string fileName)
     {
-        int at = SyntaxLimits.FindTooDeepBrackets(source, Options.MaxBracketDepth);
+        var (at, kind) = SyntaxLimits.Scan(source, Options.MaxBracketDepth, Options.MaxAnglesPerStatement);
         if (at < 0) return null;
         int line = 1, lineStart = 0;
         for (int i = 0; i < at; i++)
@@ -193,7 +196,9 @@ public sealed class KataCompiler
             if (source[i] == '\n') { line++; lineStart = i + 1; }
         }
         return new CompilerDiagnostic(DiagnosticSeverityLevel.Error, SyntaxLimits.TooComplexId,
-            $"line {line}: your code nests brackets more than {Options.MaxBracketDepth} levels deep. " +
+            (kind == "angles"
+                ? $"line {line}: one statement of your code has more than {Options.MaxAnglesPerStatement} `<` (comparisons or generic arguments). "
+                : $"line {line}: your code nests brackets more than {Options.MaxBracketDepth} levels deep. ") +
             "The grader refuses such code to protect itself; split it into smaller methods or expressions.",
             fileName, line, at - lineStart + 1);
     }

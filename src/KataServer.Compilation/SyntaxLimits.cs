@@ -30,8 +30,24 @@ public static class SyntaxLimits
     /// Returns the 0-based offset of the first bracket over the limit, or -1.
     /// </summary>
     public static int FindTooDeepBrackets(string text, int maxDepth)
+        => Scan(text, maxDepth, int.MaxValue).Offset;
+
+    /// <summary>
+    /// Default limit on <c>&lt;</c> tokens within one statement (between <c>;</c>, <c>{</c> and <c>}</c>):
+    /// each <c>&lt;</c> makes the parser look ahead for a generic argument list, so a 140 KB argument list
+    /// of <c>a &lt; a, </c> takes 45 s to parse (and parsing cannot be cancelled). Real statements have a handful.
+    /// </summary>
+    public const int DefaultMaxAnglesPerStatement = 100;
+
+    /// <summary>
+    /// The pre-parse scan: the first offset where bracket nesting exceeds <paramref name="maxDepth"/>
+    /// (Kind "brackets") or one statement holds more than <paramref name="maxAngles"/> <c>&lt;</c> (Kind "angles").
+    /// Offset -1 when the text is within both limits.
+    /// </summary>
+    public static (int Offset, string Kind) Scan(string text, int maxDepth, int maxAngles)
     {
         int depth = 0;
+        int angles = 0;
         int i = 0;
         int n = text.Length;
         while (i < n)
@@ -55,15 +71,25 @@ public static class SyntaxLimits
             }
             if (c is '(' or '[' or '{')
             {
-                if (++depth > maxDepth) return i;
+                if (++depth > maxDepth) return (i, "brackets");
+                if (c == '{') angles = 0;
             }
             else if (c is ')' or ']' or '}')
             {
                 if (depth > 0) depth--;
+                if (c == '}') angles = 0;
+            }
+            else if (c == ';')
+            {
+                angles = 0;
+            }
+            else if (c == '<')
+            {
+                if (++angles > maxAngles) return (i, "angles");
             }
             i++;
         }
-        return -1;
+        return (-1, "");
     }
 
     private static int SkipLiteral(string text, int i)

@@ -89,6 +89,17 @@ public static class AssemblyRewriter
         }
 
         var context = new RewriteContext(module, map, options, report);
+        if (options.InstrumentSharedMemory && !options.InstrumentImmutableFieldReads)
+        {
+            foreach (var type in module.GetTypes().Where(t => !map.IsReplacementType(t)))
+            {
+                foreach (var method in type.Methods.Where(m => m.HasBody))
+                {
+                    new MethodRewriter(context, method).CollectMutatedFields(context.MutatedFields);
+                }
+            }
+        }
+
         foreach (var type in module.GetTypes())
         {
             if (map.IsReplacementType(type))
@@ -199,6 +210,9 @@ internal sealed class RewriteContext
     }
 
     public ModuleDefinition Module { get; }
+
+    /// <summary>Fields of the module changed after they may be shared; see <see cref="MethodRewriter.CollectMutatedFields"/>.</summary>
+    public HashSet<FieldDefinition> MutatedFields { get; } = [];
 
     public InterceptionMap Map { get; }
 

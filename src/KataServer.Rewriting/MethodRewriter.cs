@@ -19,6 +19,7 @@ internal sealed class MethodRewriter
     private IDictionary<Instruction, SequencePoint>? _sequencePoints;
     private HashSet<Instruction> _boundaries = [];
     private readonly Dictionary<Instruction, Instruction> _moved = [];
+    private HashSet<Instruction> _constructorStores = [];
 
     public MethodRewriter(RewriteContext context, MethodDefinition method)
     {
@@ -30,6 +31,107 @@ internal sealed class MethodRewriter
     private RewriteReport Report => _context.Report;
 
     private ModuleDefinition Module => _context.Module;
+
+    /// <summary>
+    /// First pass (shared-memory mode): records the fields of this module that this method may change after they can be
+    /// shared. Stores that are not such changes: a closure being filled before anything else sees it, a constructor
+    /// storing to <c>this</c>'s own fields, a static constructor storing to its type's static fields. Any address taken
+    /// (<c>ldflda</c>, <c>ldsflda</c>) counts as a change. Fields never changed are immutable once shared: their reads
+    /// need no hook (see <see cref="IsImmutableOnceShared"/>).
+    /// </summary>
+    public void CollectMutatedFields(HashSet<FieldDefinition> mutated)
+    {
+        _body.SimplifyMacros();
+        var instructions = _body.Instructions.ToArray();
+        _boundaries = CollectBoundaries();
+        var initializerStores = CollectInitializerStores(instructions);
+        var constructorStores = CollectConstructorStores(instructions);
+
+        foreach (var instruction in instructions)
+        {
+            if (instruction.OpCode.Code is not (Code.Stfld or Code.Stsfld or Code.Ldflda or Code.Ldsflda) ||
+                instruction.Operand is not FieldReference reference)
+            {
+                continue;
+            }
+
+            FieldDefinition? field;
+            try
+            {
+                field = reference.Resolve();
+            }
+            catch (AssemblyResolutionException)
+            {
+                continue; // not a field of this module
+            }
+
+            if (field is null || field.Module != Module)
+            {
+                continue;
+            }
+
+            var ownType = Signatures.TypeKey(field.DeclaringType) == Signatures.TypeKey(_method.DeclaringType);
+            var harmless = instruction.OpCode.Code switch
+            {
+                Code.Stfld => initializerStores.Contains(instruction) || (ownType && constructorStores.Contains(instruction)),
+                Code.Stsfld => ownType && _method.IsConstructor && _method.IsStatic,
+                _ => false,
+            };
+            if (!harmless)
+            {
+                mutated.Add(field);
+            }
+        }
+    }
+
+    private bool IsInitializationOf(Instruction instruction, FieldDefinition field) =>
+        Signatures.TypeKey(field.DeclaringType) == Signatures.TypeKey(_method.DeclaringType) && instruction.OpCode.Code switch
+        {
+            Code.Stfld => _constructorStores.Contains(instruction),
+            Code.Stsfld => _method.IsConstructor && _method.IsStatic,
+            _ => false,
+        };
+
+    /// <summary>In an instance constructor, the stores to fields of <c>this</c> (<c>ldarg.0; value; stfld</c>).</summary>
+    private HashSet<Instruction> CollectConstructorStores(Instruction[] instructions)
+    {
+        var stores = new HashSet<Instruction>();
+        if (_method.IsConstructor && !_method.IsStatic)
+        {
+            foreach (var instruction in instructions)
+            {
+                if (instruction.OpCode.Code == Code.Ldarg && instruction.Operand == _body.ThisParameter &&
+                    FindConsumer(instruction, followDup: true, followFieldAddress: false) is { OpCode.Code: Code.Stfld } store)
+                {
+                    stores.Add(store);
+                }
+            }
+        }
+
+        return stores;
+    }
+
+    /// <summary>
+    /// A field nothing in this module changes once it can be shared (see <see cref="CollectMutatedFields"/>), and that code
+    /// outside the module cannot write: a closure field, or a non-public field of a class, or a non-public static field.
+    /// </summary>
+    private bool IsImmutableOnceShared(FieldDefinition field)
+    {
+        var options = _context.Options;
+        if (options.InstrumentImmutableFieldReads || (field.IsInitOnly && options.InstrumentReadonlyFieldReads) ||
+            field.Module != Module || _context.MutatedFields.Contains(field))
+        {
+            return false;
+        }
+
+        if (IsDisplayClass(field.DeclaringType))
+        {
+            return true;
+        }
+
+        var hidden = field.IsPrivate || field.IsAssembly || field.IsFamilyAndAssembly;
+        return hidden && (field.IsStatic || !field.DeclaringType.IsValueType);
+    }
 
     /// <returns>true when the body changed</returns>
     public bool Run()
@@ -43,6 +145,7 @@ internal sealed class MethodRewriter
         var instructions = _body.Instructions.ToArray();
         _boundaries = CollectBoundaries();
         var initializerStores = _context.Options.InstrumentSharedMemory ? CollectInitializerStores(instructions) : [];
+        _constructorStores = _context.Options.InstrumentSharedMemory ? CollectConstructorStores(instructions) : [];
         var firstHookable = _context.Options.InstrumentSharedMemory ? FirstInstructionAfterChainedConstructorCall(instructions) : int.MaxValue;
         var changed = false;
         for (var i = 0; i < instructions.Length; i++)
@@ -243,6 +346,17 @@ internal sealed class MethodRewriter
             return false;
         }
 
+        if (instruction.OpCode.Code is Code.Ldfld or Code.Ldsfld && IsImmutableOnceShared(field))
+        {
+            Report.ImmutableFieldReadsSkipped++;
+            return false; // only written while not yet shared (constructor, closure creation): reads cannot race
+        }
+
+        if (IsInitializationOf(instruction, field) && IsImmutableOnceShared(field))
+        {
+            return false; // the constructor's own initialization of a field that then never changes
+        }
+
         var name = DisplayName(field.DeclaringType) + "." + field.Name;
         var hook = isWrite ? _context.FieldWriteHook : _context.FieldReadHook;
         var ownerIsObject = !isStatic && !field.DeclaringType.IsValueType;
@@ -316,6 +430,12 @@ internal sealed class MethodRewriter
         // static-lambda singletons and delegate caches, the captured `this` of closures (written once at creation).
         if (IsStateMachine(declaring) || declaring.Name == "<>c" || field.Name.StartsWith("<>9", StringComparison.Ordinal) ||
             field.Name == "<>4__this")
+        {
+            return false;
+        }
+
+        // [ThreadStatic] fields are per thread.
+        if (field.IsStatic && field.CustomAttributes.Any(a => a.AttributeType.Name == "ThreadStaticAttribute"))
         {
             return false;
         }

@@ -25,6 +25,13 @@ public sealed record RewriteOptions
     /// <summary>Also hook reads of instance <c>readonly</c> fields (they cannot race after construction; off by default).</summary>
     public bool InstrumentReadonlyFieldReads { get; init; }
 
+    /// <summary>
+    /// Also hook reads of fields that nothing changes once they can be shared (written only by their constructor or static
+    /// constructor, or while their closure is being filled; non-public or closure fields). Off by default: such reads
+    /// cannot race, and every hook is a scheduling point that multiplies the schedules to explore.
+    /// </summary>
+    public bool InstrumentImmutableFieldReads { get; init; }
+
     /// <summary>Images of assemblies the input references, e.g. the learner's "Submission" assembly for kata tests.</summary>
     public IReadOnlyList<byte[]> ReferencedAssemblies { get; init; } = [];
 

@@ -40,6 +40,9 @@ public sealed class RewriteReport
 
     public int ArrayReadHooks { get; internal set; }
 
+    /// <summary>Reads not hooked because the field is never changed once it can be shared (constructor-only, closure initialization).</summary>
+    public int ImmutableFieldReadsSkipped { get; internal set; }
+
     public int ArrayWriteHooks { get; internal set; }
 
     /// <summary>Methods whose body was changed.</summary>
@@ -104,7 +107,8 @@ public sealed class RewriteReport
         }
 
         sb.Append("  field hooks: ").Append(FieldReadHooks).Append(" reads, ").Append(FieldWriteHooks).Append(" writes; array hooks: ")
-            .Append(ArrayReadHooks).Append(" reads, ").Append(ArrayWriteHooks).AppendLine(" writes");
+            .Append(ArrayReadHooks).Append(" reads, ").Append(ArrayWriteHooks).Append(" writes; ")
+            .Append(ImmutableFieldReadsSkipped).AppendLine(" reads of fields immutable once shared not hooked");
         foreach (var (api, count) in Uncontrolled)
         {
             sb.Append("  UNCONTROLLED ").Append(api).Append(" x").Append(count).AppendLine();

@@ -63,7 +63,15 @@ public enum BugKind
     Uncontrolled,
 }
 
-public sealed record ScheduleBug(BugKind Kind, string Message, Exception? Exception, string ReplayToken, IReadOnlyList<TraceStep> Trace);
+public sealed record ScheduleBug(BugKind Kind, string Message, Exception? Exception, string ReplayToken, IReadOnlyList<TraceStep> Trace)
+{
+    /// <summary>
+    /// For a <see cref="BugKind.Deadlock"/>: some blocked operation holds a lock, so operations wait on each
+    /// other's locks (a classic deadlock). False when every blocked operation only waits for a signal, a
+    /// release or a completion that nobody will give (a lost wake-up: the program hangs).
+    /// </summary>
+    public bool LocksHeld { get; init; }
+}
 
 /// <param name="Step">position in the schedule (0-based)</param>
 /// <param name="Action">what the operation is about to do, e.g. "read Bank.balance", "Monitor.Enter(lock A)", "blocked: waits for lock B", "completed"</param>

@@ -136,10 +136,10 @@ public static class ScheduleExplorer
         var trace = (IReadOnlyList<TraceStep>?)replay.Trace ?? Array.Empty<TraceStep>();
         if (replay.BugKind == found.BugKind)
         {
-            return new ScheduleBug(found.BugKind!.Value, replay.BugMessage!, replay.BugException ?? found.BugException, token, trace);
+            return new ScheduleBug(found.BugKind!.Value, replay.BugMessage!, replay.BugException ?? found.BugException, token, trace) { LocksHeld = replay.BugLocksHeld };
         }
 
-        return new ScheduleBug(found.BugKind!.Value, found.BugMessage!, found.BugException, token, trace);
+        return new ScheduleBug(found.BugKind!.Value, found.BugMessage!, found.BugException, token, trace) { LocksHeld = found.BugLocksHeld };
     }
 
     private static ExplorationResult ReplayCore(Action body, string replayToken, ExplorationOptions options)
@@ -151,7 +151,7 @@ public static class ScheduleExplorer
         var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
         replay.Execute(body, CancellationToken.None);
         ScheduleBug? bug = replay.BugKind is { } kind
-            ? new ScheduleBug(kind, replay.BugMessage!, replay.BugException, replayToken, replay.Trace!)
+            ? new ScheduleBug(kind, replay.BugMessage!, replay.BugException, replayToken, replay.Trace!) { LocksHeld = replay.BugLocksHeld }
             : null;
         return new ExplorationResult(1, false, stopwatch.Elapsed, bug);
     }

@@ -1,4 +1,5 @@
 using KataServer.Compilation.Policy;
+using Xunit.Abstractions;
 
 namespace KataServer.Compilation.Tests;
 
@@ -7,7 +8,7 @@ namespace KataServer.Compilation.Tests;
 /// down): compiling and policing them must end with diagnostics, never a crash. Each stays within
 /// the 256 KiB input limit.
 /// </summary>
-public class DeepNestingTests
+public class DeepNestingTests(ITestOutputHelper output)
 {
     public static IEnumerable<object[]> Shapes()
     {
@@ -19,12 +20,14 @@ public class DeepNestingTests
         yield return ["nested conditionals", "public class A { public int F(bool c) => " + string.Concat(Enumerable.Repeat("c ? 1 : ", 20000)) + "0; }"];
         yield return ["nested ifs", "public class A { public void F(bool c) { " + string.Concat(Enumerable.Repeat("if (c) ", 20000)) + "; } }"];
         yield return ["else-if chain", "public class A { public int F(int c) { " + string.Concat(Enumerable.Range(0, 8000).Select(i => $"if (c == {i}) return {i}; else ")) + "return -1; } }"];
-        yield return ["generic ambiguity chain", "public class A { public void F(int a) { G(" + string.Concat(Enumerable.Repeat("a < a, ", 20000)) + "a); } void G(params bool[] b) { } }"];
+        yield return ["generic ambiguity chain", "public class A { public void F(int a) { G(" + string.Concat(Enumerable.Repeat("a < a, ", 20000)) + "a < a); } void G(params bool[] b) { } }"];
+        yield return ["nested interpolated strings", "public class A { public string F() => " + string.Concat(Enumerable.Repeat("$\"{", 10000)) + "1" + string.Concat(Enumerable.Repeat("}\"", 10000)) + "; }"];
         yield return ["long string concat", "public class A { public string F() => \"a\"" + string.Concat(Enumerable.Repeat(" + \"a\"", 40000)) + "; }"];
     }
 
     // Found by this test: 20,000 nested blocks crash the process with a stack overflow in Roslyn's
-    // NullableWalker, and a 40,000-term `+` chain takes ~40 s. Both are now refused before analysis.
+    // NullableWalker; 20,000 nested parentheses take ~90 s to parse, a 20,000-argument `a < a` list
+    // 45 s (parsing cannot be cancelled), a 40,000-term `+` chain ~40 s. All are now refused early.
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Hostile_shape_is_refused_before_semantic_analysis(string name, string source)
@@ -50,6 +53,29 @@ public class DeepNestingTests
     }
 
     [Fact]
+    public void Overloaded_nested_lambdas_end_in_bounded_time()
+    {
+        // The classic exponential-inference shape, within the bracket limit. Roslyn caches lambda
+        // binding per delegate type; whatever happens, the compile timeout bounds it.
+        string nested = string.Concat(Enumerable.Range(0, 45).Select(i => $"M(x{i} => ")) + "0" + new string(')', 45);
+        string source = "public class A { static int M(System.Func<int, int> f) => 0; static int M(System.Func<string, int> f) => 0; static int M(System.Func<long, int> f) => 0; public int F() => " + nested + "; }";
+        var compiler = new KataCompiler(new KataCompilerOptions { CompileTimeout = TimeSpan.FromSeconds(20) });
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = compiler.CompileSubmission(source);
+        output.WriteLine($"{sw.ElapsedMilliseconds} ms: {string.Join("; ", outcome.Diagnostics.Take(3))}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(90));
+    }
+
+    [Fact]
+    public void Angle_limit_counts_per_statement()
+    {
+        string many = string.Concat(Enumerable.Repeat("x < 1 && ", 60));
+        Assert.Equal(-1, SyntaxLimits.Scan($"bool a = {many} true; bool b = {many} true;", 100, 100).Offset);
+        Assert.Equal("angles", SyntaxLimits.Scan($"bool a = {many}{many} true;", 100, 100).Kind);
+        Assert.Equal(-1, SyntaxLimits.Scan("var d = new Dictionary<string, List<Func<int, Task<bool>>>>();", 100, 100).Offset);
+    }
+
+    [Fact]
     public void Real_code_is_far_below_the_depth_limit()
     {
         int max = SyntaxLimits.MaxDepth(Check.Compiler.Parse(CompilationBenchmark.SampleSource, "a.cs")).Depth;
@@ -59,7 +85,7 @@ public class DeepNestingTests
             {
                 string text = Corpus.Read(file);
                 max = Math.Max(max, SyntaxLimits.MaxDepth(Check.Compiler.Parse(text, file)).Depth);
-                Assert.Equal(-1, SyntaxLimits.FindTooDeepBrackets(text, SyntaxLimits.DefaultMaxBracketDepth / 5));
+                Assert.Equal(-1, SyntaxLimits.Scan(text, SyntaxLimits.DefaultMaxBracketDepth / 5, SyntaxLimits.DefaultMaxAnglesPerStatement / 5).Offset);
             }
         }
         Assert.True(max * 3 < SyntaxLimits.DefaultMaxDepth, $"deepest real file: {max}");

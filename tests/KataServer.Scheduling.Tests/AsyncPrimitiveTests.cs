@@ -164,3 +164,53 @@ public class ThreadPoolTests
         Assert.IsType<DivideByZeroException>(bad.Bug?.Exception);
     }
 }
+
+public class SyncOverAsyncTests
+{
+    [Fact]
+    public void GetResultVariantsBlockInTheScheduler()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            static async Task<int> Slow()
+            {
+                await ControlledTask.Delay(10);
+                return 7;
+            }
+
+            var a = ControlledTask.Run(Slow);
+            var awaiter = a.GetAwaiter();
+            Assert.Equal(7, ControlledTaskAwaiter<int>.GetResult(ref awaiter));
+            var b = ControlledTask.Run(() => ControlledTask.Delay(10));
+            var bAwaiter = b.GetAwaiter();
+            ControlledTaskAwaiter.GetResult(ref bAwaiter);
+            var c = ControlledTask.Run(Slow);
+            var cAwaiter = ControlledTask<int>.ConfigureAwait(c, false).GetAwaiter();
+            Assert.Equal(7, ControlledConfiguredTaskAwaiter<int>.GetResult(ref cAwaiter));
+            var d = ControlledTask.Run(() => ControlledTask.Delay(10));
+            var dAwaiter = ControlledTask.ConfigureAwait(d, false).GetAwaiter();
+            ControlledConfiguredTaskAwaiter.GetResult(ref dAwaiter);
+        }, CoreTests.Opts("portfolio", 50));
+        Assert.True(r.Bug is null, r.Bug?.Message + r.Bug?.Exception);
+    }
+
+    [Fact]
+    public void SyncOverAsyncOnASingleThreadedContextIsADeadlock()
+    {
+        // A task that needs the blocked operation itself to finish (a lock held by the waiter) never completes.
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var gate = new object();
+            ControlledMonitor.Enter(gate);
+            var t = ControlledTask.Run(() =>
+            {
+                ControlledMonitor.Enter(gate);
+                ControlledMonitor.Exit(gate);
+            });
+            ControlledTask.Wait(t);
+            ControlledMonitor.Exit(gate);
+        }, CoreTests.Opts("random", 20));
+        Assert.Equal(BugKind.Deadlock, r.Bug?.Kind);
+        Assert.Contains("main holds lock A, waits for task", r.Bug!.Message);
+    }
+}

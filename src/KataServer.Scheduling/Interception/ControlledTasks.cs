@@ -612,3 +612,48 @@ public static class ControlledTaskCompletionSource
         return self.TrySetCanceled();
     }
 }
+
+/// <summary>task.ConfigureAwait(...).GetAwaiter().GetResult() blocks in the scheduler (sync-over-async).</summary>
+[Intercepts(typeof(ConfiguredTaskAwaitable.ConfiguredTaskAwaiter))]
+public static class ControlledConfiguredTaskAwaiter
+{
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_task")]
+    private static extern ref Task TaskOf(ref ConfiguredTaskAwaitable.ConfiguredTaskAwaiter awaiter);
+
+    public static void GetResult(ref ConfiguredTaskAwaitable.ConfiguredTaskAwaiter self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is not null)
+        {
+            var task = TaskOf(ref self);
+            if (!task.IsCompleted)
+            {
+                ControlledTask.BlockOn(op, task, "GetResult", Timeout.Infinite);
+            }
+        }
+
+        self.GetResult();
+    }
+}
+
+[Intercepts(typeof(ConfiguredTaskAwaitable<>.ConfiguredTaskAwaiter))]
+public static class ControlledConfiguredTaskAwaiter<TResult>
+{
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_task")]
+    private static extern ref Task<TResult> TaskOf(ref ConfiguredTaskAwaitable<TResult>.ConfiguredTaskAwaiter awaiter);
+
+    public static TResult GetResult(ref ConfiguredTaskAwaitable<TResult>.ConfiguredTaskAwaiter self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is not null)
+        {
+            var task = TaskOf(ref self);
+            if (!task.IsCompleted)
+            {
+                ControlledTask.BlockOn(op, task, "GetResult", Timeout.Infinite);
+            }
+        }
+
+        return self.GetResult();
+    }
+}

@@ -71,6 +71,9 @@ internal sealed class ControlledRuntime
 
     internal string? BugMessage { get; private set; }
 
+    /// <summary>For a deadlock: some blocked operation holds a lock (see <see cref="ScheduleBug.LocksHeld"/>).</summary>
+    internal bool BugLocksHeld { get; private set; }
+
     internal Exception? BugException { get; private set; }
 
     internal bool FieldInterleavings => Options.FieldInterleavings;
@@ -470,6 +473,11 @@ internal sealed class ControlledRuntime
                 Reschedule(op);
                 if (canProceed())
                 {
+                    if (Trace is not null)
+                    {
+                        Record(op, "resumes: done waiting for " + DescribeWait(op), captureSource: false);
+                    }
+
                     return true;
                 }
 
@@ -724,6 +732,7 @@ internal sealed class ControlledRuntime
             parts.Add(sb.ToString());
         }
 
+        BugLocksHeld = live.Any(op => op.Status == OperationStatus.Blocked && op.Held is { Count: > 0 });
         Cancel(Scheduling.BugKind.Deadlock, "Deadlock: " + string.Join("; ", parts) + ".", null);
     }
 

@@ -1,0 +1,150 @@
+using System;
+using System.Threading;
+using KataServer.Testing;
+
+namespace KataTests;
+
+public static class TokenBucketTests
+{
+    // Real threads need many operations per iteration for a race to show; the schedule explorer
+    // needs few, because it tries the interleavings one by one.
+    private static bool OnRealThreads => Concurrent.Driver is RealThreadsDriver;
+
+    /// <summary>A clock that only moves when the test says so. Timestamps are nanoseconds.</summary>
+    private sealed class ManualTime : TimeProvider
+    {
+        public const long Frequency = 1_000_000_000;
+        private static readonly DateTimeOffset Epoch = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        private const long Origin = 5_000_000_000_000; // an arbitrary non-zero starting timestamp
+        private long elapsed; // nanoseconds since Origin
+
+        public override long TimestampFrequency => Frequency;
+
+        public override long GetTimestamp() => Origin + Volatile.Read(ref elapsed);
+
+        public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(Volatile.Read(ref elapsed) / 100);
+
+        public long Now => Volatile.Read(ref elapsed);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref elapsed, by.Ticks * 100);
+    }
+
+    [KataTest(Description = "On one thread: the bucket starts full, refills at its rate as the clock moves, and never holds more than its capacity.")]
+    public static void SequentialRules()
+    {
+        var time = new ManualTime();
+        var bucket = new TokenBucket(5, 2, time);
+        Check.Equal(5L, bucket.Available, FindingKind.Assertion, "A new bucket must start full");
+        Check.Equal(true, bucket.TryTake(3), FindingKind.Assertion, "TryTake(3) from a full bucket of 5 must succeed");
+        Check.Equal(true, bucket.TryTake(), FindingKind.Assertion, "TryTake() with 2 tokens left must succeed");
+        Check.Equal(false, bucket.TryTake(2), FindingKind.Assertion, "TryTake(2) with 1 token left must fail (all or nothing)");
+        Check.Equal(true, bucket.TryTake(1), FindingKind.Assertion, "TryTake(1) with 1 token left must succeed");
+        Check.Equal(false, bucket.TryTake(), FindingKind.Assertion, "TryTake() on an empty bucket whose clock has not moved must fail");
+        Check.Equal(0L, bucket.Available, FindingKind.Assertion, "The bucket was emptied and the clock has not moved: Available must be 0");
+
+        time.Advance(TimeSpan.FromMilliseconds(499));
+        Check.Equal(false, bucket.TryTake(), FindingKind.Invariant, "At 2 tokens per second, 499 ms refill less than one token: TryTake must fail");
+
+        time.Advance(TimeSpan.FromMilliseconds(501));
+        long refilled = bucket.Available;
+        Check.That(refilled <= 2, FindingKind.Invariant, $"At 2 tokens per second, one second refills at most 2 tokens, but Available is {refilled}");
+        Check.That(refilled >= 1, FindingKind.Assertion, $"At 2 tokens per second, one second after the bucket was emptied Available is {refilled}: the bucket must refill as the clock moves");
+
+        time.Advance(TimeSpan.FromHours(1));
+        long afterIdle = bucket.Available;
+        Check.That(afterIdle <= 5, FindingKind.Invariant, $"After an idle hour the bucket holds {afterIdle} tokens, but its capacity is 5");
+        Check.Equal(5L, afterIdle, FindingKind.Assertion, "After an idle hour the bucket must be full again");
+        Check.Equal(true, bucket.TryTake(5), FindingKind.Assertion, "TryTake(5) from a full bucket of 5 must succeed");
+        Check.Equal(false, bucket.TryTake(), FindingKind.Invariant, "The bucket has just been emptied and its clock has not moved: TryTake must fail");
+    }
+
+    [KataTest(Description = "Bursts of concurrent callers at fixed moments of a manual clock: over every interval, the tokens granted never exceed capacity + rate x elapsed.")]
+    public static void BurstsNeverExceedTheRate()
+    {
+        long capacity = OnRealThreads ? 2_000 : 3;
+        long rate = OnRealThreads ? 100_000 : 1_000;
+        int threads = OnRealThreads ? 3 : 2;
+        // The clock moves by these steps (ms) between bursts; it stands still during a burst.
+        int[] steps = OnRealThreads ? new[] { 0, 5, 0, 1, 40, 0, 2, 1_000, 0, 3 } : new[] { 0, 1 };
+        var time = new ManualTime();
+        var bucket = new TokenBucket(capacity, rate, time);
+        var at = new long[steps.Length];
+        var granted = new long[steps.Length];
+        for (int p = 0; p < steps.Length; p++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(steps[p]));
+            at[p] = time.Now;
+            var mine = new long[threads];
+            Concurrent.Run(threads, t =>
+            {
+                int refusals = 0;
+                for (int i = 0; refusals < 4 && i < 10_000; i++)
+                {
+                    long want = 1 + (i + t) % 3;
+                    if (bucket.TryTake(want)) { mine[t] += want; refusals = 0; }
+                    else refusals++;
+                }
+            });
+            foreach (long m in mine) granted[p] += m;
+        }
+
+        for (int first = 0; first < steps.Length; first++)
+        {
+            long sum = 0;
+            for (int last = first; last < steps.Length; last++)
+            {
+                sum += granted[last];
+                long elapsedNs = at[last] - at[first];
+                Int128 limitTimesFrequency = (Int128)capacity * ManualTime.Frequency + (Int128)rate * elapsedNs;
+                Check.That((Int128)sum * ManualTime.Frequency <= limitTimesFrequency, FindingKind.Invariant,
+                    $"Between {at[first] / 1_000_000} ms and {at[last] / 1_000_000} ms on the bucket's clock, {sum} tokens were granted, " +
+                    $"but a bucket of capacity {capacity} refilling {rate} per second may grant at most {capacity} + {rate} x {elapsedNs / 1e9:0.###} s");
+            }
+        }
+    }
+
+    [KataTest(Description = "Two callers drain the bucket while a third moves the clock forward one millisecond at a time: in total, no more than capacity + rate x elapsed tokens are granted.")]
+    public static void ClockMovingUnderLoad()
+    {
+        long capacity = OnRealThreads ? 50 : 2;
+        const long rate = 10_000; // 10 tokens per millisecond
+        int ticks = OnRealThreads ? 300 : 2;
+        var time = new ManualTime();
+        var bucket = new TokenBucket(capacity, rate, time);
+        var mine = new long[2];
+        var calls = new int[2]; // TryTake calls made by each taker, so the clock can pace itself
+        int clockDone = 0;
+        Concurrent.Run(3, t =>
+        {
+            if (t == 2)
+            {
+                for (int i = 0; i < ticks; i++)
+                {
+                    // On real threads, tick only once both takers have been calling since the last
+                    // tick (bounded wait, giving up the core meanwhile), so that they meet every tick.
+                    int seen0 = Volatile.Read(ref calls[0]), seen1 = Volatile.Read(ref calls[1]);
+                    for (int spin = 0; OnRealThreads && spin < 20_000; spin++)
+                    {
+                        if (Volatile.Read(ref calls[0]) > seen0 + 1 && Volatile.Read(ref calls[1]) > seen1 + 1) break;
+                        Thread.Yield();
+                    }
+                    time.Advance(TimeSpan.FromMilliseconds(1));
+                }
+                Volatile.Write(ref clockDone, 1);
+                return;
+            }
+
+            for (int i = 0; i < 1_000_000; i++)
+            {
+                long want = 1 + (i & 1);
+                if (bucket.TryTake(want)) mine[t] += want;
+                Volatile.Write(ref calls[t], i + 1);
+                if ((i & 7) == 7 && (!OnRealThreads || Volatile.Read(ref clockDone) == 1)) break;
+            }
+        });
+        long total = mine[0] + mine[1];
+        long limit = capacity + rate * ticks / 1_000;
+        Check.That(total <= limit, FindingKind.Invariant,
+            $"{total} tokens were granted while the clock moved {ticks} ms, but a bucket of capacity {capacity} refilling {rate} per second may grant at most {limit}");
+    }
+}
