@@ -1,0 +1,138 @@
+using System.Collections.Generic;
+using System.Threading;
+using KataServer.Testing;
+
+namespace KataTests;
+
+public static class LockFreeStackTests
+{
+    // Real threads need many operations per iteration for a race to show; the schedule explorer
+    // needs few, because it tries the interleavings one by one.
+    private static bool OnRealThreads => Concurrent.Driver is RealThreadsDriver;
+
+    private static int Scale(int onRealThreads, int explored) => OnRealThreads ? onRealThreads : explored;
+
+    private static int Item(int thread, int seq) => (thread + 1) * 1_000_000 + seq;
+
+    /// <summary>Pops everything left, on one thread.</summary>
+    private static List<int> Drain(LockFreeStack<int> stack)
+    {
+        var rest = new List<int>();
+        while (stack.TryPop(out int item)) rest.Add(item);
+        return rest;
+    }
+
+    /// <summary>Every item pushed must have been popped exactly once.</summary>
+    private static void CheckEachOnce(IEnumerable<int> pushed, IEnumerable<List<int>> popped)
+    {
+        var remaining = new HashSet<int>(pushed);
+        foreach (var list in popped)
+            foreach (int item in list)
+                Check.That(remaining.Remove(item), FindingKind.NotLinearizable,
+                    $"Item {item % 1_000_000} of thread {item / 1_000_000 - 1} was popped twice (or was never pushed): a stack hands out each item once");
+        foreach (int item in remaining)
+            Check.Fail(FindingKind.NotLinearizable,
+                $"Item {item % 1_000_000} of thread {item / 1_000_000 - 1} was pushed but never popped: the push was lost ({remaining.Count} items lost in all)");
+    }
+
+    [KataTest(Description = "On one thread: last in, first out; TryPop on an empty stack returns false; IsEmpty follows.")]
+    public static void SequentialLifo()
+    {
+        var stack = new LockFreeStack<int>();
+        Check.That(stack.IsEmpty, FindingKind.Assertion, "A new stack must be empty");
+        Check.That(!stack.TryPop(out _), FindingKind.Assertion, "TryPop on a new stack must return false");
+        stack.Push(1);
+        stack.Push(2);
+        stack.Push(3);
+        Check.That(!stack.IsEmpty, FindingKind.Assertion, "After three pushes the stack is not empty");
+        Check.That(stack.TryPop(out int a) && a == 3, FindingKind.Assertion, "Push 1, 2, 3 then TryPop must give 3 (last in, first out)");
+        stack.Push(4);
+        Check.That(stack.TryPop(out int b) && b == 4, FindingKind.Assertion, "TryPop after Push(4) must give 4");
+        Check.That(stack.TryPop(out int c) && c == 2, FindingKind.Assertion, "Next TryPop must give 2");
+        Check.That(stack.TryPop(out int d) && d == 1, FindingKind.Assertion, "Next TryPop must give 1");
+        Check.That(!stack.TryPop(out _), FindingKind.Assertion, "TryPop on an emptied stack must return false");
+        Check.That(stack.IsEmpty, FindingKind.Assertion, "After popping every item the stack is empty");
+    }
+
+    [KataTest(Description = "Three threads push at the same time: afterwards every item is there once, and each thread's items come out in reverse order of its pushes.")]
+    public static void ConcurrentPushesAreAllKept()
+    {
+        const int threads = 3;
+        int perThread = Scale(3_000, 2);
+        var stack = new LockFreeStack<int>();
+        Concurrent.Run(threads, t =>
+        {
+            for (int i = 0; i < perThread; i++) stack.Push(Item(t, i));
+        });
+        var popped = Drain(stack);
+        var last = new int[threads];
+        for (int t = 0; t < threads; t++) last[t] = int.MaxValue;
+        foreach (int item in popped)
+        {
+            int t = item / 1_000_000 - 1, seq = item % 1_000_000;
+            if (t < 0 || t >= threads) continue; // reported by CheckEachOnce
+            Check.That(seq < last[t], FindingKind.NotLinearizable,
+                $"Thread {t} pushed item {seq} before item {last[t]}, yet item {seq} came out first: after all pushes, a stack gives each thread's items back in reverse order");
+            last[t] = seq;
+        }
+        var pushed = new List<int>();
+        for (int t = 0; t < threads; t++)
+            for (int i = 0; i < perThread; i++) pushed.Add(Item(t, i));
+        CheckEachOnce(pushed, new[] { popped });
+        Check.That(stack.IsEmpty, FindingKind.NotLinearizable, "After popping every item, IsEmpty must be true");
+    }
+
+    [KataTest(Description = "Three threads pop a stack filled beforehand with more items than they will take: every TryPop succeeds and no item is handed out twice.")]
+    public static void ConcurrentPopsOfAFullStack()
+    {
+        const int threads = 3;
+        int perThread = Scale(3_000, 2);
+        var stack = new LockFreeStack<int>();
+        var pushed = new List<int>();
+        for (int i = 0; i < threads * perThread + 1; i++)
+        {
+            stack.Push(Item(0, i));
+            pushed.Add(Item(0, i));
+        }
+        var popped = new List<int>[threads + 1];
+        Concurrent.Run(threads, t =>
+        {
+            var mine = new List<int>(perThread);
+            for (int i = 0; i < perThread; i++)
+            {
+                Check.That(stack.TryPop(out int item), FindingKind.NotLinearizable,
+                    "TryPop returned false, but the stack held more items than all the threads together were taking: it was never empty");
+                mine.Add(item);
+            }
+            popped[t] = mine;
+        });
+        Check.That(!stack.IsEmpty, FindingKind.NotLinearizable, "One item should still be on the stack, but IsEmpty is true");
+        popped[threads] = Drain(stack);
+        CheckEachOnce(pushed, popped);
+    }
+
+    [KataTest(Description = "Three threads push and pop at the same time: every item pushed is popped exactly once.")]
+    public static void PushesAndPopsInterleaved()
+    {
+        const int threads = 3;
+        int rounds = Scale(1_500, 2);
+        var stack = new LockFreeStack<int>();
+        var popped = new List<int>[threads + 1];
+        Concurrent.Run(threads, t =>
+        {
+            var mine = new List<int>(rounds);
+            for (int i = 0; i < rounds; i++)
+            {
+                stack.Push(Item(t, 2 * i));
+                stack.Push(Item(t, 2 * i + 1));
+                if (stack.TryPop(out int item)) mine.Add(item);
+            }
+            popped[t] = mine;
+        });
+        popped[threads] = Drain(stack);
+        var pushed = new List<int>();
+        for (int t = 0; t < threads; t++)
+            for (int i = 0; i < 2 * rounds; i++) pushed.Add(Item(t, i));
+        CheckEachOnce(pushed, popped);
+    }
+}
