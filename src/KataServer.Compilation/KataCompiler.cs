@@ -24,8 +24,8 @@ public sealed record KataCompilerOptions
     public bool EmbedSubmissionSource { get; init; } = true;
 
     /// <summary>
-    /// Longest a single compile may take. Hostile code can make the compiler work exponentially
-    /// (nested lambdas with overloads, deep generic inference); past this the compile is abandoned
+    /// Longest a single compile may take (wall clock, enforced by a watchdog). Hostile code can make the
+    /// compiler work exponentially (nested lambdas with overloads); past this the compile is abandoned
     /// and the learner told so.
     /// </summary>
     public TimeSpan CompileTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -35,6 +35,15 @@ public sealed record KataCompilerOptions
 
     /// <summary>Most <c>&lt;</c> accepted in one statement, checked before parsing (see <see cref="SyntaxLimits"/>).</summary>
     public int MaxAnglesPerStatement { get; init; } = SyntaxLimits.DefaultMaxAnglesPerStatement;
+
+    /// <summary>Deepest lambda / anonymous-method nesting accepted (overload resolution is exponential in it).</summary>
+    public int MaxLambdaDepth { get; init; } = SyntaxLimits.DefaultMaxLambdaDepth;
+
+    /// <summary>
+    /// Stack of the thread each compile runs on: Roslyn recurses per nesting level, and a stack overflow
+    /// ends the whole process. 16 MiB (vs 1.5 MiB for a pool thread) on top of the nesting limits.
+    /// </summary>
+    public int CompileThreadStackBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Deepest syntax nesting accepted in a learner file (see <see cref="SyntaxLimits"/>).</summary>
     public int MaxSyntaxDepth { get; init; } = SyntaxLimits.DefaultMaxDepth;
@@ -160,12 +169,19 @@ public sealed class KataCompiler
     {
         ArgumentNullException.ThrowIfNull(source);
         var sw = Stopwatch.StartNew();
+        return RunGuarded(token => CompileSubmissionCore(source, fileName, assemblyName, token), cancellationToken)
+               ?? TimedOut(CreateCompilation([], assemblyName), sw.Elapsed);
+    }
+
+    private CompilationOutcome CompileSubmissionCore(string source, string fileName, string assemblyName, CancellationToken cancellationToken)
+    {
+        var sw = Stopwatch.StartNew();
         if (TooDeepBrackets(source, fileName) is { } brackets)
             return new CompilationOutcome(false, null, [brackets], CreateCompilation([], assemblyName), sw.Elapsed);
         var tree = Parse(source, fileName);
         var compilation = CreateCompilation([tree], assemblyName);
         // Before any semantic analysis: pathological nesting can overflow the compiler's stack and kill the process.
-        if (SyntaxLimits.Check(tree, Options.MaxSyntaxDepth, cancellationToken) is { } tooDeep)
+        if (SyntaxLimits.Check(tree, Options.MaxSyntaxDepth, Options.MaxLambdaDepth, cancellationToken) is { } tooDeep)
             return new CompilationOutcome(false, null, [tooDeep], compilation, sw.Elapsed);
         var embedded = Options.EmbedSubmissionSource ? new[] { EmbeddedText.FromSource(fileName, tree.GetText(cancellationToken)) } : null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -184,6 +200,71 @@ public sealed class KataCompiler
     }
 
     public const string CompileTimeoutId = "KATA-COMPILE-TIMEOUT";
+
+    private static int s_runaway;
+
+    /// <summary>
+    /// Compiles abandoned by the watchdog that may still be running: Roslyn does not check cancellation
+    /// everywhere (overload resolution over nested lambdas can run for hours), and a thread cannot be
+    /// aborted. A host should recycle its worker process when this is above zero.
+    /// </summary>
+    public static int RunawayCompilations => Volatile.Read(ref s_runaway);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a dedicated thread with a large stack and waits at most
+    /// <see cref="KataCompilerOptions.CompileTimeout"/>. Returns null when the time is up (the work is
+    /// cancelled and abandoned; see <see cref="RunawayCompilations"/>). Exceptions are rethrown; the
+    /// caller's cancellation throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public T? RunGuarded<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken = default) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        // Not disposed when the work is abandoned: the runaway thread still uses both.
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var done = new ManualResetEventSlim(false);
+        T? result = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = work(cts.Token);
+            }
+            catch (Exception e)
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                done.Set();
+            }
+        }, Options.CompileThreadStackBytes)
+        {
+            IsBackground = true,
+            Name = "kata-compile",
+        };
+        thread.Start();
+
+        bool finished;
+        try
+        {
+            finished = done.Wait(Options.CompileTimeout, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            cts.Cancel();
+            throw;
+        }
+        if (!finished)
+        {
+            cts.Cancel();
+            Interlocked.Increment(ref s_runaway);
+            return null;
+        }
+        cts.Dispose();
+        error?.Throw();
+        return result;
+    }
 
     /// <summary>The checks that run before parsing (bracket nesting, `&lt;` per statement; see <see cref="SyntaxLimits"/>), as a diagnostic.</summary>
     public CompilerDiagnostic? TooDeepBrackets(string source, string fileName)
@@ -229,6 +310,19 @@ public sealed class KataCompiler
         ArgumentNullException.ThrowIfNull(testSources);
         ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(extraReferencePaths);
+        var sw = Stopwatch.StartNew();
+        return RunGuarded(token => CompileTestsCore(testSources, submission, extraReferencePaths, assemblyName, contractReference, token), cancellationToken)
+               ?? TimedOut(CreateCompilation([], assemblyName), sw.Elapsed);
+    }
+
+    private CompilationOutcome CompileTestsCore(
+        IReadOnlyList<SourceFile> testSources,
+        CompiledAssembly submission,
+        IReadOnlyList<string> extraReferencePaths,
+        string assemblyName,
+        CSharpCompilation? contractReference,
+        CancellationToken cancellationToken)
+    {
         var sw = Stopwatch.StartNew();
 
         var submissionRef = MetadataReference.CreateFromImage(submission.Dll, filePath: submission.Name + ".dll");

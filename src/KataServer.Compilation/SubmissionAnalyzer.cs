@@ -16,11 +16,18 @@ public static class SubmissionAnalyzer
         ArgumentNullException.ThrowIfNull(compiler);
         if (compiler.TooDeepBrackets(source, fileName) is { } brackets) return [brackets];
         var tree = compiler.Parse(source, fileName);
-        if (SyntaxLimits.Check(tree, compiler.Options.MaxSyntaxDepth, cancellationToken) is { } tooDeep) return [tooDeep];
+        if (SyntaxLimits.Check(tree, compiler.Options.MaxSyntaxDepth, compiler.Options.MaxLambdaDepth, cancellationToken) is { } tooDeep) return [tooDeep];
         var compilation = compiler.CreateCompilation([tree], "Submission");
-        var compile = KataCompiler.ToDiagnostics(compilation.GetDiagnostics(cancellationToken));
-        var policyFindings = PolicyChecker.Check(compilation, policy, t => t.FilePath == fileName, cancellationToken, compiler.Options.MaxSyntaxDepth);
-        return [.. compile.Where(d => d.Severity == DiagnosticSeverityLevel.Error), .. policyFindings.Select(ToDiagnostic), .. compile.Where(d => d.Severity != DiagnosticSeverityLevel.Error)];
+        // Binding runs on the compiler's guarded thread, under its time limit.
+        var result = compiler.RunGuarded<IReadOnlyList<CompilerDiagnostic>>(token =>
+        {
+            var compile = KataCompiler.ToDiagnostics(compilation.GetDiagnostics(token));
+            var policyFindings = PolicyChecker.Check(compilation, policy, t => t.FilePath == fileName, token, compiler.Options.MaxSyntaxDepth);
+            return [.. compile.Where(d => d.Severity == DiagnosticSeverityLevel.Error), .. policyFindings.Select(ToDiagnostic), .. compile.Where(d => d.Severity != DiagnosticSeverityLevel.Error)];
+        }, cancellationToken);
+        return result ?? [new CompilerDiagnostic(DiagnosticSeverityLevel.Error, KataCompiler.CompileTimeoutId,
+            $"Your code took longer than {compiler.Options.CompileTimeout.TotalSeconds:0} s to analyse, so it was stopped. Simplify deeply nested lambdas or generic calls.",
+            null, 0, 0)];
     }
 
     public static CompilerDiagnostic ToDiagnostic(PolicyViolation v)

@@ -24,7 +24,7 @@ public static class KataProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(60));
         await process.WaitForExitAsync(timeout.Token);
         return new Result(process.ExitCode, await stdout, await stderr);
     }

@@ -1,0 +1,22 @@
+using KataServer.Testing;
+
+namespace KataTests;
+
+public static class DiningTableBenchmarks
+{
+    [KataBenchmark(Description = "One philosopher per thread at a table with one extra seat, all eating short meals as fast as they can", OperationsPerThread = 50_000)]
+    public static void MealsPerSecond(int threads, int operationsPerThread)
+    {
+        int seats = threads + 1 < 3 ? 3 : threads + 1;
+        var table = new DiningTable(seats);
+        var watcher = new Watcher(seats);
+        Concurrent.Run(threads, p =>
+        {
+            var meal = watcher.Meal(p);
+            for (int i = 0; i < operationsPerThread; i++) table.Eat(p, meal);
+        });
+        var expected = new int[seats];
+        for (int p = 0; p < threads; p++) expected[p] = operationsPerThread;
+        watcher.CheckCounts(expected);
+    }
+}

@@ -1,0 +1,176 @@
+using System;
+using System.Threading;
+using KataServer.Testing;
+
+namespace KataTests;
+
+/// <summary>Thrown by a test meal on purpose.</summary>
+public sealed class SpaghettiOnTheFloorException : Exception
+{
+    public SpaghettiOnTheFloorException() : base("the meal failed on purpose (spaghetti on the floor)") { }
+}
+
+/// <summary>Watches who is eating: a meal marks its philosopher as eating and checks both neighbours are not.</summary>
+internal sealed class Watcher
+{
+    private readonly int[] _eating;
+    private readonly long[] _forkUses; // plain counters, protected only by the forks the learner holds
+    private readonly int[] _meals;
+
+    public Watcher(int seats)
+    {
+        _eating = new int[seats];
+        _forkUses = new long[seats];
+        _meals = new int[seats];
+    }
+
+    public int Seats => _eating.Length;
+
+    public Action Meal(int p) => () =>
+    {
+        int seats = _eating.Length;
+        int left = (p + seats - 1) % seats, right = (p + 1) % seats;
+        int before = Interlocked.Exchange(ref _eating[p], 1);
+        Check.That(before == 0, FindingKind.Invariant, $"Philosopher {p}'s meal started while philosopher {p} was already eating");
+        Check.That(Volatile.Read(ref _eating[left]) == 0, FindingKind.Invariant,
+            $"Philosophers {left} and {p} are neighbours and ate at the same time: they share fork {p}");
+        Check.That(Volatile.Read(ref _eating[right]) == 0, FindingKind.Invariant,
+            $"Philosophers {p} and {right} are neighbours and ate at the same time: they share fork {right}");
+        _forkUses[p]++;
+        _forkUses[right]++;
+        Interlocked.Increment(ref _meals[p]);
+        Volatile.Write(ref _eating[p], 0);
+    };
+
+    /// <summary>Once every Eat has returned: each fork was used by exactly the meals of its two philosophers.</summary>
+    public void CheckCounts(int[] expectedMeals)
+    {
+        int seats = _eating.Length;
+        for (int p = 0; p < seats; p++)
+            Check.Equal(expectedMeals[p], Volatile.Read(ref _meals[p]), FindingKind.Assertion,
+                $"Philosopher {p} called Eat {expectedMeals[p]} times; each call must run its meal exactly once");
+        for (int f = 0; f < seats; f++)
+        {
+            int other = (f + seats - 1) % seats;
+            long expected = expectedMeals[f] + (other == f ? 0 : expectedMeals[other]);
+            Check.Equal(expected, _forkUses[f], FindingKind.LostUpdate,
+                $"Fork {f} was used by {expected} meals but its use count says {_forkUses[f]}: two meals used it at the same time");
+        }
+    }
+}
+
+public static class DiningTableTests
+{
+    // Real threads need many meals per iteration for a collision to show; the schedule explorer
+    // needs few, because it tries the interleavings one by one.
+    private static bool OnRealThreads => Concurrent.Driver is RealThreadsDriver;
+
+    [KataTest(Description = "On one thread: every philosopher eats, one after the other, twice; each meal runs once.")]
+    public static void EveryoneEatsInTurn()
+    {
+        const int seats = 5;
+        var table = new DiningTable(seats);
+        var watcher = new Watcher(seats);
+        var expected = new int[seats];
+        for (int round = 0; round < 2; round++)
+            for (int p = 0; p < seats; p++)
+            {
+                table.Eat(p, watcher.Meal(p));
+                expected[p]++;
+            }
+        watcher.CheckCounts(expected);
+    }
+
+    [KataTest(Description = "Every philosopher at a table of three gets hungry at the same moment, round after round: no deadlock, and neighbours never eat together.")]
+    public static void EverybodyHungryAtOnce()
+    {
+        const int seats = 3;
+        int rounds = OnRealThreads ? 2_000 : 2;
+        var table = new DiningTable(seats);
+        var watcher = new Watcher(seats);
+        Concurrent.Run(seats, p =>
+        {
+            var meal = watcher.Meal(p);
+            for (int i = 0; i < rounds; i++) table.Eat(p, meal);
+        });
+        var expected = new int[seats];
+        for (int p = 0; p < seats; p++) expected[p] = rounds;
+        watcher.CheckCounts(expected);
+    }
+
+    [KataTest(Description = "Five philosophers, all hungry at once, round after round: no deadlock, and neighbours never eat together.")]
+    public static void FivePhilosophers()
+    {
+        int seats = OnRealThreads ? 5 : 4;
+        int rounds = OnRealThreads ? 1_000 : 1;
+        var table = new DiningTable(seats);
+        var watcher = new Watcher(seats);
+        Concurrent.Run(seats, p =>
+        {
+            var meal = watcher.Meal(p);
+            for (int i = 0; i < rounds; i++) table.Eat(p, meal);
+        });
+        var expected = new int[seats];
+        for (int p = 0; p < seats; p++) expected[p] = rounds;
+        watcher.CheckCounts(expected);
+    }
+
+    [KataTest(Description = "Two philosophers at a table of two share both forks: they take turns, never deadlock.")]
+    public static void TableForTwo()
+    {
+        int rounds = OnRealThreads ? 2_000 : 2;
+        var table = new DiningTable(2);
+        var watcher = new Watcher(2);
+        Concurrent.Run(2, p =>
+        {
+            var meal = watcher.Meal(p);
+            for (int i = 0; i < rounds; i++) table.Eat(p, meal);
+        });
+        watcher.CheckCounts(new[] { rounds, rounds });
+    }
+
+    [KataTest(Description = "Philosophers 0 and 2 of four share no fork: each one's meal waits until the other is eating too, so they must be able to eat at the same time.")]
+    public static void NonNeighboursEatTogether()
+    {
+        int rounds = OnRealThreads ? 20 : 1;
+        var table = new DiningTable(4);
+        var eating0 = new ManualResetEventSlim[rounds];
+        var eating2 = new ManualResetEventSlim[rounds];
+        for (int i = 0; i < rounds; i++)
+        {
+            eating0[i] = new ManualResetEventSlim(false);
+            eating2[i] = new ManualResetEventSlim(false);
+        }
+        Concurrent.Run(
+            () =>
+            {
+                for (int i = 0; i < rounds; i++)
+                    table.Eat(0, () => { eating0[i].Set(); eating2[i].Wait(); });
+            },
+            () =>
+            {
+                for (int i = 0; i < rounds; i++)
+                    table.Eat(2, () => { eating2[i].Set(); eating0[i].Wait(); });
+            });
+    }
+
+    [KataTest(Description = "Philosopher 0's meal throws: the exception comes out of Eat, and both neighbours (on other threads) can still eat afterwards.")]
+    public static void MealThatThrowsGivesForksBack()
+    {
+        var table = new DiningTable(3);
+        var watcher = new Watcher(3);
+        var done = new ManualResetEventSlim(false);
+        bool thrown = false;
+        Concurrent.Run(
+            () =>
+            {
+                try { table.Eat(0, () => throw new SpaghettiOnTheFloorException()); }
+                catch (SpaghettiOnTheFloorException) { thrown = true; }
+                finally { done.Set(); }
+            },
+            () => { done.Wait(); table.Eat(1, watcher.Meal(1)); },
+            () => { done.Wait(); table.Eat(2, watcher.Meal(2)); });
+        Check.That(thrown, FindingKind.Assertion, "Philosopher 0's meal threw, so Eat must throw that exception too");
+        watcher.CheckCounts(new[] { 0, 1, 1 });
+    }
+}
