@@ -22,7 +22,7 @@ public static class SubmissionAnalyzer
         var result = compiler.RunGuarded<IReadOnlyList<CompilerDiagnostic>>(token =>
         {
             var compile = KataCompiler.ToDiagnostics(compilation.GetDiagnostics(token));
-            var policyFindings = PolicyChecker.Check(compilation, policy, t => t.FilePath == fileName, token, compiler.Options.MaxSyntaxDepth);
+            var policyFindings = PolicyChecker.Check(compilation, policy, t => t.FilePath == fileName, token, compiler.Options.MaxSyntaxDepth, compiler.Options.MaxLambdaDepth);
             return [.. compile.Where(d => d.Severity == DiagnosticSeverityLevel.Error), .. policyFindings.Select(ToDiagnostic), .. compile.Where(d => d.Severity != DiagnosticSeverityLevel.Error)];
         }, cancellationToken);
         return result ?? [new CompilerDiagnostic(DiagnosticSeverityLevel.Error, KataCompiler.CompileTimeoutId,

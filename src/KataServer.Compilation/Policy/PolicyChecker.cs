@@ -38,7 +38,7 @@ public static class PolicyChecker
         "The grader does not analyse code nested this deep; split it into smaller methods or expressions.");
 
     public static IReadOnlyList<PolicyViolation> Check(CSharpCompilation compilation, ApiPolicy policy, Func<SyntaxTree, bool>? includeTree = null,
-        CancellationToken cancellationToken = default, int maxDepth = SyntaxLimits.DefaultMaxDepth)
+        CancellationToken cancellationToken = default, int maxDepth = SyntaxLimits.DefaultMaxDepth, int maxLambdaDepth = SyntaxLimits.DefaultMaxLambdaDepth)
     {
         ArgumentNullException.ThrowIfNull(compilation);
         ArgumentNullException.ThrowIfNull(policy);
@@ -47,12 +47,14 @@ public static class PolicyChecker
         {
             if (includeTree is not null && !includeTree(tree)) continue;
             // Never run semantic analysis on pathological nesting (it can overflow the stack of this process).
-            if (SyntaxLimits.FindTooDeep(tree, maxDepth, cancellationToken) is { } deep)
+            // Nor on deeply nested lambdas (binding them is exponential and ignores cancellation).
+            if (SyntaxLimits.Find(tree, maxDepth, maxLambdaDepth, cancellationToken) is { Node: { } deep } found)
             {
                 var span = deep.GetLocation().GetMappedLineSpan();
                 int line = span.StartLinePosition.Line + 1;
-                raw.Add(new Raw(TooComplexRule, "syntax:too-deep", $"code nested more than {maxDepth} levels deep", span.Path, line,
-                    span.StartLinePosition.Character + 1, deep.SpanStart));
+                raw.Add(new Raw(TooComplexRule, "syntax:too-deep",
+                    found.Kind == "lambdas" ? $"lambdas nested more than {maxLambdaDepth} deep" : $"code nested more than {maxDepth} levels deep",
+                    span.Path, line, span.StartLinePosition.Character + 1, deep.SpanStart));
                 continue;
             }
             var model = compilation.GetSemanticModel(tree);

@@ -14,11 +14,20 @@ namespace KataServer.Grading.Pipeline;
 /// by the server's workers later; progress goes to <see cref="IProgress{T}"/>, the result is plain data.
 /// Safe to share: one warm compiler, any number of concurrent gradings.
 /// </summary>
-public sealed class Grader(GraderOptions options)
+public sealed class Grader
 {
-    private readonly KataCompiler compiler = options.Compiler ?? new KataCompiler();
-    private readonly RunnerLauncher launcher = new(options.Runner ?? RunnerLocation.Find());
-    private readonly ReferenceBuilds references = new();
+    private readonly GraderOptions options;
+    private readonly KataCompiler compiler;
+    private readonly RunnerLauncher launcher;
+    private readonly ReferenceBuilds references;
+
+    public Grader(GraderOptions options)
+    {
+        this.options = options;
+        compiler = options.Compiler ?? new KataCompiler();
+        launcher = new RunnerLauncher(options.Runner ?? RunnerLocation.Find());
+        references = new ReferenceBuilds(compiler);
+    }
 
     public GraderOptions Options => options;
 
@@ -65,7 +74,7 @@ public sealed class Grader(GraderOptions options)
 
         var policeMs = police.ElapsedMilliseconds;
         compile.Start();
-        var tests = ReferenceBuilds.CompileTests(compiler, kata, submission.Assembly!);
+        var tests = references.CompileTests(kata, submission.Assembly!, references.For(kata).Contract);
         if (!tests.Success) return CompileFailed(report, tests, compile, total);
         var compileMs = compile.ElapsedMilliseconds - policeMs;
 
@@ -101,7 +110,7 @@ public sealed class Grader(GraderOptions options)
         {
             var watch = Stopwatch.StartNew();
             Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));
-            var reference = references.For(kata, compiler);
+            var reference = references.For(kata);
             job.AddReference(reference.Submission, reference.Tests);
             var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName), LimitsFor(kata), Report, cancellationToken);
             findings.AddRange(measured.Findings);
@@ -157,8 +166,7 @@ public sealed class Grader(GraderOptions options)
     private static FindingData Finding(FindingKind kind, string? test, string message) =>
         new() { Kind = kind.ToWireName(), Test = test, Message = message };
 
-    private static ApiPolicy PolicyFor(Kata kata) =>
-        ApiPolicy.Default.WithAllowed([.. kata.Manifest.Policy.Allow]).WithDenied([.. kata.Manifest.Policy.Deny]);
+    private static ApiPolicy PolicyFor(Kata kata) => ApiPolicy.FromManifest(kata.Manifest.Policy.Deny, kata.Manifest.Policy.Allow);
 
     private Sandbox.SandboxLimits LimitsFor(Kata kata)
     {

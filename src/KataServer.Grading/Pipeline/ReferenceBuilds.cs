@@ -2,32 +2,38 @@ using System.Collections.Concurrent;
 using KataServer.Compilation;
 using KataServer.Katas;
 using KataServer.Testing;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace KataServer.Grading.Pipeline;
 
-/// <summary>Each kata's reference solution and the tests compiled against it, built once per grader.</summary>
-public sealed class ReferenceBuilds
+/// <summary>
+/// Each kata's reference solution, built once per grader: its compilation is the contract a submission
+/// is compared with, and its assemblies (with the tests compiled against it) are the yardstick of the
+/// throughput measurement.
+/// </summary>
+public sealed class ReferenceBuilds(KataCompiler compiler)
 {
-    public sealed record Build(CompiledAssembly Submission, CompiledAssembly Tests);
+    public sealed record Build(CSharpCompilation Contract, CompiledAssembly Submission, CompiledAssembly Tests);
 
-    private readonly ConcurrentDictionary<(string Kata, string Text), Lazy<Build>> builds = new();
+    private readonly ConcurrentDictionary<(string Kata, string Reference, string Tests), Lazy<Build>> builds = new();
 
-    public Build For(Kata kata, KataCompiler compiler) =>
-        builds.GetOrAdd((kata.Id, kata.Reference.Text), _ => new Lazy<Build>(() => Compile(kata, compiler))).Value;
+    public Build For(Kata kata) =>
+        builds.GetOrAdd((kata.Id, kata.Reference.Text, string.Concat(kata.Tests.Select(t => t.Text))), _ => new Lazy<Build>(() => Compile(kata))).Value;
 
-    /// <summary>Compiles the kata's hidden tests against a solution (the learner's or the reference).</summary>
-    public static CompilationOutcome CompileTests(KataCompiler compiler, Kata kata, CompiledAssembly solution) =>
+    /// <summary>Compiles the kata's hidden tests against a solution, checking it against the reference's public contract.</summary>
+    public CompilationOutcome CompileTests(Kata kata, CompiledAssembly solution, CSharpCompilation? contract) =>
         compiler.CompileTests(
             kata.Tests.Select(t => new SourceFile(Path.Combine(kata.Id, t.Path), t.Text)).ToList(),
             solution,
-            [typeof(Check).Assembly.Location]);
+            [typeof(Check).Assembly.Location],
+            contractReference: contract);
 
-    private static Build Compile(Kata kata, KataCompiler compiler)
+    private Build Compile(Kata kata)
     {
         var reference = compiler.CompileSubmission(kata.Reference.Text, Path.GetFileName(kata.Reference.Path));
         if (!reference.Success) throw new InvalidOperationException($"the reference of kata {kata.Id} does not compile: {string.Join("; ", reference.Errors)}");
-        var tests = CompileTests(compiler, kata, reference.Assembly!);
+        var tests = CompileTests(kata, reference.Assembly!, contract: null);
         if (!tests.Success) throw new InvalidOperationException($"the tests of kata {kata.Id} do not compile against its reference: {string.Join("; ", tests.Errors)}");
-        return new Build(reference.Assembly!, tests.Assembly!);
+        return new Build(reference.Compilation, reference.Assembly!, tests.Assembly!);
     }
 }

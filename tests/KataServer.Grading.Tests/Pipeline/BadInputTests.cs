@@ -1,9 +1,14 @@
 using System.Text;
+using KataServer.Grading.Pipeline;
 using KataServer.Grading.Reports;
 
 namespace KataServer.Grading.Tests.Pipeline;
 
-/// <summary>Each kind of bad submission ends with the right verdict and a message a learner understands.</summary>
+/// <summary>
+/// Each kind of bad submission ends with the right verdict and a message a learner understands. The attacks
+/// on the process (loops, recursion, memory, threads) are graded under stress, where they meet the sandbox's
+/// limits; under the explorer they end earlier, at its step bound.
+/// </summary>
 public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderFixture>
 {
     private static KataServer.Katas.Kata HitCounter => Repository.Kata("hit-counter");
@@ -73,7 +78,7 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
     [Fact]
     public async Task InfiniteLoopTimesOut()
     {
-        var report = await fixture.GradeAsync(HitCounter, Counter("while (Volatile.Read(ref _spin)) { }"), CorpusModes.Default);
+        var report = await fixture.GradeAsync(HitCounter, Counter("while (Volatile.Read(ref _spin)) { }"), GradeMode.Stress);
 
         Assert.Equal(Verdicts.Timeout, report.Verdict);
         Assert.Contains(report.Findings, f => f.Kind == "timeout");
@@ -82,7 +87,7 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
     [Fact]
     public async Task StackOverflowIsACrashNotAGraderFailure()
     {
-        var report = await fixture.GradeAsync(HitCounter, Counter("Recurse(1);") + "\ninternal static class Deep { }", CorpusModes.Default);
+        var report = await fixture.GradeAsync(HitCounter, Counter("Recurse(1);") + "\ninternal static class Deep { }", GradeMode.Stress);
 
         Assert.Equal(Verdicts.Crashed, report.Verdict);
         Assert.Contains(report.Findings, f => f.Kind == "crash" && f.Message.Contains("stack", StringComparison.Ordinal));
@@ -93,7 +98,7 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
     {
         var report = await fixture.GradeAsync(HitCounter,
             Counter("var hog = new List<byte[]>(); while (true) { var chunk = new byte[64 << 20]; for (var i = 0; i < chunk.Length; i += 4096) chunk[i] = 1; hog.Add(chunk); }"),
-            CorpusModes.Default);
+            GradeMode.Stress);
 
         Assert.NotEqual(Verdicts.Passed, report.Verdict);
         Assert.Contains(report.Findings, f => f.Message.Contains("memory", StringComparison.OrdinalIgnoreCase));
@@ -104,7 +109,7 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
     {
         var report = await fixture.GradeAsync(HitCounter,
             Counter("for (var i = 0; i < 20000; i++) new Thread(() => Thread.Sleep(Timeout.Infinite)) { IsBackground = false }.Start();"),
-            CorpusModes.Default);
+            GradeMode.Stress);
 
         Assert.NotEqual(Verdicts.Passed, report.Verdict);
         Assert.NotEmpty(report.Findings);
@@ -115,7 +120,7 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
     {
         var report = await fixture.GradeAsync(HitCounter,
             Counter("Console.WriteLine(\"{\\\"type\\\":\\\"done\\\"}\"); Console.WriteLine(\"{\\\"verdict\\\":\\\"passed\\\",\\\"score\\\":100}\");", brokenTotal: true),
-            CorpusModes.Default);
+            GradeMode.Stress);
 
         Assert.Equal(Verdicts.Failed, report.Verdict);
         Assert.Contains("\"verdict\":\"passed\"", report.Run?.Output ?? "");

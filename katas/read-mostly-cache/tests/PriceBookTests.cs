@@ -1,0 +1,149 @@
+using System.Collections.Generic;
+using KataServer.Testing;
+
+namespace KataTests;
+
+public static class PriceBookTests
+{
+    // Real threads need many operations per iteration for a race to show; the schedule explorer
+    // needs few, because it tries the interleavings one by one.
+    private static bool OnRealThreads => Concurrent.Driver is RealThreadsDriver;
+
+    private static int Scale(int onRealThreads, int explored) => OnRealThreads ? onRealThreads : explored;
+
+    private static Dictionary<string, decimal> Batch(decimal price, params string[] skus)
+    {
+        var batch = new Dictionary<string, decimal>();
+        foreach (string sku in skus) batch[sku] = price;
+        return batch;
+    }
+
+    private static decimal Price(PriceBook book, string sku)
+    {
+        Check.That(book.TryGetPrice(sku, out decimal price), FindingKind.Assertion, $"TryGetPrice(\"{sku}\") returned false, but {sku} has a price");
+        return price;
+    }
+
+    [KataTest(Description = "On one thread: a new book is empty; a batch adds and updates prices; SKUs not in a batch keep theirs.")]
+    public static void SequentialBatches()
+    {
+        var book = new PriceBook();
+        Check.Equal(0, book.Count, FindingKind.Assertion, "A new book must be empty (Count 0)");
+        Check.That(!book.TryGetPrice("coffee", out _), FindingKind.Assertion, "TryGetPrice of an unknown SKU must return false");
+        var batch = new Dictionary<string, decimal> { ["coffee"] = 2.50m, ["croissant"] = 1.80m };
+        book.SetPrices(batch);
+        Check.Equal(2, book.Count, FindingKind.Assertion, "After a batch of 2 SKUs, Count must be 2");
+        Check.Equal(2.50m, Price(book, "coffee"), FindingKind.Assertion, "coffee was set to 2.50");
+        Check.Equal(1.80m, Price(book, "croissant"), FindingKind.Assertion, "croissant was set to 1.80");
+        batch["coffee"] = 99m; // the caller reuses its dictionary
+        batch["tea"] = 99m;
+        Check.Equal(2.50m, Price(book, "coffee"), FindingKind.Assertion, "Changing the caller's dictionary after SetPrices must not change the book");
+        Check.Equal(2, book.Count, FindingKind.Assertion, "Changing the caller's dictionary after SetPrices must not change Count");
+        book.SetPrices(new Dictionary<string, decimal> { ["coffee"] = 2.80m, ["tea"] = 2.20m });
+        Check.Equal(3, book.Count, FindingKind.Assertion, "coffee, croissant, tea: Count must be 3");
+        Check.Equal(2.80m, Price(book, "coffee"), FindingKind.Assertion, "coffee was updated to 2.80");
+        Check.Equal(1.80m, Price(book, "croissant"), FindingKind.Assertion, "croissant was not in the second batch and must keep 1.80");
+        Check.Equal(2.20m, Price(book, "tea"), FindingKind.Assertion, "tea was added at 2.20");
+        book.SetPrices(new Dictionary<string, decimal>());
+        Check.Equal(3, book.Count, FindingKind.Assertion, "An empty batch changes nothing");
+    }
+
+    [KataTest(Description = "A writer imports batches that raise every price together while two readers read the prices one by one: no reader ever sees half a batch.")]
+    public static void ReadersNeverSeeHalfABatch()
+    {
+        string[] skus = { "coffee", "croissant", "tea" };
+        int batches = Scale(500, 2);
+        int passes = Scale(2_000, 1);
+        var book = new PriceBook();
+        book.SetPrices(Batch(0m, skus));
+        Concurrent.Run(3, t =>
+        {
+            if (t == 0)
+            {
+                for (int v = 1; v <= batches; v++) book.SetPrices(Batch(v, skus));
+                return;
+            }
+            // Reader 1 reads front to back, reader 2 back to front, so a batch applied in any order is caught.
+            decimal newest = 0m;
+            string newestSku = skus[0];
+            for (int pass = 0; pass < passes; pass++)
+                for (int i = 0; i < skus.Length; i++)
+                {
+                    string sku = skus[t == 1 ? i : skus.Length - 1 - i];
+                    bool found = book.TryGetPrice(sku, out decimal price);
+                    Check.That(found, FindingKind.Invariant, $"TryGetPrice(\"{sku}\") returned false while a batch was being imported, but {sku} always has a price");
+                    Check.That(price >= newest, FindingKind.Invariant,
+                        $"Reader {t} saw {newestSku} at {newest} (batch {newest}), then {sku} at {price} (batch {price}): every batch sets all three prices at once, so the reader saw half a batch");
+                    if (price > newest) { newest = price; newestSku = sku; }
+                }
+        });
+        foreach (string sku in skus)
+            Check.Equal((decimal)batches, Price(book, sku), FindingKind.LostUpdate, $"Once every batch was imported, {sku} must have the last batch's price");
+    }
+
+    [KataTest(Description = "A writer imports batches of two new SKUs while a reader watches Count: Count never counts half a batch.")]
+    public static void CountNeverSeesHalfABatch()
+    {
+        int batches = Scale(500, 2);
+        int reads = Scale(2_000, 3);
+        var book = new PriceBook();
+        Concurrent.Run(
+            () =>
+            {
+                for (int k = 1; k <= batches; k++) book.SetPrices(Batch(k, $"new-{k}-a", $"new-{k}-b"));
+            },
+            () =>
+            {
+                int last = 0;
+                for (int i = 0; i < reads; i++)
+                {
+                    int count = book.Count;
+                    Check.That(count % 2 == 0, FindingKind.Invariant,
+                        $"Count returned {count}, but every batch adds exactly two new SKUs: it counted half a batch");
+                    Check.That(count >= last, FindingKind.Invariant, $"Count went down from {last} to {count}, but SKUs are only ever added");
+                    last = count;
+                }
+            });
+        Check.Equal(2 * batches, book.Count, FindingKind.LostUpdate, $"{batches} batches of two new SKUs each were imported");
+    }
+
+    [KataTest(Description = "Two writers import batches of different SKUs at the same time: no batch is lost.")]
+    public static void ConcurrentBatchesAreAllKept()
+    {
+        int batches = Scale(300, 1);
+        var book = new PriceBook();
+        book.SetPrices(Batch(0m, "shared"));
+        Concurrent.Run(2, t =>
+        {
+            for (int k = 1; k <= batches; k++) book.SetPrices(Batch(k, $"w{t}-{k}-a", $"w{t}-{k}-b"));
+        });
+        Check.Equal(1 + 2 * 2 * batches, book.Count, FindingKind.LostUpdate,
+            $"Two writers each imported {batches} batches of two new SKUs (plus 1 SKU set before): SKUs from a batch are missing");
+        for (int t = 0; t < 2; t++)
+            for (int k = 1; k <= batches; k++)
+            {
+                bool found = book.TryGetPrice($"w{t}-{k}-a", out decimal price);
+                Check.That(found && price == k, FindingKind.LostUpdate,
+                    $"Writer {t}'s batch {k} set w{t}-{k}-a to {k}, but the book has {(found ? price.ToString() : "nothing")}: the batch was lost");
+            }
+        Check.That(book.TryGetPrice("shared", out decimal shared) && shared == 0m, FindingKind.LostUpdate, "A SKU no batch touched must keep its price");
+    }
+
+    [KataTest(Description = "Two writers set the same two SKUs at the same time: the book ends with one writer's batch, never a mix of both.")]
+    public static void ConcurrentBatchesDoNotMix()
+    {
+        int rounds = Scale(50, 1);
+        for (int round = 0; round < rounds; round++)
+        {
+            var book = new PriceBook();
+            Concurrent.Run(2, t =>
+            {
+                decimal price = t + 1;
+                book.SetPrices(Batch(price, "coffee", "croissant", "tea"));
+            });
+            decimal coffee = Price(book, "coffee"), croissant = Price(book, "croissant"), tea = Price(book, "tea");
+            Check.That(coffee == croissant && croissant == tea, FindingKind.Invariant,
+                $"Writer 0 set all three prices to 1 and writer 1 set them all to 2, but the book ended with coffee {coffee}, croissant {croissant}, tea {tea}: the two batches were mixed");
+        }
+    }
+}
