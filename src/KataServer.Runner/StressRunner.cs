@@ -86,7 +86,7 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
             var startedAt = TimeSpan.FromTicks(Volatile.Read(ref iterationStartedTicks) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
             if (clock.Elapsed - startedAt > iterationTimeout && !finished.IsSet)
             {
-                var stuckFinding = Watchdog.Diagnose(test.Name, driver, iterationTimeout);
+                var stuckFinding = Watchdog.Diagnose(test.Name, driver, iterationTimeout, submissionFileName);
                 return new TestResult(stuckFinding, Interlocked.Read(ref iterations), clock.ElapsedMilliseconds, Stuck: true);
             }
 

@@ -8,8 +8,16 @@ public static class Watchdog
 {
     private const int Samples = 10;
 
-    public static FindingData Diagnose(string test, Thread driver, TimeSpan waited)
+    public static FindingData Diagnose(string test, Thread driver, TimeSpan waited, string submissionFileName)
     {
+        var failures = RealThreadsDriver.Instance.CurrentFailures;
+        if (failures.Any(f => f is not null))
+        {
+            // The other threads are stuck because this one failed (it will never release or signal).
+            var cause = failures.FirstOrDefault(f => f is KataAssertionException) ?? failures.First(f => f is not null)!;
+            return Findings.FromException(cause, test, submissionFileName);
+        }
+
         var workers = RealThreadsDriver.Instance.CurrentThreads.Where(t => t.IsAlive).ToList();
         var watched = workers.Count > 0 ? workers : [driver];
 

@@ -10,9 +10,16 @@ public sealed class RealThreadsDriver : IConcurrencyDriver
     public static RealThreadsDriver Instance { get; } = new();
 
     private Thread[] current = [];
+    private Exception?[] currentFailures = [];
 
     /// <summary>The threads of the run in progress (or of the last one).</summary>
     public IReadOnlyList<Thread> CurrentThreads => Volatile.Read(ref current);
+
+    /// <summary>
+    /// What the bodies of the run in progress have thrown so far. When one body fails and the others then
+    /// wait forever for it, the failure, not the wait, is what the learner must see.
+    /// </summary>
+    public IReadOnlyList<Exception?> CurrentFailures => Volatile.Read(ref currentFailures);
 
     public void Run(IReadOnlyList<Action> bodies)
     {
@@ -37,6 +44,7 @@ public sealed class RealThreadsDriver : IConcurrencyDriver
             };
         }
 
+        Volatile.Write(ref currentFailures, failures);
         Volatile.Write(ref current, threads);
         foreach (var thread in threads) thread.Start();
         var wait = new SpinWait();

@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+// Mistake: a worker checks the closing flag first: as soon as Shutdown raises it, workers go
+// home, even with accepted jobs still on the queue. Those jobs never run.
+public sealed class WorkerPool : IDisposable
+{
+    private readonly object _gate = new object();
+    private readonly Queue<Action> _queue = new Queue<Action>();
+    private readonly Thread[] _workers;
+    private bool _closing;
+
+    public WorkerPool(int workers)
+    {
+        _workers = new Thread[workers];
+        for (int i = 0; i < workers; i++)
+        {
+            _workers[i] = new Thread(Work) { IsBackground = true, Name = "worker " + i };
+            _workers[i].Start();
+        }
+    }
+
+    private void Work()
+    {
+        while (true)
+        {
+            Action job;
+            lock (_gate)
+            {
+                while (_queue.Count == 0 && !_closing) Monitor.Wait(_gate);
+                if (_closing) return; // the pool is closing: stop working
+                job = _queue.Dequeue();
+            }
+            job();
+        }
+    }
+
+    public bool TryEnqueue(Action work)
+    {
+        lock (_gate)
+        {
+            if (_closing) return false;
+            _queue.Enqueue(work);
+            Monitor.Pulse(_gate);
+            return true;
+        }
+    }
+
+    public void Shutdown()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+            Monitor.PulseAll(_gate);
+        }
+        foreach (var worker in _workers) worker.Join();
+    }
+
+    public void Dispose() => Shutdown();
+}

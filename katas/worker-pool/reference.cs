@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+// Reference: one queue guarded by one lock, used as a condition variable. Workers wait while the
+// queue is empty and the pool is open; TryEnqueue adds a job and pulses one worker. A worker
+// leaves only when the pool is closing and the queue is empty, so every accepted job runs.
+// Shutdown sets the flag under the same lock TryEnqueue checks it under (so "accepted" and
+// "closing" never cross), wakes every worker with PulseAll, and joins them all. Jobs run outside
+// the lock.
+public sealed class WorkerPool : IDisposable
+{
+    private readonly object _gate = new object();
+    private readonly Queue<Action> _queue = new Queue<Action>();
+    private readonly Thread[] _workers;
+    private bool _closing;
+
+    public WorkerPool(int workers)
+    {
+        _workers = new Thread[workers];
+        for (int i = 0; i < workers; i++)
+        {
+            _workers[i] = new Thread(Work) { IsBackground = true, Name = "worker " + i };
+            _workers[i].Start();
+        }
+    }
+
+    private void Work()
+    {
+        while (true)
+        {
+            Action job;
+            lock (_gate)
+            {
+                while (_queue.Count == 0 && !_closing) Monitor.Wait(_gate);
+                if (_queue.Count == 0) return; // closing, and nothing left to do
+                job = _queue.Dequeue();
+            }
+            job();
+        }
+    }
+
+    public bool TryEnqueue(Action work)
+    {
+        lock (_gate)
+        {
+            if (_closing) return false;
+            _queue.Enqueue(work);
+            Monitor.Pulse(_gate);
+            return true;
+        }
+    }
+
+    public void Shutdown()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+            Monitor.PulseAll(_gate);
+        }
+        foreach (var worker in _workers) worker.Join();
+    }
+
+    public void Dispose() => Shutdown();
+}
