@@ -154,3 +154,35 @@ public sealed class KataLoaderTests : IDisposable
         return folder;
     }
 }
+
+public sealed class RepositoryKataTests
+{
+    public static TheoryData<string> Katas()
+    {
+        var data = new TheoryData<string>();
+        foreach (var kata in KataCatalog.Load(KataCatalog.FindDefaultRoot()!).Katas) data.Add(kata.Id);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Katas))]
+    public void StatementIsCleanMarkdown(string id)
+    {
+        var kata = KataCatalog.Load(KataCatalog.FindDefaultRoot()!).Katas.Single(k => k.Id == id);
+        var lines = kata.Statement.Split('\n');
+
+        Assert.StartsWith("# ", lines[0]);
+        var fences = lines.Count(l => l.TrimStart().StartsWith("```", StringComparison.Ordinal));
+        Assert.True(fences % 2 == 0, $"{id}/README.md has an unclosed code block ({fences} fences)");
+        Assert.Contains("```csharp", kata.Statement); // the contract is shown as C#
+        Assert.DoesNotContain(kata.Manifest.Hints, hint => kata.Statement.Contains(hint, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LearningPathHasNoGapsOrDuplicates()
+    {
+        var orders = KataCatalog.Load(KataCatalog.FindDefaultRoot()!).Katas.Select(k => k.Manifest.Order).ToList();
+
+        Assert.Equal(Enumerable.Range(1, orders.Count), orders);
+    }
+}
