@@ -21,10 +21,18 @@ public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : I
         {
             var referenceBenchmark = Benchmarks(reference).FirstOrDefault(b => b.Name == name).Method;
             if (referenceBenchmark is null) continue;
-            foreach (var threads in settings.Threads)
+            try
             {
-                channel.Send(new() { Type = RunnerMessage.Progress, Test = $"{name} on {threads} threads" });
-                results.Add(Measure(name, threads, options.OperationsPerThread, submissionBenchmark, referenceBenchmark, settings.Rounds));
+                foreach (var threads in settings.Threads)
+                {
+                    channel.Send(new() { Type = RunnerMessage.Progress, Test = $"{name} on {threads} threads" });
+                    results.Add(Measure(name, threads, options.OperationsPerThread, submissionBenchmark, referenceBenchmark, settings.Rounds));
+                }
+            }
+            catch (Exception e)
+            {
+                // Heavier load than the tests gave found a bug: it is a finding like any other.
+                channel.Send(new() { Type = RunnerMessage.TestFinished, Test = name, Outcome = "failed", DurationMs = 0, Finding = Findings.FromException(e, name, suite.SubmissionFileName) });
             }
         }
 
@@ -34,8 +42,8 @@ public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : I
     private static ThroughputData Measure(string name, int threads, int operations, MethodInfo submission, MethodInfo reference, int rounds)
     {
         object[] args = [threads, operations];
-        submission.Invoke(null, args);   // warm up: JIT, caches, thread creation paths
-        reference.Invoke(null, args);
+        KataTestCase.InvokeStatic(submission, args);   // warm up: JIT, caches, thread creation paths
+        KataTestCase.InvokeStatic(reference, args);
         var submissionTimes = new List<double>();
         var referenceTimes = new List<double>();
         for (var round = 0; round < rounds; round++)
@@ -60,12 +68,7 @@ public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : I
     private static double Time(MethodInfo benchmark, object[] args)
     {
         var watch = Stopwatch.StartNew();
-        try { benchmark.Invoke(null, args); }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-        }
-
+        KataTestCase.InvokeStatic(benchmark, args);
         return Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
     }
 

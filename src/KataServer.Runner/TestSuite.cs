@@ -13,15 +13,18 @@ public sealed record KataTestCase(string Name, MethodInfo Method, KataTestAttrib
     /// <summary>Runs the test once, to completion, on the calling thread.</summary>
     public void Invoke()
     {
-        object? result;
-        try { result = Method.Invoke(null, null); }
+        if (InvokeStatic(Method) is Task task) task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Calls a static method, rethrowing what it threw as itself (not wrapped by reflection).</summary>
+    public static object? InvokeStatic(MethodInfo method, params object?[]? args)
+    {
+        try { return method.Invoke(null, args); }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
             throw;
         }
-
-        if (result is Task task) task.GetAwaiter().GetResult();
     }
 
     /// <summary>Starts the test; the returned task completes when it does.</summary>
