@@ -73,8 +73,8 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         {
             BugKind.Exception when bug.Exception is not null => Findings.FromException(bug.Exception, test, submissionFileName),
             BugKind.Deadlock when bug.LocksHeld => Findings.Make(FindingKind.Deadlock, test, bug.Message),
-            // Everyone waits for a signal, release or completion that never comes: nothing holds a lock.
-            BugKind.Deadlock => Findings.Make(FindingKind.Hang, test, bug.Message.Replace("Deadlock: ", "Hang: nothing can run and nobody holds a lock; ", StringComparison.Ordinal)),
+            // Everyone waits for a signal, a release or a completion that never comes; no lock is involved.
+            BugKind.Deadlock => Findings.Make(FindingKind.Hang, test, bug.Message.Replace("Deadlock: ", "Hang: nothing can run; ", StringComparison.Ordinal)),
             // The step bound: code that keeps running without finishing, as the stress watchdog calls it too.
             BugKind.Hang => Findings.Make(FindingKind.Timeout, test, bug.Message),
             BugKind.Uncontrolled => Findings.Make(FindingKind.Uncontrolled, test, bug.Message),

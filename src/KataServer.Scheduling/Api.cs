@@ -66,9 +66,9 @@ public enum BugKind
 public sealed record ScheduleBug(BugKind Kind, string Message, Exception? Exception, string ReplayToken, IReadOnlyList<TraceStep> Trace)
 {
     /// <summary>
-    /// For a <see cref="BugKind.Deadlock"/>: some blocked operation holds a lock, so operations wait on each
-    /// other's locks (a classic deadlock). False when every blocked operation only waits for a signal, a
-    /// release or a completion that nobody will give (a lost wake-up: the program hangs).
+    /// For a <see cref="BugKind.Deadlock"/>: some blocked operation holds a lock or waits to take one (a
+    /// classic deadlock). False when every blocked operation only waits for a signal, a release or a
+    /// completion that nobody will give (a lost wake-up: the program hangs).
     /// </summary>
     public bool LocksHeld { get; init; }
 }

@@ -732,7 +732,9 @@ internal sealed class ControlledRuntime
             parts.Add(sb.ToString());
         }
 
-        BugLocksHeld = live.Any(op => op.Status == OperationStatus.Blocked && op.Held is { Count: > 0 });
+        // A lock is involved when a blocked operation holds one, or waits to take one (perhaps held by an
+        // operation that finished without releasing it).
+        BugLocksHeld = live.Any(op => op.Status == OperationStatus.Blocked && (op.Held is { Count: > 0 } || op.WaitKind == Interception.LockModel.Kind));
         Cancel(Scheduling.BugKind.Deadlock, "Deadlock: " + string.Join("; ", parts) + ".", null);
     }
 
