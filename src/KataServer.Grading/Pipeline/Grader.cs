@@ -10,7 +10,7 @@ using KataServer.Testing.Protocol;
 namespace KataServer.Grading.Pipeline;
 
 /// <summary>
-/// Grades one submission: compile -> police -> explore -> stress -> score. Used by the CLI now and
+/// Grades one submission: compile -> police -> explore -> stress -> measure -> score. Used by the CLI now and
 /// by the server's workers later; progress goes to <see cref="IProgress{T}"/>, the result is plain data.
 /// Safe to share: one warm compiler, any number of concurrent gradings.
 /// </summary>
@@ -59,6 +59,7 @@ public sealed class Grader
         if (!submission.Success) return CompileFailed(report, submission, compile, total);
 
         // 2. police (before anything of the learner's runs)
+        compile.Stop();
         Report(new GradeProgress(GradeProgress.Police, "checking the APIs your code uses"));
         var police = Stopwatch.StartNew();
         var violations = PolicyChecker.Check(submission.Compilation, PolicyFor(kata));
@@ -76,7 +77,7 @@ public sealed class Grader
         compile.Start();
         var tests = references.CompileTests(kata, submission.Assembly!, references.For(kata).Contract);
         if (!tests.Success) return CompileFailed(report, tests, compile, total);
-        var compileMs = compile.ElapsedMilliseconds - policeMs;
+        var compileMs = compile.ElapsedMilliseconds;
 
         // 3. explore and 4. stress, each in its own sandboxed runner
         using var job = JobFolder.Create(submission.Assembly!, tests.Assembly!);
