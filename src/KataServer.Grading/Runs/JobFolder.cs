@@ -55,25 +55,22 @@ public sealed class JobFolder : IDisposable
     /// <summary>The instrumented copies for the explorer (same assembly names, so in their own folder).</summary>
     public JobFolder? Instrumented { get; private set; }
 
-    public void AddInstrumented(CompiledAssembly submission, CompiledAssembly tests)
-    {
-        var path = System.IO.Path.Combine(Path, "instrumented");
-        CreateReadableByRunner(path);
-        Instrumented = new JobFolder(path, submission.Name, tests.Name);
-        Instrumented.Write(submission.Name, submission);
-        Instrumented.Write(tests.Name, tests);
-    }
+    public void AddInstrumented(CompiledAssembly submission, CompiledAssembly tests) => Instrumented = AddChild("instrumented", submission, tests);
 
     /// <summary>The kata's reference and the tests compiled against it, for throughput measurement.</summary>
     public JobFolder? Reference { get; private set; }
 
-    public void AddReference(CompiledAssembly reference, CompiledAssembly tests)
+    public void AddReference(CompiledAssembly reference, CompiledAssembly tests) => Reference = AddChild("reference", reference, tests);
+
+    /// <summary>A sub-folder for another pair of assemblies with the same names as this job's.</summary>
+    private JobFolder AddChild(string name, CompiledAssembly submission, CompiledAssembly tests)
     {
-        var path = System.IO.Path.Combine(Path, "reference");
+        var path = System.IO.Path.Combine(Path, name);
         CreateReadableByRunner(path);
-        Reference = new JobFolder(path, reference.Name, tests.Name);
-        Reference.Write(reference.Name, reference);
-        Reference.Write(tests.Name, tests);
+        var child = new JobFolder(path, submission.Name, tests.Name);
+        child.Write(submission.Name, submission);
+        child.Write(tests.Name, tests);
+        return child;
     }
 
     public RunRequest Request(string learnerFileName) => new()
