@@ -1,17 +1,38 @@
+using System.IO.Compression;
 using System.Text;
 
 namespace KataServer.Scheduling;
 
 /// <summary>
-/// Compact, copy-pasteable encoding of one schedule: "ks1." + base64url(varints):
-/// [strategy name length, UTF-8 name bytes, seed, choice count, choices...]. Choices are the indices chosen at
-/// every decision with two or more enabled operations (and controlled-nondeterminism values), in order.
+/// Compact, copy-pasteable encoding of one schedule: "ks1." + base64url(varints), or "ks2." + base64url(Brotli(varints))
+/// when that is shorter (long hangs repeat the same few choices, so they shrink a lot).
+/// The varints: [strategy name length, UTF-8 name bytes, seed, choice count, choices...]. Choices are the indices chosen
+/// at every decision with two or more enabled operations (and controlled-nondeterminism values), in order.
 /// </summary>
 public sealed record ReplayToken(string Strategy, ulong Seed, IReadOnlyList<int> Choices)
 {
-    private const string Prefix = "ks1.";
+    private const string PlainPrefix = "ks1.";
+    private const string CompressedPrefix = "ks2.";
+
+    /// <summary>A token never expands beyond this: it comes from users, so a crafted one must not exhaust memory.</summary>
+    private const int MaxDecodedBytes = 8 * 1024 * 1024;
 
     public string Encode()
+    {
+        byte[] plain = ToVarints();
+        if (plain.Length > 64)
+        {
+            byte[] compressed = Compress(plain);
+            if (compressed.Length < plain.Length)
+            {
+                return CompressedPrefix + ToBase64Url(compressed);
+            }
+        }
+
+        return PlainPrefix + ToBase64Url(plain);
+    }
+
+    private byte[] ToVarints()
     {
         var bytes = new List<byte>(16 + Choices.Count);
         byte[] name = Encoding.UTF8.GetBytes(Strategy);
@@ -24,21 +45,16 @@ public sealed record ReplayToken(string Strategy, ulong Seed, IReadOnlyList<int>
             WriteVarint(bytes, (ulong)c);
         }
 
-        return Prefix + Convert.ToBase64String(bytes.ToArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return bytes.ToArray();
     }
 
     public static ReplayToken Decode(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
         token = token.Trim();
-        if (!token.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            throw new FormatException("Not a KataServer replay token (expected the 'ks1.' prefix).");
-        }
-
-        string b64 = token[Prefix.Length..].Replace('-', '+').Replace('_', '/');
-        b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-        byte[] bytes = Convert.FromBase64String(b64);
+        byte[] bytes = token.StartsWith(PlainPrefix, StringComparison.Ordinal) ? FromBase64Url(token[PlainPrefix.Length..])
+            : token.StartsWith(CompressedPrefix, StringComparison.Ordinal) ? Decompress(FromBase64Url(token[CompressedPrefix.Length..]))
+            : throw new FormatException("Not a KataServer replay token (expected the 'ks1.' or 'ks2.' prefix).");
         int pos = 0;
         int nameLength = checked((int)ReadVarint(bytes, ref pos));
         if (nameLength < 0 || pos + nameLength > bytes.Length)
@@ -57,6 +73,60 @@ public sealed record ReplayToken(string Strategy, ulong Seed, IReadOnlyList<int>
         }
 
         return new ReplayToken(name, seed, choices);
+    }
+
+    private static string ToBase64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromBase64Url(string text)
+    {
+        string b64 = text.Replace('-', '+').Replace('_', '/');
+        b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
+        try
+        {
+            return Convert.FromBase64String(b64);
+        }
+        catch (FormatException)
+        {
+            throw new FormatException("Corrupt replay token (not base64url).");
+        }
+    }
+
+    private static byte[] Compress(byte[] plain)
+    {
+        using var output = new MemoryStream();
+        using (var brotli = new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            brotli.Write(plain);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Decompress(byte[] compressed)
+    {
+        using var brotli = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = brotli.Read(buffer)) > 0)
+            {
+                if (output.Length + read > MaxDecodedBytes)
+                {
+                    throw new FormatException("Corrupt replay token (expands beyond 8 MiB).");
+                }
+
+                output.Write(buffer, 0, read);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        {
+            throw new FormatException("Corrupt replay token (bad compressed data).");
+        }
+
+        return output.ToArray();
     }
 
     private static void WriteVarint(List<byte> bytes, ulong v)

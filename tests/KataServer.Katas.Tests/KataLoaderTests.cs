@@ -185,4 +185,16 @@ public sealed class RepositoryKataTests
 
         Assert.Equal(Enumerable.Range(1, orders.Count), orders);
     }
+
+    [Fact]
+    public void LearningPathNeverGetsEasier()
+    {
+        string[] levels = ["easy", "medium", "hard"];
+        var path = KataCatalog.Load(KataCatalog.FindDefaultRoot()!).Katas.OrderBy(k => k.Manifest.Order).ToList();
+
+        for (var i = 1; i < path.Count; i++)
+            Assert.True(
+                Array.IndexOf(levels, path[i].Manifest.Difficulty) >= Array.IndexOf(levels, path[i - 1].Manifest.Difficulty),
+                $"{path[i].Manifest.Id} ({path[i].Manifest.Difficulty}) comes after {path[i - 1].Manifest.Id} ({path[i - 1].Manifest.Difficulty})");
+    }
 }

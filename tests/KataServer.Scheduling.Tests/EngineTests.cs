@@ -128,6 +128,28 @@ public class EngineTests
     }
 
     [Fact]
+    public void LongRepetitiveSchedulesGetShortTokens()
+    {
+        // A hang at the step bound: 20,000 choices cycling between two spinning threads.
+        var choices = Enumerable.Range(0, 20_000).Select(i => i % 3 == 0 ? 1 : 0).ToList();
+        var token = new ReplayToken("portfolio/random", 42, choices).Encode();
+
+        Assert.StartsWith("ks2.", token);
+        Assert.True(token.Length < 2_000, $"token is {token.Length} characters");
+        Assert.Equal(choices, ReplayToken.Decode(token).Choices);
+    }
+
+    [Theory]
+    [InlineData("ks2.")]
+    [InlineData("ks2.not*base64")]
+    [InlineData("ks2.AAAAAAAAAAAA")]
+    public void CorruptCompressedTokensAreRejectedClearly(string token)
+    {
+        var error = Assert.Throws<FormatException>(() => ReplayToken.Decode(token));
+        Assert.Contains("replay token", error.Message);
+    }
+
+    [Fact]
     public void DivergingReplayIsReportedNotMisleading()
     {
         var r = ScheduleExplorer.Replay(LostUpdateTest, new ReplayToken("random", 0, [5, 5, 5]).Encode(), Opts());
