@@ -114,6 +114,52 @@ public class CoreTests
     }
 
     [Fact]
+    public void DfsDeepensItsBoundSoAnEarlyOnePreemptionBugIsFoundBeforeTailVariations()
+    {
+        // The lost update needs one preemption early on; after it, both threads walk a long private tail where a
+        // fixed-bound DFS would first try every pair of preemptions.
+        static void Test()
+        {
+            var c = new Counter();
+            void Body()
+            {
+                RacyIncrement(c);
+                var own = new Counter();
+                for (int i = 0; i < 30; i++)
+                {
+                    SharedMemoryHooks.BeforeFieldRead(own, "Counter.Value");
+                }
+            }
+
+            var t1 = ControlledThread.New(Body);
+            var t2 = ControlledThread.New(Body);
+            ControlledThread.Start(t1);
+            ControlledThread.Start(t2);
+            ControlledThread.Join(t1);
+            ControlledThread.Join(t2);
+            if (c.Value != 2)
+            {
+                throw new InvalidOperationException($"lost update: {c.Value}");
+            }
+        }
+
+        var r = ScheduleExplorer.Explore(Test, Opts("dfs", 100_000) with { MaxPreemptions = 2 });
+
+        Assert.Equal(BugKind.Exception, r.Bug?.Kind);
+        Assert.True(r.SchedulesExplored < 200, $"found after {r.SchedulesExplored} schedules");
+    }
+
+    [Fact]
+    public void DfsReportsTheBoundItHasCompletedSoFar()
+    {
+        var r = ScheduleExplorer.Explore(LockedIncrementTest, Opts("dfs", 30) with { MaxPreemptions = 3 });
+
+        Assert.Null(r.Bug);
+        Assert.False(r.SpaceExhausted);
+        Assert.Matches(@"^all schedules with at most [0-2] preemptions explored \(DFS; [1-3] in progress\)$", r.Coverage);
+    }
+
+    [Fact]
     public void DfsEnumeratesExactlySixInterleavingsOfTwoByTwo()
     {
         var seen = new HashSet<string>();

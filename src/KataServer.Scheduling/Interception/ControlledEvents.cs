@@ -118,15 +118,32 @@ public static class ControlledManualResetEventSlim
     }
 }
 
+/// <summary>What a controlled wait handle must say: whether this operation may take it now, and taking it.</summary>
+internal interface IWaitHandleModel
+{
+    bool CanTake(ControlledOperation op);
+
+    void Take(ControlledOperation op);
+}
+
 /// <summary>AutoResetEvent / ManualResetEvent / EventWaitHandle under control.</summary>
 [Intercepts(typeof(EventWaitHandle))]
 public static class ControlledEventWaitHandle
 {
-    internal sealed class State
+    internal sealed class State : IWaitHandleModel
     {
         public bool Signaled;
         public bool AutoReset;
-        public Func<bool>? Ready;
+
+        public bool CanTake(ControlledOperation op) => Signaled;
+
+        public void Take(ControlledOperation op)
+        {
+            if (AutoReset)
+            {
+                Signaled = false;
+            }
+        }
     }
 
     private static readonly ConditionalWeakTable<EventWaitHandle, StrongBox<bool>> InitialStates = new();
@@ -160,8 +177,6 @@ public static class ControlledEventWaitHandle
             }
 
             s = new State { Signaled = signaled, AutoReset = auto };
-            var c = s;
-            s.Ready = () => c.Signaled;
             table[self] = s;
         }
 
@@ -211,7 +226,149 @@ public static class ControlledManualResetEvent
     public static ManualResetEvent New(bool initialState) => (ManualResetEvent)ControlledEventWaitHandle.Register(new ManualResetEvent(initialState), initialState);
 }
 
-/// <summary>WaitHandle waits under control (event wait handles only; other handles are reported as uncontrolled).</summary>
+/// <summary>
+/// System.Threading.Semaphore (the kernel one) under control: a count that WaitOne takes and Release gives back,
+/// never above the maximum. Named semaphores are cross-process and stay real (and uncontrolled).
+/// </summary>
+[Intercepts(typeof(Semaphore))]
+public static class ControlledSemaphore
+{
+    internal sealed class State : IWaitHandleModel
+    {
+        public int Count;
+        public int Max;
+
+        public bool CanTake(ControlledOperation op) => Count > 0;
+
+        public void Take(ControlledOperation op) => Count--;
+    }
+
+    private static readonly ConditionalWeakTable<Semaphore, Tuple<int, int>> Created = new();
+
+    internal static State Get(ControlledOperation op, Semaphore self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        var table = op.Runtime.StatesOf<State>();
+        if (!table.TryGetValue(self, out var s))
+        {
+            s = Created.TryGetValue(self, out var counts)
+                ? new State { Count = counts.Item1, Max = counts.Item2 }
+                : new State { Count = ProbeCount(self), Max = int.MaxValue };
+            table[self] = s;
+        }
+
+        return s;
+    }
+
+    /// <summary>The real count of a semaphore made outside the rewritten code (taken and given back at once).</summary>
+    private static int ProbeCount(Semaphore self)
+    {
+        int count = 0;
+        while (self.WaitOne(0))
+        {
+            count++;
+        }
+
+        if (count > 0)
+        {
+            self.Release(count);
+        }
+
+        return count;
+    }
+
+    public static Semaphore New(int initialCount, int maximumCount)
+    {
+        var semaphore = new Semaphore(initialCount, maximumCount);
+        Created.AddOrUpdate(semaphore, Tuple.Create(initialCount, maximumCount));
+        return semaphore;
+    }
+
+    public static int Release(Semaphore self) => Release(self, 1);
+
+    public static int Release(Semaphore self, int releaseCount)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.Release(releaseCount);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(releaseCount, 1);
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "Semaphore.Release", self, "semaphore");
+        if ((long)s.Count + releaseCount > s.Max)
+        {
+            throw new SemaphoreFullException("Adding the specified count to the semaphore would cause it to exceed its maximum count.");
+        }
+
+        int previous = s.Count;
+        s.Count += releaseCount;
+        return previous;
+    }
+}
+
+/// <summary>
+/// System.Threading.Mutex under control: a reentrant lock owned by the operation that waited on it, modelled like
+/// Monitor (so a deadlock names who holds which mutex). Named mutexes are cross-process and stay real.
+/// </summary>
+[Intercepts(typeof(Mutex))]
+public static class ControlledMutex
+{
+    internal sealed class State(object target) : LockState(target), IWaitHandleModel
+    {
+        public bool CanTake(ControlledOperation op) => Owner is null || Owner == op;
+
+        public void Take(ControlledOperation op) => LockModel.Acquire(op, this, 0);
+    }
+
+    internal static State Get(ControlledOperation op, Mutex self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return LockModel.Get(op.Runtime, self, static o => new State(o));
+    }
+
+    public static Mutex New() => new();
+
+    public static Mutex New(bool initiallyOwned)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return new Mutex(initiallyOwned);
+        }
+
+        // The real mutex stays unowned: ownership lives in the model, with the operation that made it.
+        var mutex = new Mutex(false);
+        if (initiallyOwned)
+        {
+            LockModel.Acquire(op, Get(op, mutex), 0);
+        }
+
+        return mutex;
+    }
+
+    public static void ReleaseMutex(Mutex self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            self.ReleaseMutex();
+            return;
+        }
+
+        var s = Get(op, self);
+        op.Runtime.SchedulePoint(op, "Mutex.ReleaseMutex", self, LockModel.Kind);
+        if (s.Owner != op)
+        {
+            throw new ApplicationException("Object synchronization method was called from an unsynchronized block of code.");
+        }
+
+        LockModel.Release(op, s, "Mutex.ReleaseMutex");
+    }
+}
+
+/// <summary>WaitHandle waits under control: events, semaphores and mutexes (other handles are reported as uncontrolled).</summary>
 [Intercepts(typeof(WaitHandle))]
 public static class ControlledWaitHandle
 {
@@ -225,16 +382,27 @@ public static class ControlledWaitHandle
 
     public static bool WaitOne(WaitHandle self, TimeSpan timeout, bool exitContext) => WaitOneCore(self, LockModel.ToMs(timeout));
 
-    private static ControlledEventWaitHandle.State Event(ControlledOperation op, WaitHandle h)
+    private static IWaitHandleModel Model(ControlledOperation op, WaitHandle h) => h switch
     {
-        if (h is EventWaitHandle e)
-        {
-            return ControlledEventWaitHandle.Get(op, e);
-        }
+        EventWaitHandle e => ControlledEventWaitHandle.Get(op, e),
+        Semaphore s => ControlledSemaphore.Get(op, s),
+        Mutex m => ControlledMutex.Get(op, m),
+        null => throw new ArgumentNullException(nameof(h)),
+        _ => Uncontrolled(op, h),
+    };
 
-        op.Runtime.FailUncontrolled(op, $"Waiting on a {h.GetType().Name} is not modelled by the engine (use SemaphoreSlim, events or locks).");
+    private static IWaitHandleModel Uncontrolled(ControlledOperation op, WaitHandle h)
+    {
+        op.Runtime.FailUncontrolled(op, $"Waiting on a {h.GetType().Name} is not modelled by the engine (use events, semaphores, mutexes or locks).");
         return null!;
     }
+
+    private static string KindOf(IWaitHandleModel model) => model switch
+    {
+        ControlledMutex.State => LockModel.Kind,
+        ControlledSemaphore.State => "semaphore",
+        _ => "event",
+    };
 
     private static bool WaitOneCore(WaitHandle self, long timeoutMs)
     {
@@ -245,18 +413,19 @@ public static class ControlledWaitHandle
         }
 
         ArgumentNullException.ThrowIfNull(self);
-        var s = Event(op, self);
-        op.Runtime.SchedulePoint(op, "WaitHandle.WaitOne", self, "event");
-        if (!op.Runtime.BlockUntil(op, s.Ready!, "event", self, timeoutMs))
+        var model = Model(op, self);
+        op.Runtime.SchedulePoint(op, "WaitHandle.WaitOne", self, KindOf(model));
+        if (model is ControlledMutex.State mutex)
+        {
+            return LockModel.Acquire(op, mutex, timeoutMs);
+        }
+
+        if (!op.Runtime.BlockUntil(op, () => model.CanTake(op), KindOf(model), self, timeoutMs))
         {
             return false;
         }
 
-        if (s.AutoReset)
-        {
-            s.Signaled = false;
-        }
-
+        model.Take(op);
         return true;
     }
 
@@ -266,6 +435,7 @@ public static class ControlledWaitHandle
 
     public static bool WaitAll(WaitHandle[] waitHandles, TimeSpan timeout) => WaitAllCore(waitHandles, LockModel.ToMs(timeout));
 
+    /// <summary>Takes every handle at once, or none (like the kernel's WaitForMultipleObjects with bWaitAll).</summary>
     private static bool WaitAllCore(WaitHandle[] handles, long timeoutMs)
     {
         var op = ControlledOperation.Current;
@@ -275,19 +445,16 @@ public static class ControlledWaitHandle
         }
 
         ArgumentNullException.ThrowIfNull(handles);
-        var states = handles.Select(h => Event(op, h)).ToArray();
+        var models = handles.Select(h => Model(op, h)).ToArray();
         op.Runtime.SchedulePoint(op, "WaitHandle.WaitAll");
-        if (!op.Runtime.BlockUntil(op, () => states.All(s => s.Signaled), "event", handles[0], timeoutMs))
+        if (!op.Runtime.BlockUntil(op, () => models.All(m => m.CanTake(op)), KindOf(models[0]), handles[0], timeoutMs))
         {
             return false;
         }
 
-        foreach (var s in states)
+        foreach (var model in models)
         {
-            if (s.AutoReset)
-            {
-                s.Signaled = false;
-            }
+            model.Take(op);
         }
 
         return true;
@@ -308,22 +475,18 @@ public static class ControlledWaitHandle
         }
 
         ArgumentNullException.ThrowIfNull(handles);
-        var states = handles.Select(h => Event(op, h)).ToArray();
+        var models = handles.Select(h => Model(op, h)).ToArray();
         op.Runtime.SchedulePoint(op, "WaitHandle.WaitAny");
-        if (!op.Runtime.BlockUntil(op, () => states.Any(s => s.Signaled), "event", handles[0], timeoutMs))
+        if (!op.Runtime.BlockUntil(op, () => models.Any(m => m.CanTake(op)), KindOf(models[0]), handles[0], timeoutMs))
         {
             return WaitHandle.WaitTimeout;
         }
 
-        for (int i = 0; i < states.Length; i++)
+        for (int i = 0; i < models.Length; i++)
         {
-            if (states[i].Signaled)
+            if (models[i].CanTake(op))
             {
-                if (states[i].AutoReset)
-                {
-                    states[i].Signaled = false;
-                }
-
+                models[i].Take(op);
                 return i;
             }
         }

@@ -25,3 +25,79 @@ public static class ControlledLazy<T>
         }
     }
 }
+
+/// <summary>
+/// The <c>syncLock</c> overloads of <see cref="LazyInitializer"/> under control: double-checked locking on a
+/// controlled Monitor, so callers that wait for the factory are operations the explorer sees (the real ones take a
+/// framework lock out of its sight). The lock-free overloads need no model: they never block.
+/// </summary>
+[Intercepts(typeof(LazyInitializer))]
+public static class ControlledLazyInitializer
+{
+    public static T EnsureInitialized<T>(ref T target, ref bool initialized, ref object? syncLock) =>
+        EnsureInitialized(ref target, ref initialized, ref syncLock, Activator.CreateInstance<T>);
+
+    public static T EnsureInitialized<T>(ref T target, ref bool initialized, ref object? syncLock, Func<T> valueFactory)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return LazyInitializer.EnsureInitialized(ref target, ref initialized, ref syncLock, valueFactory);
+        }
+
+        op.Runtime.SchedulePoint(op, "LazyInitializer.EnsureInitialized", null, "lazy", isYield: true);
+        if (Volatile.Read(ref initialized))
+        {
+            return target;
+        }
+
+        object gate = Interlocked.CompareExchange(ref syncLock, new object(), null) ?? syncLock!;
+        ControlledMonitor.Enter(gate);
+        try
+        {
+            if (!Volatile.Read(ref initialized))
+            {
+                target = valueFactory();
+                Volatile.Write(ref initialized, true);
+            }
+        }
+        finally
+        {
+            ControlledMonitor.Exit(gate);
+        }
+
+        return target;
+    }
+
+    public static T EnsureInitialized<T>(ref T? target, ref object? syncLock, Func<T> valueFactory)
+        where T : class
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return LazyInitializer.EnsureInitialized(ref target, ref syncLock, valueFactory);
+        }
+
+        op.Runtime.SchedulePoint(op, "LazyInitializer.EnsureInitialized", null, "lazy", isYield: true);
+        if (Volatile.Read(ref target) is { } existing)
+        {
+            return existing;
+        }
+
+        object gate = Interlocked.CompareExchange(ref syncLock, new object(), null) ?? syncLock!;
+        ControlledMonitor.Enter(gate);
+        try
+        {
+            if (Volatile.Read(ref target) is null)
+            {
+                Volatile.Write(ref target, valueFactory() ?? throw new InvalidOperationException("The lazily-initialized type does not have a public, parameterless constructor."));
+            }
+        }
+        finally
+        {
+            ControlledMonitor.Exit(gate);
+        }
+
+        return target!;
+    }
+}

@@ -27,6 +27,7 @@ internal sealed class ControlledRuntime
     private long progress;
     private volatile bool canceled;
     private volatile bool interruptRequested;
+    private ControlledOperation? interrupted;
     private string? uncontrolledStack;
     private ControlledOperation? running;
     private bool finishClaimed;
@@ -120,7 +121,11 @@ internal sealed class ControlledRuntime
 
     internal ControlledOperation? Running => running;
 
-    internal void RequestInterrupt() => interruptRequested = true;
+    internal void RequestInterrupt(ControlledOperation op)
+    {
+        interrupted = op;
+        interruptRequested = true;
+    }
 
     internal string UncontrolledMessageFor(ControlledOperation? op) => UncontrolledMessage(op, null);
 
@@ -830,6 +835,14 @@ internal sealed class ControlledRuntime
     internal void Cancel(BugKind? kind, string? message, Exception? exception)
     {
         bool setDone = false;
+        if (interruptRequested && kind is not null and not Scheduling.BugKind.Uncontrolled)
+        {
+            // The watchdog interrupted a thread stuck in a real wait: whatever fails after that (often the
+            // ThreadInterruptedException surfacing through the test's own code) is the engine's blind spot, not the learner's bug.
+            kind = Scheduling.BugKind.Uncontrolled;
+            message = UncontrolledMessage(interrupted, exception);
+        }
+
         lock (gate)
         {
             if (canceled)

@@ -55,7 +55,7 @@ internal static class Watchdog
                 stage = 1;
                 if (op is not null && worker is not null && (worker.Thread.ThreadState & ThreadState.WaitSleepJoin) != 0)
                 {
-                    rt.RequestInterrupt();
+                    rt.RequestInterrupt(op);
                     worker.Retired = true;
                     worker.Thread.Interrupt();
                 }

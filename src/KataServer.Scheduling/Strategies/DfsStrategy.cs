@@ -5,8 +5,10 @@ namespace KataServer.Scheduling.Strategies;
 /// <summary>
 /// Depth-first enumeration of schedules with at most <c>maxPreemptions</c> preemptions (CHESS, Musuvathi and
 /// Qadeer, PLDI 2007). A preemption is switching away from an operation that is still enabled and did not yield.
-/// When the stack empties, every schedule within the bound has been run: <see cref="SpaceExhausted"/>.
-/// Negative <c>maxPreemptions</c> means unbounded (full enumeration).
+/// The bound deepens iteratively (iterative context bounding): every schedule with 0 preemptions, then with at most
+/// 1, ... up to <c>maxPreemptions</c>, so bugs that need few preemptions are found before DFS sinks into the
+/// variations of one long schedule's tail. When the stack empties at the last bound, every schedule within it has
+/// been run: <see cref="SpaceExhausted"/>. Negative <c>maxPreemptions</c> means unbounded (full enumeration).
 /// </summary>
 public sealed class DfsStrategy(int maxPreemptions, ulong seed = 0) : ISchedulingStrategy
 {
@@ -25,6 +27,8 @@ public sealed class DfsStrategy(int maxPreemptions, ulong seed = 0) : ISchedulin
     private bool started;
     private bool pruned;
     private int iteration;
+    private int bound = maxPreemptions < 0 ? -1 : 0;
+    private int completedBound = -1;
 
     public string Name => "dfs";
 
@@ -35,9 +39,12 @@ public sealed class DfsStrategy(int maxPreemptions, ulong seed = 0) : ISchedulin
     /// <summary>True when some schedule was cut by the preemption bound or the unfair-step limit.</summary>
     public bool Pruned => pruned;
 
-    public string? Coverage => !SpaceExhausted ? null
-        : pruned ? $"all schedules with at most {maxPreemptions} preemptions explored (DFS)"
-        : "all schedules explored (DFS, no bound was reached)";
+    /// <summary>The bound being enumerated now (negative: unbounded).</summary>
+    public int CurrentBound => bound;
+
+    public string? Coverage => SpaceExhausted
+        ? pruned ? $"all schedules with at most {bound} preemptions explored (DFS)" : "all schedules explored (DFS, no bound was reached)"
+        : completedBound >= 0 ? $"all schedules with at most {completedBound} preemptions explored (DFS; {bound} in progress)" : null;
 
     public bool PrepareNextIteration()
     {
@@ -62,6 +69,15 @@ public sealed class DfsStrategy(int maxPreemptions, ulong seed = 0) : ISchedulin
 
         if (stack.Count == 0)
         {
+            if (pruned && bound >= 0 && bound < maxPreemptions)
+            {
+                // Every schedule within this bound has run and some were cut: deepen. Schedules with fewer
+                // preemptions run again on the way; that costs less than remembering them.
+                completedBound = bound++;
+                pruned = false;
+                return true;
+            }
+
             SpaceExhausted = true;
             return false;
         }
@@ -87,7 +103,7 @@ public sealed class DfsStrategy(int maxPreemptions, ulong seed = 0) : ISchedulin
             int[] options;
             if (currentRunnable)
             {
-                if (maxPreemptions >= 0 && preemptions >= maxPreemptions)
+                if (bound >= 0 && preemptions >= bound)
                 {
                     options = [context.CurrentIndex];
                     pruned = true;

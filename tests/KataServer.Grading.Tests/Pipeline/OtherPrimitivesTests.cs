@@ -1,0 +1,32 @@
+using KataServer.Grading.Pipeline;
+using KataServer.Grading.Reports;
+
+namespace KataServer.Grading.Tests.Pipeline;
+
+/// <summary>
+/// Correct solutions built on primitives the katas do not suggest (BlockingCollection, the kernel Semaphore and
+/// Mutex) pass under the explorer: the engine models them, so it neither flags them nor calls them uncontrolled.
+/// </summary>
+public sealed class OtherPrimitivesTests(GraderFixture fixture) : IClassFixture<GraderFixture>
+{
+    public static TheoryData<string> Solutions()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Folder, "*.cs").Order()) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    private static string Folder => Path.Combine(AppContext.BaseDirectory, "Pipeline", "OtherPrimitives");
+
+    [Theory]
+    [MemberData(nameof(Solutions))]
+    public async Task CorrectSolutionPassesTheExplorer(string file)
+    {
+        var kata = Repository.Kata(file[..file.IndexOf('.')]);
+
+        var report = await fixture.GradeAsync(kata, await File.ReadAllTextAsync(Path.Combine(Folder, file)), GradeMode.Explore, file);
+
+        Assert.True(report.Verdict == Verdicts.Passed,
+            $"{file}: {report.Verdict} {string.Join("; ", report.Findings.Select(f => $"[{f.Kind}] {f.Test}: {f.Message}"))}");
+    }
+}

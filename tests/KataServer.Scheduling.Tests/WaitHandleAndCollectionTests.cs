@@ -1,0 +1,246 @@
+using System.Collections.Concurrent;
+using KataServer.Scheduling.Interception;
+using static KataServer.Scheduling.Tests.CoreTests;
+
+namespace KataServer.Scheduling.Tests;
+
+/// <summary>Semaphore, Mutex, BlockingCollection and LazyInitializer under control behave like the real ones.</summary>
+public class WaitHandleAndCollectionTests
+{
+    private static void NoBug(Action test, int schedules = 150)
+    {
+        var r = ScheduleExplorer.Explore(test, Opts("portfolio", schedules));
+        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+    }
+
+    private static Thread Start(Action a)
+    {
+        var t = ControlledThread.New(() => a());
+        ControlledThread.Start(t);
+        return t;
+    }
+
+    [Fact]
+    public void SemaphoreLetsAtMostItsCountIn()
+    {
+        NoBug(() =>
+        {
+            var gate = ControlledSemaphore.New(2, 2);
+            int inside = 0, most = 0;
+            var ts = Enumerable.Range(0, 3).Select(_ => Start(() =>
+            {
+                ControlledWaitHandle.WaitOne(gate);
+                int now = ControlledInterlocked.Increment(ref inside);
+                lock (gate) most = Math.Max(most, now);
+                ControlledThread.Yield();
+                ControlledInterlocked.Decrement(ref inside);
+                ControlledSemaphore.Release(gate);
+            })).ToList();
+            ts.ForEach(t => ControlledThread.Join(t));
+            Assert.InRange(most, 1, 2);
+        });
+    }
+
+    [Fact]
+    public void SemaphoreTimesOutAndRefusesToOverflow()
+    {
+        NoBug(() =>
+        {
+            var gate = ControlledSemaphore.New(0, 1);
+            Assert.False(ControlledWaitHandle.WaitOne(gate, 50)); // virtual time: returns at once in real time
+            Assert.Equal(0, ControlledSemaphore.Release(gate));
+            Assert.Throws<SemaphoreFullException>(() => ControlledSemaphore.Release(gate));
+            Assert.True(ControlledWaitHandle.WaitOne(gate, 0));
+        }, schedules: 5);
+    }
+
+    [Fact]
+    public void SemaphoreMadeOutsideTheRunKeepsItsRealCount()
+    {
+        var made = new Semaphore(1, 5);
+        NoBug(() =>
+        {
+            Assert.True(ControlledWaitHandle.WaitOne(made, 0));
+            Assert.False(ControlledWaitHandle.WaitOne(made, 0));
+        }, schedules: 3);
+    }
+
+    [Fact]
+    public void MutexExcludesAndIsReentrant()
+    {
+        NoBug(() =>
+        {
+            var mutex = ControlledMutex.New();
+            var c = new Counter();
+            var ts = Enumerable.Range(0, 2).Select(_ => Start(() =>
+            {
+                ControlledWaitHandle.WaitOne(mutex);
+                ControlledWaitHandle.WaitOne(mutex); // reentrant, like the real one
+                RacyIncrement(c);
+                ControlledMutex.ReleaseMutex(mutex);
+                ControlledMutex.ReleaseMutex(mutex);
+            })).ToList();
+            ts.ForEach(t => ControlledThread.Join(t));
+            Assert.Equal(2, c.Value);
+        });
+    }
+
+    [Fact]
+    public void ReleasingAMutexOneDoesNotOwnThrows()
+    {
+        NoBug(() =>
+        {
+            var mutex = ControlledMutex.New(initiallyOwned: true);
+            Exception? error = null;
+            var t = Start(() =>
+            {
+                try { ControlledMutex.ReleaseMutex(mutex); }
+                catch (ApplicationException e) { error = e; }
+            });
+            ControlledThread.Join(t);
+            Assert.IsType<ApplicationException>(error);
+            ControlledMutex.ReleaseMutex(mutex);
+        }, schedules: 10);
+    }
+
+    [Fact]
+    public void MutexesTakenInOppositeOrdersDeadlockWithHolders()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var a = ControlledMutex.New();
+            var b = ControlledMutex.New();
+            var t1 = Start(() => { ControlledWaitHandle.WaitOne(a); ControlledWaitHandle.WaitOne(b); ControlledMutex.ReleaseMutex(b); ControlledMutex.ReleaseMutex(a); });
+            var t2 = Start(() => { ControlledWaitHandle.WaitOne(b); ControlledWaitHandle.WaitOne(a); ControlledMutex.ReleaseMutex(a); ControlledMutex.ReleaseMutex(b); });
+            ControlledThread.Join(t1);
+            ControlledThread.Join(t2);
+        }, Opts("portfolio", 500));
+
+        Assert.Equal(BugKind.Deadlock, r.Bug?.Kind);
+        Assert.True(r.Bug!.LocksHeld);
+        Assert.Contains("holds", r.Bug.Message);
+    }
+
+    [Fact]
+    public void WaitAllTakesEveryHandleAtOnce()
+    {
+        NoBug(() =>
+        {
+            var mutex = ControlledMutex.New();
+            var slots = ControlledSemaphore.New(1, 1);
+            var t = Start(() =>
+            {
+                Assert.True(ControlledWaitHandle.WaitAll([mutex, slots]));
+                ControlledSemaphore.Release(slots);
+                ControlledMutex.ReleaseMutex(mutex);
+            });
+            Assert.Equal(1, ControlledWaitHandle.WaitAny([ControlledSemaphore.New(0, 1), slots]));
+            ControlledSemaphore.Release(slots);
+            ControlledThread.Join(t);
+        });
+    }
+
+    [Fact]
+    public void BoundedBlockingCollectionKeepsOrderAndCapacity()
+    {
+        NoBug(() =>
+        {
+            var items = new BlockingCollection<int>(boundedCapacity: 1);
+            int most = 0;
+            var producer = Start(() =>
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    ControlledBlockingCollection<int>.Add(items, i);
+                    most = Math.Max(most, items.Count);
+                }
+
+                ControlledBlockingCollection<int>.CompleteAdding(items);
+            });
+            var got = new List<int>();
+            foreach (var x in ControlledBlockingCollection<int>.GetConsumingEnumerable(items))
+            {
+                got.Add(x);
+            }
+
+            ControlledThread.Join(producer);
+            Assert.Equal([0, 1, 2], got);
+            Assert.Equal(1, most);
+            Assert.Throws<InvalidOperationException>(() => ControlledBlockingCollection<int>.Take(items));
+            Assert.Throws<InvalidOperationException>(() => ControlledBlockingCollection<int>.Add(items, 9));
+        });
+    }
+
+    [Fact]
+    public void BlockingCollectionTimeoutsAndCancellation()
+    {
+        NoBug(() =>
+        {
+            var items = new BlockingCollection<string>(boundedCapacity: 1);
+            Assert.False(ControlledBlockingCollection<string>.TryTake(items, out _, 100));
+            Assert.True(ControlledBlockingCollection<string>.TryAdd(items, "a", 0));
+            Assert.False(ControlledBlockingCollection<string>.TryAdd(items, "b", TimeSpan.FromSeconds(1)));
+            var cts = new CancellationTokenSource();
+            cts.Cancel();
+            Assert.ThrowsAny<OperationCanceledException>(() => ControlledBlockingCollection<string>.Add(items, "c", cts.Token));
+            Assert.Equal("a", ControlledBlockingCollection<string>.Take(items));
+        }, schedules: 5);
+    }
+
+    [Fact]
+    public void ConsumerWaitingOnAnEmptyCollectionThatNobodyFillsIsALostWakeUp()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var items = new BlockingCollection<int>();
+            ControlledBlockingCollection<int>.Take(items);
+        }, Opts("random", 5));
+
+        Assert.Equal(BugKind.Deadlock, r.Bug?.Kind);
+        Assert.False(r.Bug!.LocksHeld); // nothing held: the grader reports it as a hang
+        Assert.Contains("BlockingCollection", r.Bug.Message);
+    }
+
+    [Fact]
+    public void LazyInitializerWithSyncLockRunsTheFactoryOnce()
+    {
+        NoBug(() =>
+        {
+            object? syncLock = null;
+            bool initialized = false;
+            string value = "";
+            int calls = 0;
+            var results = new string[3];
+            var ts = Enumerable.Range(0, 3).Select(i => Start(() =>
+            {
+                results[i] = ControlledLazyInitializer.EnsureInitialized(ref value, ref initialized, ref syncLock, () =>
+                {
+                    ControlledInterlocked.Increment(ref calls);
+                    return "built";
+                });
+            })).ToList();
+            ts.ForEach(t => ControlledThread.Join(t));
+            Assert.Equal(1, calls);
+            Assert.All(results, r => Assert.Equal("built", r));
+        });
+    }
+
+    [Fact]
+    public void AFailureAfterTheWatchdogInterruptedARealWaitIsUncontrolledNotTheLearnersException()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            Exception? caught = null;
+            var t = Start(() =>
+            {
+                try { new ManualResetEventSlim(false).Wait(); } // real, not rewritten
+                catch (Exception e) { caught = e; }
+            });
+            ControlledThread.Join(t);
+            if (caught is not null) throw new InvalidOperationException("worker failed", caught);
+        }, Opts(schedules: 1) with { UncontrolledGrace = TimeSpan.FromMilliseconds(200) });
+
+        Assert.Equal(BugKind.Uncontrolled, r.Bug?.Kind);
+        Assert.Contains("ManualResetEventSlim.Wait", r.Bug!.Message);
+    }
+}
