@@ -243,4 +243,81 @@ public class WaitHandleAndCollectionTests
         Assert.Equal(BugKind.Uncontrolled, r.Bug?.Kind);
         Assert.Contains("ManualResetEventSlim.Wait", r.Bug!.Message);
     }
+
+    [Fact]
+    public void ParallelForEachAsyncHonoursItsDegreeOfParallelism()
+    {
+        var r = ScheduleExplorer.Explore(async () =>
+        {
+            int running = 0, most = 0, done = 0;
+            var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+            await ControlledParallel.ForEachAsync(Enumerable.Range(0, 5), options, async (i, ct) =>
+            {
+                int now = ControlledInterlocked.Increment(ref running);
+                lock (options) most = Math.Max(most, now);
+                await Task.Yield();
+                ControlledInterlocked.Decrement(ref running);
+                ControlledInterlocked.Increment(ref done);
+            });
+            Assert.Equal(5, done);
+            Assert.InRange(most, 1, 2);
+        }, Opts("portfolio", 150));
+
+        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+    }
+
+    [Fact]
+    public void ParallelForEachAsyncThrowsTheFirstFailureAndCancelsTheRest()
+    {
+        var r = ScheduleExplorer.Explore(async () =>
+        {
+            bool ranSecond = false, sawCancellation = false;
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ControlledParallel.ForEachAsync(new[] { 1, 2 }, async (i, ct) =>
+            {
+                if (i == 1) throw new InvalidOperationException("first");
+                ranSecond = true;
+                try { await ControlledTask.Delay(1000, ct); }
+                catch (OperationCanceledException) { sawCancellation = true; }
+            }));
+            Assert.Equal("first", error.Message);
+            Assert.Equal(ranSecond, sawCancellation); // the second body never starts, or is cancelled by the failure
+        }, Opts("portfolio", 100));
+
+        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+    }
+
+    [Fact]
+    public void ParallelForEachAsyncIsCancelledByTheCallersToken()
+    {
+        var r = ScheduleExplorer.Explore(async () =>
+        {
+            var cts = new CancellationTokenSource();
+            var loop = ControlledParallel.ForEachAsync(new[] { 1, 2, 3 }, cts.Token, async (i, ct) =>
+            {
+                ControlledCancellationTokenSource.Cancel(cts);
+                await Task.Yield();
+            });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+            Assert.True(loop.IsCanceled);
+        }, Opts("portfolio", 50));
+
+        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+    }
+
+    [Fact]
+    public void ParallelForKeepsToMaxDegreeOfParallelism()
+    {
+        NoBug(() =>
+        {
+            int running = 0, most = 0;
+            ControlledParallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 1 }, i =>
+            {
+                int now = ControlledInterlocked.Increment(ref running);
+                most = Math.Max(most, now);
+                ControlledThread.Yield();
+                ControlledInterlocked.Decrement(ref running);
+            });
+            Assert.Equal(1, most);
+        });
+    }
 }

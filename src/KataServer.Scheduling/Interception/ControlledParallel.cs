@@ -1,12 +1,15 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using KataServer.Scheduling.Runtime;
 
 namespace KataServer.Scheduling.Interception;
 
 /// <summary>
-/// Parallel.Invoke/For/ForEach under control: the work is spread over up to three controlled operations that
-/// claim iterations dynamically (like the real partitioner); the caller blocks until all are done and gets an
-/// AggregateException with every failure. ParallelLoopState overloads are not modelled.
+/// Parallel.Invoke/For/ForEach under control: the work is spread over up to three controlled operations (fewer if
+/// ParallelOptions.MaxDegreeOfParallelism says so) that claim iterations dynamically (like the real partitioner);
+/// the caller blocks until all are done and gets an AggregateException with every failure. ForEachAsync and
+/// ForAsync run MaxDegreeOfParallelism controlled workers (3 by default) over the items, with the real one's
+/// cancellation and failure rules. ParallelLoopState and IAsyncEnumerable overloads are not modelled.
 /// </summary>
 [Intercepts(typeof(Parallel))]
 public static class ControlledParallel
@@ -23,10 +26,15 @@ public static class ControlledParallel
         return r;
     }
 
-    private static void RunWorkers(ControlledOperation op, string verb, int count, Action<int> body)
+    private static int WorkersFor(ParallelOptions? options) =>
+        options is { MaxDegreeOfParallelism: > 0 } ? Math.Min(Workers, options.MaxDegreeOfParallelism) : Workers;
+
+    private static void RunWorkers(ControlledOperation op, string verb, int count, Action<int> body, ParallelOptions? options = null)
     {
         var rt = op.Runtime;
         rt.SchedulePoint(op, verb);
+        var token = options?.CancellationToken ?? CancellationToken.None;
+        token.ThrowIfCancellationRequested();
         if (count <= 0)
         {
             return;
@@ -35,11 +43,11 @@ public static class ControlledParallel
         int next = 0;
         var errors = new List<Exception>();
         var tasks = new List<Task>();
-        for (int w = 0; w < Math.Min(Workers, count); w++)
+        for (int w = 0; w < Math.Min(WorkersFor(options), count); w++)
         {
             tasks.Add(Task.Factory.StartNew(() =>
             {
-                while (errors.Count == 0)
+                while (errors.Count == 0 && !token.IsCancellationRequested)
                 {
                     int i = next++;
                     if (i >= count)
@@ -64,6 +72,8 @@ public static class ControlledParallel
         {
             throw new AggregateException(errors);
         }
+
+        token.ThrowIfCancellationRequested();
     }
 
     public static void Invoke(params Action[] actions)
@@ -82,13 +92,17 @@ public static class ControlledParallel
 
     public static void Invoke(ParallelOptions parallelOptions, params Action[] actions)
     {
-        if (ControlledOperation.Current is null)
+        var op = ControlledOperation.Current;
+        if (op is null)
         {
             Parallel.Invoke(parallelOptions, actions);
             return;
         }
 
-        Invoke(actions);
+        ArgumentNullException.ThrowIfNull(parallelOptions);
+        ArgumentNullException.ThrowIfNull(actions);
+        var copy = actions.ToArray();
+        RunWorkers(op, "Parallel.Invoke", copy.Length, i => copy[i](), parallelOptions);
     }
 
     public static ParallelLoopResult For(int fromInclusive, int toExclusive, Action<int> body)
@@ -104,8 +118,19 @@ public static class ControlledParallel
         return CompletedResult();
     }
 
-    public static ParallelLoopResult For(int fromInclusive, int toExclusive, ParallelOptions parallelOptions, Action<int> body) =>
-        ControlledOperation.Current is null ? Parallel.For(fromInclusive, toExclusive, parallelOptions, body) : For(fromInclusive, toExclusive, body);
+    public static ParallelLoopResult For(int fromInclusive, int toExclusive, ParallelOptions parallelOptions, Action<int> body)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return Parallel.For(fromInclusive, toExclusive, parallelOptions, body);
+        }
+
+        ArgumentNullException.ThrowIfNull(parallelOptions);
+        ArgumentNullException.ThrowIfNull(body);
+        RunWorkers(op, "Parallel.For", toExclusive - fromInclusive, i => body(fromInclusive + i), parallelOptions);
+        return CompletedResult();
+    }
 
     public static ParallelLoopResult For(long fromInclusive, long toExclusive, Action<long> body)
     {
@@ -135,6 +160,136 @@ public static class ControlledParallel
         return CompletedResult();
     }
 
-    public static ParallelLoopResult ForEach<TSource>(IEnumerable<TSource> source, ParallelOptions parallelOptions, Action<TSource> body) =>
-        ControlledOperation.Current is null ? Parallel.ForEach(source, parallelOptions, body) : ForEach(source, body);
+    public static ParallelLoopResult ForEach<TSource>(IEnumerable<TSource> source, ParallelOptions parallelOptions, Action<TSource> body)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return Parallel.ForEach(source, parallelOptions, body);
+        }
+
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(parallelOptions);
+        ArgumentNullException.ThrowIfNull(body);
+        var items = source.ToList();
+        RunWorkers(op, "Parallel.ForEach", items.Count, i => body(items[i]), parallelOptions);
+        return CompletedResult();
+    }
+
+    public static Task ForEachAsync<TSource>(IEnumerable<TSource> source, Func<TSource, CancellationToken, ValueTask> body) =>
+        ControlledOperation.Current is null ? Parallel.ForEachAsync(source, body) : ForEachAsyncCore(source, null, CancellationToken.None, body, "Parallel.ForEachAsync");
+
+    public static Task ForEachAsync<TSource>(IEnumerable<TSource> source, CancellationToken cancellationToken, Func<TSource, CancellationToken, ValueTask> body) =>
+        ControlledOperation.Current is null ? Parallel.ForEachAsync(source, cancellationToken, body) : ForEachAsyncCore(source, null, cancellationToken, body, "Parallel.ForEachAsync");
+
+    public static Task ForEachAsync<TSource>(IEnumerable<TSource> source, ParallelOptions parallelOptions, Func<TSource, CancellationToken, ValueTask> body)
+    {
+        if (ControlledOperation.Current is null)
+        {
+            return Parallel.ForEachAsync(source, parallelOptions, body);
+        }
+
+        ArgumentNullException.ThrowIfNull(parallelOptions);
+        return ForEachAsyncCore(source, parallelOptions.MaxDegreeOfParallelism, parallelOptions.CancellationToken, body, "Parallel.ForEachAsync");
+    }
+
+    public static Task ForAsync<T>(T fromInclusive, T toExclusive, Func<T, CancellationToken, ValueTask> body)
+        where T : notnull, IBinaryInteger<T> =>
+        ControlledOperation.Current is null ? Parallel.ForAsync(fromInclusive, toExclusive, body)
+            : ForEachAsyncCore(Range(fromInclusive, toExclusive), null, CancellationToken.None, body, "Parallel.ForAsync");
+
+    public static Task ForAsync<T>(T fromInclusive, T toExclusive, CancellationToken cancellationToken, Func<T, CancellationToken, ValueTask> body)
+        where T : notnull, IBinaryInteger<T> =>
+        ControlledOperation.Current is null ? Parallel.ForAsync(fromInclusive, toExclusive, cancellationToken, body)
+            : ForEachAsyncCore(Range(fromInclusive, toExclusive), null, cancellationToken, body, "Parallel.ForAsync");
+
+    public static Task ForAsync<T>(T fromInclusive, T toExclusive, ParallelOptions parallelOptions, Func<T, CancellationToken, ValueTask> body)
+        where T : notnull, IBinaryInteger<T>
+    {
+        if (ControlledOperation.Current is null)
+        {
+            return Parallel.ForAsync(fromInclusive, toExclusive, parallelOptions, body);
+        }
+
+        ArgumentNullException.ThrowIfNull(parallelOptions);
+        return ForEachAsyncCore(Range(fromInclusive, toExclusive), parallelOptions.MaxDegreeOfParallelism, parallelOptions.CancellationToken, body, "Parallel.ForAsync");
+    }
+
+    private static IEnumerable<T> Range<T>(T fromInclusive, T toExclusive)
+        where T : IBinaryInteger<T>
+    {
+        for (T i = fromInclusive; i < toExclusive; i++)
+        {
+            yield return i;
+        }
+    }
+
+    /// <summary>
+    /// The real ForEachAsync's rules, on controlled workers: each worker takes the next item until the items run
+    /// out or the loop's token is cancelled; a failing body records its exception and cancels the loop's token
+    /// (which the caller's token also cancels); the task is cancelled when the caller's token was, and otherwise
+    /// fails with every recorded exception, in order (so <c>await</c> throws the first).
+    /// </summary>
+    private static Task ForEachAsyncCore<TSource>(IEnumerable<TSource> source, int? maxDegreeOfParallelism, CancellationToken cancellationToken,
+        Func<TSource, CancellationToken, ValueTask> body, string verb)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(body);
+        var op = ControlledOperation.Current!;
+        op.Runtime.SchedulePoint(op, verb);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        var items = source.GetEnumerator();
+        var loop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var errors = new List<Exception>();
+        var done = new TaskCompletionSource();
+
+        async Task Worker()
+        {
+            while (!loop.IsCancellationRequested && items.MoveNext())
+            {
+                try
+                {
+                    await body(items.Current, loop.Token);
+                }
+                catch (Exception e) when (e is not ExecutionCanceledException)
+                {
+                    errors.Add(e);
+                    ControlledCancellationTokenSource.Cancel(loop);
+                }
+            }
+        }
+
+        async Task Drive()
+        {
+            int workers = maxDegreeOfParallelism is > 0 ? maxDegreeOfParallelism.Value : Workers;
+            var running = new List<Task>();
+            for (int w = 0; w < workers; w++)
+            {
+                running.Add(ControlledTask.Run(Worker));
+            }
+
+            await ControlledTask.WhenAll(running);
+            items.Dispose();
+            loop.Dispose();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                done.TrySetCanceled(cancellationToken);
+            }
+            else if (errors.Count == 0)
+            {
+                done.TrySetResult();
+            }
+            else
+            {
+                done.TrySetException(errors);
+            }
+        }
+
+        _ = Drive();
+        return done.Task;
+    }
 }
