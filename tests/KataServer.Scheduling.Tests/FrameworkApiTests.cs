@@ -4,8 +4,8 @@ using static KataServer.Scheduling.Tests.CoreTests;
 
 namespace KataServer.Scheduling.Tests;
 
-/// <summary>Semaphore, Mutex, BlockingCollection and LazyInitializer under control behave like the real ones.</summary>
-public class WaitHandleAndCollectionTests
+/// <summary>Semaphore, Mutex, BlockingCollection, LazyInitializer, Parallel's async loops and ValueTask.AsTask under control behave like the real ones.</summary>
+public class FrameworkApiTests
 {
     private static void NoBug(Action test, int schedules = 150)
     {
@@ -319,5 +319,22 @@ public class WaitHandleAndCollectionTests
             });
             Assert.Equal(1, most);
         });
+    }
+
+    [Fact]
+    public void AsTaskOfAPendingChannelReadCompletesUnderControl()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var channel = System.Threading.Channels.Channel.CreateBounded<int>(1);
+            var pending = ControlledChannelReader<int>.ReadAsync(channel.Reader, default);
+            var read = ControlledValueTask<int>.AsTask(ref pending);
+            var writer = Start(() => ControlledChannelWriter<int>.TryWrite(channel.Writer, 7));
+            var awaiter = read.GetAwaiter();
+            Assert.Equal(7, ControlledTaskAwaiter<int>.GetResult(ref awaiter));
+            ControlledThread.Join(writer);
+        }, Opts("portfolio", 100));
+
+        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
     }
 }
