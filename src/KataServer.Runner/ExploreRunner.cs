@@ -58,7 +58,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
 
         if (settings.ReplayToken is { } token)
         {
-            return test.IsAsync ? ScheduleExplorer.Replay(test.InvokeAsync, token, options) : ScheduleExplorer.Replay(test.Invoke, token, options);
+            return Replay(test, token, options, Math.Max(1, settings.ReplayRepeats));
         }
 
         var progress = new Progress(channel, test.Name, settings.MaxSchedules);
@@ -66,6 +66,30 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             ? ScheduleExplorer.Explore(test.InvokeAsync, options, progress)
             : ScheduleExplorer.Explore(test.Invoke, options, progress);
     }
+
+    /// <summary>Replays <paramref name="repeats"/> times; a run that ends differently from the first is itself reported.</summary>
+    private static ExplorationResult Replay(KataTestCase test, string token, ExplorationOptions options, int repeats)
+    {
+        ExplorationResult Once() => test.IsAsync ? ScheduleExplorer.Replay(test.InvokeAsync, token, options) : ScheduleExplorer.Replay(test.Invoke, token, options);
+
+        var first = Once();
+        for (var run = 2; run <= repeats; run++)
+        {
+            var again = Once();
+            if (Outcome(again) != Outcome(first))
+            {
+                var message = $"The replay is not deterministic: run {run} of {repeats} ended with {Outcome(again)}, run 1 with {Outcome(first)}. " +
+                    "Something outside the engine's control (real time, a real thread, unrewritten code) decides the outcome.";
+                var bug = first.Bug ?? again.Bug!;
+                return first with { SchedulesExplored = run, Bug = bug with { Kind = BugKind.Uncontrolled, Message = message, Exception = null } };
+            }
+        }
+
+        return first with { SchedulesExplored = repeats };
+    }
+
+    private static string Outcome(ExplorationResult result) =>
+        result.Bug is { } bug ? $"{bug.Kind} after {bug.Trace.Count} steps: {bug.Message}" : "no finding";
 
     private static FindingData ToFinding(ScheduleBug bug, string test, string submissionFileName)
     {

@@ -1,13 +1,14 @@
 using KataServer.Cli.Output;
 using KataServer.Grading.Pipeline;
 using KataServer.Grading.Reports;
+using KataServer.Testing;
 using KataServer.Testing.Protocol;
 
 namespace KataServer.Cli.Commands;
 
 public sealed class ReplayCommand : ICommand
 {
-    public string Usage => "replay <kata> <file.cs> <token> [--json]";
+    public string Usage => "replay <kata> <file.cs> <token> [--repeat N] [--json]";
     public string Summary => "re-run the exact interleaving of a finding (its replay token)";
 
     public async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors)
@@ -18,11 +19,13 @@ public sealed class ReplayCommand : ICommand
         try { token = ReplayTokens.Parse(args.Required(2, "replay token")); }
         catch (FormatException e) { throw new UsageException(e.Message); }
         args.ExpectAtMost(3);
+        var repeats = args.IntOption("repeat") ?? 1;
         var request = new GradeRequest(kata, SubmissionFile.Read(file), Path.GetFileName(file))
         {
             Mode = GradeMode.Explore,
             ReplayTest = token.Test,
             ReplayToken = token.Schedule,
+            ReplayRepeats = repeats,
         };
 
         var json = args.Flag("json");
@@ -30,7 +33,13 @@ public sealed class ReplayCommand : ICommand
         var report = await new Grader(new GraderOptions()).GradeAsync(request, json ? null : progress);
         progress.Clear();
         if (json) output.WriteLine(Json.Serialize(report));
-        else ReportPrinter.Print(report, output);
+        else
+        {
+            ReportPrinter.Print(report, output);
+            if (repeats > 1 && report.Findings.All(f => f.Kind != FindingKind.Uncontrolled.ToWireName()))
+                output.WriteLine($"Replayed {repeats} times: every run ended the same way.");
+        }
+
         return report.Verdict == Verdicts.Passed ? ExitCodes.Passed : ExitCodes.Failed;
     }
 }

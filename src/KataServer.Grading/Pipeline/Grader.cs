@@ -222,6 +222,7 @@ public sealed class Grader
                 SecondsPerTest = b.ExploreSeconds * options.BudgetScale,
                 MaxSteps = b.ExploreMaxSteps,
                 ReplayToken = request.ReplayToken,
+                ReplayRepeats = Math.Clamp(request.ReplayRepeats, 1, 10_000),
             },
         };
     }

@@ -52,4 +52,6 @@ public sealed record ExploreSettings
     public int MaxSteps { get; init; } = 20000;
     /// <summary>When set, replay this token on <see cref="RunRequest.Tests"/>[0] instead of exploring.</summary>
     public string? ReplayToken { get; init; }
+    /// <summary>Replays the token this many times and checks that every run ends in the same finding.</summary>
+    public int ReplayRepeats { get; init; } = 1;
 }

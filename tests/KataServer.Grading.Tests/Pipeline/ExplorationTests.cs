@@ -64,19 +64,48 @@ public sealed class ExplorationTests(GraderFixture fixture) : IClassFixture<Grad
         Assert.Contains(finding.Trace, step => step.Line is not null && step.Action.Contains("HitCounter", StringComparison.Ordinal));
         var (test, schedule) = ReplayTokens.Parse(finding.Replay!);
 
-        for (var i = 0; i < 5; i++)
+        var replayed = await fixture.Grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(source), "bug-plain-increment.cs")
         {
-            var replayed = await fixture.Grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(source), "bug-plain-increment.cs")
-            {
-                Mode = GradeMode.Explore,
-                ReplayTest = test,
-                ReplayToken = schedule,
-            });
+            Mode = GradeMode.Explore,
+            ReplayTest = test,
+            ReplayToken = schedule,
+            ReplayRepeats = 100,
+        });
 
-            var again = Assert.Single(replayed.Findings);
-            Assert.Equal(finding.Kind, again.Kind);
-            Assert.Equal(finding.Message, again.Message);
-            Assert.Equal(finding.Trace!.Count, again.Trace!.Count);
-        }
+        // The runner replays 100 times and reports any run that ends differently as an uncontrolled finding.
+        var again = Assert.Single(replayed.Findings);
+        Assert.Equal(finding.Kind, again.Kind);
+        Assert.Equal(finding.Message, again.Message);
+        Assert.Equal(finding.Trace!.Select(s => s.Action), again.Trace!.Select(s => s.Action));
+        Assert.Equal(100, replayed.Tests.Single(t => t.Name == test && t.Mode == "explore").Runs);
+    }
+}
+
+/// <summary>Every mutant's finding replays to the same finding 100 times out of 100. Slow.</summary>
+[Trait("Category", "Slow")]
+public sealed class ReplayTests(GraderFixture fixture) : IClassFixture<GraderFixture>
+{
+    [Theory]
+    [MemberData(nameof(ExplorationTests.Mutants), MemberType = typeof(ExplorationTests))]
+    public async Task EveryMutantsFindingReplaysAHundredTimesOutOfAHundred(string kataId, string mutantName)
+    {
+        var kata = Repository.Kata(kataId);
+        var mutant = kata.Mutants.Single(m => m.Name == mutantName);
+        var source = Encoding.UTF8.GetBytes(mutant.Source.Text);
+        var report = await fixture.Grader.GradeAsync(new GradeRequest(kata, source, Path.GetFileName(mutant.Source.Path)) { Mode = GradeMode.Explore });
+        var finding = report.Findings.FirstOrDefault(f => f.Replay is not null);
+        if (finding is null) return; // found by the policy check or the compiler: nothing to replay
+
+        var (test, schedule) = ReplayTokens.Parse(finding.Replay!);
+        var replayed = await fixture.Grader.GradeAsync(new GradeRequest(kata, source, Path.GetFileName(mutant.Source.Path))
+        {
+            Mode = GradeMode.Explore,
+            ReplayTest = test,
+            ReplayToken = schedule,
+            ReplayRepeats = 100,
+        });
+
+        var again = Assert.Single(replayed.Findings);
+        Assert.True(again.Kind == finding.Kind && again.Message == finding.Message, $"{kataId}/{mutantName}: [{finding.Kind}] {finding.Message} replayed as [{again.Kind}] {again.Message}");
     }
 }
