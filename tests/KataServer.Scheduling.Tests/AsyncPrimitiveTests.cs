@@ -8,7 +8,7 @@ public class AsyncPrimitiveTests
     private static void NoBug(Func<Task> test, string strategy = "portfolio", int schedules = 100)
     {
         var r = ScheduleExplorer.Explore(test, Opts(strategy, schedules));
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(r);
     }
 
     [Fact]

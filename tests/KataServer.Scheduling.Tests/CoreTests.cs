@@ -7,6 +7,16 @@ public class CoreTests
     internal static ExplorationOptions Opts(string strategy = "random", int schedules = 200, ulong seed = 1) =>
         new() { Strategy = strategy, MaxSchedules = schedules, Seed = seed, TimeBudget = TimeSpan.FromSeconds(20) };
 
+    internal static void AssertNoBug(ExplorationResult r) => Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+
+    /// <summary>Starts a controlled thread running <paramref name="a"/>.</summary>
+    internal static Thread Start(Action a)
+    {
+        var t = ControlledThread.New(() => a());
+        ControlledThread.Start(t);
+        return t;
+    }
+
     internal sealed class Counter
     {
         public int Value;

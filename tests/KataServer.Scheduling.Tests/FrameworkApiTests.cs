@@ -9,16 +9,9 @@ public class FrameworkApiTests
 {
     private static void NoBug(Action test, int schedules = 150)
     {
-        var r = ScheduleExplorer.Explore(test, Opts("portfolio", schedules));
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(ScheduleExplorer.Explore(test, Opts("portfolio", schedules)));
     }
 
-    private static Thread Start(Action a)
-    {
-        var t = ControlledThread.New(() => a());
-        ControlledThread.Start(t);
-        return t;
-    }
 
     [Fact]
     public void SemaphoreLetsAtMostItsCountIn()
@@ -263,7 +256,7 @@ public class FrameworkApiTests
             Assert.InRange(most, 1, 2);
         }, Opts("portfolio", 150));
 
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(r);
     }
 
     [Fact]
@@ -283,7 +276,7 @@ public class FrameworkApiTests
             Assert.Equal(ranSecond, sawCancellation); // the second body never starts, or is cancelled by the failure
         }, Opts("portfolio", 100));
 
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(r);
     }
 
     [Fact]
@@ -301,7 +294,7 @@ public class FrameworkApiTests
             Assert.True(loop.IsCanceled);
         }, Opts("portfolio", 50));
 
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(r);
     }
 
     [Fact]
@@ -335,6 +328,6 @@ public class FrameworkApiTests
             ControlledThread.Join(writer);
         }, Opts("portfolio", 100));
 
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(r);
     }
 }

@@ -8,22 +8,14 @@ public class MorePrimitiveTests
 {
     private static void NoBug(Action test, string strategy = "portfolio", int schedules = 150)
     {
-        var r = ScheduleExplorer.Explore(test, Opts(strategy, schedules));
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(ScheduleExplorer.Explore(test, Opts(strategy, schedules)));
     }
 
     private static void NoBug(Func<Task> test, string strategy = "portfolio", int schedules = 150)
     {
-        var r = ScheduleExplorer.Explore(test, Opts(strategy, schedules));
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(ScheduleExplorer.Explore(test, Opts(strategy, schedules)));
     }
 
-    private static Thread Start(Action a)
-    {
-        var t = ControlledThread.New(() => a());
-        ControlledThread.Start(t);
-        return t;
-    }
 
     [Fact]
     public void ReaderWriterLockSlimExcludesWritersAndAllowsReaders()

@@ -7,22 +7,14 @@ public class PrimitiveTests
 {
     private static void NoBug(Action test, string strategy = "random", int schedules = 100)
     {
-        var r = ScheduleExplorer.Explore(test, Opts(strategy, schedules));
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(ScheduleExplorer.Explore(test, Opts(strategy, schedules)));
     }
 
     private static void NoBug(Func<Task> test, string strategy = "random", int schedules = 100)
     {
-        var r = ScheduleExplorer.Explore(test, Opts(strategy, schedules));
-        Assert.True(r.Bug is null, r.Bug?.Message + "\n" + r.Bug?.Exception);
+        AssertNoBug(ScheduleExplorer.Explore(test, Opts(strategy, schedules)));
     }
 
-    private static Thread Start(Action a)
-    {
-        var t = ControlledThread.New(() => a());
-        ControlledThread.Start(t);
-        return t;
-    }
 
     [Fact]
     public void MonitorIsReentrantAndExitByNonOwnerThrows()
