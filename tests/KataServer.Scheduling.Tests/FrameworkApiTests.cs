@@ -330,4 +330,119 @@ public class FrameworkApiTests
 
         AssertNoBug(r);
     }
+
+    [Fact]
+    public void ExclusiveSchedulerRunsEverySegmentOfItsTasksAlone()
+    {
+        var r = ScheduleExplorer.Explore(async () =>
+        {
+            var pair = ControlledConcurrentExclusiveSchedulerPair.New(TaskScheduler.Default, 1);
+            var clerk = new TaskFactory(pair.ExclusiveScheduler);
+            var c = new Counter();
+            var segmented = ControlledTaskFactory.StartNew(clerk, async () =>
+            {
+                await Task.Yield(); // the rest resumes on the exclusive scheduler, as on real threads
+                RacyIncrement(c);
+            }).Unwrap();
+            var plain = ControlledTaskFactory.StartNew(clerk, () => RacyIncrement(c));
+            await plain;
+            await segmented;
+            pair.Complete();
+            await ControlledConcurrentExclusiveSchedulerPair.get_Completion(pair);
+            Assert.Equal(2, c.Value);
+        }, Opts("portfolio", 200));
+
+        AssertNoBug(r);
+    }
+
+    [Fact]
+    public void ContinueWithAfterAnAwaitStaysUnderControl()
+    {
+        var r = ScheduleExplorer.Explore(async () =>
+        {
+            Task tail = Task.CompletedTask;
+            int balance = 0;
+            Task<int> Link(Func<int> f)
+            {
+                var next = ControlledTask.ContinueWith(tail, _ => f()); // TaskScheduler.Current is Default after an await
+                tail = next;
+                return next;
+            }
+
+            Assert.Equal(0, await Link(() => balance));
+            await Link(() => balance += 10);
+            Assert.Equal(10, await Link(() => balance));
+        }, Opts("portfolio", 50));
+
+        AssertNoBug(r);
+    }
+
+    private sealed class SpinLockBox
+    {
+        public SpinLock Gate = new(enableThreadOwnerTracking: false);
+    }
+
+    [Fact]
+    public void SpinLockExcludesAndTimesOutInVirtualTime()
+    {
+        NoBug(() =>
+        {
+            var box = new SpinLockBox();
+            var c = new Counter();
+            var ts = Enumerable.Range(0, 2).Select(_ => Start(() =>
+            {
+                bool taken = false;
+                try
+                {
+                    ControlledSpinLock.Enter(ref box.Gate, ref taken);
+                    RacyIncrement(c);
+                }
+                finally
+                {
+                    if (taken) ControlledSpinLock.Exit(ref box.Gate);
+                }
+            })).ToList();
+            ts.ForEach(t => ControlledThread.Join(t));
+            Assert.Equal(2, c.Value);
+
+            bool mine = false;
+            ControlledSpinLock.Enter(ref box.Gate, ref mine);
+            bool other = true;
+            var waiter = Start(() =>
+            {
+                bool got = false;
+                ControlledSpinLock.TryEnter(ref box.Gate, 100, ref got);
+                other = got;
+            });
+            ControlledThread.Join(waiter);
+            Assert.False(other); // held for the whole 100 virtual ms
+            ControlledSpinLock.Exit(ref box.Gate);
+        });
+    }
+
+    [Fact]
+    public void SpinLocksTakenInOppositeOrdersSpinForeverAndAreReported()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var a = new SpinLockBox();
+            var b = new SpinLockBox();
+            void Both(SpinLockBox first, SpinLockBox second)
+            {
+                bool x = false, y = false;
+                ControlledSpinLock.Enter(ref first.Gate, ref x);
+                ControlledSpinLock.Enter(ref second.Gate, ref y);
+                ControlledSpinLock.Exit(ref second.Gate);
+                ControlledSpinLock.Exit(ref first.Gate);
+            }
+
+            var t1 = Start(() => Both(a, b));
+            var t2 = Start(() => Both(b, a));
+            ControlledThread.Join(t1);
+            ControlledThread.Join(t2);
+        }, Opts("portfolio", 300) with { MaxSteps = 2_000 });
+
+        Assert.Equal(BugKind.Hang, r.Bug?.Kind);
+        Assert.Contains("exceeded 2000 steps", r.Bug!.Message);
+    }
 }

@@ -9,7 +9,7 @@ namespace KataServer.Scheduling.Interception;
 /// ConfigureAwait(false) is ignored so continuations stay on the controlled SynchronizationContext.
 /// </summary>
 [Intercepts(typeof(Task))]
-public static class ControlledTask
+public static partial class ControlledTask
 {
     internal static Task Started(ControlledOperation op, Task task, string verb)
     {
@@ -408,7 +408,7 @@ public static class ControlledTask
 
 /// <summary>Task&lt;T&gt; members under control.</summary>
 [Intercepts(typeof(Task<>))]
-public static class ControlledTask<TResult>
+public static partial class ControlledTask<TResult>
 {
     public static TResult get_Result(Task<TResult> self)
     {
@@ -474,15 +474,17 @@ public static class ControlledTaskAwaiter<TResult>
     }
 }
 
-/// <summary>Task.Factory.StartNew under control: queued to the controlled scheduler whatever scheduler is passed.</summary>
+/// <summary>Task.Factory.StartNew under control: the factory's defaults as for real; work meant for the thread pool goes to the controlled scheduler, a custom scheduler is kept.</summary>
 [Intercepts(typeof(TaskFactory))]
 public static class ControlledTaskFactory
 {
-    public static Task StartNew(TaskFactory self, Action action) => StartNew(self, action, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default);
+    private static TaskScheduler SchedulerFor(ControlledOperation op, TaskScheduler scheduler) => ControlledTask.SchedulerFor(op, scheduler);
 
-    public static Task StartNew(TaskFactory self, Action action, CancellationToken cancellationToken) => StartNew(self, action, cancellationToken, TaskCreationOptions.None, TaskScheduler.Default);
+    public static Task StartNew(TaskFactory self, Action action) => StartNew(self, action, self.CancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
 
-    public static Task StartNew(TaskFactory self, Action action, TaskCreationOptions creationOptions) => StartNew(self, action, CancellationToken.None, creationOptions, TaskScheduler.Default);
+    public static Task StartNew(TaskFactory self, Action action, CancellationToken cancellationToken) => StartNew(self, action, cancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
+
+    public static Task StartNew(TaskFactory self, Action action, TaskCreationOptions creationOptions) => StartNew(self, action, self.CancellationToken, creationOptions, self.Scheduler ?? TaskScheduler.Current);
 
     public static Task StartNew(TaskFactory self, Action action, CancellationToken cancellationToken, TaskCreationOptions creationOptions, TaskScheduler scheduler)
     {
@@ -492,10 +494,10 @@ public static class ControlledTaskFactory
             return self.StartNew(action, cancellationToken, creationOptions, scheduler);
         }
 
-        return ControlledTask.Started(op, self.StartNew(action, cancellationToken, creationOptions, op.Runtime.TaskScheduler), "Task.Factory.StartNew");
+        return ControlledTask.Started(op, self.StartNew(action, cancellationToken, creationOptions, SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
     }
 
-    public static Task StartNew(TaskFactory self, Action<object?> action, object? state) => StartNew(self, action, state, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default);
+    public static Task StartNew(TaskFactory self, Action<object?> action, object? state) => StartNew(self, action, state, self.CancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
 
     public static Task StartNew(TaskFactory self, Action<object?> action, object? state, CancellationToken cancellationToken, TaskCreationOptions creationOptions, TaskScheduler scheduler)
     {
@@ -505,14 +507,14 @@ public static class ControlledTaskFactory
             return self.StartNew(action, state, cancellationToken, creationOptions, scheduler);
         }
 
-        return ControlledTask.Started(op, self.StartNew(action, state, cancellationToken, creationOptions, op.Runtime.TaskScheduler), "Task.Factory.StartNew");
+        return ControlledTask.Started(op, self.StartNew(action, state, cancellationToken, creationOptions, SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
     }
 
-    public static Task<TResult> StartNew<TResult>(TaskFactory self, Func<TResult> function) => StartNew(self, function, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default);
+    public static Task<TResult> StartNew<TResult>(TaskFactory self, Func<TResult> function) => StartNew(self, function, self.CancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
 
-    public static Task<TResult> StartNew<TResult>(TaskFactory self, Func<TResult> function, CancellationToken cancellationToken) => StartNew(self, function, cancellationToken, TaskCreationOptions.None, TaskScheduler.Default);
+    public static Task<TResult> StartNew<TResult>(TaskFactory self, Func<TResult> function, CancellationToken cancellationToken) => StartNew(self, function, cancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
 
-    public static Task<TResult> StartNew<TResult>(TaskFactory self, Func<TResult> function, TaskCreationOptions creationOptions) => StartNew(self, function, CancellationToken.None, creationOptions, TaskScheduler.Default);
+    public static Task<TResult> StartNew<TResult>(TaskFactory self, Func<TResult> function, TaskCreationOptions creationOptions) => StartNew(self, function, self.CancellationToken, creationOptions, self.Scheduler ?? TaskScheduler.Current);
 
     public static Task<TResult> StartNew<TResult>(TaskFactory self, Func<TResult> function, CancellationToken cancellationToken, TaskCreationOptions creationOptions, TaskScheduler scheduler)
     {
@@ -522,7 +524,7 @@ public static class ControlledTaskFactory
             return self.StartNew(function, cancellationToken, creationOptions, scheduler);
         }
 
-        return (Task<TResult>)ControlledTask.Started(op, self.StartNew(function, cancellationToken, creationOptions, op.Runtime.TaskScheduler), "Task.Factory.StartNew");
+        return (Task<TResult>)ControlledTask.Started(op, self.StartNew(function, cancellationToken, creationOptions, SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
     }
 }
 

@@ -148,7 +148,10 @@ internal sealed class ControlledRuntime
     {
         ControlledOperation.Current = op;
         var previousContext = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(SyncContext);
+        // Like a pool thread, a task runs with no SynchronizationContext: its awaits resume on TaskScheduler.Current,
+        // which is the controlled scheduler, or the custom scheduler the task was started on (an exclusive
+        // scheduler keeps every segment of its tasks exclusive). Threads and continuations get the controlled context.
+        SynchronizationContext.SetSynchronizationContext(op.TaskToRun is null ? SyncContext : null);
         try
         {
             if (!canceled)
