@@ -82,7 +82,7 @@ public sealed class BenchCommand : ICommand
                 foreach (var strategy in Strategies)
                 {
                     var report = await GradeMutantAsync(grader, kata, mutant, GradeMode.Explore, strategy);
-                    var failed = report.Tests.Where(t => t.Outcome == "failed").ToList();
+                    var failed = report.Tests.Where(t => t.Outcome == TestOutcomes.Failed).ToList();
                     cells.Add(Found(report, mutant)
                         ? $"found: {failed.Sum(t => t.Runs)} schedules, {report.TimingsMs.Explore} ms"
                         : $"missed ({report.Tests.Sum(t => t.Runs)} schedules)");

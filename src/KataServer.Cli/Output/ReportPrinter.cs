@@ -26,7 +26,7 @@ public static class ReportPrinter
             output.WriteLine("Tests:");
             foreach (var test in report.Tests)
             {
-                var mark = test.Outcome switch { "passed" => "ok  ", "failed" => "FAIL", _ => "skip" };
+                var mark = test.Outcome switch { TestOutcomes.Passed => "ok  ", TestOutcomes.Failed => "FAIL", TestOutcomes.Unexplored => "n/a ", _ => "skip" };
                 var runs = test.Runs > 0 ? $"{test.Runs} {(test.Mode == "explore" ? "schedules" : "iterations")}" : "";
                 var certificate = test.Exhausted == true ? ", every schedule covered" : "";
                 output.WriteLine($"  {mark} {test.Name,-40} {test.Mode,-7} {runs}{certificate} {test.DurationMs} ms");
@@ -38,6 +38,13 @@ public static class ReportPrinter
             output.WriteLine();
             output.WriteLine("Findings:");
             foreach (var finding in report.Findings) PrintFinding(finding, output);
+        }
+
+        if (report.Notices.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Not explored (these tests were judged by real-thread stress alone):");
+            foreach (var notice in report.Notices) output.WriteLine($"  {notice.Test}: {notice.Message}");
         }
 
         if (report.Run is { } run)

@@ -93,6 +93,20 @@ public sealed class Grader
             exploreMs = watch.ElapsedMilliseconds;
         }
 
+        var notices = new List<FindingData>();
+        if (request.Mode is GradeMode.All && stages is [var explored] && explored.Findings.Count > 0
+            && explored.Findings.All(f => f.Kind == FindingKind.Uncontrolled.ToWireName()))
+        {
+            // The explorer's blind spot is not the learner's bug: those tests are judged by real-thread stress alone.
+            notices.AddRange(explored.Findings);
+            var unexplored = explored.Findings.Select(f => f.Test).ToHashSet();
+            stages[0] = explored with
+            {
+                Findings = [],
+                Tests = explored.Tests.Select(t => unexplored.Contains(t.Name) ? t with { Outcome = TestOutcomes.Unexplored } : t).ToList(),
+            };
+        }
+
         var exploreFailed = stages.Any(s => s.Findings.Count > 0);
         if (request.Mode is GradeMode.All or GradeMode.Stress && !exploreFailed && request.ReplayToken is null)
         {
@@ -131,6 +145,7 @@ public sealed class Grader
             Performance = performance,
             Tests = stages.SelectMany(s => s.Tests).ToList(),
             Findings = findings,
+            Notices = notices,
             Diagnostics = Messages(submission.Diagnostics),
             TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Explore = exploreMs, Stress = stressMs, Measure = measureMs, Total = total.ElapsedMilliseconds },
             Run = new RunInfo
@@ -147,7 +162,7 @@ public sealed class Grader
         if (stages.Any(s => s.Crashed)) return Verdicts.Crashed;
         if (findings.Any(f => f.Kind == FindingKind.Timeout.ToWireName())) return Verdicts.Timeout;
         if (findings.Count > 0) return Verdicts.Failed;
-        return stages.Count > 0 && stages.All(s => s.Tests.Any(t => t.Outcome == "passed")) ? Verdicts.Passed : Verdicts.Failed;
+        return stages.Count > 0 && stages.All(s => s.Tests.Any(t => t.Outcome is TestOutcomes.Passed or TestOutcomes.Unexplored)) ? Verdicts.Passed : Verdicts.Failed;
     }
 
     private static GradeReport CompileFailed(GradeReport report, CompilationOutcome outcome, Stopwatch compile, Stopwatch total) => report with

@@ -18,9 +18,22 @@ public sealed record GradeReport
     public PerformanceReport? Performance { get; init; }
     public IReadOnlyList<TestReport> Tests { get; init; } = [];
     public IReadOnlyList<FindingData> Findings { get; init; } = [];
+    /// <summary>
+    /// What the explorer could not check (an API it does not model): not the learner's bug, so it does not decide
+    /// the verdict; the tests concerned were judged by real-thread stress alone.
+    /// </summary>
+    public IReadOnlyList<FindingData> Notices { get; init; } = [];
     public IReadOnlyList<CompilerMessage> Diagnostics { get; init; } = [];
     public Timings TimingsMs { get; init; } = new();
     public RunInfo? Run { get; init; }
+}
+
+public static class TestOutcomes
+{
+    public const string Passed = "passed";
+    public const string Failed = "failed";
+    public const string Skipped = "skipped";
+    public const string Unexplored = "unexplored";
 }
 
 public static class Verdicts
@@ -36,7 +49,10 @@ public static class Verdicts
 public sealed record TestReport
 {
     public string Name { get; init; } = "";
-    /// <summary>passed, failed, or skipped (not run because an earlier test left the run stuck, or not part of the mode).</summary>
+    /// <summary>
+    /// passed, failed, skipped (not run because an earlier test left the run stuck, or not part of the mode), or
+    /// unexplored (the explorer could not control an API the test reached; see <see cref="GradeReport.Notices"/>).
+    /// </summary>
     public string Outcome { get; init; } = "";
     public long DurationMs { get; init; }
     /// <summary>How the test was run: "stress" or "explore".</summary>

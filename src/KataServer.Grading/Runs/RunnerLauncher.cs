@@ -84,7 +84,7 @@ public sealed class RunnerLauncher(RunnerLocation runner)
                     tests.Add(new TestReport
                     {
                         Name = message.Test ?? "",
-                        Outcome = message.Outcome ?? "failed",
+                        Outcome = message.Outcome ?? TestOutcomes.Failed,
                         DurationMs = message.DurationMs ?? 0,
                         Mode = mode.ToString().ToLowerInvariant(),
                         Runs = message.Done ?? 0,
@@ -113,9 +113,9 @@ public sealed class RunnerLauncher(RunnerLocation runner)
                 crashed = kind == FindingKind.Crash;
                 findings.Add(new FindingData { Kind = kind.ToWireName(), Test = running, Message = message });
                 if (running is not null && tests.All(t => t.Name != running))
-                    tests.Add(new TestReport { Name = running, Outcome = "failed", Mode = mode.ToString().ToLowerInvariant() });
+                    tests.Add(new TestReport { Name = running, Outcome = TestOutcomes.Failed, Mode = mode.ToString().ToLowerInvariant() });
                 tests.AddRange(announced.Where(name => tests.All(t => t.Name != name))
-                    .Select(name => new TestReport { Name = name, Outcome = "skipped", Mode = mode.ToString().ToLowerInvariant() }));
+                    .Select(name => new TestReport { Name = name, Outcome = TestOutcomes.Skipped, Mode = mode.ToString().ToLowerInvariant() }));
             }
 
             var output = outcome.Stdout + (outcome.Stderr.Length > 0 ? outcome.Stderr : "");

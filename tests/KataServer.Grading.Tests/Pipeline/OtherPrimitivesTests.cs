@@ -29,4 +29,24 @@ public sealed class OtherPrimitivesTests(GraderFixture fixture) : IClassFixture<
         Assert.True(report.Verdict == Verdicts.Passed,
             $"{file}: {report.Verdict} {string.Join("; ", report.Findings.Select(f => $"[{f.Kind}] {f.Test}: {f.Message}"))}");
     }
+
+    [Fact]
+    public async Task AnApiTheExplorerDoesNotModelLeavesTheTestsToStressInsteadOfFailingThem()
+    {
+        const string file = "hit-counter.old-reader-writer-lock.cs";
+        var source = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Pipeline", "Unmodelled", file));
+
+        var report = await fixture.Grader.GradeAsync(new GradeRequest(Repository.Kata("hit-counter"), System.Text.Encoding.UTF8.GetBytes(source), file)
+        {
+            MeasurePerformance = false,
+        });
+
+        Assert.Equal(Verdicts.Passed, report.Verdict);
+        Assert.Empty(report.Findings);
+        Assert.NotEmpty(report.Notices);
+        Assert.All(report.Notices, notice => Assert.Contains("ReaderWriterLock.Acquire", notice.Message));
+        var unexplored = report.Tests.Where(t => t.Outcome == TestOutcomes.Unexplored).Select(t => t.Name).ToList();
+        Assert.NotEmpty(unexplored);
+        Assert.All(unexplored, name => Assert.Contains(report.Tests, t => t.Name == name && t.Mode == "stress" && t.Outcome == TestOutcomes.Passed));
+    }
 }
