@@ -445,4 +445,45 @@ public class FrameworkApiTests
         Assert.Equal(BugKind.Hang, r.Bug?.Kind);
         Assert.Contains("exceeded 2000 steps", r.Bug!.Message);
     }
+
+    [Fact]
+    public void WaitAsyncTimesOutInVirtualTimeOrCompletesWithTheTask()
+    {
+        var r = ScheduleExplorer.Explore(async () =>
+        {
+            var never = new TaskCompletionSource<int>();
+            await Assert.ThrowsAsync<TimeoutException>(() => ControlledTask<int>.WaitAsync(never.Task, TimeSpan.FromSeconds(30)));
+
+            var cts = new CancellationTokenSource();
+            var waiting = ControlledTask.WaitAsync(never.Task, TimeSpan.FromSeconds(30), cts.Token);
+            ControlledCancellationTokenSource.Cancel(cts);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+
+            var soon = new TaskCompletionSource<int>();
+            var setter = Start(() => soon.SetResult(7));
+            Assert.Equal(7, await ControlledTask<int>.WaitAsync(soon.Task, TimeSpan.FromSeconds(30)));
+            ControlledThread.Join(setter);
+        }, Opts("portfolio", 50));
+
+        AssertNoBug(r);
+    }
+
+    private sealed class CountingWorkItem(Counter counter) : IThreadPoolWorkItem
+    {
+        public void Execute() => RacyIncrement(counter);
+    }
+
+    [Fact]
+    public void UnsafeThreadPoolWorkItemsAreControlledOperations()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var c = new Counter();
+            ControlledThreadPool.UnsafeQueueUserWorkItem(new CountingWorkItem(c), preferLocal: false);
+            ControlledThreadPool.UnsafeQueueUserWorkItem(static counter => RacyIncrement(counter), c, preferLocal: false);
+            while (Volatile.Read(ref c.Value) < 2) ControlledThread.Yield();
+        }, Opts("portfolio", 500));
+
+        Assert.Equal(BugKind.Hang, r.Bug?.Kind); // the two work items race, so some schedule loses an increment and spins
+    }
 }

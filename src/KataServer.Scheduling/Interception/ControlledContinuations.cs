@@ -3,7 +3,7 @@ using KataServer.Scheduling.Runtime;
 
 namespace KataServer.Scheduling.Interception;
 
-// ContinueWith under control: the continuation runs as a controlled operation. A continuation meant for the
+// ContinueWith and WaitAsync(timeout) under control: the continuation runs as a controlled operation. A continuation meant for the
 // thread pool (TaskScheduler.Default, which is also TaskScheduler.Current in code an await resumed) goes to the
 // controlled scheduler instead; a custom scheduler (the learner's own, or a ConcurrentExclusiveSchedulerPair's) is kept.
 
@@ -17,6 +17,42 @@ public static partial class ControlledTask
     }
 
     internal static Task Continued(ControlledOperation op, Task continuation) => Started(op, continuation, "Task.ContinueWith");
+
+    // WaitAsync with a timeout: the real one waits on a real timer; under control the timeout is virtual time.
+
+    public static Task WaitAsync(Task self, TimeSpan timeout) => WaitAsync(self, timeout, TimeProvider.System, CancellationToken.None);
+
+    public static Task WaitAsync(Task self, TimeSpan timeout, CancellationToken cancellationToken) => WaitAsync(self, timeout, TimeProvider.System, cancellationToken);
+
+    public static Task WaitAsync(Task self, TimeSpan timeout, TimeProvider timeProvider) => WaitAsync(self, timeout, timeProvider, CancellationToken.None);
+
+    public static Task WaitAsync(Task self, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (ControlledOperation.Current is null)
+        {
+            return self.WaitAsync(timeout, timeProvider, cancellationToken);
+        }
+
+        ArgumentNullException.ThrowIfNull(self);
+        return self.IsCompleted ? self : WaitWithTimeout(self, timeout, timeProvider, cancellationToken);
+    }
+
+    /// <summary>Completes like <paramref name="task"/>, or fails with TimeoutException / OperationCanceledException first.</summary>
+    internal static async Task WaitWithTimeout(Task task, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Delay(timeout, timeProvider, stop.Token);
+        var first = await WhenAny(task, timer);
+        if (first == task)
+        {
+            ControlledCancellationTokenSource.Cancel(stop); // ends the virtual timer
+            await task;
+            return;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        throw new TimeoutException("The operation has timed out.");
+    }
 
     public static Task ContinueWith(Task self, Action<Task> continuationAction)
     {
@@ -181,6 +217,29 @@ public static partial class ControlledTask
 
 public static partial class ControlledTask<TResult>
 {
+    public static Task<TResult> WaitAsync(Task<TResult> self, TimeSpan timeout) => WaitAsync(self, timeout, TimeProvider.System, CancellationToken.None);
+
+    public static Task<TResult> WaitAsync(Task<TResult> self, TimeSpan timeout, CancellationToken cancellationToken) => WaitAsync(self, timeout, TimeProvider.System, cancellationToken);
+
+    public static Task<TResult> WaitAsync(Task<TResult> self, TimeSpan timeout, TimeProvider timeProvider) => WaitAsync(self, timeout, timeProvider, CancellationToken.None);
+
+    public static Task<TResult> WaitAsync(Task<TResult> self, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (ControlledOperation.Current is null)
+        {
+            return self.WaitAsync(timeout, timeProvider, cancellationToken);
+        }
+
+        ArgumentNullException.ThrowIfNull(self);
+        return self.IsCompleted ? self : Wait(self, timeout, timeProvider, cancellationToken);
+
+        static async Task<TResult> Wait(Task<TResult> task, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+        {
+            await ControlledTask.WaitWithTimeout(task, timeout, timeProvider, cancellationToken);
+            return task.Result;
+        }
+    }
+
     public static Task ContinueWith(Task<TResult> self, Action<Task<TResult>> continuationAction)
     {
         var op = ControlledOperation.Current;

@@ -60,4 +60,28 @@ public static class ControlledThreadPool
         ArgumentNullException.ThrowIfNull(callBack);
         return Queue(op, () => callBack(state));
     }
+
+    public static bool UnsafeQueueUserWorkItem<TState>(Action<TState> callBack, TState state, bool preferLocal)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return ThreadPool.UnsafeQueueUserWorkItem(callBack, state, preferLocal);
+        }
+
+        ArgumentNullException.ThrowIfNull(callBack);
+        return Queue(op, () => callBack(state));
+    }
+
+    public static bool UnsafeQueueUserWorkItem(IThreadPoolWorkItem callBack, bool preferLocal)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return ThreadPool.UnsafeQueueUserWorkItem(callBack, preferLocal);
+        }
+
+        ArgumentNullException.ThrowIfNull(callBack);
+        return Queue(op, callBack.Execute);
+    }
 }
