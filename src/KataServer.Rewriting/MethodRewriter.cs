@@ -433,8 +433,10 @@ internal sealed class MethodRewriter
         }
 
         // Compiler plumbing that is never shared: async/iterator state machines (per invocation), the cached
-        // static-lambda singletons and delegate caches, the captured `this` of closures (written once at creation).
-        if (IsStateMachine(declaring) || declaring.Name == "<>c" || field.Name.StartsWith("<>9", StringComparison.Ordinal) ||
+        // static-lambda singletons and delegate caches (`<>c`, and `<>O` for method groups: filled on first use, so
+        // hooking them would give the first schedule more steps than the next and make the explorer nondeterministic),
+        // the captured `this` of closures (written once at creation).
+        if (IsStateMachine(declaring) || declaring.Name is "<>c" or "<>O" || field.Name.StartsWith("<>9", StringComparison.Ordinal) ||
             field.Name == "<>4__this")
         {
             return false;

@@ -331,6 +331,25 @@ public class SharedMemoryHookTests
     }
 
     [Fact]
+    public void Compiler_delegate_caches_are_not_hooked_so_every_run_takes_the_same_steps()
+    {
+        // A method group converted to a delegate is cached in a static field of `<>O` on first use (C# 11+), a lambda
+        // in `<>c`: hooking them would give the first schedule an extra write that the next schedules lack.
+        const string source = """
+            using System;
+            public static class S
+            {
+                private static int Twice(int x) => x * 2;
+                private static int Apply(Func<int, int> f, int x) => f(x);
+                public static int Run() => Apply(Twice, 1) + Apply(Twice, 2) + Apply(static x => x + 1, 3);
+            }
+            """;
+        var (_, value, recording) = Run(source, optimize: true);
+        Assert.Equal(10, value);
+        Assert.DoesNotContain(recording.AccessList, a => a.What.Contains("<>O", StringComparison.Ordinal) || a.What.Contains("<>c", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Field_initializers_before_the_base_constructor_call_are_not_hooked_and_still_run()
     {
         const string source = """
