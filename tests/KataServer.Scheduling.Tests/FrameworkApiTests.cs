@@ -486,4 +486,25 @@ public class FrameworkApiTests
 
         Assert.Equal(BugKind.Hang, r.Bug?.Kind); // the two work items race, so some schedule loses an increment and spins
     }
+
+    [Fact]
+    public void PulseOnAMonitorTheEngineDidNotSeeTakenIsUncontrolledNotTheLearnersException()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var gate = new object();
+            Monitor.Enter(gate); // what [MethodImpl(Synchronized)] does in the runtime, out of the rewriter's reach
+            try { ControlledMonitor.PulseAll(gate); }
+            finally { Monitor.Exit(gate); }
+        }, Opts("random", 3));
+
+        Assert.Equal(BugKind.Uncontrolled, r.Bug?.Kind);
+        Assert.Contains("Synchronized", r.Bug!.Message);
+    }
+
+    [Fact]
+    public void PulseWithoutTheLockStillThrowsLikeTheRealOne()
+    {
+        NoBug(() => Assert.Throws<SynchronizationLockException>(() => ControlledMonitor.Pulse(new object())), schedules: 3);
+    }
 }

@@ -138,6 +138,22 @@ public static class ControlledMonitor
 
     public static bool Wait(object obj, TimeSpan timeout, bool exitContext) => WaitCore(obj, LockModel.ToMs(timeout));
 
+    /// <summary>
+    /// Wait/Pulse without holding the modelled lock: a SynchronizationLockException, as for real, unless the thread
+    /// really holds the monitor through a lock the engine does not see ([MethodImpl(Synchronized)] takes it in the
+    /// runtime, not in rewritten code): then the explorer cannot judge the code, and says so.
+    /// </summary>
+    private static void NotHeld(ControlledOperation op, object obj, string api)
+    {
+        if (Monitor.IsEntered(obj))
+        {
+            op.Runtime.FailUncontrolled(op, $"{api} on a monitor taken outside the engine's sight (a [MethodImpl(MethodImplOptions.Synchronized)] method, " +
+                "which the explorer does not model; use lock (...) instead to have it explored).");
+        }
+
+        throw new SynchronizationLockException($"{api}: the lock is not held by the calling thread.");
+    }
+
     private static bool WaitCore(object obj, long timeoutMs)
     {
         var op = ControlledOperation.Current;
@@ -149,7 +165,7 @@ public static class ControlledMonitor
         var s = State(op, obj);
         if (s.Owner != op)
         {
-            throw new SynchronizationLockException("Monitor.Wait: the lock is not held by the calling thread.");
+            NotHeld(op, obj, "Monitor.Wait");
         }
 
         var rt = op.Runtime;
@@ -192,7 +208,7 @@ public static class ControlledMonitor
         var s = State(op, obj);
         if (s.Owner != op)
         {
-            throw new SynchronizationLockException("Monitor.Pulse: the lock is not held by the calling thread.");
+            NotHeld(op, obj, "Monitor.Pulse");
         }
 
         op.Runtime.SchedulePoint(op, "Monitor.Pulse", obj, LockModel.Kind);
@@ -216,7 +232,7 @@ public static class ControlledMonitor
         var s = State(op, obj);
         if (s.Owner != op)
         {
-            throw new SynchronizationLockException("Monitor.PulseAll: the lock is not held by the calling thread.");
+            NotHeld(op, obj, "Monitor.PulseAll");
         }
 
         op.Runtime.SchedulePoint(op, "Monitor.PulseAll", obj, LockModel.Kind);
