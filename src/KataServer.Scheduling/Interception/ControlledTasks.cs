@@ -478,8 +478,6 @@ public static class ControlledTaskAwaiter<TResult>
 [Intercepts(typeof(TaskFactory))]
 public static class ControlledTaskFactory
 {
-    private static TaskScheduler SchedulerFor(ControlledOperation op, TaskScheduler scheduler) => ControlledTask.SchedulerFor(op, scheduler);
-
     public static Task StartNew(TaskFactory self, Action action) => StartNew(self, action, self.CancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
 
     public static Task StartNew(TaskFactory self, Action action, CancellationToken cancellationToken) => StartNew(self, action, cancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
@@ -494,7 +492,7 @@ public static class ControlledTaskFactory
             return self.StartNew(action, cancellationToken, creationOptions, scheduler);
         }
 
-        return ControlledTask.Started(op, self.StartNew(action, cancellationToken, creationOptions, SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
+        return ControlledTask.Started(op, self.StartNew(action, cancellationToken, creationOptions, ControlledTask.SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
     }
 
     public static Task StartNew(TaskFactory self, Action<object?> action, object? state) => StartNew(self, action, state, self.CancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
@@ -507,7 +505,7 @@ public static class ControlledTaskFactory
             return self.StartNew(action, state, cancellationToken, creationOptions, scheduler);
         }
 
-        return ControlledTask.Started(op, self.StartNew(action, state, cancellationToken, creationOptions, SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
+        return ControlledTask.Started(op, self.StartNew(action, state, cancellationToken, creationOptions, ControlledTask.SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
     }
 
     public static Task<TResult> StartNew<TResult>(TaskFactory self, Func<TResult> function) => StartNew(self, function, self.CancellationToken, self.CreationOptions, self.Scheduler ?? TaskScheduler.Current);
@@ -524,7 +522,7 @@ public static class ControlledTaskFactory
             return self.StartNew(function, cancellationToken, creationOptions, scheduler);
         }
 
-        return (Task<TResult>)ControlledTask.Started(op, self.StartNew(function, cancellationToken, creationOptions, SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
+        return (Task<TResult>)ControlledTask.Started(op, self.StartNew(function, cancellationToken, creationOptions, ControlledTask.SchedulerFor(op, scheduler)), "Task.Factory.StartNew");
     }
 }
 

@@ -23,23 +23,12 @@ public static class ControlledValueTask
         }
 
         var awaiter = self.GetAwaiter();
-        var task = new TaskCompletionSource();
-        awaiter.OnCompleted(() =>
+        var task = new TaskCompletionSource<bool>();
+        awaiter.OnCompleted(() => ControlledValueTask<bool>.Complete(task, () =>
         {
-            try
-            {
-                awaiter.GetResult();
-                task.TrySetResult();
-            }
-            catch (OperationCanceledException e)
-            {
-                task.TrySetCanceled(e.CancellationToken);
-            }
-            catch (Exception e)
-            {
-                task.TrySetException(e);
-            }
-        });
+            awaiter.GetResult();
+            return true;
+        }));
         return task.Task;
     }
 }
@@ -59,21 +48,24 @@ public static class ControlledValueTask<TResult>
 
         var awaiter = self.GetAwaiter();
         var task = new TaskCompletionSource<TResult>();
-        awaiter.OnCompleted(() =>
-        {
-            try
-            {
-                task.TrySetResult(awaiter.GetResult());
-            }
-            catch (OperationCanceledException e)
-            {
-                task.TrySetCanceled(e.CancellationToken);
-            }
-            catch (Exception e)
-            {
-                task.TrySetException(e);
-            }
-        });
+        awaiter.OnCompleted(() => Complete(task, awaiter.GetResult));
         return task.Task;
+    }
+
+    /// <summary>Completes <paramref name="task"/> the way <paramref name="getResult"/> ends.</summary>
+    internal static void Complete(TaskCompletionSource<TResult> task, Func<TResult> getResult)
+    {
+        try
+        {
+            task.TrySetResult(getResult());
+        }
+        catch (OperationCanceledException e)
+        {
+            task.TrySetCanceled(e.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            task.TrySetException(e);
+        }
     }
 }
