@@ -89,6 +89,14 @@ public static class AssemblyRewriter
         }
 
         var context = new RewriteContext(module, map, options, report);
+        foreach (var method in module.GetTypes().Where(t => !map.IsReplacementType(t)).SelectMany(t => t.Methods))
+        {
+            if (SynchronizedMethods.Lower(method, context))
+            {
+                report.CountReplaced(SynchronizedMethods.Api);
+            }
+        }
+
         if (options.InstrumentSharedMemory && !options.InstrumentImmutableFieldReads)
         {
             foreach (var type in module.GetTypes().Where(t => !map.IsReplacementType(t)))
@@ -120,6 +128,11 @@ public static class AssemblyRewriter
                     report.MethodsRewritten++;
                 }
             }
+        }
+
+        if (options.ResettableStatics)
+        {
+            report.StaticResets = StaticStateReset.AddTo(module, map);
         }
 
         AddMarker(module);
@@ -258,19 +271,22 @@ internal sealed class RewriteContext
 
     private MethodReference Hook(int index)
     {
-        if (_hooks is null)
-        {
-            var hooksModule = ReplacementModules.Get(typeof(SharedMemoryHooks).Assembly);
-            var type = (TypeDefinition)hooksModule.LookupToken(typeof(SharedMemoryHooks).MetadataToken);
-            MethodReference Find(string name) => Module.ImportReference(type.Methods.Single(m => m.Name == name && m.IsStatic));
-            _hooks =
-            [
-                Find(nameof(SharedMemoryHooks.BeforeFieldRead)), Find(nameof(SharedMemoryHooks.BeforeFieldWrite)),
-                Find(nameof(SharedMemoryHooks.BeforeArrayRead)), Find(nameof(SharedMemoryHooks.BeforeArrayWrite)),
-            ];
-        }
-
+        _hooks ??=
+        [
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeFieldRead), 2),
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeFieldWrite), 2),
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayRead), 2),
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayWrite), 2),
+        ];
         return _hooks[index]!;
+    }
+
+    /// <summary>A reference, in the rewritten module, to the static method <paramref name="name"/> of a KataServer.Scheduling type.</summary>
+    public MethodReference SchedulingMethod(Type type, string name, int parameterCount)
+    {
+        var module = ReplacementModules.Get(type.Assembly);
+        var definition = (TypeDefinition)module.LookupToken(type.MetadataToken);
+        return Module.ImportReference(definition.Methods.Single(m => m.Name == name && m.IsStatic && m.Parameters.Count == parameterCount));
     }
 
     /// <summary>A reference, in the rewritten module, to <paramref name="replacement"/> instantiated like <paramref name="site"/>.</summary>

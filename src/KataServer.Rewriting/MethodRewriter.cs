@@ -264,16 +264,28 @@ internal sealed class MethodRewriter
 
         if (_context.Map.TryGetTarget(Signatures.TypeKey(site.DeclaringType), out var target))
         {
-            if (instruction.OpCode.Code == Code.Ldftn && !site.HasThis &&
+            if ((!site.HasThis || !target.IsValueType) &&
                 target.Methods.TryGetValue(target.KeyFor(site, isNewObj: false), out var replacement) &&
                 _context.ImportReplacement(replacement, site, target.Arity) is { } reference)
             {
-                instruction.Operand = reference;
+                // For an instance method (sem.Release as an Action) the delegate becomes one closed over its first
+                // argument, as for an extension method: the replacement takes the instance first.
+                if (instruction.OpCode.Code == Code.Ldvirtftn)
+                {
+                    instruction.OpCode = OpCodes.Pop; // the instance ldvirtftn would dispatch on; the delegate keeps its copy
+                    instruction.Operand = null;
+                    _body.GetILProcessor().InsertAfter(instruction, Instruction.Create(OpCodes.Ldftn, reference));
+                }
+                else
+                {
+                    instruction.Operand = reference;
+                }
+
                 Report.CountReplaced(api);
                 return true;
             }
 
-            Report.Warn($"{api}: delegate to an instance method in {_method.FullName} not replaced");
+            Report.Warn($"{api}: delegate in {_method.FullName} not replaced");
         }
 
         CountIfUncontrolled(site, api, instruction);

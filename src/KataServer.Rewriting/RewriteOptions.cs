@@ -32,6 +32,13 @@ public sealed record RewriteOptions
     /// </summary>
     public bool InstrumentImmutableFieldReads { get; init; }
 
+    /// <summary>
+    /// Give every non-generic type with static fields a method that puts them back as a fresh process has them (zeroed, then
+    /// the static constructor's work run again; see <c>StaticFields</c> in KataServer.Scheduling), so that each explored
+    /// schedule starts from the same state. On by default.
+    /// </summary>
+    public bool ResettableStatics { get; init; } = true;
+
     /// <summary>Images of assemblies the input references, e.g. the learner's "Submission" assembly for kata tests.</summary>
     public IReadOnlyList<byte[]> ReferencedAssemblies { get; init; } = [];
 

@@ -45,6 +45,9 @@ public sealed class RewriteReport
 
     public int ArrayWriteHooks { get; internal set; }
 
+    /// <summary>Types given a static-state reset method (see <see cref="RewriteOptions.ResettableStatics"/>).</summary>
+    public int StaticResets { get; internal set; }
+
     /// <summary>Methods whose body was changed.</summary>
     public int MethodsRewritten { get; internal set; }
 
@@ -109,6 +112,11 @@ public sealed class RewriteReport
         sb.Append("  field hooks: ").Append(FieldReadHooks).Append(" reads, ").Append(FieldWriteHooks).Append(" writes; array hooks: ")
             .Append(ArrayReadHooks).Append(" reads, ").Append(ArrayWriteHooks).Append(" writes; ")
             .Append(ImmutableFieldReadsSkipped).AppendLine(" reads of fields immutable once shared not hooked");
+        if (StaticResets > 0)
+        {
+            sb.Append("  static state reset between schedules in ").Append(StaticResets).AppendLine(" types");
+        }
+
         foreach (var (api, count) in Uncontrolled)
         {
             sb.Append("  UNCONTROLLED ").Append(api).Append(" x").Append(count).AppendLine();

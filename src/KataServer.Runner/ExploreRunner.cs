@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KataServer.Scheduling;
+using KataServer.Scheduling.Interception;
 using KataServer.Testing;
 using KataServer.Testing.Protocol;
 
@@ -18,6 +19,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
     {
         Concurrent.Driver = new ControlledDriver();
         ScheduleExplorer.EnsureInitialized();
+        resetStatics = StaticFields.ResetterFor(suite.Submission, suite.TestAssembly);
         foreach (var test in suite.Tests)
         {
             if (!test.Options.Explore && request.Explore.ReplayToken is null)
@@ -43,6 +45,21 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         }
     }
 
+    private Action? resetStatics;
+
+    /// <summary>Every schedule, replays included, starts from the static state of a fresh process (see <see cref="StaticFields"/>).</summary>
+    private Action Body(KataTestCase test) => resetStatics is not { } reset ? test.Invoke : () =>
+    {
+        reset();
+        test.Invoke();
+    };
+
+    private Func<Task> AsyncBody(KataTestCase test) => resetStatics is not { } reset ? test.InvokeAsync : () =>
+    {
+        reset();
+        return test.InvokeAsync();
+    };
+
     private ExplorationResult Explore(KataTestCase test, string submissionFileName)
     {
         var settings = request.Explore;
@@ -63,14 +80,14 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
 
         var progress = new Progress(channel, test.Name, settings.MaxSchedules);
         return test.IsAsync
-            ? ScheduleExplorer.Explore(test.InvokeAsync, options, progress)
-            : ScheduleExplorer.Explore(test.Invoke, options, progress);
+            ? ScheduleExplorer.Explore(AsyncBody(test), options, progress)
+            : ScheduleExplorer.Explore(Body(test), options, progress);
     }
 
     /// <summary>Replays <paramref name="repeats"/> times; a run that ends differently from the first is itself reported.</summary>
-    private static ExplorationResult Replay(KataTestCase test, string token, ExplorationOptions options, int repeats)
+    private ExplorationResult Replay(KataTestCase test, string token, ExplorationOptions options, int repeats)
     {
-        ExplorationResult Once() => test.IsAsync ? ScheduleExplorer.Replay(test.InvokeAsync, token, options) : ScheduleExplorer.Replay(test.Invoke, token, options);
+        ExplorationResult Once() => test.IsAsync ? ScheduleExplorer.Replay(AsyncBody(test), token, options) : ScheduleExplorer.Replay(Body(test), token, options);
 
         var first = Once();
         for (var run = 2; run <= repeats; run++)

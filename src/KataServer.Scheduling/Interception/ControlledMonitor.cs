@@ -140,15 +140,15 @@ public static class ControlledMonitor
 
     /// <summary>
     /// Wait/Pulse without holding the modelled lock: a SynchronizationLockException, as for real, unless the thread
-    /// really holds the monitor through a lock the engine does not see ([MethodImpl(Synchronized)] takes it in the
-    /// runtime, not in rewritten code): then the explorer cannot judge the code, and says so.
+    /// really holds the monitor through a lock the engine does not see (taken by code that was not rewritten; the rewriter
+    /// lowers [MethodImpl(Synchronized)] to the controlled monitor): then the explorer cannot judge the code, and says so.
     /// </summary>
     private static void NotHeld(ControlledOperation op, object obj, string api)
     {
         if (Monitor.IsEntered(obj))
         {
-            op.Runtime.FailUncontrolled(op, $"{api} on a monitor taken outside the engine's sight (a [MethodImpl(MethodImplOptions.Synchronized)] method, " +
-                "which the explorer does not model; use lock (...) instead to have it explored).");
+            op.Runtime.FailUncontrolled(op, $"{api} on a monitor taken outside the engine's sight (by code that was not rewritten, " +
+                "so the explorer does not model that lock; take it with lock (...) in your own code to have it explored).");
         }
 
         throw new SynchronizationLockException($"{api}: the lock is not held by the calling thread.");

@@ -1,0 +1,110 @@
+using KataServer.Scheduling.Interception;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace KataServer.Rewriting;
+
+/// <summary>
+/// Adds to each eligible type a static method <see cref="StaticFields.ResetMethodName"/> that sets every static field to
+/// its default and then runs the static constructor's body again (moved to <see cref="StaticFields.InitializerMethodName"/>,
+/// which the constructor now calls). Runs after the method rewriters, so the moved body keeps its scheduling points and its
+/// stores stay initialization, not hooked writes.
+/// <para>
+/// <c>static readonly</c> fields of such types lose <c>initonly</c>: the JIT may otherwise fold their first value into
+/// optimized code, and code compiled before a reset would keep using the object of the first schedule.
+/// </para>
+/// Skipped: generic types (one set of statics per instantiation), compiler-generated types (lambda caches, array data),
+/// interfaces, constants, data fields (<c>.data</c>-backed) and <c>[ThreadStatic]</c> fields (per thread, not per process).
+/// </summary>
+internal static class StaticStateReset
+{
+    /// <returns>the number of types given a reset method</returns>
+    public static int AddTo(ModuleDefinition module, InterceptionMap map)
+    {
+        var count = 0;
+        foreach (var type in module.GetTypes().ToList())
+        {
+            if (type.HasGenericParameters || type.IsInterface || type.Name.StartsWith('<') || IsCompilerGenerated(type) ||
+                map.IsReplacementType(type) || type.Methods.Any(m => m.Name == StaticFields.ResetMethodName))
+            {
+                continue;
+            }
+
+            var fields = type.Fields.Where(f => f.IsStatic && !f.IsLiteral && !f.HasFieldRVA && !IsThreadStatic(f)).ToList();
+            var constructor = type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic && m.HasBody);
+            if (fields.Count == 0)
+            {
+                continue;
+            }
+
+            var reset = NewStaticMethod(module, StaticFields.ResetMethodName, MethodAttributes.Public);
+            var il = reset.Body.GetILProcessor();
+            foreach (var field in fields)
+            {
+                field.IsInitOnly = false;
+                il.Emit(OpCodes.Ldsflda, field);
+                il.Emit(OpCodes.Initobj, field.FieldType);
+            }
+
+            if (constructor is not null)
+            {
+                il.Emit(OpCodes.Call, MoveBody(module, type, constructor));
+            }
+
+            il.Emit(OpCodes.Ret);
+            type.Methods.Add(reset);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Moves the static constructor's body (with its debug information) to a new method the constructor calls.</summary>
+    private static MethodDefinition MoveBody(ModuleDefinition module, TypeDefinition type, MethodDefinition constructor)
+    {
+        var initializer = NewStaticMethod(module, StaticFields.InitializerMethodName, MethodAttributes.Private);
+        var from = constructor.Body;
+        var to = initializer.Body;
+        to.InitLocals = from.InitLocals;
+        foreach (var variable in from.Variables)
+        {
+            to.Variables.Add(variable);
+        }
+
+        foreach (var instruction in from.Instructions)
+        {
+            to.Instructions.Add(instruction);
+        }
+
+        foreach (var handler in from.ExceptionHandlers)
+        {
+            to.ExceptionHandlers.Add(handler);
+        }
+
+        var debug = constructor.DebugInformation;
+        foreach (var point in debug.SequencePoints)
+        {
+            initializer.DebugInformation.SequencePoints.Add(point);
+        }
+
+        initializer.DebugInformation.Scope = debug.Scope;
+        debug.SequencePoints.Clear();
+        debug.Scope = null;
+        type.Methods.Add(initializer);
+
+        constructor.Body = new MethodBody(constructor);
+        var il = constructor.Body.GetILProcessor();
+        il.Emit(OpCodes.Call, initializer);
+        il.Emit(OpCodes.Ret);
+        return initializer;
+    }
+
+    private static MethodDefinition NewStaticMethod(ModuleDefinition module, string name, MethodAttributes visibility) =>
+        new(name, visibility | MethodAttributes.Static | MethodAttributes.HideBySig, module.TypeSystem.Void);
+
+    private static bool IsThreadStatic(FieldDefinition field) =>
+        field.CustomAttributes.Any(a => a.AttributeType.FullName == "System.ThreadStaticAttribute");
+
+    private static bool IsCompilerGenerated(TypeDefinition type) =>
+        type.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.CompilerGeneratedAttribute");
+}

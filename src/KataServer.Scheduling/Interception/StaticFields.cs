@@ -1,0 +1,41 @@
+using System.Reflection;
+
+namespace KataServer.Scheduling.Interception;
+
+/// <summary>
+/// Static fields outlive a schedule: a static counter used to pick a stripe, a static cache or log would start each
+/// schedule where the previous one stopped, so the same choices would not give the same execution and a replay in a
+/// fresh process would diverge. The rewriter gives each non-generic type with static fields a method named
+/// <see cref="ResetMethodName"/> that zeroes them and runs the static constructor's work again; <see cref="ResetterFor"/>
+/// collects those methods so that a test body can start with them.
+/// </summary>
+public static class StaticFields
+{
+    /// <summary>The static method the rewriter adds; the name cannot clash with C# code.</summary>
+    public const string ResetMethodName = "<KataServer>ResetStatics";
+
+    /// <summary>Where the rewriter moves a static constructor's body (the constructor then calls it).</summary>
+    public const string InitializerMethodName = "<KataServer>StaticInitializer";
+
+    /// <summary>
+    /// An action that resets the static state of every rewritten type of <paramref name="assemblies"/>, in metadata order,
+    /// or null when there is none.
+    /// </summary>
+    public static Action? ResetterFor(params Assembly[] assemblies)
+    {
+        ArgumentNullException.ThrowIfNull(assemblies);
+        var resets = assemblies
+            .SelectMany(assembly => assembly.GetTypes().OrderBy(type => type.MetadataToken))
+            .Select(type => type.GetMethod(ResetMethodName, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly, Type.EmptyTypes))
+            .OfType<MethodInfo>()
+            .Select(method => method.CreateDelegate<Action>())
+            .ToArray();
+        return resets.Length == 0 ? null : () =>
+        {
+            foreach (var reset in resets)
+            {
+                reset();
+            }
+        };
+    }
+}

@@ -1,0 +1,223 @@
+using KataServer.Scheduling;
+using KataServer.Scheduling.Interception;
+using Xunit.Abstractions;
+
+namespace KataServer.Rewriting.Tests;
+
+/// <summary>
+/// Constructs the runtime would otherwise handle out of the engine's sight, rewritten into controlled code and explored by
+/// the real engine: [MethodImpl(Synchronized)] methods, delegates bound to framework instance methods, and static state
+/// that would leak from one schedule into the next.
+/// </summary>
+[Collection(nameof(EndToEndTests))]
+public class LoweringTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<InterceptionMap> RealMap = new(() => InterceptionMap.FromAssembly(typeof(InterceptsAttribute).Assembly));
+
+    private const string Source = """
+        using System;
+        using System.Collections.Generic;
+        using System.Runtime.CompilerServices;
+        using System.Threading;
+
+        public sealed class Slot
+        {
+            private int _value;
+            private bool _full;
+
+            [MethodImpl(MethodImplOptions.Synchronized)]
+            public void Put(int value)
+            {
+                while (_full) Monitor.Wait(this);
+                _value = value;
+                _full = true;
+                Monitor.PulseAll(this);
+            }
+
+            [MethodImpl(MethodImplOptions.Synchronized)]
+            public int Take()
+            {
+                while (!_full) Monitor.Wait(this);
+                _full = false;
+                Monitor.PulseAll(this);
+                return _value;
+            }
+
+            [MethodImpl(MethodImplOptions.Synchronized)]
+            public int TakeWithIf()
+            {
+                if (!_full) Monitor.Wait(this);
+                if (!_full) throw new InvalidOperationException("woke up with nothing to take");
+                _full = false;
+                Monitor.PulseAll(this);
+                return _value;
+            }
+        }
+
+        public static class Registry
+        {
+            private static int s_counted;
+
+            [MethodImpl(MethodImplOptions.Synchronized)]
+            public static void Count() { int seen = s_counted; Thread.Yield(); s_counted = seen + 1; }
+
+            public static int Counted => s_counted;
+        }
+
+        public static class Leaky
+        {
+            private static int s_runs;
+            private static readonly List<int> s_log = new List<int>();
+            private static readonly object s_gate = new object();
+            public static readonly object Gate = s_gate;
+            public static int Initializations;
+            static Leaky() { Initializations++; }
+
+            public static void Test()
+            {
+                if (++s_runs != 1) throw new InvalidOperationException("started from an earlier schedule's state: run " + s_runs);
+                var t = new Thread(() => { lock (s_gate) s_log.Add(1); });
+                t.Start();
+                lock (s_gate) s_log.Add(2);
+                t.Join();
+                if (s_log.Count != 2) throw new InvalidOperationException("log has " + s_log.Count);
+            }
+
+            public static int Runs => s_runs;
+        }
+
+        public static class KataTest
+        {
+            public static void HandOver(bool withIf)
+            {
+                var slot = new Slot();
+                int a = 0, b = 0;
+                var t1 = new Thread(() => a = withIf ? slot.TakeWithIf() : slot.Take());
+                var t2 = new Thread(() => b = withIf ? slot.TakeWithIf() : slot.Take());
+                t1.Start(); t2.Start();
+                slot.Put(1); slot.Put(2);
+                t1.Join(); t2.Join();
+                if (a + b != 3) throw new InvalidOperationException("took " + a + " and " + b);
+            }
+
+            public static void StaticSynchronized()
+            {
+                var t = new Thread(Registry.Count);
+                t.Start();
+                Registry.Count();
+                t.Join();
+                if (Registry.Counted % 2 != 0) throw new InvalidOperationException("lost a count: " + Registry.Counted);
+            }
+
+            public static void DelegatesToSemaphore()
+            {
+                var semaphore = new SemaphoreSlim(1);
+                Action enter = semaphore.Wait;
+                Func<int> leave = semaphore.Release;
+                int n = 0;
+                ThreadStart work = () => { enter(); int seen = n; Thread.Yield(); n = seen + 1; leave(); };
+                var t = new Thread(work);
+                t.Start();
+                work();
+                t.Join();
+                if (n != 2) throw new InvalidOperationException("lost an update: " + n);
+            }
+        }
+        """;
+
+    private (ExplorationResult Result, RewriteReport Report) Explore(string type, string method, object?[]? args = null, bool resetStatics = true)
+    {
+        var compiled = Snippets.Compile(Source, "Submission");
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
+        output.WriteLine(rewritten.Report.ToString());
+        using var sandbox = new Sandbox();
+        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var reset = resetStatics ? StaticFields.ResetterFor(assembly) : null;
+        var result = ScheduleExplorer.Explore(() =>
+            {
+                reset?.Invoke();
+                Sandbox.Run(assembly, type, method, args ?? []);
+            },
+            new ExplorationOptions { Seed = 1, MaxSchedules = 300, TimeBudget = TimeSpan.FromSeconds(20), UncontrolledGrace = TimeSpan.FromSeconds(30) });
+        output.WriteLine($"{method}: {result.SchedulesExplored} schedules, bug: {result.Bug?.Kind} {result.Bug?.Message}");
+        return (result, rewritten.Report);
+    }
+
+    [Fact]
+    public void Synchronized_methods_are_explored_as_locks_and_a_correct_monitor_passes()
+    {
+        var (result, report) = Explore("KataTest", "HandOver", [false]);
+
+        Assert.Null(result.Bug);
+        Assert.Equal(4, report.ReplacedCalls["System.Runtime.CompilerServices.MethodImplOptions::Synchronized"]);
+    }
+
+    [Fact]
+    public void If_instead_of_while_around_Wait_in_a_synchronized_method_is_found()
+    {
+        var (result, _) = Explore("KataTest", "HandOver", [true]);
+
+        Assert.NotNull(result.Bug);
+        Assert.NotEqual(BugKind.Uncontrolled, result.Bug!.Kind);
+    }
+
+    [Fact]
+    public void A_static_synchronized_method_locks_the_type()
+    {
+        var (result, _) = Explore("KataTest", "StaticSynchronized");
+
+        Assert.Null(result.Bug);
+        Assert.True(result.SchedulesExplored > 1);
+    }
+
+    [Fact]
+    public void Delegates_bound_to_framework_instance_methods_call_the_controlled_versions()
+    {
+        var (result, report) = Explore("KataTest", "DelegatesToSemaphore");
+
+        Assert.Null(result.Bug);
+        Assert.True(result.SchedulesExplored > 1);
+        Assert.Contains("System.Threading.SemaphoreSlim::Wait", report.ReplacedCalls.Keys);
+        Assert.Contains("System.Threading.SemaphoreSlim::Release", report.ReplacedCalls.Keys);
+    }
+
+    [Fact]
+    public void Every_schedule_starts_from_the_static_state_of_a_fresh_process()
+    {
+        var (result, report) = Explore("Leaky", "Test");
+
+        Assert.Null(result.Bug);
+        Assert.True(result.SchedulesExplored > 1);
+        Assert.True(report.StaticResets >= 2);
+    }
+
+    [Fact]
+    public void Without_the_reset_a_static_counter_carries_over_into_the_next_schedule()
+    {
+        var (result, _) = Explore("Leaky", "Test", resetStatics: false);
+
+        Assert.NotNull(result.Bug);
+        Assert.Contains("started from an earlier schedule's state", result.Bug!.Message + result.Bug.Exception);
+    }
+
+    [Fact]
+    public void The_reset_zeroes_static_fields_and_runs_the_static_constructor_again()
+    {
+        var compiled = Snippets.Compile(Source, "Submission");
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
+        using var sandbox = new Sandbox();
+        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var leaky = assembly.GetType("Leaky")!;
+        object? Read(string name) => leaky.GetField(name)!.GetValue(null);
+        Sandbox.Run(assembly, "Leaky", "Test");
+        var gate = Read("Gate");
+
+        StaticFields.ResetterFor(assembly)!();
+
+        Assert.Equal(0, leaky.GetProperty("Runs")!.GetValue(null));
+        Assert.NotSame(gate, Read("Gate"));
+        Assert.NotNull(Read("Gate"));
+        Assert.Equal(1, Read("Initializations")); // zeroed, then counted once by the re-run static constructor
+        Sandbox.Run(assembly, "Leaky", "Test"); // the first run's state is gone
+    }
+}
