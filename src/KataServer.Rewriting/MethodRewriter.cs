@@ -1,3 +1,4 @@
+using KataServer.Scheduling.Interception;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using Mono.Cecil.Rocks;
@@ -230,11 +231,24 @@ internal sealed class MethodRewriter
         {
             if (instruction.Previous is { OpCode.Code: Code.Constrained })
             {
-                Report.Warn($"{api}: constrained call in {_method.FullName} not replaced");
+                if (target.Methods.ContainsKey(target.KeyFor(site, isNewObj)))
+                {
+                    Report.Warn($"{api}: constrained call in {_method.FullName} not replaced");
+                }
             }
             else if (site.Name == ".ctor" && !isNewObj)
             {
                 // A base-constructor call from a subclass, or an in-place struct construction: nothing to replace it with.
+            }
+            else if (IsBaseCall(instruction, site))
+            {
+                // base.M() in an override: a replacement that dispatches virtually would call the override again.
+                if (api == "System.Object::GetHashCode")
+                {
+                    instruction.Operand = _context.SchedulingMethod(typeof(ControlledRuntimeHelpers), nameof(ControlledRuntimeHelpers.GetHashCode), 1);
+                    Report.CountReplaced(api);
+                    return true;
+                }
             }
             else if (target.Methods.TryGetValue(target.KeyFor(site, isNewObj), out var replacement) && IsSharedMemoryAccess(replacement) && !_context.Options.InstrumentSharedMemory)
             {
@@ -290,6 +304,24 @@ internal sealed class MethodRewriter
 
         CountIfUncontrolled(site, api, instruction);
         return false;
+    }
+
+    /// <summary>A non-virtual <c>call</c> to a virtual method of a class: <c>base.M()</c>.</summary>
+    private static bool IsBaseCall(Instruction instruction, MethodReference site)
+    {
+        if (instruction.OpCode.Code != Code.Call || !site.HasThis)
+        {
+            return false;
+        }
+
+        try
+        {
+            return site.Resolve() is { IsVirtual: true } method && !method.DeclaringType.IsValueType;
+        }
+        catch (AssemblyResolutionException)
+        {
+            return false;
+        }
     }
 
     private static bool IsSharedMemoryAccess(MethodDefinition replacement) =>

@@ -86,6 +86,31 @@ public class LoweringTests(ITestOutputHelper output)
             public static int Runs => s_runs;
         }
 
+        public sealed class Account { public int Balance; }
+
+        public sealed class Keyed
+        {
+            public override bool Equals(object? other) => ReferenceEquals(this, other);
+            public override int GetHashCode() => base.GetHashCode();
+        }
+
+        public sealed record Point(int X, int Y);
+
+        public static class Hashes
+        {
+            public static string Test()
+            {
+                var a = new Account();
+                var b = new object();
+                var k = new Keyed();
+                var codes = new[] { a.GetHashCode(), RuntimeHelpers.GetHashCode(b), k.GetHashCode(), new Point(1, 2).GetHashCode() };
+                if (a.GetHashCode() != RuntimeHelpers.GetHashCode(a) || k.GetHashCode() != RuntimeHelpers.GetHashCode(k))
+                    throw new InvalidOperationException("an object's identity hash changed");
+                if (new Point(1, 2).GetHashCode() != codes[3]) throw new InvalidOperationException("the record's own hash was not used");
+                return string.Join(",", codes);
+            }
+        }
+
         public static class KataTest
         {
             public static void HandOver(bool withIf)
@@ -198,6 +223,26 @@ public class LoweringTests(ITestOutputHelper output)
 
         Assert.NotNull(result.Bug);
         Assert.Contains("started from an earlier schedule's state", result.Bug!.Message + result.Bug.Exception);
+    }
+
+    [Fact]
+    public void Identity_hash_codes_are_the_same_in_every_schedule()
+    {
+        var compiled = Snippets.Compile(Source, "Submission");
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
+        using var sandbox = new Sandbox();
+        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var seen = new List<string>();
+
+        var result = ScheduleExplorer.Explore(() => seen.Add((string)Sandbox.Run(assembly, "Hashes", "Test")!),
+            new ExplorationOptions { Seed = 1, MaxSchedules = 3, TimeBudget = TimeSpan.FromSeconds(20) });
+        var outside = (string)Sandbox.Run(assembly, "Hashes", "Test")!;
+
+        Assert.True(result.Bug is null, result.Bug?.Message + result.Bug?.Exception);
+        Assert.Equal(3, seen.Count);
+        Assert.All(seen, codes => Assert.Equal(seen[0], codes));
+        Assert.NotEqual(seen[0], outside); // outside a run: the runtime's own codes
+        Assert.True(rewritten.Report.ReplacedCalls.ContainsKey("System.Runtime.CompilerServices.RuntimeHelpers::GetHashCode"));
     }
 
     [Fact]

@@ -524,6 +524,11 @@ internal sealed class ControlledRuntime
         BlockUntil(op, static () => false, "time", null, ms);
     }
 
+    private uint identityHashes;
+
+    /// <summary>The identity hash code of the next object first hashed in this run: deterministic, spread like the runtime's.</summary>
+    internal int NextIdentityHash() => (int)((++identityHashes * 0x9E3779B9u) >> 6) | 1;
+
     /// <summary>Controlled nondeterminism.</summary>
     internal int NextInteger(ControlledOperation op, int maxValue)
     {
