@@ -325,6 +325,21 @@ internal sealed class ControlledRuntime
         var next = PickNext(op);
         if (next is not null)
         {
+            if (!next.Started && op.Worker is { Retired: false } worker && worker.Thread == Thread.CurrentThread)
+            {
+                // The next operation has no thread yet: this one's thread is free, so run it here (the worker
+                // picks it up when RunOperation returns) instead of waking another thread and parking this one.
+                running = next;
+                next.Started = true;
+                lock (gate)
+                {
+                    startedLive++;
+                }
+
+                worker.Assign(next);
+                return false;
+            }
+
             Resume(next);
             return false;
         }

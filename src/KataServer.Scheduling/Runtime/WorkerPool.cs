@@ -69,6 +69,21 @@ internal sealed class Worker
         }
     }
 
+    /// <summary>Runs <paramref name="op"/>, then whatever operation its completion assigned to this worker (see ControlledRuntime.Complete).</summary>
+    private bool RunAssigned(ref ControlledOperation op)
+    {
+        while (true)
+        {
+            bool finished = op.Runtime.RunOperation(op);
+            if (finished || job is not { } next || next == op)
+            {
+                return finished;
+            }
+
+            op = next;
+        }
+    }
+
     private void LoopCore()
     {
         while (true)
@@ -103,7 +118,7 @@ internal sealed class Worker
             bool finished = false;
             try
             {
-                finished = op.Runtime.RunOperation(op);
+                finished = RunAssigned(ref op);
 
                 // Schedules of a session are chained on this thread: no hand-off between consecutive schedules.
                 while (finished && op.Runtime.Session is { } session)
@@ -122,7 +137,7 @@ internal sealed class Worker
                     }
 
                     op = next.PrepareMain(session.Body, this);
-                    finished = next.RunOperation(op);
+                    finished = RunAssigned(ref op);
                 }
             }
             catch (ThreadInterruptedException)
