@@ -14,7 +14,9 @@ namespace KataServer.Rewriting;
 /// optimized code, and code compiled before a reset would keep using the object of the first schedule.
 /// </para>
 /// Skipped: generic types (one set of statics per instantiation), compiler-generated types (lambda caches, array data),
-/// interfaces, constants, data fields (<c>.data</c>-backed) and <c>[ThreadStatic]</c> fields (per thread, not per process).
+/// interfaces, constants and data fields (<c>.data</c>-backed). <c>[ThreadStatic]</c> fields are per thread: they get
+/// their own method, <see cref="StaticFields.ThreadStaticResetMethodName"/>, that zeroes them on the calling thread
+/// (the engine runs it as each operation starts, since operations share pooled threads).
 /// </summary>
 internal static class StaticStateReset
 {
@@ -30,6 +32,15 @@ internal static class StaticStateReset
                 continue;
             }
 
+            var threadStatics = type.Fields.Where(f => f.IsStatic && IsThreadStatic(f)).ToList();
+            if (threadStatics.Count > 0)
+            {
+                var zero = NewStaticMethod(module, StaticFields.ThreadStaticResetMethodName, MethodAttributes.Public);
+                EmitZero(zero.Body.GetILProcessor(), threadStatics);
+                zero.Body.GetILProcessor().Emit(OpCodes.Ret);
+                type.Methods.Add(zero);
+            }
+
             var fields = type.Fields.Where(f => f.IsStatic && !f.IsLiteral && !f.HasFieldRVA && !IsThreadStatic(f)).ToList();
             var constructor = type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic && m.HasBody);
             if (fields.Count == 0)
@@ -39,12 +50,8 @@ internal static class StaticStateReset
 
             var reset = NewStaticMethod(module, StaticFields.ResetMethodName, MethodAttributes.Public);
             var il = reset.Body.GetILProcessor();
-            foreach (var field in fields)
-            {
-                field.IsInitOnly = false;
-                il.Emit(OpCodes.Ldsflda, field);
-                il.Emit(OpCodes.Initobj, field.FieldType);
-            }
+            fields.ForEach(field => field.IsInitOnly = false);
+            EmitZero(il, fields);
 
             if (constructor is not null)
             {
@@ -97,6 +104,15 @@ internal static class StaticStateReset
         il.Emit(OpCodes.Call, initializer);
         il.Emit(OpCodes.Ret);
         return initializer;
+    }
+
+    private static void EmitZero(ILProcessor il, List<FieldDefinition> fields)
+    {
+        foreach (var field in fields)
+        {
+            il.Emit(OpCodes.Ldsflda, field);
+            il.Emit(OpCodes.Initobj, field.FieldType);
+        }
     }
 
     private static MethodDefinition NewStaticMethod(ModuleDefinition module, string name, MethodAttributes visibility) =>

@@ -20,6 +20,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         Concurrent.Driver = new ControlledDriver();
         ScheduleExplorer.EnsureInitialized();
         resetStatics = StaticFields.ResetterFor(suite.Submission, suite.TestAssembly);
+        resetThreadStatics = StaticFields.ThreadStaticResetterFor(suite.Submission, suite.TestAssembly);
         foreach (var test in suite.Tests)
         {
             if (!test.Options.Explore && request.Explore.ReplayToken is null)
@@ -46,6 +47,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
     }
 
     private Action? resetStatics;
+    private Action? resetThreadStatics;
 
     /// <summary>Every schedule, replays included, starts from the static state of a fresh process (see <see cref="StaticFields"/>).</summary>
     private Action Body(KataTestCase test) => resetStatics is not { } reset ? test.Invoke : () =>
@@ -71,6 +73,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             TimeBudget = TimeSpan.FromSeconds(settings.SecondsPerTest * Math.Max(1, test.Options.StressWeight)),
             MaxSteps = settings.MaxSteps,
             IsUserSourceFile = file => Path.GetFileName(file) == submissionFileName,
+            OnOperationStart = resetThreadStatics,
         };
 
         if (settings.ReplayToken is { } token)

@@ -41,6 +41,12 @@ public sealed record ExplorationOptions
     /// <summary>Picks the stack frame a trace step points at (first frame whose file satisfies it). Null: first frame outside the engine.</summary>
     public Func<string, bool>? IsUserSourceFile { get; init; }
 
+    /// <summary>
+    /// Run first on the thread of every operation (see <see cref="Interception.StaticFields.ThreadStaticResetterFor"/>):
+    /// operations share pooled threads, and each must see <c>[ThreadStatic]</c> fields as a new thread does.
+    /// </summary>
+    public Action? OnOperationStart { get; init; }
+
     /// <summary>Wall-clock time a running operation may spend without reaching a scheduling point before it is reported as uncontrolled (or hung).</summary>
     public TimeSpan UncontrolledGrace { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -111,6 +111,24 @@ public class LoweringTests(ITestOutputHelper output)
             }
         }
 
+        public static class PerThread
+        {
+            [ThreadStatic] private static int t_calls;
+
+            private static void Once()
+            {
+                if (++t_calls != 1) throw new InvalidOperationException("saw another thread's [ThreadStatic] value: " + t_calls);
+            }
+
+            public static void Test()
+            {
+                var threads = new Thread[3];
+                for (int i = 0; i < threads.Length; i++) { threads[i] = new Thread(Once); threads[i].Start(); }
+                foreach (var t in threads) t.Join();
+                Once();
+            }
+        }
+
         public static class KataTest
         {
             public static void HandOver(bool withIf)
@@ -163,7 +181,11 @@ public class LoweringTests(ITestOutputHelper output)
                 reset?.Invoke();
                 Sandbox.Run(assembly, type, method, args ?? []);
             },
-            new ExplorationOptions { Seed = 1, MaxSchedules = 300, TimeBudget = TimeSpan.FromSeconds(20), UncontrolledGrace = TimeSpan.FromSeconds(30) });
+            new ExplorationOptions
+            {
+                Seed = 1, MaxSchedules = 300, TimeBudget = TimeSpan.FromSeconds(20), UncontrolledGrace = TimeSpan.FromSeconds(30),
+                OnOperationStart = resetStatics ? StaticFields.ThreadStaticResetterFor(assembly) : null,
+            });
         output.WriteLine($"{method}: {result.SchedulesExplored} schedules, bug: {result.Bug?.Kind} {result.Bug?.Message}");
         return (result, rewritten.Report);
     }
@@ -243,6 +265,24 @@ public class LoweringTests(ITestOutputHelper output)
         Assert.All(seen, codes => Assert.Equal(seen[0], codes));
         Assert.NotEqual(seen[0], outside); // outside a run: the runtime's own codes
         Assert.True(rewritten.Report.ReplacedCalls.ContainsKey("System.Runtime.CompilerServices.RuntimeHelpers::GetHashCode"));
+    }
+
+    [Fact]
+    public void Every_operation_sees_thread_static_fields_as_a_new_thread_does()
+    {
+        var (result, _) = Explore("PerThread", "Test");
+
+        Assert.True(result.Bug is null, result.Bug?.Message);
+        Assert.True(result.SchedulesExplored > 1);
+    }
+
+    [Fact]
+    public void Without_the_reset_operations_on_a_reused_thread_see_its_thread_static_values()
+    {
+        var (result, _) = Explore("PerThread", "Test", resetStatics: false);
+
+        Assert.NotNull(result.Bug);
+        Assert.Contains("saw another thread's [ThreadStatic] value", result.Bug!.Message);
     }
 
     [Fact]

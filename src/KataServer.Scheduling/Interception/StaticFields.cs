@@ -17,16 +17,27 @@ public static class StaticFields
     /// <summary>Where the rewriter moves a static constructor's body (the constructor then calls it).</summary>
     public const string InitializerMethodName = "<KataServer>StaticInitializer";
 
+    /// <summary>The static method the rewriter adds to types with <c>[ThreadStatic]</c> fields: zeroes them on the calling thread.</summary>
+    public const string ThreadStaticResetMethodName = "<KataServer>ResetThreadStatics";
+
     /// <summary>
     /// An action that resets the static state of every rewritten type of <paramref name="assemblies"/>, in metadata order,
     /// or null when there is none.
     /// </summary>
-    public static Action? ResetterFor(params Assembly[] assemblies)
+    public static Action? ResetterFor(params Assembly[] assemblies) => Combine(assemblies, ResetMethodName);
+
+    /// <summary>
+    /// An action that zeroes, on the calling thread, the <c>[ThreadStatic]</c> fields of every rewritten type of
+    /// <paramref name="assemblies"/> (what a new thread sees), or null when there are none.
+    /// </summary>
+    public static Action? ThreadStaticResetterFor(params Assembly[] assemblies) => Combine(assemblies, ThreadStaticResetMethodName);
+
+    private static Action? Combine(Assembly[] assemblies, string methodName)
     {
         ArgumentNullException.ThrowIfNull(assemblies);
         var resets = assemblies
             .SelectMany(assembly => assembly.GetTypes().OrderBy(type => type.MetadataToken))
-            .Select(type => type.GetMethod(ResetMethodName, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly, Type.EmptyTypes))
+            .Select(type => type.GetMethod(methodName, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly, Type.EmptyTypes))
             .OfType<MethodInfo>()
             .Select(method => method.CreateDelegate<Action>())
             .ToArray();

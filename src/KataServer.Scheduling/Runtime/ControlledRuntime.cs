@@ -161,6 +161,8 @@ internal sealed class ControlledRuntime
                     Record(op, "starts", captureSource: false);
                 }
 
+                Options.OnOperationStart?.Invoke();
+
                 Exception? error;
                 if (op.TaskToRun is { } task)
                 {
