@@ -260,6 +260,54 @@ public class FrameworkApiTests
     }
 
     [Fact]
+    public void ParallelForEachAsyncOverAnAsyncSequenceTakesTurnsAtTheEnumerator()
+    {
+        var r = ScheduleExplorer.Explore(async () =>
+        {
+            int inside = 0;
+            async IAsyncEnumerable<int> Source()
+            {
+                for (int i = 0; i < 4; i++)
+                {
+                    Assert.Equal(1, ControlledInterlocked.Increment(ref inside)); // never two workers in MoveNextAsync
+                    await Task.Yield();
+                    ControlledInterlocked.Decrement(ref inside);
+                    yield return i;
+                }
+            }
+
+            var seen = new List<int>();
+            await ControlledParallel.ForEachAsync(Source(), new ParallelOptions { MaxDegreeOfParallelism = 3 }, async (i, ct) =>
+            {
+                await Task.Yield();
+                seen.Add(i);
+            });
+            Assert.Equal([0, 1, 2, 3], seen.Order());
+        }, Opts("portfolio", 150));
+
+        AssertNoBug(r);
+    }
+
+    [Fact]
+    public void ParallelForEachAsyncFailsWithTheExceptionOfItsAsyncSource()
+    {
+        var r = ScheduleExplorer.Explore(async () =>
+        {
+            async IAsyncEnumerable<int> Source()
+            {
+                yield return 1;
+                await Task.Yield();
+                throw new InvalidOperationException("source broke");
+            }
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ControlledParallel.ForEachAsync(Source(), (i, ct) => ValueTask.CompletedTask));
+            Assert.Equal("source broke", error.Message);
+        }, Opts("portfolio", 50));
+
+        AssertNoBug(r);
+    }
+
+    [Fact]
     public void ParallelForEachAsyncThrowsTheFirstFailureAndCancelsTheRest()
     {
         var r = ScheduleExplorer.Explore(async () =>

@@ -9,7 +9,7 @@ namespace KataServer.Scheduling.Interception;
 /// ParallelOptions.MaxDegreeOfParallelism says so) that claim iterations dynamically (like the real partitioner);
 /// the caller blocks until all are done and gets an AggregateException with every failure. ForEachAsync and
 /// ForAsync run MaxDegreeOfParallelism controlled workers (3 by default) over the items, with the real one's
-/// cancellation and failure rules. ParallelLoopState and IAsyncEnumerable overloads are not modelled.
+/// cancellation and failure rules (also over an IAsyncEnumerable). ParallelLoopState overloads are not modelled.
 /// </summary>
 [Intercepts(typeof(Parallel))]
 public static class ControlledParallel
@@ -193,6 +193,23 @@ public static class ControlledParallel
         return ForEachAsyncCore(source, parallelOptions.MaxDegreeOfParallelism, parallelOptions.CancellationToken, body, "Parallel.ForEachAsync");
     }
 
+    public static Task ForEachAsync<TSource>(IAsyncEnumerable<TSource> source, Func<TSource, CancellationToken, ValueTask> body) =>
+        ControlledOperation.Current is null ? Parallel.ForEachAsync(source, body) : ForEachAsyncCore(source, null, CancellationToken.None, body);
+
+    public static Task ForEachAsync<TSource>(IAsyncEnumerable<TSource> source, CancellationToken cancellationToken, Func<TSource, CancellationToken, ValueTask> body) =>
+        ControlledOperation.Current is null ? Parallel.ForEachAsync(source, cancellationToken, body) : ForEachAsyncCore(source, null, cancellationToken, body);
+
+    public static Task ForEachAsync<TSource>(IAsyncEnumerable<TSource> source, ParallelOptions parallelOptions, Func<TSource, CancellationToken, ValueTask> body)
+    {
+        if (ControlledOperation.Current is null)
+        {
+            return Parallel.ForEachAsync(source, parallelOptions, body);
+        }
+
+        ArgumentNullException.ThrowIfNull(parallelOptions);
+        return ForEachAsyncCore(source, parallelOptions.MaxDegreeOfParallelism, parallelOptions.CancellationToken, body);
+    }
+
     public static Task ForAsync<T>(T fromInclusive, T toExclusive, Func<T, CancellationToken, ValueTask> body)
         where T : notnull, IBinaryInteger<T> =>
         ControlledOperation.Current is null ? Parallel.ForAsync(fromInclusive, toExclusive, body)
@@ -234,6 +251,53 @@ public static class ControlledParallel
         Func<TSource, CancellationToken, ValueTask> body, string verb)
     {
         ArgumentNullException.ThrowIfNull(source);
+        return ForEachAsyncCore<TSource>(_ =>
+        {
+            var items = source.GetEnumerator();
+            return new Items<TSource>(
+                () => new ValueTask<(bool, TSource)>(items.MoveNext() ? (true, items.Current) : (false, default!)),
+                () =>
+                {
+                    items.Dispose();
+                    return ValueTask.CompletedTask;
+                });
+        }, maxDegreeOfParallelism, cancellationToken, body, verb);
+    }
+
+    /// <summary>
+    /// Over an async sequence, as the real one: the workers take turns at <c>MoveNextAsync</c> (never two at once, an
+    /// async enumerator forbids it), through a controlled semaphore; the enumerator gets the loop's token.
+    /// </summary>
+    private static Task ForEachAsyncCore<TSource>(IAsyncEnumerable<TSource> source, int? maxDegreeOfParallelism, CancellationToken cancellationToken,
+        Func<TSource, CancellationToken, ValueTask> body)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return ForEachAsyncCore<TSource>(token =>
+        {
+            var items = source.GetAsyncEnumerator(token);
+            var turn = ControlledSemaphoreSlim.New(1, 1);
+            async ValueTask<(bool, TSource)> Next()
+            {
+                await ControlledSemaphoreSlim.WaitAsync(turn);
+                try
+                {
+                    return await items.MoveNextAsync() ? (true, items.Current) : (false, default!);
+                }
+                finally
+                {
+                    ControlledSemaphoreSlim.Release(turn);
+                }
+            }
+
+            return new Items<TSource>(Next, items.DisposeAsync);
+        }, maxDegreeOfParallelism, cancellationToken, body, "Parallel.ForEachAsync");
+    }
+
+    private sealed record Items<T>(Func<ValueTask<(bool Has, T Item)>> Next, Func<ValueTask> Dispose);
+
+    private static Task ForEachAsyncCore<TSource>(Func<CancellationToken, Items<TSource>> open, int? maxDegreeOfParallelism, CancellationToken cancellationToken,
+        Func<TSource, CancellationToken, ValueTask> body, string verb)
+    {
         ArgumentNullException.ThrowIfNull(body);
         var op = ControlledOperation.Current!;
         op.Runtime.SchedulePoint(op, verb);
@@ -242,18 +306,24 @@ public static class ControlledParallel
             return Task.FromCanceled(cancellationToken);
         }
 
-        var items = source.GetEnumerator();
         var loop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var items = open(loop.Token);
         var errors = new List<Exception>();
         var done = new TaskCompletionSource();
 
         async Task Worker()
         {
-            while (!loop.IsCancellationRequested && items.MoveNext())
+            while (!loop.IsCancellationRequested)
             {
                 try
                 {
-                    await body(items.Current, loop.Token);
+                    var (has, item) = await items.Next();
+                    if (!has)
+                    {
+                        break;
+                    }
+
+                    await body(item, loop.Token);
                 }
                 catch (Exception e) when (e is not ExecutionCanceledException)
                 {
@@ -273,7 +343,7 @@ public static class ControlledParallel
             }
 
             await ControlledTask.WhenAll(running);
-            items.Dispose();
+            await items.Dispose();
             loop.Dispose();
             if (cancellationToken.IsCancellationRequested)
             {
