@@ -536,6 +536,28 @@ public class FrameworkApiTests
     }
 
     [Fact]
+    public void ThreadInterruptIsUncontrolledRatherThanAFalseDeadlock()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var gate = new object();
+            var sleeper = ControlledThread.New(() =>
+            {
+                ControlledMonitor.Enter(gate);
+                try { ControlledMonitor.Wait(gate); }
+                catch (ThreadInterruptedException) { }
+                finally { ControlledMonitor.Exit(gate); }
+            });
+            ControlledThread.Start(sleeper);
+            ControlledThread.Interrupt(sleeper);
+            ControlledThread.Join(sleeper);
+        }, Opts("random", 3));
+
+        Assert.Equal(BugKind.Uncontrolled, r.Bug?.Kind);
+        Assert.Contains("Thread.Interrupt", r.Bug!.Message);
+    }
+
+    [Fact]
     public void PulseOnAMonitorTheEngineDidNotSeeTakenIsUncontrolledNotTheLearnersException()
     {
         var r = ScheduleExplorer.Explore(() =>

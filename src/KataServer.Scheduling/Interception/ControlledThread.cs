@@ -94,6 +94,21 @@ public static class ControlledThread
         rt.SchedulePoint(op, "Thread.Start", child, alreadyDone: true);
     }
 
+    /// <summary>
+    /// Not modelled: an interrupt would have to break whatever controlled wait the thread is in. Rather than let a woken
+    /// thread look like a deadlock, the explorer says it cannot judge the code (stress then decides).
+    /// </summary>
+    public static void Interrupt(Thread self)
+    {
+        if (ControlledOperation.Current is not { } op)
+        {
+            self.Interrupt();
+            return;
+        }
+
+        op.Runtime.FailUncontrolled(op, "Thread.Interrupt is not modelled by the explorer (it cannot wake a thread from a controlled wait).");
+    }
+
     public static void Join(Thread self) => JoinCore(self, Timeout.Infinite);
 
     public static bool Join(Thread self, int millisecondsTimeout) => JoinCore(self, LockModel.ToMs(millisecondsTimeout));
