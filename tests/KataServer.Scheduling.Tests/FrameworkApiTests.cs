@@ -536,6 +536,75 @@ public class FrameworkApiTests
     }
 
     [Fact]
+    public void SignalAndWaitHandsTheTurnOverInOneStep()
+    {
+        NoBug(() =>
+        {
+            var ping = ControlledAutoResetEvent.New(false);
+            var pong = ControlledAutoResetEvent.New(false);
+            var log = new List<string>();
+            var t = Start(() =>
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    ControlledWaitHandle.WaitOne(ping);
+                    log.Add("pong");
+                    ControlledEventWaitHandle.Set(pong);
+                }
+            });
+            for (int i = 0; i < 3; i++)
+            {
+                log.Add("ping");
+                Assert.True(ControlledWaitHandle.SignalAndWait(ping, pong, 1000, false));
+            }
+
+            ControlledThread.Join(t);
+            Assert.Equal(["ping", "pong", "ping", "pong", "ping", "pong"], log);
+        });
+    }
+
+    [Fact]
+    public void SignalAndWaitReleasingAMutexItDoesNotOwnThrows()
+    {
+        NoBug(() =>
+        {
+            var mutex = ControlledMutex.New();
+            var done = ControlledManualResetEvent.New(true);
+            Assert.Throws<ApplicationException>(() => ControlledWaitHandle.SignalAndWait(mutex, done));
+        }, schedules: 3);
+    }
+
+    [Fact]
+    public void WaitingOnACancellationTokensHandleEndsWhenTheSourceIsCancelled()
+    {
+        NoBug(() =>
+        {
+            var work = ControlledAutoResetEvent.New(false);
+            var cts = new CancellationTokenSource();
+            var waiter = Start(() =>
+            {
+                int which = ControlledWaitHandle.WaitAny([work, cts.Token.WaitHandle]);
+                Assert.Equal(1, which);
+            });
+            ControlledCancellationTokenSource.Cancel(cts);
+            ControlledThread.Join(waiter);
+        });
+    }
+
+    [Fact]
+    public void TheKernelHandleOfASlimPrimitiveIsUncontrolledRatherThanAFalseHang()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var semaphore = ControlledSemaphoreSlim.New(0);
+            ControlledWaitHandle.WaitOne(ControlledSemaphoreSlim.get_AvailableWaitHandle(semaphore));
+        }, Opts("random", 3));
+
+        Assert.Equal(BugKind.Uncontrolled, r.Bug?.Kind);
+        Assert.Contains("SemaphoreSlim.AvailableWaitHandle", r.Bug!.Message);
+    }
+
+    [Fact]
     public void ThreadInterruptIsUncontrolledRatherThanAFalseDeadlock()
     {
         var r = ScheduleExplorer.Explore(() =>

@@ -47,6 +47,8 @@ public static class ControlledManualResetEventSlim
 
     public static ManualResetEventSlim New() => new();
 
+    public static WaitHandle get_WaitHandle(ManualResetEventSlim self) => UnmodelledHandles.Of(self, static e => e.WaitHandle, "ManualResetEventSlim.WaitHandle");
+
     public static ManualResetEventSlim New(bool initialState) => new(initialState);
 
     public static ManualResetEventSlim New(bool initialState, int spinCount) => new(initialState, spinCount);
@@ -124,6 +126,9 @@ internal interface IWaitHandleModel
     bool CanTake(ControlledOperation op);
 
     void Take(ControlledOperation op);
+
+    /// <summary>What Set, Release or ReleaseMutex does to the model (after their scheduling point).</summary>
+    void Signal(ControlledOperation op);
 }
 
 /// <summary>AutoResetEvent / ManualResetEvent / EventWaitHandle under control.</summary>
@@ -135,7 +140,13 @@ public static class ControlledEventWaitHandle
         public bool Signaled;
         public bool AutoReset;
 
-        public bool CanTake(ControlledOperation op) => Signaled;
+        /// <summary>
+        /// A manual-reset handle the framework created (CancellationToken.WaitHandle, a task's AsyncWaitHandle): its real
+        /// state is what changes (the controlled Cancel cancels the real source), so it is read at every check.
+        /// </summary>
+        public EventWaitHandle? Foreign;
+
+        public bool CanTake(ControlledOperation op) => Signaled || (Foreign is not null && Foreign.WaitOne(0));
 
         public void Take(ControlledOperation op)
         {
@@ -144,6 +155,8 @@ public static class ControlledEventWaitHandle
                 Signaled = false;
             }
         }
+
+        public void Signal(ControlledOperation op) => Signaled = true;
     }
 
     private static readonly ConditionalWeakTable<EventWaitHandle, StrongBox<bool>> InitialStates = new();
@@ -162,9 +175,10 @@ public static class ControlledEventWaitHandle
         {
             bool auto = self is AutoResetEvent;
             bool signaled;
-            if (InitialStates.TryGetValue(self, out var box))
+            bool foreign = !InitialStates.TryGetValue(self, out var box);
+            if (!foreign)
             {
-                signaled = box.Value;
+                signaled = box!.Value;
             }
             else
             {
@@ -176,7 +190,7 @@ public static class ControlledEventWaitHandle
                 }
             }
 
-            s = new State { Signaled = signaled, AutoReset = auto };
+            s = new State { Signaled = signaled, AutoReset = auto, Foreign = foreign && !auto ? self : null };
             table[self] = s;
         }
 
@@ -195,7 +209,7 @@ public static class ControlledEventWaitHandle
 
         var s = Get(op, self);
         op.Runtime.SchedulePoint(op, "EventWaitHandle.Set", self, "event");
-        s.Signaled = true;
+        s.Signal(op);
         return true;
     }
 
@@ -241,6 +255,20 @@ public static class ControlledSemaphore
         public bool CanTake(ControlledOperation op) => Count > 0;
 
         public void Take(ControlledOperation op) => Count--;
+
+        public void Signal(ControlledOperation op) => Add(1);
+
+        public int Add(int releaseCount)
+        {
+            if ((long)Count + releaseCount > Max)
+            {
+                throw new SemaphoreFullException("Adding the specified count to the semaphore would cause it to exceed its maximum count.");
+            }
+
+            int previous = Count;
+            Count += releaseCount;
+            return previous;
+        }
     }
 
     private static readonly ConditionalWeakTable<Semaphore, Tuple<int, int>> Created = new();
@@ -297,14 +325,7 @@ public static class ControlledSemaphore
         ArgumentOutOfRangeException.ThrowIfLessThan(releaseCount, 1);
         var s = Get(op, self);
         op.Runtime.SchedulePoint(op, "Semaphore.Release", self, "semaphore");
-        if ((long)s.Count + releaseCount > s.Max)
-        {
-            throw new SemaphoreFullException("Adding the specified count to the semaphore would cause it to exceed its maximum count.");
-        }
-
-        int previous = s.Count;
-        s.Count += releaseCount;
-        return previous;
+        return s.Add(releaseCount);
     }
 }
 
@@ -320,6 +341,16 @@ public static class ControlledMutex
         public bool CanTake(ControlledOperation op) => Owner is null || Owner == op;
 
         public void Take(ControlledOperation op) => LockModel.Acquire(op, this, 0);
+
+        public void Signal(ControlledOperation op)
+        {
+            if (Owner != op)
+            {
+                throw new ApplicationException("Object synchronization method was called from an unsynchronized block of code.");
+            }
+
+            LockModel.Release(op, this, "Mutex.ReleaseMutex");
+        }
     }
 
     internal static State Get(ControlledOperation op, Mutex self)
@@ -359,12 +390,7 @@ public static class ControlledMutex
 
         var s = Get(op, self);
         op.Runtime.SchedulePoint(op, "Mutex.ReleaseMutex", self, LockModel.Kind);
-        if (s.Owner != op)
-        {
-            throw new ApplicationException("Object synchronization method was called from an unsynchronized block of code.");
-        }
-
-        LockModel.Release(op, s, "Mutex.ReleaseMutex");
+        s.Signal(op);
     }
 }
 
@@ -415,6 +441,37 @@ public static class ControlledWaitHandle
         ArgumentNullException.ThrowIfNull(self);
         var model = Model(op, self);
         op.Runtime.SchedulePoint(op, "WaitHandle.WaitOne", self, KindOf(model));
+        return Wait(op, self, model, timeoutMs);
+    }
+
+    public static bool SignalAndWait(WaitHandle toSignal, WaitHandle toWaitOn) => SignalAndWaitCore(toSignal, toWaitOn, Timeout.Infinite);
+
+    public static bool SignalAndWait(WaitHandle toSignal, WaitHandle toWaitOn, int millisecondsTimeout, bool exitContext) =>
+        SignalAndWaitCore(toSignal, toWaitOn, LockModel.ToMs(millisecondsTimeout));
+
+    public static bool SignalAndWait(WaitHandle toSignal, WaitHandle toWaitOn, TimeSpan timeout, bool exitContext) =>
+        SignalAndWaitCore(toSignal, toWaitOn, LockModel.ToMs(timeout));
+
+    /// <summary>Signals one handle and starts waiting on the other in one step, as the kernel does: no scheduling point between.</summary>
+    private static bool SignalAndWaitCore(WaitHandle toSignal, WaitHandle toWaitOn, long timeoutMs)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return WaitHandle.SignalAndWait(toSignal, toWaitOn, (int)timeoutMs, false);
+        }
+
+        ArgumentNullException.ThrowIfNull(toSignal);
+        ArgumentNullException.ThrowIfNull(toWaitOn);
+        var signalled = Model(op, toSignal);
+        var awaited = Model(op, toWaitOn);
+        op.Runtime.SchedulePoint(op, "WaitHandle.SignalAndWait", toWaitOn, KindOf(awaited));
+        signalled.Signal(op);
+        return Wait(op, toWaitOn, awaited, timeoutMs);
+    }
+
+    private static bool Wait(ControlledOperation op, WaitHandle self, IWaitHandleModel model, long timeoutMs)
+    {
         if (model is ControlledMutex.State mutex)
         {
             return LockModel.Acquire(op, mutex, timeoutMs);
@@ -499,6 +556,8 @@ public static class ControlledWaitHandle
 [Intercepts(typeof(CountdownEvent))]
 public static class ControlledCountdownEvent
 {
+    public static WaitHandle get_WaitHandle(CountdownEvent self) => UnmodelledHandles.Of(self, static e => e.WaitHandle, "CountdownEvent.WaitHandle");
+
     private sealed class State
     {
         public int Current;
@@ -819,5 +878,22 @@ public static class ControlledBarrier
     {
         var op = ControlledOperation.Current;
         return op is null ? self.ParticipantsRemaining : Get(op, self).Remaining;
+    }
+}
+
+/// <summary>
+/// Kernel handles that slim primitives expose: their real state is not kept in step with the model, so a wait on one
+/// could never end under control. Asking for one in a controlled run is reported as uncontrolled (stress then decides).
+/// </summary>
+internal static class UnmodelledHandles
+{
+    public static WaitHandle Of<T>(T self, Func<T, WaitHandle> real, string api)
+    {
+        if (ControlledOperation.Current is { } op)
+        {
+            op.Runtime.FailUncontrolled(op, $"{api} is not modelled by the explorer (wait on the primitive itself, or use an event).");
+        }
+
+        return real(self);
     }
 }

@@ -11,6 +11,8 @@ namespace KataServer.Scheduling.Interception;
 [Intercepts(typeof(SemaphoreSlim))]
 public static class ControlledSemaphoreSlim
 {
+    public static WaitHandle get_AvailableWaitHandle(SemaphoreSlim self) => UnmodelledHandles.Of(self, static s => s.AvailableWaitHandle, "SemaphoreSlim.AvailableWaitHandle");
+
     private sealed class State
     {
         public int Count;
