@@ -36,17 +36,19 @@ internal static class StaticStateReset
             if (threadStatics.Count > 0)
             {
                 var zero = NewStaticMethod(module, StaticFields.ThreadStaticResetMethodName, MethodAttributes.Public);
-                EmitZero(zero.Body.GetILProcessor(), threadStatics);
-                zero.Body.GetILProcessor().Emit(OpCodes.Ret);
+                var zeroIl = zero.Body.GetILProcessor();
+                EmitZero(zeroIl, threadStatics);
+                zeroIl.Emit(OpCodes.Ret);
                 type.Methods.Add(zero);
             }
 
             var fields = type.Fields.Where(f => f.IsStatic && !f.IsLiteral && !f.HasFieldRVA && !IsThreadStatic(f)).ToList();
-            var constructor = type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic && m.HasBody);
             if (fields.Count == 0)
             {
                 continue;
             }
+
+            var constructor = type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic && m.HasBody);
 
             var reset = NewStaticMethod(module, StaticFields.ResetMethodName, MethodAttributes.Public);
             var il = reset.Body.GetILProcessor();

@@ -38,8 +38,7 @@ internal static class SynchronizedMethods
         var taken = new VariableDefinition(module.TypeSystem.Boolean);
         body.Variables.Add(gate);
         body.Variables.Add(taken);
-        var returnsValue = method.ReturnType.MetadataType != MetadataType.Void;
-        var result = returnsValue ? new VariableDefinition(method.ReturnType) : null;
+        var result = method.ReturnType.MetadataType == MetadataType.Void ? null : new VariableDefinition(method.ReturnType);
         if (result is not null)
         {
             body.Variables.Add(result);

@@ -18,6 +18,11 @@ internal static class IdentityHashes
     public static int Of(object obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
+        if (Codes.TryGetValue(obj, out var known))
+        {
+            return known.Value;
+        }
+
         var op = ControlledOperation.Current;
         return Codes.GetValue(obj, o => new StrongBox<int>(op is null ? RuntimeHelpers.GetHashCode(o) : op.Runtime.NextIdentityHash())).Value;
     }

@@ -26,14 +26,7 @@ public static class ControlledReaderWriterLock
     private static State Get(ControlledOperation op, ReaderWriterLock self)
     {
         ArgumentNullException.ThrowIfNull(self);
-        var table = op.Runtime.StatesOf<State>();
-        if (!table.TryGetValue(self, out var s))
-        {
-            s = new State();
-            table[self] = s;
-        }
-
-        return s;
+        return op.Runtime.StateOf(self, static _ => new State());
     }
 
     public static ReaderWriterLock New() => new();

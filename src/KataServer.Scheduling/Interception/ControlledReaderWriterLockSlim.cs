@@ -25,14 +25,7 @@ public static class ControlledReaderWriterLockSlim
     private static State Get(ControlledOperation op, ReaderWriterLockSlim self)
     {
         ArgumentNullException.ThrowIfNull(self);
-        var table = op.Runtime.StatesOf<State>();
-        if (!table.TryGetValue(self, out var s))
-        {
-            s = new State { Recursive = self.RecursionPolicy == LockRecursionPolicy.SupportsRecursion };
-            table[self] = s;
-        }
-
-        return s;
+        return op.Runtime.StateOf(self, static l => new State { Recursive = l.RecursionPolicy == LockRecursionPolicy.SupportsRecursion });
     }
 
     public static ReaderWriterLockSlim New() => new();

@@ -39,14 +39,7 @@ public static class ControlledThreadLocal<T>
     private static State Get(ControlledOperation op, ThreadLocal<T> self)
     {
         ArgumentNullException.ThrowIfNull(self);
-        var table = op.Runtime.StatesOf<State>();
-        if (!table.TryGetValue(self, out var s))
-        {
-            s = new State();
-            table[self] = s;
-        }
-
-        return s;
+        return op.Runtime.StateOf(self, static _ => new State());
     }
 
     public static T? get_Value(ThreadLocal<T> self)

@@ -930,6 +930,15 @@ internal sealed class ControlledRuntime
     // ------------------------------------------------------------------ primitive state
 
     /// <summary>Per-schedule state of a primitive keyed by the real object (state never leaks across schedules).</summary>
+    /// <summary>The model state of <paramref name="key"/> in this run, created by <paramref name="create"/> on first use.</summary>
+    internal T StateOf<TKey, T>(TKey key, Func<TKey, T> create)
+        where TKey : class
+        where T : class
+    {
+        ref var state = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(StatesOf<T>(), key, out _);
+        return state ??= create(key);
+    }
+
     internal Dictionary<object, T> StatesOf<T>()
         where T : class
     {
