@@ -111,6 +111,30 @@ public class LoweringTests(ITestOutputHelper output)
             }
         }
 
+        public static class Jitter
+        {
+            private sealed class Counter { public int Value; }
+
+            // Each thread picks at random between an atomic and a racy increment: the lost update needs the random
+            // value and the interleaving both.
+            private static void Add(Counter c, Random random)
+            {
+                if (random.Next(4) == 0) { int v = c.Value; c.Value = v + 1; }
+                else Interlocked.Increment(ref c.Value);
+            }
+
+            public static void Test()
+            {
+                var c = new Counter();
+                var a = new Thread(() => Add(c, Random.Shared));
+                var b = new Thread(() => Add(c, new Random()));
+                a.Start(); b.Start(); a.Join(); b.Join();
+                if (c.Value != 2) throw new InvalidOperationException("lost update: " + c.Value);
+            }
+
+            public static string Draw() => Random.Shared.Next() + "/" + new Random().Next() + "/" + Guid.NewGuid();
+        }
+
         public static class PerThread
         {
             [ThreadStatic] private static int t_calls;
@@ -265,6 +289,51 @@ public class LoweringTests(ITestOutputHelper output)
         Assert.All(seen, codes => Assert.Equal(seen[0], codes));
         Assert.NotEqual(seen[0], outside); // outside a run: the runtime's own codes
         Assert.True(rewritten.Report.ReplacedCalls.ContainsKey("System.Runtime.CompilerServices.RuntimeHelpers::GetHashCode"));
+    }
+
+    [Fact]
+    public void A_finding_that_depends_on_unseeded_random_values_replays_every_time()
+    {
+        var compiled = Snippets.Compile(Source, "Submission");
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
+        using var sandbox = new Sandbox();
+        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var options = new ExplorationOptions { Seed = 1, MaxSchedules = 2000, TimeBudget = TimeSpan.FromSeconds(30) };
+
+        var found = ScheduleExplorer.Explore(() => Sandbox.Run(assembly, "Jitter", "Test"), options);
+
+        Assert.NotNull(found.Bug);
+        Assert.Contains("lost update", found.Bug!.Message);
+        for (int i = 0; i < 10; i++)
+        {
+            var replayed = ScheduleExplorer.Replay(() => Sandbox.Run(assembly, "Jitter", "Test"), found.Bug.ReplayToken, options);
+            Assert.Equal(found.Bug.Message, replayed.Bug?.Message);
+            Assert.Equal(found.Bug.Trace.Count, replayed.Bug!.Trace.Count);
+        }
+
+        Assert.True(rewritten.Report.ReplacedCalls.ContainsKey("System.Random::get_Shared"));
+    }
+
+    [Fact]
+    public void Unseeded_random_values_differ_between_schedules_and_repeat_in_a_replay()
+    {
+        var compiled = Snippets.Compile(Source, "Submission");
+        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
+        using var sandbox = new Sandbox();
+        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var draws = new List<string>();
+        void Draw() => draws.Add((string)Sandbox.Run(assembly, "Jitter", "Draw")!);
+        var options = new ExplorationOptions { Strategy = "random", Seed = 7, MaxSchedules = 5, TimeBudget = TimeSpan.FromSeconds(20) };
+
+        ScheduleExplorer.Explore(Draw, options);
+        var first = draws.ToList();
+        draws.Clear();
+        ScheduleExplorer.Explore(Draw, options);
+
+        Assert.Equal(5, first.Count);
+        Assert.Equal(first, draws); // same seed, same values
+        Assert.Equal(5, first.Distinct().Count()); // but a new draw in every schedule
+        Assert.All(first, d => Assert.Equal(4, Guid.Parse(d.Split('/')[2]).Version));
     }
 
     [Fact]

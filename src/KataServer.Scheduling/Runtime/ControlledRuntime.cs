@@ -32,6 +32,8 @@ internal sealed class ControlledRuntime
     private ControlledOperation? running;
     private bool finishClaimed;
     private ControlledOperation? main;
+    private DeterministicRandom? randomBits;
+    private Random? sharedRandom;
 
     internal ControlledRuntime(ISchedulingStrategy strategy, ExplorationOptions options, bool captureTrace, bool replaying)
     {
@@ -545,6 +547,14 @@ internal sealed class ControlledRuntime
 
     /// <summary>The identity hash code of the next object first hashed in this run: deterministic, spread like the runtime's.</summary>
     internal int NextIdentityHash() => (int)((++identityHashes * 0x9E3779B9u) >> 6) | 1;
+
+    /// <summary>Bits for unseeded randomness (<c>new Random()</c>, <c>Random.Shared</c>, <c>Guid.NewGuid()</c>), drawn in
+    /// run order from the schedule's seed, so a replay draws the same.</summary>
+    internal ulong NextRandomBits() => (randomBits ??= new DeterministicRandom(DeterministicRandom.Mix(strategy.IterationSeed, 0x5EED))).NextUInt64();
+
+    internal int NextRandomSeed() => (int)(NextRandomBits() >> 33);
+
+    internal Random SharedRandom => sharedRandom ??= new Random(NextRandomSeed());
 
     /// <summary>Controlled nondeterminism.</summary>
     internal int NextInteger(ControlledOperation op, int maxValue)
