@@ -117,9 +117,9 @@ public sealed class InterceptionMap
 
             var key = Signatures.TypeKey(targetRef);
             var arity = targetRef.GenericParameters.Count;
-            if (arity == 0 && key.LastIndexOf('`') is var tick and >= 0 && int.TryParse(key.AsSpan(tick + 1), out var fromName))
+            if (arity == 0)
             {
-                arity = fromName;
+                arity = ArityFromName(key);
             }
 
             if (type.GenericParameters.Count != arity)
@@ -162,6 +162,24 @@ public sealed class InterceptionMap
                 _entries.Add(new InterceptionEntry(key + "::" + signature, type.FullName + "::" + method.Name));
             }
         }
+    }
+
+    /// <summary>
+    /// The generic arity a type's name spells: <c>Channel`1</c> has 1; a nested type repeats its outer type's
+    /// parameters, so <c>ConfiguredTaskAwaitable`1/ConfiguredTaskAwaiter</c> has 1 too.
+    /// </summary>
+    private static int ArityFromName(string key)
+    {
+        var arity = 0;
+        foreach (var segment in key.Split('/'))
+        {
+            if (segment.LastIndexOf('`') is var tick and >= 0 && int.TryParse(segment.AsSpan(tick + 1), out var own))
+            {
+                arity += own;
+            }
+        }
+
+        return arity;
     }
 
     private static bool IsAccessorName(string name) => name.StartsWith("get_", StringComparison.Ordinal) || name.StartsWith("set_", StringComparison.Ordinal) ||

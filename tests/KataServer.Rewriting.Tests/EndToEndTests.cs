@@ -66,6 +66,14 @@ public class EndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_replacement_in_the_engine_matches_a_member_of_the_framework_type_it_stands_for()
+    {
+        // A replacement whose signature drifts from the real member is silently never used: the call stays uncontrolled.
+        Assert.True(RealMap.Value.Diagnostics.Count == 0, string.Join("\n", RealMap.Value.Diagnostics));
+        Assert.Contains(RealMap.Value.Entries, e => e.Target.StartsWith("System.Threading.RegisteredWaitHandle::Unregister(", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Lost_update_on_a_plain_field_is_found_by_exploring_field_interleavings()
     {
         var result = Explore("Racy");

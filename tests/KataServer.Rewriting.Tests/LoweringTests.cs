@@ -135,6 +135,15 @@ public class LoweringTests(ITestOutputHelper output)
             public static string Draw() => Random.Shared.Next() + "/" + new Random().Next() + "/" + Guid.NewGuid();
         }
 
+        public static class SyncOverAsync
+        {
+            public static void Test()
+            {
+                var task = System.Threading.Tasks.Task.Run(() => { Thread.Sleep(10); return 42; });
+                if (task.ConfigureAwait(false).GetAwaiter().GetResult() != 42) throw new InvalidOperationException("wrong result");
+            }
+        }
+
         public static class PerThread
         {
             [ThreadStatic] private static int t_calls;
@@ -334,6 +343,16 @@ public class LoweringTests(ITestOutputHelper output)
         Assert.Equal(first, draws); // same seed, same values
         Assert.Equal(5, first.Distinct().Count()); // but a new draw in every schedule
         Assert.All(first, d => Assert.Equal(4, Guid.Parse(d.Split('/')[2]).Version));
+    }
+
+    [Fact]
+    public void Blocking_on_a_configured_awaiter_of_a_task_with_a_result_waits_in_the_scheduler()
+    {
+        var (result, report) = Explore("SyncOverAsync", "Test");
+
+        Assert.True(result.Bug is null, result.Bug?.Message);
+        Assert.True(report.ReplacedCalls.ContainsKey("System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1/ConfiguredTaskAwaiter::GetResult"),
+            string.Join(", ", report.ReplacedCalls.Keys));
     }
 
     [Fact]

@@ -247,4 +247,87 @@ public class MorePrimitiveTests
         Assert.Equal(6, seen.Count);
         Assert.Equal(6, r.SchedulesExplored);
     }
+
+    [Fact]
+    public void RegisteredWaitRunsItsCallbackWhenTheHandleIsSetOrTimesOut()
+    {
+        NoBug(() =>
+        {
+            var work = ControlledAutoResetEvent.New(false);
+            var done = ControlledManualResetEvent.New(false);
+            bool? timedOut = null;
+            ControlledThreadPool.RegisterWaitForSingleObject(work, (_, t) => { timedOut = t; ControlledEventWaitHandle.Set(done); }, null, Timeout.Infinite, true);
+            ControlledEventWaitHandle.Set(work);
+            Assert.True(ControlledWaitHandle.WaitOne(done));
+            Assert.False(timedOut);
+
+            var never = ControlledManualResetEvent.New(false);
+            var late = ControlledManualResetEvent.New(false);
+            ControlledThreadPool.RegisterWaitForSingleObject(never, (_, t) => { timedOut = t; ControlledEventWaitHandle.Set(late); }, null, 500, true);
+            Assert.True(ControlledWaitHandle.WaitOne(late));
+            Assert.True(timedOut);
+        }, "random", 50);
+    }
+
+    [Fact]
+    public void UnregisteringARepeatedWaitStopsCallbacksAndSignalsOnceNoneRuns()
+    {
+        NoBug(() =>
+        {
+            var work = ControlledAutoResetEvent.New(false);
+            var handled = ControlledSemaphore.New(0, 10);
+            int calls = 0;
+            bool inCallback = false;
+            var registration = ControlledThreadPool.RegisterWaitForSingleObject(work, (_, _) =>
+            {
+                ControlledVolatile.Write(ref inCallback, true);
+                ControlledInterlocked.Increment(ref calls);
+                ControlledVolatile.Write(ref inCallback, false);
+                ControlledSemaphore.Release(handled);
+            }, null, Timeout.Infinite, false);
+            for (int i = 0; i < 3; i++)
+            {
+                ControlledEventWaitHandle.Set(work);
+                Assert.True(ControlledWaitHandle.WaitOne(handled));
+            }
+
+            ControlledEventWaitHandle.Set(work); // may or may not be handled before the unregistration
+            var unregistered = ControlledManualResetEvent.New(false);
+            Assert.True(RegisteredWaits.Unregister(registration, unregistered));
+            Assert.True(ControlledWaitHandle.WaitOne(unregistered));
+            Assert.False(ControlledVolatile.Read(ref inCallback));
+            int seen = ControlledVolatile.Read(ref calls);
+            Assert.InRange(seen, 3, 4);
+            ControlledEventWaitHandle.Set(work);
+            ControlledThread.Sleep(1000);
+            Assert.Equal(seen, ControlledVolatile.Read(ref calls));
+            Assert.False(RegisteredWaits.Unregister(registration, null));
+        }, "random", 100);
+    }
+
+    [Fact]
+    public void DisposingATimerWithAHandleSignalsItOnceNoCallbackRuns()
+    {
+        NoBug(() =>
+        {
+            int fired = 0;
+            bool inCallback = false;
+            var timer = ControlledTimer.New(_ =>
+            {
+                ControlledVolatile.Write(ref inCallback, true);
+                ControlledInterlocked.Increment(ref fired);
+                ControlledVolatile.Write(ref inCallback, false);
+            }, null, 100, 100);
+            ControlledThread.Sleep(250);
+            var disposed = ControlledManualResetEvent.New(false);
+            Assert.True(ControlledTimer.Dispose(timer, disposed));
+            Assert.True(ControlledWaitHandle.WaitOne(disposed));
+            Assert.False(ControlledVolatile.Read(ref inCallback));
+            int seen = ControlledVolatile.Read(ref fired);
+            ControlledThread.Sleep(1000);
+            Assert.Equal(seen, ControlledVolatile.Read(ref fired));
+            Assert.False(ControlledTimer.Dispose(timer, ControlledManualResetEvent.New(false)));
+        }, "random", 50);
+    }
 }
+

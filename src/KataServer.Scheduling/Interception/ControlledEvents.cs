@@ -408,7 +408,7 @@ public static class ControlledWaitHandle
 
     public static bool WaitOne(WaitHandle self, TimeSpan timeout, bool exitContext) => WaitOneCore(self, LockModel.ToMs(timeout));
 
-    private static IWaitHandleModel Model(ControlledOperation op, WaitHandle h) => h switch
+    internal static IWaitHandleModel Model(ControlledOperation op, WaitHandle h) => h switch
     {
         EventWaitHandle e => ControlledEventWaitHandle.Get(op, e),
         Semaphore s => ControlledSemaphore.Get(op, s),
@@ -470,7 +470,7 @@ public static class ControlledWaitHandle
         return Wait(op, toWaitOn, awaited, timeoutMs);
     }
 
-    private static bool Wait(ControlledOperation op, WaitHandle self, IWaitHandleModel model, long timeoutMs)
+    internal static bool Wait(ControlledOperation op, WaitHandle self, IWaitHandleModel model, long timeoutMs)
     {
         if (model is ControlledMutex.State mutex)
         {

@@ -84,4 +84,118 @@ public static class ControlledThreadPool
         ArgumentNullException.ThrowIfNull(callBack);
         return Queue(op, callBack.Execute);
     }
+
+    public static RegisteredWaitHandle RegisterWaitForSingleObject(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, int millisecondsTimeOutInterval, bool executeOnlyOnce) =>
+        RegisteredWaits.Register(waitObject, callBack, state, LockModel.ToMs(millisecondsTimeOutInterval), executeOnlyOnce);
+
+    public static RegisteredWaitHandle RegisterWaitForSingleObject(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, uint millisecondsTimeOutInterval, bool executeOnlyOnce) =>
+        RegisteredWaits.Register(waitObject, callBack, state, millisecondsTimeOutInterval == uint.MaxValue ? Timeout.Infinite : millisecondsTimeOutInterval, executeOnlyOnce);
+
+    public static RegisteredWaitHandle RegisterWaitForSingleObject(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, long millisecondsTimeOutInterval, bool executeOnlyOnce) =>
+        RegisteredWaits.Register(waitObject, callBack, state, millisecondsTimeOutInterval, executeOnlyOnce);
+
+    public static RegisteredWaitHandle RegisterWaitForSingleObject(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, TimeSpan timeout, bool executeOnlyOnce) =>
+        RegisteredWaits.Register(waitObject, callBack, state, LockModel.ToMs(timeout), executeOnlyOnce);
+
+    public static RegisteredWaitHandle UnsafeRegisterWaitForSingleObject(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, int millisecondsTimeOutInterval, bool executeOnlyOnce) =>
+        RegisterWaitForSingleObject(waitObject, callBack, state, millisecondsTimeOutInterval, executeOnlyOnce);
+
+    public static RegisteredWaitHandle UnsafeRegisterWaitForSingleObject(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, uint millisecondsTimeOutInterval, bool executeOnlyOnce) =>
+        RegisterWaitForSingleObject(waitObject, callBack, state, millisecondsTimeOutInterval, executeOnlyOnce);
+
+    public static RegisteredWaitHandle UnsafeRegisterWaitForSingleObject(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, long millisecondsTimeOutInterval, bool executeOnlyOnce) =>
+        RegisterWaitForSingleObject(waitObject, callBack, state, millisecondsTimeOutInterval, executeOnlyOnce);
+
+    public static RegisteredWaitHandle UnsafeRegisterWaitForSingleObject(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, TimeSpan timeout, bool executeOnlyOnce) =>
+        RegisterWaitForSingleObject(waitObject, callBack, state, timeout, executeOnlyOnce);
+}
+
+/// <summary>
+/// <c>ThreadPool.RegisterWaitForSingleObject</c> under control: a background operation waits on the handle's model (virtual
+/// timeouts) and runs the callback, once or until unregistered. The real pool would wait on the kernel handle, whose state
+/// the model does not keep, so the callback would never come (a false hang). The caller gets a real
+/// <see cref="RegisteredWaitHandle"/> (registered on a handle that is never set and unregistered at once) as a key.
+/// </summary>
+[Intercepts(typeof(RegisteredWaitHandle))]
+public static class RegisteredWaits
+{
+    private static readonly ManualResetEvent Never = new(false);
+
+    private sealed class Registration
+    {
+        public bool Unregistered;
+        public int CallbacksRunning;
+        public WaitHandle? Notify;
+    }
+
+    internal static RegisteredWaitHandle Register(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, long timeoutMs, bool executeOnlyOnce)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return ThreadPool.RegisterWaitForSingleObject(waitObject, callBack, state, timeoutMs, executeOnlyOnce);
+        }
+
+        ArgumentNullException.ThrowIfNull(waitObject);
+        ArgumentNullException.ThrowIfNull(callBack);
+        var model = ControlledWaitHandle.Model(op, waitObject);
+        var handle = ThreadPool.RegisterWaitForSingleObject(Never, static (_, _) => { }, null, Timeout.Infinite, true);
+        handle.Unregister(null);
+        var registration = new Registration();
+        op.Runtime.StatesOf<Registration>()[handle] = registration;
+
+        var waiter = op.Runtime.CreateOperation(OperationKind.Task, () =>
+        {
+            var self = ControlledOperation.Current!;
+            do
+            {
+                bool signaled = ControlledWaitHandle.Wait(self, waitObject, model, timeoutMs);
+                if (registration.Unregistered)
+                {
+                    return;
+                }
+
+                registration.CallbacksRunning++;
+                try
+                {
+                    callBack(state, !signaled);
+                }
+                finally
+                {
+                    if (--registration.CallbacksRunning == 0 && registration.Notify is { } notify)
+                    {
+                        ControlledWaitHandle.Model(self, notify).Signal(self);
+                    }
+                }
+            }
+            while (!executeOnlyOnce && !registration.Unregistered);
+        }, null, "registered wait");
+        op.Runtime.SchedulePoint(op, "ThreadPool.RegisterWaitForSingleObject", waiter, alreadyDone: true);
+        return handle;
+    }
+
+    /// <summary>Stops further callbacks; <paramref name="waitObject"/> is signalled once no callback runs (at once if none does).</summary>
+    public static bool Unregister(RegisteredWaitHandle self, WaitHandle? waitObject)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null || !op.Runtime.StatesOf<Registration>().TryGetValue(self, out var registration))
+        {
+            return self.Unregister(waitObject);
+        }
+
+        op.Runtime.SchedulePoint(op, "RegisteredWaitHandle.Unregister", self);
+        if (registration.Unregistered)
+        {
+            return false;
+        }
+
+        registration.Unregistered = true;
+        registration.Notify = waitObject;
+        if (waitObject is not null && registration.CallbacksRunning == 0)
+        {
+            ControlledWaitHandle.Model(op, waitObject).Signal(op);
+        }
+
+        return true;
+    }
 }

@@ -53,6 +53,24 @@ public static class ControlledTimer
         public object? CallbackState;
         public int Generation;
         public bool Disposed;
+        public int CallbacksRunning;
+        public WaitHandle? Notify;
+
+        public void Run()
+        {
+            CallbacksRunning++;
+            try
+            {
+                Callback(CallbackState);
+            }
+            finally
+            {
+                if (--CallbacksRunning == 0 && Notify is { } notify && ControlledOperation.Current is { } op)
+                {
+                    ControlledWaitHandle.Model(op, notify).Signal(op);
+                }
+            }
+        }
     }
 
     public static Timer New(TimerCallback callback) => New(callback, null, Timeout.Infinite, Timeout.Infinite);
@@ -86,7 +104,7 @@ public static class ControlledTimer
     private static void Arm(ControlledRuntime rt, State s, long due, long period)
     {
         int generation = ++s.Generation;
-        VirtualClock.StartPeriodic(rt, due, period, () => s.Disposed || s.Generation != generation, () => s.Callback(s.CallbackState), "Timer");
+        VirtualClock.StartPeriodic(rt, due, period, () => s.Disposed || s.Generation != generation, s.Run, "Timer");
     }
 
     public static bool Change(Timer self, int dueTime, int period) => ChangeCore(self, dueTime, period);
@@ -122,6 +140,33 @@ public static class ControlledTimer
         }
 
         self.Dispose();
+    }
+
+    /// <summary>Like the real one: false if already disposed; <paramref name="notifyObject"/> is signalled once no callback runs.</summary>
+    public static bool Dispose(Timer self, WaitHandle notifyObject)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null || !op.Runtime.StatesOf<State>().TryGetValue(self, out var s))
+        {
+            return self.Dispose(notifyObject);
+        }
+
+        ArgumentNullException.ThrowIfNull(notifyObject);
+        op.Runtime.SchedulePoint(op, "Timer.Dispose", self);
+        self.Dispose();
+        if (s.Disposed)
+        {
+            return false;
+        }
+
+        s.Disposed = true;
+        s.Notify = notifyObject;
+        if (s.CallbacksRunning == 0)
+        {
+            ControlledWaitHandle.Model(op, notifyObject).Signal(op);
+        }
+
+        return true;
     }
 }
 
