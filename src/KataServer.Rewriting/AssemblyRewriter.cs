@@ -132,7 +132,8 @@ public static class AssemblyRewriter
 
         if (options.ResettableStatics)
         {
-            report.StaticResets = StaticStateReset.AddTo(module, map);
+            report.StaticResets = StaticStateReset.AddTo(module, map,
+                context.SchedulingMethod(typeof(StaticFields), nameof(StaticFields.RegisterInstantiation), 1));
         }
 
         AddMarker(module);

@@ -227,6 +227,11 @@ internal sealed class MethodRewriter
             return false; // a type of the assembly being rewritten, even if it is named like a framework type
         }
 
+        if (RewriteConstrainedInterfaceCall(instruction, site))
+        {
+            return true;
+        }
+
         if (_context.Map.TryGetTarget(Signatures.TypeKey(site.DeclaringType), out var target))
         {
             if (instruction.Previous is { OpCode.Code: Code.Constrained })
@@ -265,6 +270,39 @@ internal sealed class MethodRewriter
 
         CountIfUncontrolled(site, api, instruction);
         return false;
+    }
+
+    /// <summary>
+    /// <c>using</c> on a struct compiles to <c>constrained. S callvirt IDisposable::Dispose()</c> on its address: when S is a
+    /// modelled value type with a replacement for the member of that name, call the replacement (which takes <c>ref S</c>).
+    /// </summary>
+    private bool RewriteConstrainedInterfaceCall(Instruction instruction, MethodReference site)
+    {
+        if (instruction.Previous is not { OpCode.Code: Code.Constrained, Operand: TypeReference constrainedType } prefix ||
+            !site.HasThis || site.DeclaringType.Resolve() is not { IsInterface: true } ||
+            !_context.Map.TryGetTarget(Signatures.TypeKey(constrainedType), out var target) || !target.IsValueType)
+        {
+            return false;
+        }
+
+        var asMember = new MethodReference(site.Name, site.ReturnType, constrainedType) { HasThis = true };
+        foreach (var parameter in site.Parameters)
+        {
+            asMember.Parameters.Add(new ParameterDefinition(parameter.ParameterType));
+        }
+
+        if (!target.Methods.TryGetValue(target.KeyFor(asMember, isNewObj: false), out var replacement) ||
+            _context.ImportReplacement(replacement, asMember, target.Arity) is not { } reference)
+        {
+            return false;
+        }
+
+        prefix.OpCode = OpCodes.Nop;
+        prefix.Operand = null;
+        instruction.OpCode = OpCodes.Call;
+        instruction.Operand = reference;
+        Report.CountReplaced(Signatures.TypeKey(constrainedType) + "::" + site.Name);
+        return true;
     }
 
     private bool RewriteFunctionPointer(Instruction instruction)

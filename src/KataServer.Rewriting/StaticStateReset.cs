@@ -13,20 +13,22 @@ namespace KataServer.Rewriting;
 /// <c>static readonly</c> fields of such types lose <c>initonly</c>: the JIT may otherwise fold their first value into
 /// optimized code, and code compiled before a reset would keep using the object of the first schedule.
 /// </para>
-/// Skipped: generic types (one set of statics per instantiation), compiler-generated types (lambda caches, array data),
-/// interfaces, constants and data fields (<c>.data</c>-backed). <c>[ThreadStatic]</c> fields are per thread: they get
+/// A generic type has one set of statics per instantiation: its methods work on <c>Self&lt;T&gt;</c>, and its static constructor
+/// (added if it had none) registers each instantiation as it is first used (<see cref="StaticFields.RegisterInstantiation"/>),
+/// so the resetters reach every instantiation the program has used.
+/// Skipped: compiler-generated types (lambda caches, array data), interfaces, constants and data fields (<c>.data</c>-backed). <c>[ThreadStatic]</c> fields are per thread: they get
 /// their own method, <see cref="StaticFields.ThreadStaticResetMethodName"/>, that zeroes them on the calling thread
 /// (the engine runs it as each operation starts, since operations share pooled threads).
 /// </summary>
 internal static class StaticStateReset
 {
     /// <returns>the number of types given a reset method</returns>
-    public static int AddTo(ModuleDefinition module, InterceptionMap map)
+    public static int AddTo(ModuleDefinition module, InterceptionMap map, MethodReference registerInstantiation)
     {
         var count = 0;
         foreach (var type in module.GetTypes().ToList())
         {
-            if (type.HasGenericParameters || type.IsInterface || type.Name.StartsWith('<') || IsCompilerGenerated(type) ||
+            if (type.IsInterface || type.Name.StartsWith('<') || IsCompilerGenerated(type) ||
                 map.IsReplacementType(type) || type.Methods.Any(m => m.Name == StaticFields.ResetMethodName))
             {
                 continue;
@@ -43,29 +45,53 @@ internal static class StaticStateReset
             }
 
             var fields = type.Fields.Where(f => f.IsStatic && !f.IsLiteral && !f.HasFieldRVA && !IsThreadStatic(f)).ToList();
-            if (fields.Count == 0)
-            {
-                continue;
-            }
-
             var constructor = type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic && m.HasBody);
-
-            var reset = NewStaticMethod(module, StaticFields.ResetMethodName, MethodAttributes.Public);
-            var il = reset.Body.GetILProcessor();
-            fields.ForEach(field => field.IsInitOnly = false);
-            EmitZero(il, fields);
-
-            if (constructor is not null)
+            if (fields.Count > 0)
             {
-                il.Emit(OpCodes.Call, MoveBody(module, type, constructor));
+                var reset = NewStaticMethod(module, StaticFields.ResetMethodName, MethodAttributes.Public);
+                var il = reset.Body.GetILProcessor();
+                fields.ForEach(field => field.IsInitOnly = false);
+                EmitZero(il, fields);
+
+                if (constructor is not null)
+                {
+                    il.Emit(OpCodes.Call, SelfType.StaticMethod(MoveBody(module, type, constructor)));
+                }
+
+                il.Emit(OpCodes.Ret);
+                type.Methods.Add(reset);
+                count++;
             }
 
-            il.Emit(OpCodes.Ret);
-            type.Methods.Add(reset);
-            count++;
+            if (type.HasGenericParameters && (fields.Count > 0 || threadStatics.Count > 0))
+            {
+                RegisterInstantiations(module, type, constructor, registerInstantiation);
+            }
         }
 
         return count;
+    }
+
+    /// <summary>Makes the static constructor (added when missing) register each instantiation as it is initialized.</summary>
+    private static void RegisterInstantiations(ModuleDefinition module, TypeDefinition type, MethodDefinition? constructor, MethodReference register)
+    {
+        if (constructor is null)
+        {
+            constructor = new MethodDefinition(".cctor",
+                MethodAttributes.Private | MethodAttributes.Static | MethodAttributes.HideBySig | MethodAttributes.SpecialName | MethodAttributes.RTSpecialName,
+                module.TypeSystem.Void);
+            constructor.Body.GetILProcessor().Emit(OpCodes.Ret);
+            type.Methods.Add(constructor);
+        }
+
+        var il = constructor.Body.GetILProcessor();
+        var first = constructor.Body.Instructions[0];
+        foreach (var instruction in SelfType.LoadTypeOf(type, module))
+        {
+            il.InsertBefore(first, instruction);
+        }
+
+        il.InsertBefore(first, Instruction.Create(OpCodes.Call, register));
     }
 
     /// <summary>Moves the static constructor's body (with its debug information) to a new method the constructor calls.</summary>
@@ -103,7 +129,7 @@ internal static class StaticStateReset
 
         constructor.Body = new MethodBody(constructor);
         var il = constructor.Body.GetILProcessor();
-        il.Emit(OpCodes.Call, initializer);
+        il.Emit(OpCodes.Call, SelfType.StaticMethod(initializer));
         il.Emit(OpCodes.Ret);
         return initializer;
     }
@@ -112,7 +138,7 @@ internal static class StaticStateReset
     {
         foreach (var field in fields)
         {
-            il.Emit(OpCodes.Ldsflda, field);
+            il.Emit(OpCodes.Ldsflda, SelfType.Field(field));
             il.Emit(OpCodes.Initobj, field.FieldType);
         }
     }

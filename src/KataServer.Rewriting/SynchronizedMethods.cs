@@ -118,24 +118,6 @@ internal static class SynchronizedMethods
             return [Instruction.Create(OpCodes.Ldarg, method.Body.ThisParameter)];
         }
 
-        // typeof(T), with T instantiated over its own generic parameters when generic.
-        TypeReference self = method.DeclaringType;
-        if (self.HasGenericParameters)
-        {
-            var instance = new GenericInstanceType(self);
-            foreach (var parameter in self.GenericParameters)
-            {
-                instance.GenericArguments.Add(parameter);
-            }
-
-            self = instance;
-        }
-
-        var corelib = module.TypeSystem.CoreLibrary;
-        var typeType = new TypeReference("System", "Type", module, corelib);
-        var handleType = new TypeReference("System", "RuntimeTypeHandle", module, corelib) { IsValueType = true };
-        var fromHandle = new MethodReference("GetTypeFromHandle", typeType, typeType) { HasThis = false };
-        fromHandle.Parameters.Add(new ParameterDefinition(handleType));
-        return [Instruction.Create(OpCodes.Ldtoken, self), Instruction.Create(OpCodes.Call, fromHandle)];
+        return SelfType.LoadTypeOf(method.DeclaringType, module);
     }
 }

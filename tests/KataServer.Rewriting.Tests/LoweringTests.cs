@@ -86,6 +86,64 @@ public class LoweringTests(ITestOutputHelper output)
             public static int Runs => s_runs;
         }
 
+        // Generic types have one set of statics per instantiation: a node pool kept per thread, a counter, a cached default.
+        public sealed class Pool<T>
+        {
+            public sealed class Node { public T? Value; public Node? Next; }
+
+            [ThreadStatic] private static Node? t_free;
+            private static int s_created;
+            private static readonly string s_name = typeof(T).Name;
+
+            public static Node Rent()
+            {
+                var node = t_free;
+                if (node is not null) { t_free = node.Next; return node; }
+                if (++s_created > 2) throw new InvalidOperationException(s_name + " pool carried over an earlier schedule's state: " + s_created);
+                return new Node();
+            }
+
+            public static void Return(Node node) { node.Next = t_free; t_free = node; }
+
+            public static void ExpectNewThread()
+            {
+                if (t_free is not null) throw new InvalidOperationException(s_name + " pool saw another thread's [ThreadStatic] nodes");
+            }
+        }
+
+        public static class GenericStatics
+        {
+            public static void Test()
+            {
+                Pool<int>.ExpectNewThread();
+                var t = new Thread(() => { Pool<int>.ExpectNewThread(); var n = Pool<int>.Rent(); Pool<int>.Return(n); });
+                t.Start();
+                var a = Pool<string>.Rent();
+                Pool<string>.Return(a);
+                if (Pool<string>.Rent() != a) throw new InvalidOperationException("the pool lost its node");
+                t.Join();
+                Pool<int>.Rent();
+            }
+        }
+
+        public static class CancelWhileDisposing
+        {
+            public static void Test()
+            {
+                using var cts = new CancellationTokenSource();
+                var gate = new object();
+                int inCallback = 0;
+                var canceller = new Thread(() => cts.Cancel());
+                using (cts.Token.Register(() => { lock (gate) inCallback = 1; lock (gate) inCallback = 0; }))
+                {
+                    canceller.Start();
+                }
+
+                if (Volatile.Read(ref inCallback) != 0) throw new InvalidOperationException("Dispose returned while the callback ran");
+                canceller.Join();
+            }
+        }
+
         public sealed class Account { public int Balance; }
 
         public sealed class Keyed
@@ -278,6 +336,35 @@ public class LoweringTests(ITestOutputHelper output)
 
         Assert.NotNull(result.Bug);
         Assert.Contains("started from an earlier schedule's state", result.Bug!.Message + result.Bug.Exception);
+    }
+
+    [Fact]
+    public void Every_instantiation_of_a_generic_type_starts_each_schedule_with_fresh_statics()
+    {
+        var (result, report) = Explore("GenericStatics", "Test");
+
+        Assert.True(result.Bug is null, result.Bug?.Message);
+        Assert.True(result.SchedulesExplored > 1);
+        Assert.True(report.StaticResets >= 1);
+    }
+
+    [Fact]
+    public void Without_the_reset_a_generic_type_carries_its_statics_into_the_next_schedule()
+    {
+        var (result, _) = Explore("GenericStatics", "Test", resetStatics: false);
+
+        Assert.NotNull(result.Bug);
+        Assert.Matches("pool (carried over an earlier schedule's state|saw another thread's)", result.Bug!.Message + result.Bug.Exception);
+    }
+
+    [Fact]
+    public void Disposing_a_registration_in_a_using_block_waits_for_its_running_callback_in_the_scheduler()
+    {
+        var (result, report) = Explore("CancelWhileDisposing", "Test");
+
+        Assert.True(result.Bug is null, result.Bug?.Message);
+        Assert.True(result.SchedulesExplored > 1);
+        Assert.True(report.ReplacedCalls.ContainsKey("System.Threading.CancellationTokenRegistration::Dispose"), string.Join(", ", report.ReplacedCalls.Keys));
     }
 
     [Fact]

@@ -238,6 +238,23 @@ public class FrameworkApiTests
     }
 
     [Fact]
+    public void AScheduleWhoseRealWaitTheWatchdogInterruptedIsUncontrolledEvenWhenTheProgramSwallowsIt()
+    {
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            var t = Start(() =>
+            {
+                try { new ManualResetEventSlim(false).Wait(); } // real, not rewritten
+                catch (Exception) { }
+            });
+            ControlledThread.Join(t);
+        }, Opts(schedules: 1) with { UncontrolledGrace = TimeSpan.FromMilliseconds(200) });
+
+        Assert.Equal(BugKind.Uncontrolled, r.Bug?.Kind);
+        Assert.Contains("ManualResetEventSlim.Wait", r.Bug!.Message);
+    }
+
+    [Fact]
     public void ParallelForEachAsyncHonoursItsDegreeOfParallelism()
     {
         var r = ScheduleExplorer.Explore(async () =>

@@ -329,5 +329,26 @@ public class MorePrimitiveTests
             Assert.False(ControlledTimer.Dispose(timer, ControlledManualResetEvent.New(false)));
         }, "random", 50);
     }
-}
 
+    [Fact]
+    public void DisposingARegistrationWaitsInTheSchedulerForItsRunningCallback()
+    {
+        NoBug(() =>
+        {
+            var cts = new CancellationTokenSource();
+            var token = cts.Token;
+            int inCallback = 0;
+            var registration = ControlledCancellationToken.Register(ref token, () =>
+            {
+                ControlledVolatile.Write(ref inCallback, 1);
+                ControlledThread.Yield();
+                ControlledVolatile.Write(ref inCallback, 0);
+            });
+            var canceller = ControlledThread.New(() => ControlledCancellationTokenSource.Cancel(cts));
+            ControlledThread.Start(canceller);
+            Registrations.Dispose(ref registration);
+            Assert.Equal(0, ControlledVolatile.Read(ref inCallback)); // once Dispose returns, the callback is not running
+            ControlledThread.Join(canceller);
+        }, "random", 100);
+    }
+}

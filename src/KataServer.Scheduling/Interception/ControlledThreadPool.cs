@@ -138,6 +138,7 @@ public static class RegisteredWaits
 
         ArgumentNullException.ThrowIfNull(waitObject);
         ArgumentNullException.ThrowIfNull(callBack);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutMs, -1);
         var model = ControlledWaitHandle.Model(op, waitObject);
         var handle = ThreadPool.RegisterWaitForSingleObject(Never, static (_, _) => { }, null, Timeout.Infinite, true);
         handle.Unregister(null);

@@ -5,7 +5,7 @@ namespace KataServer.Scheduling.Interception;
 /// <summary>
 /// Static fields outlive a schedule: a static counter used to pick a stripe, a static cache or log would start each
 /// schedule where the previous one stopped, so the same choices would not give the same execution and a replay in a
-/// fresh process would diverge. The rewriter gives each non-generic type with static fields a method named
+/// fresh process would diverge. The rewriter gives each type with static fields a method named
 /// <see cref="ResetMethodName"/> that zeroes them and runs the static constructor's work again; <see cref="ResetterFor"/>
 /// collects those methods so that a test body can start with them.
 /// </summary>
@@ -32,21 +32,76 @@ public static class StaticFields
     /// </summary>
     public static Action? ThreadStaticResetterFor(params Assembly[] assemblies) => Combine(assemblies, ThreadStaticResetMethodName);
 
+    private static readonly object Gate = new();
+
+    // Instantiations of rewritten generic types with statics, in the order they were first initialized (append-only).
+    private static readonly List<Type> Instantiations = [];
+
+    /// <summary>
+    /// Called by the static constructor of each instantiation of a rewritten generic type with static fields (each
+    /// instantiation has its own statics), so that the resetters reach it from then on.
+    /// </summary>
+    public static void RegisterInstantiation(Type type)
+    {
+        lock (Gate)
+        {
+            Instantiations.Add(type);
+        }
+    }
+
     private static Action? Combine(Assembly[] assemblies, string methodName)
     {
         ArgumentNullException.ThrowIfNull(assemblies);
         var resets = assemblies
             .SelectMany(assembly => assembly.GetTypes().OrderBy(type => type.MetadataToken))
-            .Select(type => type.GetMethod(methodName, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly, Type.EmptyTypes))
-            .OfType<MethodInfo>()
-            .Select(method => method.CreateDelegate<Action>())
+            .Where(type => !type.IsGenericTypeDefinition)
+            .Select(type => Find(type, methodName))
+            .OfType<Action>()
             .ToArray();
-        return resets.Length == 0 ? null : () =>
+        bool anyGeneric = assemblies.SelectMany(assembly => assembly.GetTypes())
+            .Any(type => type.IsGenericTypeDefinition && type.GetMethod(methodName, Declared, Type.EmptyTypes) is not null);
+        if (resets.Length == 0 && !anyGeneric)
+        {
+            return null;
+        }
+
+        var generic = new List<Action>(); // the resets of Instantiations[0..seen), of these assemblies
+        int seen = 0;
+        return () =>
         {
             foreach (var reset in resets)
             {
                 reset();
             }
+
+            if (!anyGeneric)
+            {
+                return;
+            }
+
+            Action[] current;
+            lock (Gate)
+            {
+                for (; seen < Instantiations.Count; seen++)
+                {
+                    var type = Instantiations[seen];
+                    if (assemblies.Contains(type.Assembly) && Find(type, methodName) is { } reset)
+                    {
+                        generic.Add(reset);
+                    }
+                }
+
+                current = generic.ToArray();
+            }
+
+            foreach (var reset in current)
+            {
+                reset();
+            }
         };
     }
+
+    private const BindingFlags Declared = BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    private static Action? Find(Type type, string methodName) => type.GetMethod(methodName, Declared, Type.EmptyTypes)?.CreateDelegate<Action>();
 }

@@ -131,6 +131,19 @@ internal sealed class ControlledRuntime
 
     internal string UncontrolledMessageFor(ControlledOperation? op) => UncontrolledMessage(op, null);
 
+    /// <summary>
+    /// A schedule in which the watchdog had to interrupt a real wait is not a pass, even when the program caught the
+    /// ThreadInterruptedException and went on: the engine lost control of it.
+    /// </summary>
+    internal void ReportSwallowedInterrupt()
+    {
+        if (interruptRequested && BugKind is null)
+        {
+            BugKind = Scheduling.BugKind.Uncontrolled;
+            BugMessage = UncontrolledMessage(interrupted, null);
+        }
+    }
+
     internal void RetireAllWorkers()
     {
         lock (gate)

@@ -72,6 +72,7 @@ internal sealed class ExplorationSession
         }
 
         Schedules++;
+        finishedRuntime.ReportSwallowedInterrupt();
         if (finishedRuntime.BugKind is not null)
         {
             Buggy = finishedRuntime;
