@@ -197,6 +197,30 @@ public static class ConcurrencyLimiterTests
         int third = await limiter.RunAsync(ct => Task.FromResult(3));
         Check.Equal(3, third, FindingKind.Assertion, "RunAsync must return the result of its body");
         Check.Equal(0, limiter.InFlight, FindingKind.Invariant, "After every body has completed, InFlight must be 0");
+
+        // Nor may it have given back a slot it never took: the limit is still 1.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int running = 0, overlapped = 0;
+        var holder = limiter.RunAsync(async ct =>
+        {
+            Interlocked.Increment(ref running);
+            holding.TrySetResult();
+            await release.Task;
+            Interlocked.Decrement(ref running);
+            return 4;
+        });
+        await holding.Task;
+        var next = limiter.RunAsync(ct =>
+        {
+            if (Volatile.Read(ref running) != 0) Interlocked.Exchange(ref overlapped, 1);
+            return Task.FromResult(5);
+        });
+        release.SetResult();
+        await holder;
+        await next;
+        Check.That(Volatile.Read(ref overlapped) == 0, FindingKind.Invariant,
+            "After a caller was cancelled while it waited, two bodies ran at once on a limiter of 1: the cancelled caller gave back a slot it never took");
     }
 
     [KataTest(Description = "Callers run a mix of bodies that succeed, throw, or are cancelled: never more than 3 at once, and every slot comes back.")]

@@ -56,12 +56,14 @@ public static class BankTests
         Check.Equal(300L, bank.TotalBalance(), FindingKind.Assertion, "Transfers only move money: the total must stay 300");
     }
 
-    [KataTest(Description = "Two threads transfer in opposite directions between the same two accounts: no deadlock, and every successful transfer is accounted for.")]
+    [KataTest(Description = "Two threads transfer in opposite directions between the same two accounts: no deadlock, every transfer with enough funds succeeds, and every one is accounted for.")]
     public static void OppositeTransfers()
     {
+        const long initial = 1_000_000; // more than either thread can ever move: no transfer may be refused
         var overlap = new Overlap(2, 1_500, 2);
-        var bank = new Bank(2, 100);
+        var bank = new Bank(2, initial);
         var moved = new long[2]; // moved[t]: money thread t moved successfully
+        var refused = new int[2];
         Concurrent.Run(2, t =>
         {
             int from = t, to = 1 - t;
@@ -69,17 +71,20 @@ public static class BankTests
             {
                 long amount = 1 + (i % 7);
                 if (bank.Transfer(from, to, amount)) moved[t] += amount;
+                else refused[t]++;
             }
         });
-        long expected0 = 100 - moved[0] + moved[1];
-        long expected1 = 100 - moved[1] + moved[0];
+        Check.Equal(0, refused[0] + refused[1], FindingKind.Assertion,
+            $"Transfer returned false {refused[0] + refused[1]} times although the source account always held far more than the amount: it may refuse only when funds are short");
+        long expected0 = initial - moved[0] + moved[1];
+        long expected1 = initial - moved[1] + moved[0];
         Check.That(bank.BalanceOf(0) >= 0 && bank.BalanceOf(1) >= 0, FindingKind.Invariant,
             $"A balance went below zero (account 0: {bank.BalanceOf(0)}, account 1: {bank.BalanceOf(1)})");
         Check.Equal(expected0, bank.BalanceOf(0), FindingKind.LostUpdate,
-            $"Account 0 started with 100, sent {moved[0]} and received {moved[1]} in successful transfers; a transfer was lost or applied twice");
+            $"Account 0 started with {initial}, sent {moved[0]} and received {moved[1]} in successful transfers; a transfer was lost or applied twice");
         Check.Equal(expected1, bank.BalanceOf(1), FindingKind.LostUpdate,
-            $"Account 1 started with 100, sent {moved[1]} and received {moved[0]} in successful transfers; a transfer was lost or applied twice");
-        Check.Equal(200L, bank.TotalBalance(), FindingKind.LostUpdate, "Once all transfers have returned, the total must still be 200");
+            $"Account 1 started with {initial}, sent {moved[1]} and received {moved[0]} in successful transfers; a transfer was lost or applied twice");
+        Check.Equal(2 * initial, bank.TotalBalance(), FindingKind.LostUpdate, $"Once all transfers have returned, the total must still be {2 * initial}");
     }
 
     [KataTest(Description = "Three threads move money between five accounts while an auditor takes TotalBalance snapshots: every snapshot shows all the money.")]

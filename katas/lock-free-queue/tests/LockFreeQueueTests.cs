@@ -14,7 +14,8 @@ public static class LockFreeQueueTests
 
     private static int Item(int thread, int seq) => (thread + 1) * 1_000_000 + seq;
 
-    private static string Name(int item) => $"item {item % 1_000_000} of thread {item / 1_000_000 - 1}";
+    private static string Name(int item) =>
+        item < 1_000_000 ? $"the value {item}, which no thread enqueued (an empty slot or a default value)," : $"item {item % 1_000_000} of thread {item / 1_000_000 - 1}";
 
     /// <summary>Dequeues everything left, on one thread.</summary>
     private static List<int> Drain(LockFreeQueue<int> queue)

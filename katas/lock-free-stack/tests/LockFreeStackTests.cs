@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using KataServer.Testing;
+using KataServer.Testing.Linearizability;
 
 namespace KataTests;
 
@@ -22,6 +23,9 @@ public static class LockFreeStackTests
         return rest;
     }
 
+    private static string Name(int item) =>
+        item < 1_000_000 ? $"the value {item}, which no thread pushed (an empty slot or a default value)," : $"item {item % 1_000_000} of thread {item / 1_000_000 - 1}";
+
     /// <summary>Every item pushed must have been popped exactly once.</summary>
     private static void CheckEachOnce(IEnumerable<int> pushed, IEnumerable<List<int>> popped)
     {
@@ -29,10 +33,10 @@ public static class LockFreeStackTests
         foreach (var list in popped)
             foreach (int item in list)
                 Check.That(remaining.Remove(item), FindingKind.NotLinearizable,
-                    $"Item {item % 1_000_000} of thread {item / 1_000_000 - 1} was popped twice (or was never pushed): a stack hands out each item once");
+                    $"TryPop returned {Name(item)} twice, or one that was never pushed: a stack hands out each item once");
         foreach (int item in remaining)
             Check.Fail(FindingKind.NotLinearizable,
-                $"Item {item % 1_000_000} of thread {item / 1_000_000 - 1} was pushed but never popped: the push was lost ({remaining.Count} items lost in all)");
+                $"{Name(item)} was pushed but never popped: the push was lost ({remaining.Count} items lost in all)");
     }
 
     [KataTest(Description = "On one thread: last in, first out; TryPop on an empty stack returns false; IsEmpty follows.")]
@@ -52,6 +56,21 @@ public static class LockFreeStackTests
         Check.That(stack.TryPop(out int d) && d == 1, FindingKind.Assertion, "Next TryPop must give 1");
         Check.That(!stack.TryPop(out _), FindingKind.Assertion, "TryPop on an emptied stack must return false");
         Check.That(stack.IsEmpty, FindingKind.Assertion, "After popping every item the stack is empty");
+    }
+
+    [KataTest(Description = "Random mixes of Push, TryPop and IsEmpty on three threads: every history must be explainable by a sequential stack.")]
+    public static void LinearizableMixes()
+    {
+        var operations = new[]
+        {
+            OperationSpec<LockFreeStack<int>>.Void(StackModel.Push, r => r.Next(1, 1_000_000), (s, a) => s.Push((int)a!)),
+            new OperationSpec<LockFreeStack<int>>(StackModel.TryPop, null, (s, _) => s.TryPop(out int x) ? (true, x) : (false, 0)),
+            new OperationSpec<LockFreeStack<int>>(StackModel.IsEmpty, null, (s, _) => s.IsEmpty) { Weight = 0.3 },
+        };
+        var shape = OnRealThreads
+            ? new ScenarioShape { Threads = 3, OpsPerThread = 6, InitOps = 2, PostOps = 1 }
+            : new ScenarioShape { Threads = 3, OpsPerThread = 2, InitOps = 1, PostOps = 1 };
+        Linearizable.Check(() => new LockFreeStack<int>(), operations, new StackModel(), shape);
     }
 
     [KataTest(Description = "Three threads push at the same time: afterwards every item is there once, and each thread's items come out in reverse order of its pushes.")]

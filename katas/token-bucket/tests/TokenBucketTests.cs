@@ -145,6 +145,47 @@ public static class TokenBucketTests
             $"{total} tokens were granted while the clock moved {rounds} ms, but a bucket of capacity {capacity} refilling {rate} per second may grant at most {limit}");
     }
 
+    [KataTest(Description = "On one thread: a bucket that sits full earns nothing while it waits, so after an idle hour it grants its capacity and no more.")]
+    public static void FullBucketSavesNothing()
+    {
+        var time = new ManualTime();
+        var bucket = new TokenBucket(5, 2, time);
+        time.Advance(TimeSpan.FromHours(1));
+        long granted = 0;
+        while (granted <= 10 && bucket.TryTake()) granted++;
+        Check.That(granted <= 5, FindingKind.Invariant,
+            $"A bucket of capacity 5 that sat full for an hour granted {granted} tokens at one instant: a full bucket must not save up refill while it waits");
+        Check.Equal(5L, granted, FindingKind.Assertion, "A full bucket of capacity 5 must grant 5 tokens");
+    }
+
+    [KataTest(Description = "The clock jumps further than a drained bucket needs to refill, then callers take at once: the refill is capped at capacity before any of it can be taken.")]
+    public static void RefillPastCapacityUnderLoad()
+    {
+        long capacity = OnRealThreads ? 50 : 3;
+        const long rate = 1_000; // one token per millisecond
+        int rounds = OnRealThreads ? 40 : 1;
+        int threads = OnRealThreads ? 3 : 2;
+        var time = new ManualTime();
+        var bucket = new TokenBucket(capacity, rate, time);
+        for (int r = 0; r < rounds; r++)
+        {
+            while (bucket.TryTake()) { }
+            time.Advance(TimeSpan.FromMilliseconds(10 * capacity)); // earns ten times the capacity
+            var mine = new long[threads];
+            Concurrent.Run(threads, t =>
+            {
+                for (long i = 0; i <= capacity; i++)
+                {
+                    if (bucket.TryTake()) mine[t]++;
+                }
+            });
+            long total = 0;
+            foreach (long m in mine) total += m;
+            Check.That(total <= capacity, FindingKind.Invariant,
+                $"{total} tokens were granted at one instant of the clock, but a bucket of capacity {capacity} may grant at most {capacity} at once, however long it waited");
+        }
+    }
+
     /// <summary>
     /// On real threads, lets a thread wait (spinning, bounded) for another to reach a point, so
     /// that the two meet there. The total spinning per thread is bounded (about 30 ms), so a

@@ -46,6 +46,9 @@ public static class DefaultPolicyTable
         "`dynamic` runs the C# binder through reflection at run time; use static types.");
     public static readonly PolicyRule Interop = new("interop", "native interop",
         "Submissions may not call native code (DllImport, LibraryImport, extern, Marshal, NativeLibrary, function pointers).");
+    public static readonly PolicyRule ExplicitLayout = new("explicit-layout", "explicit field layout",
+        "[FieldOffset] can lay a reference over other data, which breaks type safety. To pad against false sharing, use " +
+        "[StructLayout(LayoutKind.Sequential, Size = 128)] or padding fields.");
     public static readonly PolicyRule Unsafe = new("unsafe", "unsafe code",
         "Submissions may not use unsafe code, pointers, fixed, stackalloc into pointers or System.Runtime.CompilerServices.Unsafe.");
     public static readonly PolicyRule ModuleInitializer = new("module-initializer", "module initializer",
@@ -117,6 +120,7 @@ public static class DefaultPolicyTable
         Deny(Interop, "System.Runtime.InteropServices", SyntaxNames.Extern, SyntaxNames.FunctionPointer);
         Allow(Interop, "System.Runtime.InteropServices.StructLayoutAttribute", "System.Runtime.InteropServices.LayoutKind",
             "System.Runtime.InteropServices.CollectionsMarshal");
+        Deny(ExplicitLayout, "System.Runtime.InteropServices.FieldOffsetAttribute", "System.Runtime.InteropServices.LayoutKind.Explicit");
 
         Deny(Unsafe, SyntaxNames.Unsafe, "System.Runtime.CompilerServices.Unsafe", "System.Runtime.CompilerServices.SkipLocalsInitAttribute",
             "System.Buffer.MemoryCopy",

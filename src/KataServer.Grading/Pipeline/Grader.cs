@@ -121,7 +121,8 @@ public sealed class Grader
         // 5. measure throughput against the reference, once correctness is established
         PerformanceReport? performance = null;
         long measureMs = 0;
-        if (verdict == Verdicts.Passed && request.MeasurePerformance && request.Mode is GradeMode.All or GradeMode.Stress && Benchmarks.Declared(tests.Compilation))
+        var hasBenchmarks = Benchmarks.Declared(tests.Compilation);
+        if (verdict == Verdicts.Passed && request.MeasurePerformance && request.Mode is GradeMode.All or GradeMode.Stress && hasBenchmarks)
         {
             var watch = Stopwatch.StartNew();
             Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));
@@ -136,7 +137,8 @@ public sealed class Grader
 
         // 6. score
         Report(new GradeProgress(GradeProgress.Score, "scoring"));
-        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio);
+        var notMeasuredBecause = !hasBenchmarks ? "(this kata has no benchmark)" : request.MeasurePerformance ? "in this mode" : "(measuring was turned off)";
+        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause);
         return report with
         {
             Verdict = verdict,

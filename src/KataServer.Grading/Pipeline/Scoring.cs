@@ -10,7 +10,8 @@ namespace KataServer.Grading.Pipeline;
 /// </summary>
 public static class Scoring
 {
-    public static (int Score, ScoreBreakdown Breakdown) Score(KataScoring scoring, bool passed, double? throughputRatio)
+    /// <param name="notMeasuredBecause">why <paramref name="throughputRatio"/> is null, as the end of "performance was not measured ..."</param>
+    public static (int Score, ScoreBreakdown Breakdown) Score(KataScoring scoring, bool passed, double? throughputRatio, string notMeasuredBecause = "in this mode")
     {
         var performanceMax = Math.Clamp(scoring.PerformanceWeight, 0, 100);
         var correctness = 100 - performanceMax;
@@ -32,7 +33,7 @@ public static class Scoring
                 Correctness = correctness,
                 Performance = performanceMax,
                 PerformanceMax = performanceMax,
-                Explanation = $"passed: {correctness} for correctness; performance was not measured in this mode, so its {performanceMax} points are given in full",
+                Explanation = $"passed: {correctness} for correctness; performance was not measured {notMeasuredBecause}, so its {performanceMax} points are given in full",
             });
         }
 

@@ -41,7 +41,9 @@ public sealed class ScoringTests
         var (score, breakdown) = Scoring.Score(ThirtyPointsAtHalfSpeed, passed: true, throughputRatio: null);
 
         Assert.Equal(100, score);
-        Assert.Contains("not measured", breakdown.Explanation);
+        Assert.Contains("not measured in this mode", breakdown.Explanation);
+        Assert.Contains("not measured (this kata has no benchmark)",
+            Scoring.Score(ThirtyPointsAtHalfSpeed, passed: true, throughputRatio: null, "(this kata has no benchmark)").Breakdown.Explanation);
     }
 
     [Fact]
