@@ -897,3 +897,49 @@ internal static class UnmodelledHandles
         return real(self);
     }
 }
+
+/// <summary>
+/// The callbacks of a timer or a registered wait, and what stopping them means: <c>Timer.Dispose(WaitHandle)</c> and
+/// <c>RegisteredWaitHandle.Unregister(WaitHandle)</c> signal their handle once no callback runs (at once if none does).
+/// </summary>
+internal sealed class CallbackDrain
+{
+    private int running;
+    private WaitHandle? notify;
+
+    public bool Stopped { get; private set; }
+
+    public void Run(Action callback)
+    {
+        running++;
+        try
+        {
+            callback();
+        }
+        finally
+        {
+            if (--running == 0 && notify is { } handle && ControlledOperation.Current is { } op)
+            {
+                ControlledWaitHandle.Model(op, handle).Signal(op);
+            }
+        }
+    }
+
+    /// <returns>false when already stopped (the handle is then not signalled)</returns>
+    public bool Stop(ControlledOperation op, WaitHandle? notifyObject)
+    {
+        if (Stopped)
+        {
+            return false;
+        }
+
+        Stopped = true;
+        notify = notifyObject;
+        if (notifyObject is not null && running == 0)
+        {
+            ControlledWaitHandle.Model(op, notifyObject).Signal(op);
+        }
+
+        return true;
+    }
+}

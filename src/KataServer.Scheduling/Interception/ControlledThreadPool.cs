@@ -121,13 +121,6 @@ public static class RegisteredWaits
 {
     private static readonly ManualResetEvent Never = new(false);
 
-    private sealed class Registration
-    {
-        public bool Unregistered;
-        public int CallbacksRunning;
-        public WaitHandle? Notify;
-    }
-
     internal static RegisteredWaitHandle Register(WaitHandle waitObject, WaitOrTimerCallback callBack, object? state, long timeoutMs, bool executeOnlyOnce)
     {
         var op = ControlledOperation.Current;
@@ -142,8 +135,8 @@ public static class RegisteredWaits
         var model = ControlledWaitHandle.Model(op, waitObject);
         var handle = ThreadPool.RegisterWaitForSingleObject(Never, static (_, _) => { }, null, Timeout.Infinite, true);
         handle.Unregister(null);
-        var registration = new Registration();
-        op.Runtime.StatesOf<Registration>()[handle] = registration;
+        var callbacks = new CallbackDrain();
+        op.Runtime.StatesOf<CallbackDrain>()[handle] = callbacks;
 
         var waiter = op.Runtime.CreateOperation(OperationKind.Task, () =>
         {
@@ -151,25 +144,14 @@ public static class RegisteredWaits
             do
             {
                 bool signaled = ControlledWaitHandle.Wait(self, waitObject, model, timeoutMs);
-                if (registration.Unregistered)
+                if (callbacks.Stopped)
                 {
                     return;
                 }
 
-                registration.CallbacksRunning++;
-                try
-                {
-                    callBack(state, !signaled);
-                }
-                finally
-                {
-                    if (--registration.CallbacksRunning == 0 && registration.Notify is { } notify)
-                    {
-                        ControlledWaitHandle.Model(self, notify).Signal(self);
-                    }
-                }
+                callbacks.Run(() => callBack(state, !signaled));
             }
-            while (!executeOnlyOnce && !registration.Unregistered);
+            while (!executeOnlyOnce && !callbacks.Stopped);
         }, null, "registered wait");
         op.Runtime.SchedulePoint(op, "ThreadPool.RegisterWaitForSingleObject", waiter, alreadyDone: true);
         return handle;
@@ -179,24 +161,12 @@ public static class RegisteredWaits
     public static bool Unregister(RegisteredWaitHandle self, WaitHandle? waitObject)
     {
         var op = ControlledOperation.Current;
-        if (op is null || !op.Runtime.StatesOf<Registration>().TryGetValue(self, out var registration))
+        if (op is null || !op.Runtime.StatesOf<CallbackDrain>().TryGetValue(self, out var callbacks))
         {
             return self.Unregister(waitObject);
         }
 
         op.Runtime.SchedulePoint(op, "RegisteredWaitHandle.Unregister", self);
-        if (registration.Unregistered)
-        {
-            return false;
-        }
-
-        registration.Unregistered = true;
-        registration.Notify = waitObject;
-        if (waitObject is not null && registration.CallbacksRunning == 0)
-        {
-            ControlledWaitHandle.Model(op, waitObject).Signal(op);
-        }
-
-        return true;
+        return callbacks.Stop(op, waitObject);
     }
 }

@@ -52,25 +52,9 @@ public static class ControlledTimer
         public required TimerCallback Callback;
         public object? CallbackState;
         public int Generation;
-        public bool Disposed;
-        public int CallbacksRunning;
-        public WaitHandle? Notify;
+        public readonly CallbackDrain Callbacks = new();
 
-        public void Run()
-        {
-            CallbacksRunning++;
-            try
-            {
-                Callback(CallbackState);
-            }
-            finally
-            {
-                if (--CallbacksRunning == 0 && Notify is { } notify && ControlledOperation.Current is { } op)
-                {
-                    ControlledWaitHandle.Model(op, notify).Signal(op);
-                }
-            }
-        }
+        public void Run() => Callbacks.Run(() => Callback(CallbackState));
     }
 
     public static Timer New(TimerCallback callback) => New(callback, null, Timeout.Infinite, Timeout.Infinite);
@@ -104,7 +88,7 @@ public static class ControlledTimer
     private static void Arm(ControlledRuntime rt, State s, long due, long period)
     {
         int generation = ++s.Generation;
-        VirtualClock.StartPeriodic(rt, due, period, () => s.Disposed || s.Generation != generation, s.Run, "Timer");
+        VirtualClock.StartPeriodic(rt, due, period, () => s.Callbacks.Stopped || s.Generation != generation, s.Run, "Timer");
     }
 
     public static bool Change(Timer self, int dueTime, int period) => ChangeCore(self, dueTime, period);
@@ -122,7 +106,7 @@ public static class ControlledTimer
         }
 
         op.Runtime.SchedulePoint(op, "Timer.Change");
-        if (s.Disposed)
+        if (s.Callbacks.Stopped)
         {
             return false;
         }
@@ -136,7 +120,7 @@ public static class ControlledTimer
         var op = ControlledOperation.Current;
         if (op is not null && op.Runtime.StatesOf<State>().TryGetValue(self, out var s))
         {
-            s.Disposed = true;
+            s.Callbacks.Stop(op, null);
         }
 
         self.Dispose();
@@ -154,19 +138,7 @@ public static class ControlledTimer
         ArgumentNullException.ThrowIfNull(notifyObject);
         op.Runtime.SchedulePoint(op, "Timer.Dispose", self);
         self.Dispose();
-        if (s.Disposed)
-        {
-            return false;
-        }
-
-        s.Disposed = true;
-        s.Notify = notifyObject;
-        if (s.CallbacksRunning == 0)
-        {
-            ControlledWaitHandle.Model(op, notifyObject).Signal(op);
-        }
-
-        return true;
+        return s.Callbacks.Stop(op, notifyObject);
     }
 }
 
