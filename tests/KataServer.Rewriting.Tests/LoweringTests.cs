@@ -259,13 +259,19 @@ public class LoweringTests(ITestOutputHelper output)
         }
         """;
 
-    private (ExplorationResult Result, RewriteReport Report) Explore(string type, string method, object?[]? args = null, bool resetStatics = true)
+    /// <summary>The snippets compiled, rewritten for learner code and loaded into <paramref name="sandbox"/>.</summary>
+    private static (System.Reflection.Assembly Assembly, RewriteResult Rewritten) LoadRewritten(Sandbox sandbox)
     {
         var compiled = Snippets.Compile(Source, "Submission");
         var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
-        output.WriteLine(rewritten.Report.ToString());
+        return (sandbox.Load(rewritten.Dll, rewritten.Pdb), rewritten);
+    }
+
+    private (ExplorationResult Result, RewriteReport Report) Explore(string type, string method, object?[]? args = null, bool resetStatics = true)
+    {
         using var sandbox = new Sandbox();
-        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var (assembly, rewritten) = LoadRewritten(sandbox);
+        output.WriteLine(rewritten.Report.ToString());
         var reset = resetStatics ? StaticFields.ResetterFor(assembly) : null;
         var result = ScheduleExplorer.Explore(() =>
             {
@@ -370,10 +376,8 @@ public class LoweringTests(ITestOutputHelper output)
     [Fact]
     public void Identity_hash_codes_are_the_same_in_every_schedule()
     {
-        var compiled = Snippets.Compile(Source, "Submission");
-        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
         using var sandbox = new Sandbox();
-        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var (assembly, rewritten) = LoadRewritten(sandbox);
         var seen = new List<string>();
 
         var result = ScheduleExplorer.Explore(() => seen.Add((string)Sandbox.Run(assembly, "Hashes", "Test")!),
@@ -390,10 +394,8 @@ public class LoweringTests(ITestOutputHelper output)
     [Fact]
     public void A_finding_that_depends_on_unseeded_random_values_replays_every_time()
     {
-        var compiled = Snippets.Compile(Source, "Submission");
-        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
         using var sandbox = new Sandbox();
-        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var (assembly, rewritten) = LoadRewritten(sandbox);
         var options = new ExplorationOptions { Seed = 1, MaxSchedules = 2000, TimeBudget = TimeSpan.FromSeconds(30) };
 
         var found = ScheduleExplorer.Explore(() => Sandbox.Run(assembly, "Jitter", "Test"), options);
@@ -413,10 +415,8 @@ public class LoweringTests(ITestOutputHelper output)
     [Fact]
     public void Unseeded_random_values_differ_between_schedules_and_repeat_in_a_replay()
     {
-        var compiled = Snippets.Compile(Source, "Submission");
-        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
         using var sandbox = new Sandbox();
-        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var (assembly, rewritten) = LoadRewritten(sandbox);
         var draws = new List<string>();
         void Draw() => draws.Add((string)Sandbox.Run(assembly, "Jitter", "Draw")!);
         var options = new ExplorationOptions { Strategy = "random", Seed = 7, MaxSchedules = 5, TimeBudget = TimeSpan.FromSeconds(20) };
@@ -463,10 +463,8 @@ public class LoweringTests(ITestOutputHelper output)
     [Fact]
     public void The_reset_zeroes_static_fields_and_runs_the_static_constructor_again()
     {
-        var compiled = Snippets.Compile(Source, "Submission");
-        var rewritten = AssemblyRewriter.Rewrite(compiled.Dll, compiled.Pdb, RewriteOptions.Learner, RealMap.Value);
         using var sandbox = new Sandbox();
-        var assembly = sandbox.Load(rewritten.Dll, rewritten.Pdb);
+        var (assembly, rewritten) = LoadRewritten(sandbox);
         var leaky = assembly.GetType("Leaky")!;
         object? Read(string name) => leaky.GetField(name)!.GetValue(null);
         Sandbox.Run(assembly, "Leaky", "Test");
