@@ -52,14 +52,9 @@ public static class StaticFields
     private static Action? Combine(Assembly[] assemblies, string methodName)
     {
         ArgumentNullException.ThrowIfNull(assemblies);
-        var resets = assemblies
-            .SelectMany(assembly => assembly.GetTypes().OrderBy(type => type.MetadataToken))
-            .Where(type => !type.IsGenericTypeDefinition)
-            .Select(type => Find(type, methodName))
-            .OfType<Action>()
-            .ToArray();
-        bool anyGeneric = assemblies.SelectMany(assembly => assembly.GetTypes())
-            .Any(type => type.IsGenericTypeDefinition && type.GetMethod(methodName, Declared, Type.EmptyTypes) is not null);
+        var types = assemblies.SelectMany(assembly => assembly.GetTypes().OrderBy(type => type.MetadataToken)).ToList();
+        var resets = types.Where(type => !type.IsGenericTypeDefinition).Select(type => Find(type, methodName)).OfType<Action>().ToArray();
+        bool anyGeneric = types.Any(type => type.IsGenericTypeDefinition && type.GetMethod(methodName, Declared, Type.EmptyTypes) is not null);
         if (resets.Length == 0 && !anyGeneric)
         {
             return null;
