@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KataServer.Common;
 using KataServer.Testing;
 using KataServer.Testing.Protocol;
 
@@ -51,7 +52,7 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
         var clock = Stopwatch.StartNew();
 
         long iterations = 0;
-        long iterationStartedTicks = 0;
+        long iterationsStarted = 0;
         FindingData? finding = null;
         var finished = new ManualResetEventSlim();
         var driver = new Thread(() =>
@@ -60,7 +61,7 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
             {
                 while (iterations < iterationsWanted && (iterations == 0 || clock.Elapsed < budget))
                 {
-                    Volatile.Write(ref iterationStartedTicks, clock.ElapsedTicks);
+                    Interlocked.Increment(ref iterationsStarted);
                     test.Invoke();
                     Interlocked.Increment(ref iterations);
                 }
@@ -80,11 +81,22 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
         };
         driver.Start();
 
+        // The iteration timeout counts only time the process could run: on an overloaded worker a correct
+        // iteration waits in the run queue, and that is not the learner's bug.
+        var runnable = new StarvationAwareClock();
+        var watchedIteration = 0L;
+        var watchedSince = TimeSpan.Zero;
         var lastProgress = clock.ElapsedMilliseconds;
         while (!finished.Wait(50))
         {
-            var startedAt = TimeSpan.FromTicks(Volatile.Read(ref iterationStartedTicks) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
-            if (clock.Elapsed - startedAt > iterationTimeout && !finished.IsSet)
+            var now = runnable.Sample();
+            var started = Interlocked.Read(ref iterationsStarted);
+            if (started != watchedIteration)
+            {
+                watchedIteration = started;
+                watchedSince = now;
+            }
+            else if (now - watchedSince > iterationTimeout && !finished.IsSet)
             {
                 var stuckFinding = Watchdog.Diagnose(test.Name, driver, iterationTimeout, submissionFileName);
                 return new TestResult(stuckFinding, Interlocked.Read(ref iterations), clock.ElapsedMilliseconds, Stuck: true);

@@ -8,14 +8,18 @@ public class EngineTests
     [Fact]
     public void BusyLoopWithoutSchedulingPointsIsReportedNotHung()
     {
+        // Spins until the engine has given up on it (the grace counts only time it could run, so a
+        // fixed-length loop could end first on a busy machine); the cap keeps a broken engine from leaking it.
+        var explored = new ManualResetEventSlim();
         var r = ScheduleExplorer.Explore(() =>
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            while (sw.ElapsedMilliseconds < 1500)
+            while (!explored.IsSet && sw.ElapsedMilliseconds < 60_000)
             {
                 // burns CPU without touching anything the engine observes
             }
         }, Opts(schedules: 1) with { UncontrolledGrace = TimeSpan.FromMilliseconds(200) });
+        explored.Set();
         Assert.NotNull(r.Bug);
         Assert.Equal(BugKind.Hang, r.Bug!.Kind);
         Assert.Contains("without reaching a scheduling point", r.Bug.Message);

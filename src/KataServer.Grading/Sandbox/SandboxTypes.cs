@@ -20,7 +20,8 @@ public sealed record SandboxCommand(
 }
 
 /// <summary>Limits for one run. Every limit is enforced from outside the child.</summary>
-/// <param name="WallTime">Real time before the whole process tree is killed.</param>
+/// <param name="WallTime">Time before the whole process tree is killed. With a control group, time its processes spent
+/// waiting for a CPU (an overloaded machine) is not counted, up to 4 times this in real time.</param>
 /// <param name="CpuTime">CPU time (user+system, all processes of the run when cgroup cpuacct is available, per process via RLIMIT_CPU otherwise).</param>
 /// <param name="MemoryBytes">Memory of the whole run (cgroup), and the basis of DOTNET_GCHeapHardLimit.</param>
 /// <param name="MaxThreads">Tasks (threads + processes) the child may have at once.</param>

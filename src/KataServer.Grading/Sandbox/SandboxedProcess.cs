@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using KataServer.Common;
 
 namespace KataServer.Grading.Sandbox;
 
@@ -65,8 +66,8 @@ public static class SandboxedProcess
             }
             if (useTimeout)
             {
-                // Backstop if the grader itself dies: nothing outlives wall time + 5 s.
-                int backstop = (int)Math.Ceiling(limits.WallTime.TotalSeconds) + 5;
+                // Backstop if the grader itself dies: nothing outlives its longest real time + 5 s.
+                int backstop = (int)Math.Ceiling(LongestRealTime(limits, cgroups).TotalSeconds) + 5;
                 argv.AddRange(new[] { SandboxCapabilities.FindExecutable("timeout")!, "--signal=KILL", backstop.ToString(CultureInfo.InvariantCulture) });
             }
 
@@ -119,8 +120,8 @@ public static class SandboxedProcess
             argv.AddRange(command.Arguments);
 
             var env = BuildEnvironment(command, limits, caps, layers);
-            if (useTimeout) layers.Add($"backstop: timeout -s KILL {Math.Ceiling(limits.WallTime.TotalSeconds) + 5} s");
-            layers.Add($"wall {limits.WallTime.TotalSeconds:0.###} s, output {FormatBytes(limits.MaxOutputBytes)} per stream, empty environment");
+            if (useTimeout) layers.Add($"backstop: timeout -s KILL {Math.Ceiling(LongestRealTime(limits, cgroups).TotalSeconds) + 5} s");
+            layers.Add($"wall {limits.WallTime.TotalSeconds:0.###} s{(cgroups is { IsEmpty: false } ? " (not counting waits for a CPU)" : "")}, output {FormatBytes(limits.MaxOutputBytes)} per stream, empty environment");
 
             return await RunCoreAsync(argv, env, bwrapMode == BubblewrapMode.None ? command.WorkingDirectory : "/",
                 limits, cgroups, rlimitCpu, layers, ct).ConfigureAwait(false);
@@ -182,10 +183,14 @@ public static class SandboxedProcess
         var errTask = stderr.DrainAsync(process.StandardError.BaseStream, limits.KillAfterOutputBytes, () => flood.TrySetResult());
         var exited = process.WaitForExitAsync(CancellationToken.None);
 
+        // With a control group the wall limit counts only time its processes could run: on an overloaded
+        // worker a correct run waits in the run queue (without one, the group's processes are unknown).
+        var runnable = cgroups is { IsEmpty: false } ? StarvationAwareClock.ForProcesses(cgroups.Pids) : null;
         SandboxTermination? reason = null;
         while (!exited.IsCompleted)
         {
-            var remaining = limits.WallTime - sw.Elapsed;
+            var remaining = limits.WallTime - (runnable?.Sample() ?? sw.Elapsed);
+            if (sw.Elapsed >= LongestRealTime(limits, cgroups)) remaining = TimeSpan.Zero;
             if (remaining <= TimeSpan.Zero) { reason = SandboxTermination.WallTimeout; break; }
             await Task.WhenAny(exited, flood.Task, cancelled.Task, Task.Delay(remaining < PollInterval ? remaining : PollInterval)).ConfigureAwait(false);
             if (exited.IsCompleted) break;
@@ -237,6 +242,10 @@ public static class SandboxedProcess
             OomKills = oom,
         };
     }
+
+    /// <summary>Real time a run may take: its wall time, or on a busy machine (with a control group to tell) up to 4 times that.</summary>
+    private static TimeSpan LongestRealTime(SandboxLimits limits, CgroupRun? cgroups) =>
+        cgroups is { IsEmpty: false } ? limits.WallTime * 4 : limits.WallTime;
 
     private static void KillEverything(Process process, CgroupRun? cgroups)
     {

@@ -1,3 +1,5 @@
+using KataServer.Common;
+
 namespace KataServer.Scheduling.Runtime;
 
 /// <summary>
@@ -15,7 +17,9 @@ internal static class Watchdog
     {
         long lastProgress = -1;
         ControlledRuntime? lastRuntime = null;
-        long lastChange = Environment.TickCount64;
+        // Grace periods count only time the process could run (an overloaded machine is not a stuck schedule).
+        var clock = new StarvationAwareClock();
+        long lastChange = 0;
         long graceMs = Math.Max(1, (long)grace.TotalMilliseconds);
         int stage = 0;
         while (!finished.Wait(stage == 0 ? 100 : 50))
@@ -31,7 +35,7 @@ internal static class Watchdog
                 rt.Cancel(null, null, null);
             }
 
-            long now = Environment.TickCount64;
+            long now = (long)clock.Sample().TotalMilliseconds;
             long p = rt.Progress;
             if (p != lastProgress || rt != lastRuntime)
             {

@@ -1,0 +1,135 @@
+using System.Runtime.InteropServices;
+using KataServer.Common;
+
+namespace KataServer.Scheduling.Tests;
+
+public class StarvationAwareClockTests
+{
+    private const long Ms = 1_000_000;
+
+    private sealed class FakeKernel
+    {
+        public long Wall;
+        public Dictionary<int, StarvationAwareClock.ThreadTimes>? Threads = new() { [1] = default, [2] = default };
+
+        public StarvationAwareClock Clock() =>
+            new(() => Threads is null ? null : new Dictionary<int, StarvationAwareClock.ThreadTimes>(Threads), () => Wall, cores: 2);
+
+        public void Add(int thread, long runningMs, long waitingMs)
+        {
+            var t = Threads!.GetValueOrDefault(thread);
+            Threads![thread] = new(t.Running + runningMs * Ms, t.Waiting + waitingMs * Ms);
+        }
+    }
+
+    [Fact]
+    public void ThreadsThatRunOrBlockDoNotSlowTheClock()
+    {
+        var kernel = new FakeKernel();
+        var clock = kernel.Clock();
+        kernel.Wall += 1000 * Ms;
+        kernel.Add(1, runningMs: 1000, waitingMs: 0);
+        Assert.Equal(TimeSpan.FromSeconds(1), clock.Sample());
+    }
+
+    [Fact]
+    public void TimeTheProcessWaitsForACpuIsNotCounted()
+    {
+        var kernel = new FakeKernel();
+        var clock = kernel.Clock();
+        kernel.Wall += 1000 * Ms;
+        kernel.Add(1, runningMs: 100, waitingMs: 300);
+        kernel.Add(2, runningMs: 200, waitingMs: 700);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), clock.Sample());
+
+        kernel.Wall += 1000 * Ms;
+        kernel.Add(3, runningMs: 0, waitingMs: 5000); // a new thread: its wait is capped at the time since the last sample
+        Assert.Equal(TimeSpan.FromMilliseconds(300), clock.Sample());
+
+        kernel.Wall += 500 * Ms;
+        kernel.Threads!.Remove(3);
+        Assert.Equal(TimeSpan.FromMilliseconds(800), clock.Sample());
+    }
+
+    [Fact]
+    public void TimeAThreadRanIsCountedEvenWhenAnotherWaitedAllAlong()
+    {
+        // A starved process runs little: the clock counts at least what its busiest thread ran.
+        var kernel = new FakeKernel();
+        var clock = kernel.Clock();
+        kernel.Wall += 1000 * Ms;
+        kernel.Add(1, runningMs: 250, waitingMs: 750);
+        kernel.Add(2, runningMs: 0, waitingMs: 1000);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), clock.Sample());
+
+        // A process that crowds itself (a thread yielding beside busy ones) is running, not starved.
+        kernel.Wall += 1000 * Ms;
+        kernel.Add(1, runningMs: 1000, waitingMs: 0);
+        kernel.Add(2, runningMs: 5, waitingMs: 995);
+        Assert.Equal(TimeSpan.FromMilliseconds(1250), clock.Sample());
+
+        // Three threads sharing two cores, each waiting a third of the time: the cores were the process's.
+        kernel.Wall += 900 * Ms;
+        foreach (var thread in new[] { 1, 2, 3 }) kernel.Add(thread, runningMs: 600, waitingMs: 300);
+        Assert.Equal(TimeSpan.FromMilliseconds(2150), clock.Sample());
+    }
+
+    [Fact]
+    public void WithoutSchedulerStatisticsItIsTheWallClock()
+    {
+        var kernel = new FakeKernel { Threads = null };
+        var clock = kernel.Clock();
+        kernel.Wall += 1000 * Ms;
+        Assert.Equal(TimeSpan.FromSeconds(1), clock.Sample());
+    }
+
+    [Fact]
+    public void AThreadSharingItsCoreWithOtherProgramsCountsOnlyItsShare()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/schedstat") || !File.Exists("/bin/sh"))
+        {
+            return;
+        }
+
+        // Three other programs spin on CPU 0; so does one thread of ours, which gets about a quarter of it.
+        ulong firstCore = 1;
+        var hogs = Enumerable.Range(0, 3).Select(_ => System.Diagnostics.Process.Start("/bin/sh", ["-c", "while :; do :; done"])).ToList();
+        try
+        {
+            Assert.All(hogs, h => Assert.Equal(0, sched_setaffinity(h.Id, sizeof(ulong), ref firstCore)));
+            var clock = new StarvationAwareClock();
+            var stop = 0;
+            var pinned = false;
+            var busy = new Thread(() =>
+            {
+                pinned = sched_setaffinity(0, sizeof(ulong), ref firstCore) == 0;
+                while (Volatile.Read(ref stop) == 0) Thread.SpinWait(100);
+            });
+            var wall = System.Diagnostics.Stopwatch.StartNew();
+            busy.Start();
+            while (wall.ElapsedMilliseconds < 800)
+            {
+                Thread.Sleep(50);
+                clock.Sample();
+            }
+
+            Volatile.Write(ref stop, 1);
+            busy.Join();
+            var counted = clock.Sample();
+            Assert.True(pinned);
+            Assert.True(counted < wall.Elapsed * 0.6, $"counted {counted.TotalMilliseconds:0} ms of {wall.ElapsedMilliseconds} ms");
+        }
+        finally
+        {
+            foreach (var hog in hogs)
+            {
+                hog.Kill();
+                hog.WaitForExit();
+                hog.Dispose();
+            }
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int sched_setaffinity(int pid, nint cpusetsize, ref ulong mask);
+}
