@@ -219,6 +219,40 @@ public class FrameworkApiTests
     }
 
     [Fact]
+    public void LazyInTheDefaultModeRunsTheFactoryOnce()
+    {
+        NoBug(() =>
+        {
+            int calls = 0;
+            var lazy = new Lazy<int>(() => ControlledInterlocked.Increment(ref calls));
+            var results = new int[2];
+            var ts = Enumerable.Range(0, 2).Select(i => Start(() => results[i] = ControlledLazy<int>.get_Value(lazy))).ToList();
+            ts.ForEach(t => ControlledThread.Join(t));
+            Assert.Equal(1, calls);
+            Assert.All(results, r => Assert.Equal(1, r));
+        });
+    }
+
+    [Fact]
+    public void LazyPublicationOnlyLetsRacingCallersEachRunTheFactoryAndAllSeeTheFirstValue()
+    {
+        Action program(bool assertOneCall) => () =>
+        {
+            int calls = 0;
+            var lazy = new Lazy<int>(() => ControlledInterlocked.Increment(ref calls), LazyThreadSafetyMode.PublicationOnly);
+            var results = new int[2];
+            var ts = Enumerable.Range(0, 2).Select(i => Start(() => results[i] = ControlledLazy<int>.get_Value(lazy))).ToList();
+            ts.ForEach(t => ControlledThread.Join(t));
+            Assert.Equal(results[0], results[1]);
+            if (assertOneCall) Assert.Equal(1, calls);
+        };
+
+        NoBug(program(assertOneCall: false));
+        var r = ScheduleExplorer.Explore(program(assertOneCall: true), Opts("dfs", 1000));
+        Assert.NotNull(r.Bug); // the explorer sees the two factories race, as on real threads
+    }
+
+    [Fact]
     public void AFailureAfterTheWatchdogInterruptedARealWaitIsUncontrolledNotTheLearnersException()
     {
         var r = ScheduleExplorer.Explore(() =>

@@ -1,19 +1,34 @@
+using System.Reflection;
 using KataServer.Scheduling.Runtime;
 
 namespace KataServer.Scheduling.Interception;
 
 /// <summary>
-/// <see cref="Lazy{T}"/> under control: the first <c>Value</c> is computed under a controlled lock on the
-/// instance, so the real Lazy (which locks internally, out of the engine's sight) is never contended and
-/// concurrent callers wait as operations the explorer can see. Every thread-safety mode is serialized
-/// this way, so a <c>LazyThreadSafetyMode.None</c> misuse is left to the real-thread stress to find.
+/// <see cref="Lazy{T}"/> under control. In the default mode (ExecutionAndPublication) the first <c>Value</c> is
+/// computed under a controlled lock on the instance, so the real Lazy (which locks internally, out of the engine's
+/// sight) is never contended and concurrent callers wait as operations the explorer can see. The other modes never
+/// block (PublicationOnly lets racing callers each run the factory and keeps the first value published; None is not
+/// thread-safe at all), so the real Lazy runs as is and the explorer sees the factories race, as they would.
 /// </summary>
 [Intercepts(typeof(Lazy<>))]
 public static class ControlledLazy<T>
 {
+    // Lazy<T> keeps its mode internal; without it (another runtime) every mode is taken as the default.
+    private static readonly Func<Lazy<T>, LazyThreadSafetyMode?>? ModeOf =
+        typeof(Lazy<T>).GetProperty("Mode", BindingFlags.Instance | BindingFlags.NonPublic)?.GetMethod is { } getter
+            ? getter.CreateDelegate<Func<Lazy<T>, LazyThreadSafetyMode?>>()
+            : null;
+
     public static T get_Value(Lazy<T> self)
     {
-        if (ControlledOperation.Current is null || self.IsValueCreated) return self.Value;
+        var op = ControlledOperation.Current;
+        if (op is null || self.IsValueCreated) return self.Value;
+        if (ModeOf?.Invoke(self) is LazyThreadSafetyMode.PublicationOnly or LazyThreadSafetyMode.None)
+        {
+            op.Runtime.SchedulePoint(op, "Lazy.Value", self, "lazy", isYield: true);
+            return self.Value;
+        }
+
         ControlledMonitor.Enter(self);
         try
         {
