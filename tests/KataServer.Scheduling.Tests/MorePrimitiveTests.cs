@@ -183,6 +183,30 @@ public class MorePrimitiveTests
     }
 
     [Fact]
+    public void AStopwatchMadeInARunMeasuresVirtualTime()
+    {
+        NoBug(() =>
+        {
+            var sw = ControlledStopwatch.StartNew();
+            ControlledThread.Sleep(1000);
+            Assert.Equal(1000, ControlledStopwatch.get_ElapsedMilliseconds(sw));
+            ControlledStopwatch.Stop(sw);
+            ControlledThread.Sleep(500);
+            Assert.Equal(TimeSpan.FromSeconds(1), ControlledStopwatch.get_Elapsed(sw));
+            Assert.False(ControlledStopwatch.get_IsRunning(sw));
+            ControlledStopwatch.Start(sw);
+            ControlledThread.Sleep(250);
+            Assert.Equal(1250, ControlledStopwatch.get_ElapsedMilliseconds(sw));
+            ControlledStopwatch.Restart(sw);
+            Assert.Equal(0, ControlledStopwatch.get_ElapsedTicks(sw));
+            var later = ControlledStopwatch.New();
+            Assert.False(ControlledStopwatch.get_IsRunning(later));
+            ControlledThread.Sleep(100);
+            Assert.Equal(0, ControlledStopwatch.get_ElapsedMilliseconds(later));
+        }, "random", 5);
+    }
+
+    [Fact]
     public void TimeProviderIsVirtual()
     {
         NoBug(async () =>

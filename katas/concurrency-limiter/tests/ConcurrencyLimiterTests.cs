@@ -223,6 +223,72 @@ public static class ConcurrencyLimiterTests
             "After a caller was cancelled while it waited, two bodies ran at once on a limiter of 1: the cancelled caller gave back a slot it never took");
     }
 
+    [KataTest(Description = "A queued caller is cancelled just as the running body finishes and frees the slot: whichever wins, the slot is not lost (the next caller gets in) and not doubled (the limit is still 1).")]
+    public static async Task CancelRacesSlotHandOff()
+    {
+        var limiter = new ConcurrencyLimiter(1);
+        for (int round = 0; round < Scale(20, 1); round++)
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var first = limiter.RunAsync(async ct =>
+            {
+                firstStarted.TrySetResult();
+                await gate.Task;
+                return 1;
+            });
+            await firstStarted.Task; // the only slot is taken
+
+            using var cts = new CancellationTokenSource();
+            var second = limiter.RunAsync(ct => Task.FromResult(2), cts.Token); // queued behind it
+
+            // The cancellation and the end of the running body race. Either outcome is correct:
+            // the caller is cancelled before it gets the slot (and its body never runs), or it
+            // gets the slot first (and runs). What must not happen is that the slot is lost.
+            await Concurrent.RunAsync(
+                () => { cts.Cancel(); return Task.CompletedTask; },
+                () => { gate.SetResult(); return Task.CompletedTask; });
+            Check.Equal(1, await first, FindingKind.Assertion, "RunAsync must return the result of its body");
+            try
+            {
+                Check.Equal(2, await second, FindingKind.Assertion, "RunAsync must return the result of its body");
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled before it got the slot: fine.
+            }
+
+            // If the slot was lost between the two, this call waits forever.
+            int third = await limiter.RunAsync(ct => Task.FromResult(3));
+            Check.Equal(3, third, FindingKind.Assertion, "RunAsync must return the result of its body");
+            Check.Equal(0, limiter.InFlight, FindingKind.Invariant, "After every body has completed, InFlight must be 0");
+        }
+
+        // Nor may the race have added a slot: the limit is still 1.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int running = 0, overlapped = 0;
+        var holder = limiter.RunAsync(async ct =>
+        {
+            Interlocked.Increment(ref running);
+            holding.TrySetResult();
+            await release.Task;
+            Interlocked.Decrement(ref running);
+            return 4;
+        });
+        await holding.Task;
+        var next = limiter.RunAsync(ct =>
+        {
+            if (Volatile.Read(ref running) != 0) Interlocked.Exchange(ref overlapped, 1);
+            return Task.FromResult(5);
+        });
+        release.SetResult();
+        await holder;
+        await next;
+        Check.That(Volatile.Read(ref overlapped) == 0, FindingKind.Invariant,
+            "After a queued caller's cancellation raced the end of the running body, two bodies ran at once on a limiter of 1: a slot was given back twice");
+    }
+
     [KataTest(Description = "Callers run a mix of bodies that succeed, throw, or are cancelled: never more than 3 at once, and every slot comes back.")]
     public static async Task MixedOutcomesUnderLoad()
     {

@@ -192,4 +192,45 @@ public static class CountdownLatchTests
             }
         });
     }
+
+    [KataTest(Description = "Wait(timeout) gives up on a closed latch (at once, then after sleeping) while two other threads wait, then gives the last Signal: the time-outs change nothing, and both waiters are released.")]
+    public static void TimedOutWaitLeavesNoTrace()
+    {
+        int rounds = Scale(40, 1);
+        var latches = new CountdownLatch[rounds];
+        for (int r = 0; r < rounds; r++) latches[r] = new CountdownLatch(1);
+
+        // Nobody signals a latch before its time-outs: both timed waits must give up, while the
+        // other threads may already wait (under the explorer the 1 ms passes on its virtual clock).
+        void TimeOut(CountdownLatch latch)
+        {
+            Check.Equal(false, latch.Wait(TimeSpan.Zero), FindingKind.Invariant,
+                "Wait(TimeSpan.Zero) returned true on a latch still at 1");
+            Check.Equal(false, latch.Wait(TimeSpan.FromMilliseconds(1)), FindingKind.Invariant,
+                "Wait(1 ms) returned true on a latch still at 1 that nobody had signalled");
+        }
+
+        Concurrent.Run(3, t =>
+        {
+            for (int r = 0; r < rounds; r++)
+            {
+                var latch = latches[r];
+                if (t == 0)
+                {
+                    TimeOut(latch);
+                    latch.Signal(); // the last Signal, after the timed-out waits
+                }
+                else if (t == 1)
+                {
+                    latch.Wait();
+                    Check.Equal(0, latch.CurrentCount, FindingKind.Invariant, "Wait returned while the count was not zero");
+                }
+                else
+                {
+                    Check.That(latch.Wait(TimeSpan.FromMinutes(1)), FindingKind.Invariant,
+                        "Wait(1 minute) returned false, but the latch reached zero within milliseconds");
+                }
+            }
+        });
+    }
 }

@@ -154,6 +154,41 @@ public static class DiningTableTests
             });
     }
 
+    [KataTest(Description = "Five seats: philosophers 0 and 3 share no fork and each one's meal waits until the other is eating, while philosopher 1 (0's neighbour) is hungry too: whoever is seated, 3 must not wait for 0 or 1.")]
+    public static void FarPhilosopherNeverWaitsForOthers()
+    {
+        // Philosopher 3 uses forks 3 and 4; philosophers 0 and 1 use forks 0, 1 and 2. Nobody else
+        // who is hungry needs 3's forks, so nothing may keep 3 from eating (a butler who seats too
+        // few philosophers, for one).
+        int rounds = OnRealThreads ? 20 : 1;
+        var table = new DiningTable(5);
+        var watcher = new Watcher(5);
+        var eating0 = new ManualResetEventSlim[rounds];
+        var eating3 = new ManualResetEventSlim[rounds];
+        for (int i = 0; i < rounds; i++)
+        {
+            eating0[i] = new ManualResetEventSlim(false);
+            eating3[i] = new ManualResetEventSlim(false);
+        }
+        Concurrent.Run(
+            () =>
+            {
+                for (int i = 0; i < rounds; i++)
+                    table.Eat(0, () => { eating0[i].Set(); eating3[i].Wait(); });
+            },
+            () =>
+            {
+                var meal = watcher.Meal(1);
+                for (int i = 0; i < rounds; i++) table.Eat(1, meal);
+            },
+            () =>
+            {
+                for (int i = 0; i < rounds; i++)
+                    table.Eat(3, () => { eating3[i].Set(); eating0[i].Wait(); });
+            });
+        watcher.CheckCounts(new[] { 0, rounds, 0, 0, 0 });
+    }
+
     [KataTest(Description = "Philosopher 0's meal throws: the exception comes out of Eat, and both neighbours (on other threads) can still eat afterwards.")]
     public static void MealThatThrowsGivesForksBack()
     {

@@ -161,4 +161,37 @@ public static class InventoryTests
         Check.Equal(stock - held[0] - held[1], inventory.Available(Sku("phone")), FindingKind.LostUpdate,
             $"The SKU had {stock} units and the two threads still hold {held[0] + held[1]}, so Available is wrong: a reservation or a release was lost");
     }
+
+    [KataTest(Description = "Two units of a SKU are left. One shopper asks for 3 (too many: refused), another for exactly the 2 left, at the same time: the refused reservation takes nothing, not even for a moment, so the other one sees 2 units and gets them.")]
+    public static void RefusedReservationTakesNothing()
+    {
+        int skus = Scale(200, 1);
+        var stock = new Dictionary<string, int>();
+        for (int k = 0; k < skus; k++) stock["tv-" + k] = 2;
+        var inventory = new Inventory(stock);
+        Concurrent.Run(
+            () =>
+            {
+                for (int k = 0; k < skus; k++)
+                    Check.Equal(false, inventory.TryReserve(Sku("tv-" + k), 3), FindingKind.Invariant,
+                        $"tv-{k} had 2 units and nobody released any, yet a reservation of 3 succeeded: it was oversold");
+            },
+            () =>
+            {
+                for (int k = 0; k < skus; k++)
+                {
+                    string sku = Sku("tv-" + k);
+                    // The other shopper's reservation of 3 can only be refused, so 2 units stay
+                    // available until this shopper takes them.
+                    int left = inventory.Available(sku);
+                    Check.Equal(2, left, FindingKind.Invariant,
+                        $"tv-{k} has 2 units and the only other request (for 3) must be refused, yet Available said {left}: a refused reservation must take nothing, not even for a moment");
+                    Check.Equal(true, inventory.TryReserve(sku, 2), FindingKind.Invariant,
+                        $"tv-{k} had 2 units available all along (the other request, for 3, must be refused), yet reserving exactly those 2 failed: a refused reservation must take nothing, not even for a moment");
+                }
+            });
+        for (int k = 0; k < skus; k++)
+            Check.Equal(0, inventory.Available(Sku("tv-" + k)), FindingKind.LostUpdate,
+                $"tv-{k}: its 2 units were reserved, so Available must be 0");
+    }
 }

@@ -180,4 +180,50 @@ public static class LazyValueTests
             Check.That(ReferenceEquals(seen[0, v], seen[1, v]), FindingKind.Invariant, "Both threads must get the same object");
         }
     }
+
+    [KataTest(Description = "One thread calls Value and the factory throws, while another watches IsValueCreated: nothing is ever built, so IsValueCreated must say false all along, even while the factory runs.")]
+    public static void IsValueCreatedFalseWhileFactoryFails()
+    {
+        int values = OnRealThreads ? 200 : 1;
+        int looks = OnRealThreads ? 20 : 2;
+        var factories = new CountingFactory[values];
+        var lazies = new LazyValue<Oven>[values];
+        for (int v = 0; v < values; v++)
+        {
+            factories[v] = new CountingFactory(failFirst: true);
+            lazies[v] = new LazyValue<Oven>(factories[v].Build);
+        }
+        Concurrent.Run(
+            () =>
+            {
+                for (int v = 0; v < values; v++)
+                {
+                    bool threw = false;
+                    try { _ = lazies[v].Value; }
+                    catch (Exception) { threw = true; }
+                    Check.That(threw, FindingKind.Assertion, "The factory's only call threw, so Value must throw too");
+                }
+            },
+            () =>
+            {
+                for (int v = 0; v < values; v++)
+                {
+                    for (int i = 0; i < looks; i++)
+                    {
+                        // Only the failing call is ever made: no value is built in this test.
+                        Check.That(!lazies[v].IsValueCreated, FindingKind.Invariant,
+                            "IsValueCreated returned true while the factory was running (and then threw): it must stay false until a factory call has returned a value");
+                    }
+                }
+            });
+        for (int v = 0; v < values; v++)
+        {
+            Check.That(!lazies[v].IsValueCreated, FindingKind.Invariant, "The factory threw: IsValueCreated must still be false");
+            Check.Equal(1, factories[v].Calls, FindingKind.Invariant, "Only one Value was called, so the factory must have run once");
+        }
+        var lazy = lazies[0];
+        var value = lazy.Value; // the next Value tries again and succeeds
+        Check.That(lazy.IsValueCreated && ReferenceEquals(value, lazy.Value), FindingKind.Assertion,
+            "After a failed build, the next Value must build the value and IsValueCreated must then be true");
+    }
 }

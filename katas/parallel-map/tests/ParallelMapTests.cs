@@ -150,6 +150,45 @@ public static class ParallelMapTests
         running.ThrowIfProblem();
     }
 
+    /// <summary>A body that runs until cancelled, counted in <paramref name="running"/>.</summary>
+    private static async Task<int> RunsUntilCancelled(int x, CancellationToken ct, Running running)
+    {
+        running.Enter();
+        try
+        {
+            await UntilCancelled(ct);
+            return x;
+        }
+        finally
+        {
+            running.Exit();
+        }
+    }
+
+    [KataTest(Description = "A body fails by throwing before it returns its task (a plain, non-async lambda) while another body runs: that is a failure too; it cancels the rest, it is the exception thrown, and no body is still running when MapAsync completes.")]
+    public static async Task SynchronousThrowIsAFailure()
+    {
+        var items = new[] { 0, 1, 2 };
+        var running = new Running(2);
+        var failure = new ItemFailedException("item 1 threw before returning its task (simulated by the test)");
+        Exception? thrown = null;
+        try
+        {
+            // Not async: for item 1, body(...) itself throws instead of returning a faulted task.
+            await ParallelMap.MapAsync(items, 2, (x, ct) => x == 1 ? throw failure : RunsUntilCancelled(x, ct, running));
+        }
+        catch (Exception e)
+        {
+            thrown = e;
+        }
+
+        Check.That(running.Now == 0, FindingKind.Invariant,
+            $"MapAsync completed while {running.Now} bodies were still running: a body that throws before returning its task has failed, so MapAsync must cancel the others and wait for every body it started");
+        Check.That(ReferenceEquals(thrown, failure), FindingKind.Invariant,
+            $"Item 1's body threw (before returning a task) and was the first failure; that exception must be the one MapAsync throws, as it was thrown (got {thrown?.GetType().Name}: {thrown?.Message})");
+        running.ThrowIfProblem();
+    }
+
     [KataTest(Description = "A later item fails first, and earlier items fail too while they stop: MapAsync throws the failure that happened first, not the one with the lowest index.")]
     public static async Task FirstFailureInTimeIsThrown()
     {

@@ -26,7 +26,7 @@ public static class ReadThroughCacheTests
     /// key * 1,000,000 + call number. Problems are noted, not thrown: an exception thrown inside the
     /// loader would reach the cache, which may rightly pass it on or retry.
     /// </summary>
-    private sealed class Loader(int keys, int spins)
+    private sealed class Loader(int keys, int spins, Func<int, bool>? failsOnCall = null)
     {
         private readonly int[] calls = new int[keys];
         private readonly int[] running = new int[keys];
@@ -41,6 +41,8 @@ public static class ReadThroughCacheTests
             int call = Interlocked.Increment(ref calls[key]);
             Work(spins);
             Interlocked.Decrement(ref running[key]);
+            if (failsOnCall is not null && failsOnCall(call))
+                throw new LoadFailedException($"load({key}) number {call} failed (simulated by the test)");
             return key * 1_000_000L + call;
         }
 
@@ -124,6 +126,41 @@ public static class ReadThroughCacheTests
             }
         });
         loader.ThrowIfProblem();
+    }
+
+    [KataTest(Description = "Loads of one key that fail every other time while other threads Get it: a failed load is not cached, and two loads of the key never overlap, even while a failure is being cleaned up.")]
+    public static void FailingLoadsNeverOverlap()
+    {
+        int rounds = Scale(1_000, 2);
+        int threads = Scale(3, 2);
+        var loader = new Loader(1, 100, failsOnCall: call => call % 2 == 1); // the 1st, 3rd, 5th... load fails
+        var cache = new ReadThroughCache<int, long>(loader.Load);
+        Concurrent.Run(threads, t =>
+        {
+            for (int i = 0; i < rounds; i++)
+            {
+                if (OnRealThreads && i % threads == t) cache.Invalidate(0);
+                if (!OnRealThreads && t > 0 && i > 0) break; // explored: thread 0 gets twice, the others once
+                try
+                {
+                    CheckValue(0, cache.Get(0));
+                }
+                catch (LoadFailedException)
+                {
+                    // This Get saw a failed load: it may pass the failure on.
+                }
+            }
+        });
+        loader.ThrowIfProblem();
+
+        // A failure is not cached: of two Gets in a row, one loads successfully (or finds a value).
+        bool gotValue = false;
+        for (int i = 0; i < 2 && !gotValue; i++)
+        {
+            try { CheckValue(0, cache.Get(0)); gotValue = true; }
+            catch (LoadFailedException) { }
+        }
+        Check.That(gotValue, FindingKind.Assertion, "Two Gets in a row both failed, though load fails only every other time: a failed load must not be cached");
     }
 
     [KataTest(Description = "Loads of different keys do not wait for each other: the load of key 1 cannot finish until the load of key 2 has started, and the other way round.")]

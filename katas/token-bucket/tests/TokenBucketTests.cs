@@ -186,6 +186,55 @@ public static class TokenBucketTests
         }
     }
 
+    [KataTest(Description = "The clock moves while callers are in the middle of TryTake and Available on a drained bucket: a call that read the clock before it moved must not let the same stretch of time be credited twice.")]
+    public static void ClockMovesDuringCalls()
+    {
+        long capacity = OnRealThreads ? 40 : 8;
+        const long rate = 1_000; // one token per millisecond
+        int stepMs = OnRealThreads ? 4 : 2; // each step earns less than the capacity
+        int steps = OnRealThreads ? 60 : 1;
+        int calls = OnRealThreads ? 2 * stepMs + 2 : stepMs + 1;
+        var time = new ManualTime();
+        var bucket = new TokenBucket(capacity, rate, time);
+        while (bucket.TryTake()) { } // drained at the start of the interval
+        long start = time.Now;
+        var mine = new long[2];
+        var moved = new int[1];
+        Concurrent.Run(3, t =>
+        {
+            if (t == 2)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    time.Advance(TimeSpan.FromMilliseconds(stepMs));
+                    Volatile.Write(ref moved[0], s + 1);
+                    if (OnRealThreads) Thread.SpinWait(200);
+                }
+
+                return;
+            }
+
+            for (int s = 0; s < steps; s++)
+            {
+                for (int i = 0; i < calls; i++)
+                {
+                    if (t == 1 && i == 0) _ = bucket.Available;
+                    else if (bucket.TryTake()) mine[t]++;
+                }
+
+                if (OnRealThreads && Volatile.Read(ref moved[0]) >= steps) break;
+            }
+        });
+        long end = time.Now;
+        long total = mine[0] + mine[1];
+        // The bucket granted its capacity at `start` (the drain), so over [start, end] the rule
+        // capacity + rate x elapsed leaves rate x elapsed for the callers.
+        long limit = rate * (end - start) / ManualTime.Frequency;
+        Check.That(total <= limit, FindingKind.Invariant,
+            $"A drained bucket granted {total} tokens while the clock moved {(end - start) / 1_000_000} ms, but refilling {rate} per second it may grant at most {limit} in that time " +
+            $"(capacity {capacity} + rate x elapsed, and the capacity was taken at the start): a call that read the clock before it moved must not let the same time be credited twice");
+    }
+
     /// <summary>
     /// On real threads, lets a thread wait (spinning, bounded) for another to reach a point, so
     /// that the two meet there. The total spinning per thread is bounded (about 30 ms), so a

@@ -130,6 +130,26 @@ public static class WorkerPoolTests
             $"{acceptedCount} jobs were accepted, but only {ranWhenShutdownReturned} had run when Shutdown returned: Shutdown must return only once every accepted job has run");
     }
 
+    [KataTest(Description = "Two threads shut the pool down at the same time (Shutdown and Dispose): neither returns before every accepted job has run.")]
+    public static void ConcurrentShutdownsBothWait()
+    {
+        int count = Scale(200, 2);
+        var jobs = new Jobs(count);
+        var pool = new WorkerPool(1);
+        for (int i = 0; i < count; i++)
+            Check.That(pool.TryEnqueue(jobs.Job(i)), FindingKind.Assertion, "TryEnqueue on an open pool must return true");
+        int ranWhenShutdownReturned = -1, ranWhenDisposeReturned = -1;
+        Concurrent.Run(
+            () => { pool.Shutdown(); ranWhenShutdownReturned = jobs.TotalRuns(); },
+            () => { pool.Dispose(); ranWhenDisposeReturned = jobs.TotalRuns(); });
+        Check.Equal(count, ranWhenShutdownReturned, FindingKind.Invariant,
+            $"{count} jobs were accepted, but only {ranWhenShutdownReturned} had run when Shutdown returned (Dispose was shutting the pool down at the same time): every Shutdown returns only once every accepted job has run");
+        Check.Equal(count, ranWhenDisposeReturned, FindingKind.Invariant,
+            $"{count} jobs were accepted, but only {ranWhenDisposeReturned} had run when Dispose returned (Shutdown was shutting the pool down at the same time): a second Shutdown or Dispose that finds the pool already closing must still wait until every accepted job has run");
+        for (int i = 0; i < count; i++)
+            Check.Equal(1, jobs.Runs(i), FindingKind.Invariant, $"Job {i} was accepted; it must run exactly once, but it ran {jobs.Runs(i)} times");
+    }
+
     [KataTest(Description = "Two workers, two jobs that each wait until the other is running: a pool of two must run two jobs at the same time.")]
     public static void WorkersRunSideBySide()
     {

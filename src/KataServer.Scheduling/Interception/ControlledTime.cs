@@ -246,12 +246,89 @@ public static class ControlledDateTimeOffset
     }
 }
 
+/// <summary>
+/// <see cref="Stopwatch"/> on the virtual clock. A stopwatch made inside a controlled run (the usual way to keep
+/// track of the time left across the wake-ups of a timed wait) measures virtual time, kept beside the real object;
+/// otherwise its time would be real, and a schedule whose timeout ran out would differ from its replay.
+/// A stopwatch made outside a run stays real.
+/// </summary>
 [Intercepts(typeof(Stopwatch))]
 public static class ControlledStopwatch
 {
+    private sealed class VirtualState
+    {
+        public long Elapsed;
+        public long StartedAt;
+        public bool IsRunning;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Stopwatch, VirtualState> States = new();
+
     public static long GetTimestamp()
     {
         var op = ControlledOperation.Current;
         return op is null ? Stopwatch.GetTimestamp() : op.Runtime.Now * (Stopwatch.Frequency / 1000);
     }
+
+    public static Stopwatch New()
+    {
+        var stopwatch = new Stopwatch();
+        if (ControlledOperation.Current is not null) States.Add(stopwatch, new VirtualState());
+        return stopwatch;
+    }
+
+    public static Stopwatch StartNew()
+    {
+        if (ControlledOperation.Current is null) return Stopwatch.StartNew();
+        var stopwatch = New();
+        Start(stopwatch);
+        return stopwatch;
+    }
+
+    public static void Start(Stopwatch self)
+    {
+        if (!States.TryGetValue(self, out var state)) { self.Start(); return; }
+        if (state.IsRunning) return;
+        state.StartedAt = GetTimestamp();
+        state.IsRunning = true;
+    }
+
+    public static void Stop(Stopwatch self)
+    {
+        if (!States.TryGetValue(self, out var state)) { self.Stop(); return; }
+        if (!state.IsRunning) return;
+        state.Elapsed += GetTimestamp() - state.StartedAt;
+        state.IsRunning = false;
+    }
+
+    public static void Reset(Stopwatch self)
+    {
+        if (!States.TryGetValue(self, out var state)) { self.Reset(); return; }
+        state.Elapsed = 0;
+        state.IsRunning = false;
+    }
+
+    public static void Restart(Stopwatch self)
+    {
+        if (!States.TryGetValue(self, out var state)) { self.Restart(); return; }
+        state.Elapsed = 0;
+        state.StartedAt = GetTimestamp();
+        state.IsRunning = true;
+    }
+
+    public static bool get_IsRunning(Stopwatch self) => States.TryGetValue(self, out var state) ? state.IsRunning : self.IsRunning;
+
+    public static long get_ElapsedTicks(Stopwatch self)
+    {
+        if (!States.TryGetValue(self, out var state)) return self.ElapsedTicks;
+        // Read after the run (no virtual clock any more): the time it had measured by its last stop.
+        bool measuring = state.IsRunning && ControlledOperation.Current is not null;
+        return state.Elapsed + (measuring ? Math.Max(0, GetTimestamp() - state.StartedAt) : 0);
+    }
+
+    public static TimeSpan get_Elapsed(Stopwatch self) =>
+        States.TryGetValue(self, out _) ? Stopwatch.GetElapsedTime(0, get_ElapsedTicks(self)) : self.Elapsed;
+
+    public static long get_ElapsedMilliseconds(Stopwatch self) =>
+        States.TryGetValue(self, out _) ? (long)get_Elapsed(self).TotalMilliseconds : self.ElapsedMilliseconds;
 }
