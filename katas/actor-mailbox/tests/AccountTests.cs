@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using KataServer.Testing;
 
@@ -135,5 +136,36 @@ public static class AccountTests
         });
         Check.Equal(applied[0] + applied[1], final, FindingKind.LostUpdate,
             $"Deposits worth {applied[0] + applied[1]} completed successfully, but StopAsync returned a final balance of {final}: an applied deposit is missing, or a refused one was counted");
+    }
+
+    [KataTest(Description = "Two senders ask for the balance while a third stops the account: every reply comes, either the balance or InvalidOperationException.")]
+    public static async Task StopRacingBalances()
+    {
+        int perSender = Scale(500, 2);
+        var account = new Account();
+        await account.DepositAsync(5m);
+        var replies = new List<decimal>[] { new(), new() };
+        decimal final = -1m;
+        await Concurrent.RunAsync(3, async t =>
+        {
+            if (t == 2)
+            {
+                final = await account.StopAsync();
+                return;
+            }
+            var sent = new List<Task<decimal>>(perSender);
+            for (int i = 0; i < perSender; i++) sent.Add(account.BalanceAsync());
+            foreach (var task in sent)
+            {
+                try
+                {
+                    replies[t].Add(await task);
+                }
+                catch (InvalidOperationException) { }
+            }
+        });
+        foreach (var balance in replies[0].Concat(replies[1]))
+            Check.Equal(5m, balance, FindingKind.Assertion, "The only deposit (5) was applied before the race: every balance reply must be 5");
+        Check.Equal(5m, final, FindingKind.Assertion, "The only deposit (5) was applied before the race: StopAsync's final balance must be 5");
     }
 }

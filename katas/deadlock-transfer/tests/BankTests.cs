@@ -173,7 +173,7 @@ public static class BankTests
                 if (seen > 0 && bank.Transfer(0, mine, seen)) swept[t] += seen;
                 long now = bank.BalanceOf(0);
                 Check.That(now >= 0, FindingKind.Invariant,
-                    $"Account 0 has a balance of {now}: two transfers both spent the same money");
+                    $"Account 0 has a balance of {now}: money left it that was not there (two transfers spent the same money, or a transfer took it before checking the funds)");
                 long back = bank.BalanceOf(mine);
                 Check.That(back >= 0, FindingKind.Invariant, $"Account {mine} has a balance of {back}");
                 if (back > 0 && i % 2 == 1 && bank.Transfer(mine, 0, back)) returned[t] += back;
@@ -187,5 +187,34 @@ public static class BankTests
             Check.Equal(expected[a], actual, FindingKind.LostUpdate,
                 $"Account {a} does not match the successful transfers that touched it: a transfer was lost or applied twice");
         }
+    }
+
+    [KataTest(Description = "One thread keeps moving money from account 0 to account 1 while an auditor reads BalanceOf of both, one after the other: the auditor never sees a transfer half done.")]
+    public static void BalancesNeverShowATransferHalfDone()
+    {
+        const long initial = 1_000_000;
+        var overlap = new Overlap(2, 2_000, 2);
+        var bank = new Bank(2, initial);
+        Concurrent.Run(
+            () =>
+            {
+                for (int i = 0; overlap.Continue(0, i); i++) bank.Transfer(0, 1, 1);
+            },
+            () =>
+            {
+                // Money only flows 0 -> 1. Read 0 then 1: every transfer seen leaving 0 must be seen arriving at 1,
+                // so the sum is at least the total. Read 1 then 0: every transfer seen at 1 had left 0, so at most.
+                for (int i = 0; overlap.Continue(1, i); i++)
+                {
+                    long from = bank.BalanceOf(0);
+                    long to = bank.BalanceOf(1);
+                    Check.That(from + to >= 2 * initial, FindingKind.Invariant,
+                        $"An auditor read BalanceOf(0) = {from}, then BalanceOf(1) = {to}: {2 * initial - from - to} had left account 0 but had not reached account 1, a transfer seen half done");
+                    to = bank.BalanceOf(1);
+                    from = bank.BalanceOf(0);
+                    Check.That(from + to <= 2 * initial, FindingKind.Invariant,
+                        $"An auditor read BalanceOf(1) = {to}, then BalanceOf(0) = {from}: {from + to - 2 * initial} had reached account 1 but had not left account 0, a transfer seen half done");
+                }
+            });
     }
 }

@@ -48,4 +48,19 @@ public static class HitCounterTests
         Check.Equal(2L * perThread, seen, FindingKind.LostUpdate,
             $"Two threads each counted {perThread} hits and returned; another thread then read Total");
     }
+
+    [KataTest(Description = "Once every increment has returned, threads reading Total at the same time all see every hit.")]
+    public static void ConcurrentReadersSeeEveryHit()
+    {
+        int perThread = OnRealThreads ? 1_000 : 2;
+        var counter = new HitCounter();
+        Concurrent.Run(
+            () => { for (int i = 0; i < perThread; i++) counter.Increment(); },
+            () => { for (int i = 0; i < perThread; i++) counter.Increment(); });
+        var seen = new long[3];
+        Concurrent.Run(3, reader => seen[reader] = counter.Total);
+        for (int reader = 0; reader < seen.Length; reader++)
+            Check.Equal(2L * perThread, seen[reader], FindingKind.LostUpdate,
+                $"Two threads each counted {perThread} hits and returned; then three threads read Total at the same time, and reader {reader + 1} got a different answer");
+    }
 }

@@ -10,15 +10,16 @@ namespace KataServer.Cli.Commands;
 /// <summary>Measures the grader on this machine and prints markdown tables (for the README's benchmark section).</summary>
 public sealed class BenchCommand : ICommand
 {
-    private static readonly string[] Parts = ["compile", "grade", "linearizability", "explore", "mutants"];
+    private static readonly string[] Parts = ["compile", "grade", "linearizability", "explore", "mutants", "seeds"];
     private static readonly string[] Strategies = ["random", "pct", "dfs", "portfolio"];
 
-    public string Usage => "bench [compile|grade|linearizability|explore|mutants]... [--kata ID]";
+    public string Usage => "bench [compile|grade|linearizability|explore|mutants|seeds]... [--kata ID] [--repeat SEEDS]";
     public string Summary => "measure compile, grade, checker and explorer speed on this machine";
 
     public async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors)
     {
-        var parts = args.Positional.Count == 0 ? Parts : args.Positional;
+        // "seeds" grades every mutant many times over; it runs only when asked for.
+        var parts = args.Positional.Count == 0 ? Parts.Except(["seeds"]).ToList() : args.Positional;
         foreach (var unknown in parts.Except(Parts)) throw new UsageException($"unknown benchmark '{unknown}' (choose from {string.Join(", ", Parts)})");
         foreach (var part in parts)
         {
@@ -29,6 +30,7 @@ public sealed class BenchCommand : ICommand
                 "grade" => await GradeBenchmarkAsync(CommandLine.LoadCatalog(args)),
                 "linearizability" => KataServer.Testing.Linearizability.LinearizabilityBenchmark.Run(),
                 "mutants" => await MutantBenchmarkAsync(CommandLine.LoadCatalog(args), args.Option("kata"), errors),
+                "seeds" => await SeedSweepAsync(CommandLine.LoadCatalog(args), args.Option("kata"), args.IntOption("repeat") ?? 20, errors),
                 _ => KataServer.Scheduling.SchedulingBenchmark.Run(),
             });
         }
@@ -97,12 +99,61 @@ public sealed class BenchCommand : ICommand
         return table.ToString();
     }
 
-    private static Task<GradeReport> GradeMutantAsync(Grader grader, Kata kata, LoadedMutant mutant, GradeMode mode, string? strategy) =>
+    /// <summary>
+    /// How safe is each kata's explore budget? Every grade draws a new seed, so a mutant found after N schedules
+    /// on average is missed about e^(-budget/N) of the time. Grades each mutant with exploration alone (default
+    /// portfolio) over seeds 1..N at four times the budgets, so the tail past the kata's budget shows.
+    /// </summary>
+    private static async Task<string> SeedSweepAsync(KataCatalog catalog, string? onlyKata, int seeds, TextWriter errors)
+    {
+        if (seeds < 1) throw new UsageException("--repeat must be at least 1");
+        var grader = new Grader(new GraderOptions { BudgetScale = 4 });
+        var table = new StringBuilder();
+        table.AppendLine($"| kata / mutant | budget | schedules to the bug over {seeds} seeds: median / mean / max | past the budget | ≈ missed per grade (e^(-budget/mean)) |");
+        table.AppendLine("| --- | ---: | --- | ---: | ---: |");
+        var katas = onlyKata is null ? catalog.Katas : [CommandLine.FindKata(catalog, onlyKata)];
+        foreach (var kata in katas)
+        {
+            var budget = kata.Manifest.Budgets.ExploreSchedules;
+            foreach (var mutant in kata.Mutants.Where(m => m.Spec.Finding != "policy"))
+            {
+                errors.WriteLine($"... {kata.Id}/{mutant.Name}");
+                var counts = new List<long>();
+                var missed = 0;
+                IReadOnlyList<string> tests = [];
+                for (var seed = 1UL; seed <= (ulong)seeds; seed++)
+                {
+                    var report = await GradeMutantAsync(grader, kata, mutant, GradeMode.Explore, strategy: null, seed, tests);
+                    var failed = report.Tests.Where(t => t.Outcome == TestOutcomes.Failed).ToList();
+                    if (!Found(report, mutant)) missed++;
+                    else counts.Add(failed.Count > 0 ? failed.Min(t => t.Runs) : 0); // 0: refused before any test ran (policy)
+
+                    // Each test explores with the grade's seed alone, so later seeds need only the tests that can find
+                    // this bug (the others would explore their whole budget for nothing).
+                    if (seed == 1 && failed.Count > 0) tests = failed.Select(t => t.Name).ToList();
+                }
+
+                var pastBudget = counts.Count(c => c > budget) + missed;
+                var summary = counts.Count == 0
+                    ? "never found"
+                    : $"{counts.Order().ElementAt(counts.Count / 2)} / {counts.Average():0} / {counts.Max()}" + (missed > 0 ? $", missed {missed} at 4x" : "");
+                var estimate = counts.Count == 0 ? 1 : Math.Exp(-budget / counts.Average());
+                var row = $"| {kata.Id} / {mutant.Name} | {budget} | {summary} | {pastBudget}/{seeds} | {(estimate < 1e-5 ? "< 0.001 %" : $"{estimate * 100:0.###} %")} |";
+                errors.WriteLine(row); // the sweep takes long: show each row as soon as it is known
+                table.AppendLine(row);
+            }
+        }
+
+        return table.ToString();
+    }
+
+    private static Task<GradeReport> GradeMutantAsync(Grader grader, Kata kata, LoadedMutant mutant, GradeMode mode, string? strategy, ulong seed = 1, IReadOnlyList<string>? onlyTests = null) =>
         grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(mutant.Source.Text), Path.GetFileName(mutant.Source.Path))
         {
+            OnlyTests = onlyTests ?? [],
             Mode = mode,
             Strategy = strategy,
-            Seed = 1,
+            Seed = seed,
             MeasurePerformance = false,
         });
 

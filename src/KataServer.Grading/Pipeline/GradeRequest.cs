@@ -13,6 +13,8 @@ public sealed record GradeRequest(Kata Kata, byte[] Source, string FileName)
     /// <summary>Replays a finding's token instead of exploring (with <see cref="ReplayTest"/>).</summary>
     public string? ReplayToken { get; init; }
     public string? ReplayTest { get; init; }
+    /// <summary>Runs only these hidden tests (every test when empty).</summary>
+    public IReadOnlyList<string> OnlyTests { get; init; } = [];
     /// <summary>How many times to replay (each run must end in the same finding, or the replay reports it).</summary>
     public int ReplayRepeats { get; init; } = 1;
     /// <summary>Time the kata's benchmarks against the reference once the tests pass (off for validation runs).</summary>

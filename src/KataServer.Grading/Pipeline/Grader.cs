@@ -78,6 +78,8 @@ public sealed class Grader
         var tests = references.CompileTests(kata, submission.Assembly!, references.For(kata).Contract);
         if (!tests.Success) return CompileFailed(report, tests, compile, total);
         var compileMs = compile.ElapsedMilliseconds;
+        var unknownTests = request.OnlyTests.Except(TestNames(tests.Compilation!)).ToList();
+        if (unknownTests.Count > 0) throw new ArgumentException($"kata '{kata.Id}' has no hidden test named {string.Join(", ", unknownTests)}", nameof(request));
 
         // 3. explore and 4. stress, each in its own sandboxed runner
         using var job = JobFolder.Create(submission.Assembly!, tests.Assembly!);
@@ -198,12 +200,18 @@ public sealed class Grader
         };
     }
 
+    private static IEnumerable<string> TestNames(Microsoft.CodeAnalysis.Compilation tests) =>
+        tests.GetSymbolsWithName(_ => true, Microsoft.CodeAnalysis.SymbolFilter.Member)
+            .Where(m => m.GetAttributes().Any(a => a.AttributeClass?.Name == nameof(KataTestAttribute)))
+            .Select(m => m.Name);
+
     private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName)
     {
         var b = request.Kata.Manifest.Budgets;
         return job.Request(learnerFileName) with
         {
             Mode = RunMode.Stress,
+            Tests = request.OnlyTests,
             Stress = new StressSettings
             {
                 Iterations = (int)Math.Max(1, b.StressIterations * options.BudgetScale),
@@ -230,7 +238,7 @@ public sealed class Grader
         return job.Request(learnerFileName) with
         {
             Mode = RunMode.Explore,
-            Tests = request.ReplayTest is null ? [] : [request.ReplayTest],
+            Tests = request.ReplayTest is null ? request.OnlyTests : [request.ReplayTest],
             Explore = new ExploreSettings
             {
                 Strategy = request.Strategy ?? "portfolio",

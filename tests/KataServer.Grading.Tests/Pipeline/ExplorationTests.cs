@@ -95,6 +95,25 @@ public sealed class ExplorationTests(GraderFixture fixture) : IClassFixture<Grad
     }
 
     /// <summary>The runner replays <paramref name="repeats"/> times and reports any run that ends differently as an uncontrolled finding.</summary>
+    [Fact]
+    public async Task OnlyTestsRunsJustTheNamedHiddenTests()
+    {
+        var kata = Repository.Kata("hit-counter");
+        var mutant = kata.Mutants.First();
+        var request = new GradeRequest(kata, Encoding.UTF8.GetBytes(mutant.Source.Text), "Solution.cs")
+        {
+            Mode = GradeMode.Explore,
+            OnlyTests = ["CountsSequentialHits"],
+        };
+
+        var report = await fixture.Grader.GradeAsync(request);
+
+        Assert.Equal(["CountsSequentialHits"], report.Tests.Select(t => t.Name));
+        Assert.Equal(Verdicts.Passed, report.Verdict); // the one sequential test cannot see the lost update
+        var unknown = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Grader.GradeAsync(request with { OnlyTests = ["NoSuchTest"] }));
+        Assert.Contains("NoSuchTest", unknown.Message, StringComparison.Ordinal);
+    }
+
     private async Task<FindingData> ReplayAsync(KataServer.Katas.Kata kata, string source, string file, FindingData finding, int repeats)
     {
         var (test, schedule) = ReplayTokens.Parse(finding.Replay!);
