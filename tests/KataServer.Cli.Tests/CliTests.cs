@@ -16,6 +16,27 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task BenchSeedsReportsEveryMutantOfTheKata()
+    {
+        var result = await KataProcess.RunAsync("bench", "seeds", "--kata", "hit-counter", "--repeat", "2");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var mutant in new[] { "cas-without-retry", "volatile-read-write", "lock-new-object", "thread-local-count" })
+            Assert.Contains($"| hit-counter / {mutant} | 2000 |", result.Stdout);
+        Assert.DoesNotContain("never found", result.Stdout);
+        Assert.Equal(0, result.Stdout.Split('\n').Count(line => line.StartsWith("| hit-counter /", StringComparison.Ordinal) && !line.Contains("| 0/2 |", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task UnknownBenchmarkIsBadUsage()
+    {
+        var result = await KataProcess.RunAsync("bench", "nope");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("unknown benchmark 'nope'", result.Stderr);
+    }
+
+    [Fact]
     public async Task ShowPrintsTheStatementAndStarter()
     {
         var result = await KataProcess.RunAsync("show", "deadlock-transfer", "--starter");
