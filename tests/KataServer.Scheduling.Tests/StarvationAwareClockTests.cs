@@ -99,8 +99,9 @@ public class StarvationAwareClockTests
         {
             Assert.All(programs, p => Assert.Equal(0, sched_setaffinity(p.Id, sizeof(ulong), ref firstCore)));
             var watched = programs[0].Id;
-            var clock = StarvationAwareClock.ForProcesses(() => [watched]);
+            // The wall clock starts first: on a loaded machine this thread may wait long between the two lines.
             var wall = System.Diagnostics.Stopwatch.StartNew();
+            var clock = StarvationAwareClock.ForProcesses(() => [watched]);
             while (wall.ElapsedMilliseconds < 800)
             {
                 Thread.Sleep(50);
