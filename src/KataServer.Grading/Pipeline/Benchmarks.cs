@@ -9,9 +9,7 @@ namespace KataServer.Grading.Pipeline;
 public static class Benchmarks
 {
     public static bool Declared(Microsoft.CodeAnalysis.Compilation tests) =>
-        tests.GetSymbolsWithName(_ => true, SymbolFilter.Member)
-            .OfType<IMethodSymbol>()
-            .Any(m => m.GetAttributes().Any(a => a.AttributeClass?.Name == nameof(KataBenchmarkAttribute)));
+        TestMethods.MarkedWith(tests, nameof(KataBenchmarkAttribute)).Any();
 
     /// <summary>The geometric mean, over benchmarks, of the ratio at each benchmark's highest thread count.</summary>
     public static PerformanceReport? Summarize(IReadOnlyList<ThroughputData> throughput)
