@@ -57,9 +57,8 @@ internal sealed class StarvationAwareClock
     /// <summary>Advances the clock to now and returns <see cref="Elapsed"/>.</summary>
     public TimeSpan Sample()
     {
-        var wall = wallNanoseconds();
+        var (wall, times) = ReadTogether();
         var wallDelta = Math.Max(0, wall - lastWall);
-        var times = readThreadTimes();
         long counted = wallDelta;
         if (times is not null)
         {
@@ -82,6 +81,36 @@ internal sealed class StarvationAwareClock
         lastWall = wall;
         return Elapsed;
     }
+
+    /// <summary>
+    /// The wall clock and the threads' times as of one moment. A reader that waits for a CPU between the two reads
+    /// sees threads that waited longer than the wall time says (and less in the next interval, where the excess is
+    /// lost to the cap at the interval's length: a starved process would count as running), so a read that took
+    /// long is done again.
+    /// </summary>
+    private (long Wall, IReadOnlyDictionary<int, ThreadTimes>? Times) ReadTogether()
+    {
+        (long Wall, IReadOnlyDictionary<int, ThreadTimes>? Times, long Took) best = default;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var before = wallNanoseconds();
+            var times = readThreadTimes();
+            var after = wallNanoseconds();
+            if (attempt == 0 || after - before < best.Took)
+            {
+                best = (after, times, after - before);
+            }
+
+            if (best.Took <= MaxReadNanoseconds)
+            {
+                break;
+            }
+        }
+
+        return (best.Wall, best.Times);
+    }
+
+    private const long MaxReadNanoseconds = 2_000_000;
 
     private static long WallNanoseconds() => (long)(Stopwatch.GetTimestamp() * (1_000_000_000.0 / Stopwatch.Frequency));
 

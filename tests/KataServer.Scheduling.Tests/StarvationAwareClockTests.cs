@@ -75,6 +75,33 @@ public class StarvationAwareClockTests
     }
 
     [Fact]
+    public void AReaderStarvedBetweenItsReadsDoesNotMakeAStarvedProcessLookBusy()
+    {
+        // A process that gets a quarter of a CPU: by time t it ran t/4 and waited 3t/4. At the second sample the
+        // reader reads the wall clock at 100 ms, then itself waits for a CPU and reads the threads' times at 200 ms.
+        long now = 0, lagNext = 0;
+        var clock = new StarvationAwareClock(
+            () =>
+            {
+                now += lagNext;
+                lagNext = 0;
+                return new Dictionary<int, StarvationAwareClock.ThreadTimes> { [1] = new(now / 4, now * 3 / 4) };
+            },
+            () => now,
+            cores: 2);
+
+        now = 50 * Ms;
+        clock.Sample();
+        now = 100 * Ms;
+        lagNext = 100 * Ms;
+        clock.Sample();
+        now = 250 * Ms;
+        clock.Sample();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(62.5), clock.Elapsed); // a quarter of 250 ms, as the process got
+    }
+
+    [Fact]
     public void WithoutSchedulerStatisticsItIsTheWallClock()
     {
         var kernel = new FakeKernel { Threads = null };
@@ -99,6 +126,7 @@ public class StarvationAwareClockTests
         {
             Assert.All(programs, p => Assert.Equal(0, sched_setaffinity(p.Id, sizeof(ulong), ref firstCore)));
             var watched = programs[0].Id;
+            Thread.Sleep(200); // every shell is past its start-up and spinning before the clock starts
             // The wall clock starts first: on a loaded machine this thread may wait long between the two lines.
             var wall = System.Diagnostics.Stopwatch.StartNew();
             var clock = StarvationAwareClock.ForProcesses(() => [watched]);
