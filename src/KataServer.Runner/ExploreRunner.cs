@@ -122,6 +122,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             // The step bound: code that keeps running without finishing, as the stress watchdog calls it too.
             BugKind.Hang => Findings.Make(FindingKind.Timeout, test, bug.Message),
             BugKind.Uncontrolled => Findings.Make(FindingKind.Uncontrolled, test, bug.Message),
+            BugKind.DataRace => Findings.Make(FindingKind.DataRace, test, bug.Message),
             _ => Findings.Make(FindingKind.Exception, test, bug.Message),
         };
         return finding with

@@ -67,6 +67,12 @@ public enum BugKind
     Deadlock,
     Hang,
     Uncontrolled,
+
+    /// <summary>
+    /// Two threads used a collection that is not thread-safe at once (one of them changing it). Reported only for a
+    /// schedule, and an exploration, in which nothing else failed.
+    /// </summary>
+    DataRace,
 }
 
 public sealed record ScheduleBug(BugKind Kind, string Message, Exception? Exception, string ReplayToken, IReadOnlyList<TraceStep> Trace)

@@ -117,7 +117,7 @@ public static class ScheduleExplorer
         session.Run();
         if (session.Buggy is { } buggy)
         {
-            string token = new ReplayToken(strategy.Name, strategy.IterationSeed, buggy.Choices).Encode();
+            string token = new ReplayToken(buggy.StrategyName, buggy.IterationSeed, buggy.Choices).Encode();
             var bug = BuildBug(body, options, token, buggy);
             progress?.Report(new ExplorationProgress(session.Schedules, session.Elapsed, strategy.Name));
             return new ExplorationResult(session.Schedules, false, session.Elapsed, bug);
@@ -133,6 +133,7 @@ public static class ScheduleExplorer
         var decoded = ReplayToken.Decode(token);
         var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
         replay.Execute(body, CancellationToken.None);
+        replay.ReportPendingRace();
         var trace = (IReadOnlyList<TraceStep>?)replay.Trace ?? Array.Empty<TraceStep>();
         if (replay.BugKind == found.BugKind)
         {
@@ -150,6 +151,7 @@ public static class ScheduleExplorer
         var stopwatch = Stopwatch.StartNew();
         var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
         replay.Execute(body, CancellationToken.None);
+        replay.ReportPendingRace();
         ScheduleBug? bug = replay.BugKind is { } kind
             ? new ScheduleBug(kind, replay.BugMessage!, replay.BugException, replayToken, replay.Trace!) { LocksHeld = replay.BugLocksHeld }
             : null;

@@ -105,7 +105,8 @@ public static class SchedulingBenchmark
     {
         var strategies = new[] { "random", "pct", "dfs", "portfolio" };
         var sb = new StringBuilder();
-        sb.AppendLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {perCell.TotalSeconds:0.#} s per throughput cell");
+        sb.AppendLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {perCell.TotalSeconds:0.#} s per throughput cell; " +
+            (Runtime.CpuAffinity.Enabled ? "each exploration's threads kept on one CPU (KATA_SCHED_PIN=0 to compare)" : "threads not pinned"));
         sb.AppendLine();
         sb.AppendLine("| program | strategy | schedules | schedules/s | result |");
         sb.AppendLine("| --- | --- | ---: | ---: | --- |");

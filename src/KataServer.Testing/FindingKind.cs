@@ -15,6 +15,7 @@ public enum FindingKind
     Compile,
     Crash,
     Uncontrolled,
+    DataRace,
 }
 
 public static class FindingKindNames
@@ -33,6 +34,7 @@ public static class FindingKindNames
         [FindingKind.Compile] = "compile",
         [FindingKind.Crash] = "crash",
         [FindingKind.Uncontrolled] = "uncontrolled",
+        [FindingKind.DataRace] = "data-race",
     };
 
     private static readonly Dictionary<string, FindingKind> ByName =

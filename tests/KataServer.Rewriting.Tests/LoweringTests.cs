@@ -161,7 +161,7 @@ public class LoweringTests(ITestOutputHelper output)
                 var a = new Account();
                 var b = new object();
                 var k = new Keyed();
-                var codes = new[] { a.GetHashCode(), RuntimeHelpers.GetHashCode(b), k.GetHashCode(), new Point(1, 2).GetHashCode() };
+                var codes = new[] { a.GetHashCode(), RuntimeHelpers.GetHashCode(b), k.GetHashCode(), new Point(1, 2).GetHashCode(), "sku-42".GetHashCode() };
                 if (a.GetHashCode() != RuntimeHelpers.GetHashCode(a) || k.GetHashCode() != RuntimeHelpers.GetHashCode(k))
                     throw new InvalidOperationException("an object's identity hash changed");
                 if (new Point(1, 2).GetHashCode() != codes[3]) throw new InvalidOperationException("the record's own hash was not used");
@@ -374,7 +374,7 @@ public class LoweringTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Identity_hash_codes_are_the_same_in_every_schedule()
+    public void Hash_codes_are_the_same_in_every_schedule_and_a_strings_in_every_process()
     {
         using var sandbox = new Sandbox();
         var (assembly, rewritten) = LoadRewritten(sandbox);
@@ -388,6 +388,11 @@ public class LoweringTests(ITestOutputHelper output)
         Assert.Equal(3, seen.Count);
         Assert.All(seen, codes => Assert.Equal(seen[0], codes));
         Assert.NotEqual(seen[0], outside); // outside a run: the runtime's own codes
+        // A string's code is randomized per process; inside a run it is FNV-1a of its characters, the same in every process.
+        uint fnv = 2166136261;
+        foreach (char c in "sku-42") fnv = (fnv ^ c) * 16777619;
+        Assert.Equal(((int)fnv).ToString(), seen[0].Split(',')[4]);
+        Assert.Equal("sku-42".GetHashCode().ToString(), outside.Split(',')[4]);
         Assert.True(rewritten.Report.ReplacedCalls.ContainsKey("System.Runtime.CompilerServices.RuntimeHelpers::GetHashCode"));
     }
 

@@ -208,6 +208,72 @@ public class PollingTests
     }
 }
 
+public class ThreadIdTests
+{
+    [Fact]
+    public void ThreadIdsAreTheSameInEveryRunOfASchedule()
+    {
+        // Code that picks a stripe by thread id must replay: real ids depend on which Thread objects are still alive.
+        static List<int> Run()
+        {
+            var ids = new List<int>();
+            var r = ScheduleExplorer.Explore(() =>
+            {
+                var t = CoreTests.Start(() => { lock (ids) ids.Add(ControlledEnvironment.get_CurrentManagedThreadId()); });
+                lock (ids) ids.Add(ControlledThread.get_ManagedThreadId(ControlledThread.get_CurrentThread()));
+                ControlledThread.Join(t);
+                lock (ids) ids.Add(ControlledThread.get_ManagedThreadId(t));
+            }, CoreTests.Opts("random", 1));
+            Assert.Null(r.Bug);
+            return ids;
+        }
+
+        var first = Run();
+        var alive = Enumerable.Range(0, 50).Select(_ => new Thread(() => { })).ToList(); // real ids move on
+        Assert.Equal(first, Run());
+        Assert.Equal(2, first.Distinct().Count());
+        GC.KeepAlive(alive);
+    }
+}
+
+public class CpuAffinityTests
+{
+    [Fact]
+    public void AnExplorationsThreadsAllRunOnOneCpuAndAreFreedAfterwards()
+    {
+        if (!KataServer.Scheduling.Runtime.CpuAffinity.Enabled) return; // one CPU, not Linux, or KATA_SCHED_PIN=0
+
+        var masks = new List<ulong>();
+        var r = ScheduleExplorer.Explore(() =>
+        {
+            void Record() { lock (masks) masks.Add(AffinityOfThisThread()); }
+            var t = CoreTests.Start(Record);
+            Record();
+            ControlledThread.Join(t);
+        }, CoreTests.Opts("random", 20));
+
+        Assert.Null(r.Bug);
+        Assert.Equal(40, masks.Count);
+        Assert.All(masks, mask => Assert.True(ulong.IsPow2(mask), $"affinity mask {mask:x}: more than one CPU"));
+        Assert.Single(masks.Distinct());
+
+        // A replay is not an exploration: the same worker threads run it on every CPU again.
+        var replayed = new List<ulong>();
+        ScheduleExplorer.Replay(() => { lock (replayed) replayed.Add(AffinityOfThisThread()); }, r.Bug?.ReplayToken ?? new ReplayToken("random", 1, []).Encode(), CoreTests.Opts());
+        Assert.Equal(AffinityOfThisThread(), Assert.Single(replayed));
+    }
+
+    private static ulong AffinityOfThisThread()
+    {
+        ulong mask = 0;
+        Assert.Equal(0, sched_getaffinity(0, sizeof(ulong), ref mask));
+        return mask;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int sched_getaffinity(int pid, nint cpusetsize, ref ulong mask);
+}
+
 public class CleanupTests
 {
     [Fact]

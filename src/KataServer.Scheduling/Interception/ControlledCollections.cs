@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using KataServer.Scheduling.Runtime;
 
 namespace KataServer.Scheduling.Interception;
@@ -15,22 +16,105 @@ internal static class CollectionPoint
         var op = ControlledOperation.Current;
         if (op is not null && op.Runtime.FieldInterleavings) op.Runtime.SchedulePoint(op, "call", null, call);
     }
+
+    /// <summary>A call that only reads a collection that is not thread-safe: it must not overlap a change.</summary>
+    public static void Read(object collection, string call)
+    {
+        Before(call);
+        ExclusiveAccess.Check(collection, call);
+    }
+
+    /// <summary>A call that changes a collection that is not thread-safe: nothing else may use it meanwhile.</summary>
+    public static ExclusiveAccess.Change Change(object collection, string call) => ExclusiveAccess.Enter(collection, call);
+}
+
+/// <summary>
+/// List, Dictionary, Queue, Stack and HashSet need exclusive access while a call changes them (on real threads an
+/// overlapping call can corrupt them, lose items or return wrong ones, and Dictionary may loop forever). A changing
+/// call is marked from its scheduling point until it returns: an operation waiting at that point is, as far as any
+/// other thread can tell, inside the call. Any other call on the same collection meanwhile (except Count, a single
+/// field read) is reported. No scheduling point is added, so correct programs explore exactly the same schedules.
+/// </summary>
+internal static class ExclusiveAccess
+{
+    /// <summary>An operation inside a changing call; where it made the call is kept only when a trace is recorded.</summary>
+    internal sealed record Inside(ControlledOperation Op, string Call, string? File, int? Line);
+
+    private static readonly ConditionalWeakTable<object, List<Inside>> Changing = new();
+
+    public static Change Enter(object collection, string call)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null || !op.Runtime.FieldInterleavings) return default;
+        var changing = Changing.GetOrCreateValue(collection);
+        var (file, line) = op.Runtime.Trace is null ? (null, null) : op.Runtime.UserSourceLine();
+        var inside = new Inside(op, call, file, line);
+        changing.Add(inside);
+        var change = new Change(changing, inside);
+        try
+        {
+            op.Runtime.SchedulePoint(op, "call", null, call);
+            Check(collection, call);
+        }
+        catch
+        {
+            change.Dispose();
+            throw;
+        }
+
+        return change;
+    }
+
+    public static void Check(object collection, string call)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null || !op.Runtime.FieldInterleavings || !Changing.TryGetValue(collection, out var changing)) return;
+        foreach (var other in changing)
+        {
+            if (other.Op == op || other.Op.Runtime != op.Runtime || other.Op.Status == OperationStatus.Completed) continue;
+            var type = TypeName(collection.GetType());
+            op.Runtime.NoteRace(
+                op, $"data race: {call} while {other.Op.Name} is inside {other.Call}",
+                other.Op, $"inside {other.Call} (not returned yet)", other.File, other.Line,
+                $"Two threads used the same {type} at once: {other.Op.Name} was inside {other.Call} when {op.Name} called {call}. " +
+                $"{type} is not thread-safe: while one call changes it, any other call can corrupt it, lose items or see wrong ones. " +
+                "Guard every use of it with the same lock, or use a concurrent collection.");
+            return;
+        }
+    }
+
+    private static string TypeName(Type type) =>
+        type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>" : type.Name;
+
+    public readonly struct Change : IDisposable
+    {
+        private readonly List<Inside>? changing;
+        private readonly Inside? inside;
+
+        internal Change(List<Inside> changing, Inside inside)
+        {
+            this.changing = changing;
+            this.inside = inside;
+        }
+
+        public void Dispose() => changing?.Remove(inside!);
+    }
 }
 
 [Intercepts(typeof(Dictionary<,>))]
 [SharedMemoryAccess]
 public static class ControlledDictionary<TKey, TValue> where TKey : notnull
 {
-    public static TValue get_Item(Dictionary<TKey, TValue> self, TKey key) { CollectionPoint.Before("Dictionary[key]"); return self[key]; }
-    public static void set_Item(Dictionary<TKey, TValue> self, TKey key, TValue value) { CollectionPoint.Before("Dictionary[key] ="); self[key] = value; }
-    public static bool TryGetValue(Dictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Before("Dictionary.TryGetValue"); return self.TryGetValue(key, out value!); }
-    public static bool ContainsKey(Dictionary<TKey, TValue> self, TKey key) { CollectionPoint.Before("Dictionary.ContainsKey"); return self.ContainsKey(key); }
-    public static void Add(Dictionary<TKey, TValue> self, TKey key, TValue value) { CollectionPoint.Before("Dictionary.Add"); self.Add(key, value); }
-    public static bool TryAdd(Dictionary<TKey, TValue> self, TKey key, TValue value) { CollectionPoint.Before("Dictionary.TryAdd"); return self.TryAdd(key, value); }
-    public static bool Remove(Dictionary<TKey, TValue> self, TKey key) { CollectionPoint.Before("Dictionary.Remove"); return self.Remove(key); }
-    public static bool Remove(Dictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Before("Dictionary.Remove"); return self.Remove(key, out value!); }
+    public static TValue get_Item(Dictionary<TKey, TValue> self, TKey key) { CollectionPoint.Read(self, "Dictionary[key]"); return self[key]; }
+    public static void set_Item(Dictionary<TKey, TValue> self, TKey key, TValue value) { using var change = CollectionPoint.Change(self, "Dictionary[key] ="); self[key] = value; }
+    public static bool TryGetValue(Dictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Read(self, "Dictionary.TryGetValue"); return self.TryGetValue(key, out value!); }
+    public static bool ContainsKey(Dictionary<TKey, TValue> self, TKey key) { CollectionPoint.Read(self, "Dictionary.ContainsKey"); return self.ContainsKey(key); }
+    public static void Add(Dictionary<TKey, TValue> self, TKey key, TValue value) { using var change = CollectionPoint.Change(self, "Dictionary.Add"); self.Add(key, value); }
+    public static bool TryAdd(Dictionary<TKey, TValue> self, TKey key, TValue value) { using var change = CollectionPoint.Change(self, "Dictionary.TryAdd"); return self.TryAdd(key, value); }
+    public static bool Remove(Dictionary<TKey, TValue> self, TKey key) { using var change = CollectionPoint.Change(self, "Dictionary.Remove"); return self.Remove(key); }
+    public static bool Remove(Dictionary<TKey, TValue> self, TKey key, out TValue value) { using var change = CollectionPoint.Change(self, "Dictionary.Remove"); return self.Remove(key, out value!); }
     public static int get_Count(Dictionary<TKey, TValue> self) { CollectionPoint.Before("Dictionary.Count"); return self.Count; }
-    public static void Clear(Dictionary<TKey, TValue> self) { CollectionPoint.Before("Dictionary.Clear"); self.Clear(); }
+    public static void Clear(Dictionary<TKey, TValue> self) { using var change = CollectionPoint.Change(self, "Dictionary.Clear"); self.Clear(); }
 }
 
 [Intercepts(typeof(List<>))]
@@ -39,24 +123,24 @@ public static class ControlledList<T>
 {
     public static T get_Item(List<T> self, int index) { CollectionPoint.Before("List[index]"); return self[index]; }
     public static void set_Item(List<T> self, int index, T value) { CollectionPoint.Before("List[index] ="); self[index] = value; }
-    public static void Add(List<T> self, T item) { CollectionPoint.Before("List.Add"); self.Add(item); }
-    public static bool Remove(List<T> self, T item) { CollectionPoint.Before("List.Remove"); return self.Remove(item); }
-    public static void RemoveAt(List<T> self, int index) { CollectionPoint.Before("List.RemoveAt"); self.RemoveAt(index); }
-    public static void Insert(List<T> self, int index, T item) { CollectionPoint.Before("List.Insert"); self.Insert(index, item); }
-    public static bool Contains(List<T> self, T item) { CollectionPoint.Before("List.Contains"); return self.Contains(item); }
+    public static void Add(List<T> self, T item) { using var change = CollectionPoint.Change(self, "List.Add"); self.Add(item); }
+    public static bool Remove(List<T> self, T item) { using var change = CollectionPoint.Change(self, "List.Remove"); return self.Remove(item); }
+    public static void RemoveAt(List<T> self, int index) { using var change = CollectionPoint.Change(self, "List.RemoveAt"); self.RemoveAt(index); }
+    public static void Insert(List<T> self, int index, T item) { using var change = CollectionPoint.Change(self, "List.Insert"); self.Insert(index, item); }
+    public static bool Contains(List<T> self, T item) { CollectionPoint.Read(self, "List.Contains"); return self.Contains(item); }
     public static int get_Count(List<T> self) { CollectionPoint.Before("List.Count"); return self.Count; }
-    public static void Clear(List<T> self) { CollectionPoint.Before("List.Clear"); self.Clear(); }
+    public static void Clear(List<T> self) { using var change = CollectionPoint.Change(self, "List.Clear"); self.Clear(); }
 }
 
 [Intercepts(typeof(Queue<>))]
 [SharedMemoryAccess]
 public static class ControlledQueue<T>
 {
-    public static void Enqueue(Queue<T> self, T item) { CollectionPoint.Before("Queue.Enqueue"); self.Enqueue(item); }
-    public static T Dequeue(Queue<T> self) { CollectionPoint.Before("Queue.Dequeue"); return self.Dequeue(); }
-    public static bool TryDequeue(Queue<T> self, out T result) { CollectionPoint.Before("Queue.TryDequeue"); return self.TryDequeue(out result!); }
-    public static T Peek(Queue<T> self) { CollectionPoint.Before("Queue.Peek"); return self.Peek(); }
-    public static bool TryPeek(Queue<T> self, out T result) { CollectionPoint.Before("Queue.TryPeek"); return self.TryPeek(out result!); }
+    public static void Enqueue(Queue<T> self, T item) { using var change = CollectionPoint.Change(self, "Queue.Enqueue"); self.Enqueue(item); }
+    public static T Dequeue(Queue<T> self) { using var change = CollectionPoint.Change(self, "Queue.Dequeue"); return self.Dequeue(); }
+    public static bool TryDequeue(Queue<T> self, out T result) { using var change = CollectionPoint.Change(self, "Queue.TryDequeue"); return self.TryDequeue(out result!); }
+    public static T Peek(Queue<T> self) { CollectionPoint.Read(self, "Queue.Peek"); return self.Peek(); }
+    public static bool TryPeek(Queue<T> self, out T result) { CollectionPoint.Read(self, "Queue.TryPeek"); return self.TryPeek(out result!); }
     public static int get_Count(Queue<T> self) { CollectionPoint.Before("Queue.Count"); return self.Count; }
 }
 
@@ -64,10 +148,10 @@ public static class ControlledQueue<T>
 [SharedMemoryAccess]
 public static class ControlledStack<T>
 {
-    public static void Push(Stack<T> self, T item) { CollectionPoint.Before("Stack.Push"); self.Push(item); }
-    public static T Pop(Stack<T> self) { CollectionPoint.Before("Stack.Pop"); return self.Pop(); }
-    public static bool TryPop(Stack<T> self, out T result) { CollectionPoint.Before("Stack.TryPop"); return self.TryPop(out result!); }
-    public static T Peek(Stack<T> self) { CollectionPoint.Before("Stack.Peek"); return self.Peek(); }
+    public static void Push(Stack<T> self, T item) { using var change = CollectionPoint.Change(self, "Stack.Push"); self.Push(item); }
+    public static T Pop(Stack<T> self) { using var change = CollectionPoint.Change(self, "Stack.Pop"); return self.Pop(); }
+    public static bool TryPop(Stack<T> self, out T result) { using var change = CollectionPoint.Change(self, "Stack.TryPop"); return self.TryPop(out result!); }
+    public static T Peek(Stack<T> self) { CollectionPoint.Read(self, "Stack.Peek"); return self.Peek(); }
     public static int get_Count(Stack<T> self) { CollectionPoint.Before("Stack.Count"); return self.Count; }
 }
 
@@ -75,9 +159,9 @@ public static class ControlledStack<T>
 [SharedMemoryAccess]
 public static class ControlledHashSet<T>
 {
-    public static bool Add(HashSet<T> self, T item) { CollectionPoint.Before("HashSet.Add"); return self.Add(item); }
-    public static bool Remove(HashSet<T> self, T item) { CollectionPoint.Before("HashSet.Remove"); return self.Remove(item); }
-    public static bool Contains(HashSet<T> self, T item) { CollectionPoint.Before("HashSet.Contains"); return self.Contains(item); }
+    public static bool Add(HashSet<T> self, T item) { using var change = CollectionPoint.Change(self, "HashSet.Add"); return self.Add(item); }
+    public static bool Remove(HashSet<T> self, T item) { using var change = CollectionPoint.Change(self, "HashSet.Remove"); return self.Remove(item); }
+    public static bool Contains(HashSet<T> self, T item) { CollectionPoint.Read(self, "HashSet.Contains"); return self.Contains(item); }
     public static int get_Count(HashSet<T> self) { CollectionPoint.Before("HashSet.Count"); return self.Count; }
 }
 

@@ -34,7 +34,12 @@ public static class ControlledRuntimeHelpers
     public static int GetHashCode(object o) => o is null ? 0 : IdentityHashes.Of(o);
 }
 
-/// <summary><c>obj.GetHashCode()</c> where the object's class does not override it: the identity hash, controlled.</summary>
+/// <summary>
+/// <c>obj.GetHashCode()</c> where the object's class does not override it: the identity hash, controlled. A string's
+/// (the compiler calls <c>object.GetHashCode</c> for <c>s.GetHashCode()</c> too) is randomized per process, so code
+/// that picks a lock stripe by key would take other paths when a finding is replayed in another process (`kata
+/// replay`, a worker); inside a controlled run it is a fixed FNV-1a hash of the characters instead.
+/// </summary>
 [Intercepts(typeof(object))]
 public static class ControlledObject
 {
@@ -47,8 +52,24 @@ public static class ControlledObject
             throw new NullReferenceException("Object reference not set to an instance of an object.");
         }
 
+        if (self is string text && ControlledOperation.Current is not null)
+        {
+            return StableHash(text);
+        }
+
         var type = self.GetType();
         var overridden = Overrides.GetOrAdd(type, static t => t.GetMethod(nameof(GetHashCode), Type.EmptyTypes)!.DeclaringType != typeof(object));
         return overridden ? self.GetHashCode() : IdentityHashes.Of(self);
+    }
+
+    internal static int StableHash(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return (int)hash;
     }
 }

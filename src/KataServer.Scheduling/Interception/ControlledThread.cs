@@ -219,6 +219,33 @@ public static class ControlledThread
 
         return op.ThreadObject ??= new Thread(static () => { }) { Name = op.Name };
     }
+
+    private sealed class ManagedId(int value)
+    {
+        public int Value { get; } = value;
+    }
+
+    /// <summary>
+    /// The runtime gives a Thread object its id when it is made, from ids freed by threads the GC has collected, so a
+    /// real id differs from one run of a schedule to the next (and code that picks a stripe by id would not replay).
+    /// Under control ids are 1, 2, 3... in the order the schedule first asks for them.
+    /// </summary>
+    public static int get_ManagedThreadId(Thread self)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return self.ManagedThreadId;
+        }
+
+        var ids = op.Runtime.StatesOf<ManagedId>();
+        if (!ids.TryGetValue(self, out var id))
+        {
+            ids[self] = id = new ManagedId(ids.Count + 1);
+        }
+
+        return id.Value;
+    }
 }
 
 [Intercepts(typeof(Environment))]
@@ -227,7 +254,7 @@ public static class ControlledEnvironment
     public static int get_CurrentManagedThreadId()
     {
         var op = ControlledOperation.Current;
-        return op is null ? Environment.CurrentManagedThreadId : ControlledThread.get_CurrentThread().ManagedThreadId;
+        return op is null ? Environment.CurrentManagedThreadId : ControlledThread.get_ManagedThreadId(ControlledThread.get_CurrentThread());
     }
 
     /// <summary>Virtual milliseconds inside a controlled run.</summary>

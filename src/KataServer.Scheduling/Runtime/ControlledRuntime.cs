@@ -40,6 +40,8 @@ internal sealed class ControlledRuntime
         this.strategy = strategy;
         this.replaying = replaying;
         Options = options;
+        StrategyName = strategy.Name;
+        IterationSeed = strategy.IterationSeed;
         fairRandom = new DeterministicRandom(DeterministicRandom.Mix(strategy.IterationSeed, 0xFA1B));
         SyncContext = new ControlledSynchronizationContext(this);
         TaskScheduler = new ControlledTaskScheduler(this);
@@ -69,6 +71,14 @@ internal sealed class ControlledRuntime
     internal long Now { get; private set; }
 
     internal bool IsCanceled => canceled;
+
+    /// <summary>The CPU this schedule's threads run on, or -1 for any (see <see cref="CpuAffinity"/>).</summary>
+    internal int Cpu { get; init; } = -1;
+
+    /// <summary>The strategy and seed of this schedule, for its replay token.</summary>
+    internal string StrategyName { get; }
+
+    internal ulong IterationSeed { get; }
 
     internal BugKind? BugKind { get; private set; }
 
@@ -856,6 +866,9 @@ internal sealed class ControlledRuntime
         Add(op, action, file, line);
     }
 
+    /// <summary>The learner's source line the calling operation is at (a stack walk: for traced runs only).</summary>
+    internal (string? File, int? Line) UserSourceLine() => SourceOf();
+
     private (string? File, int? Line) SourceOf()
     {
         foreach (var frame in new StackTrace(2, true).GetFrames())
@@ -942,6 +955,56 @@ internal sealed class ControlledRuntime
     {
         Cancel(Scheduling.BugKind.Uncontrolled, message, null);
         ThrowCanceled(op);
+    }
+
+    // ------------------------------------------------------------------ data races
+
+    private string? pendingRace;
+    private int raceTraceEnd;
+
+    internal bool HasPendingRace => pendingRace is not null;
+
+    /// <summary>
+    /// Keeps the schedule's first data race without stopping it. Under the engine the overlapping calls still run one
+    /// at a time, so the program goes on as if they had not overlapped, and what the race leads to (a lost update, a
+    /// broken invariant) is the better finding when a test sees it. The race becomes the finding only when nothing else
+    /// fails (<see cref="ReportPendingRace"/>).
+    /// </summary>
+    /// <param name="other">the operation inside the changing call, traced with <paramref name="otherAction"/> at its call's line</param>
+    internal void NoteRace(ControlledOperation op, string action, ControlledOperation other, string otherAction, string? otherFile, int? otherLine, string message)
+    {
+        lock (gate)
+        {
+            if (canceled || pendingRace is not null)
+            {
+                return;
+            }
+
+            pendingRace = message;
+        }
+
+        if (Trace is not null)
+        {
+            Add(other, otherAction, otherFile, otherLine);
+            Record(op, action, captureSource: true);
+            raceTraceEnd = Trace.Count;
+        }
+    }
+
+    /// <summary>Makes the noted race this schedule's finding if it has no other; the trace then ends at the race.</summary>
+    internal void ReportPendingRace()
+    {
+        if (BugKind is not null || pendingRace is null)
+        {
+            return;
+        }
+
+        BugKind = Scheduling.BugKind.DataRace;
+        BugMessage = pendingRace;
+        if (Trace is not null && raceTraceEnd < Trace.Count)
+        {
+            Trace.RemoveRange(raceTraceEnd, Trace.Count - raceTraceEnd);
+        }
     }
 
     internal void ReportForeignContinuation(string what)

@@ -18,6 +18,8 @@ internal sealed class ExplorationSession
     private readonly ManualResetEventSlim finished = new(false, 20);
     private long lastReportMs;
     private volatile ControlledRuntime? current;
+    private ControlledRuntime? racy;
+    private readonly int cpu = CpuAffinity.ChooseCpu();
     private int done;
 
     internal ExplorationSession(ISchedulingStrategy strategy, ExplorationOptions options, Action body, IProgress<ExplorationProgress>? progress, CancellationToken ct)
@@ -50,6 +52,12 @@ internal sealed class ExplorationSession
 
         first.StartMainOnNewWorker(body);
         Watchdog.Watch(() => current, finished, ct, options.UncontrolledGrace, Abort);
+        if (Buggy is null && racy is not null)
+        {
+            // No schedule failed outright: the first data race seen is the finding.
+            racy.ReportPendingRace();
+            Buggy = racy;
+        }
     }
 
     /// <summary>Ends the session with <paramref name="rt"/>'s finding (its threads will not unwind).</summary>
@@ -78,6 +86,11 @@ internal sealed class ExplorationSession
             Buggy = finishedRuntime;
             Finish();
             return null;
+        }
+
+        if (finishedRuntime.HasPendingRace)
+        {
+            racy ??= finishedRuntime;
         }
 
         if (progress is not null && (Schedules & 63) == 0 && stopwatch.ElapsedMilliseconds - lastReportMs >= 100)
@@ -113,7 +126,7 @@ internal sealed class ExplorationSession
             return null;
         }
 
-        var rt = new ControlledRuntime(strategy, options, captureTrace: false, replaying: false) { Session = this };
+        var rt = new ControlledRuntime(strategy, options, captureTrace: false, replaying: false) { Session = this, Cpu = cpu };
         current = rt;
         return rt;
     }

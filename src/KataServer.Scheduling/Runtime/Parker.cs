@@ -8,6 +8,9 @@ internal sealed class Parker
     private volatile int permit;
     private int waiting;
 
+    /// <summary>How long to spin before yielding and blocking (none when the threads that unpark this one share its CPU).</summary>
+    internal int Spins = SpinIterations;
+
     public void Unpark()
     {
         // Full fences on both sides (Dekker): the store of the permit must not pass the load of 'waiting'.
@@ -32,7 +35,7 @@ internal sealed class Parker
             return true;
         }
 
-        for (int i = 0; i < SpinIterations; i++)
+        for (int i = 0; i < Spins; i++)
         {
             Thread.SpinWait(20);
             if (permit == 1)

@@ -24,6 +24,24 @@ internal sealed class Worker
 
     internal static int CreatedCount => Volatile.Read(ref created);
 
+    /// <summary>
+    /// The CPU this worker's thread is pinned to, -1 for every CPU of the process, or -2 at first: a new thread
+    /// inherits its creator's pin, often another worker's (see <see cref="CpuAffinity"/>).
+    /// </summary>
+    private int pinnedCpu = -2;
+
+    /// <summary>Moves this worker's thread (the calling thread) to the CPU of <paramref name="op"/>'s exploration.</summary>
+    private void FollowCpuOf(ControlledOperation op)
+    {
+        int cpu = op.Runtime.Cpu;
+        if (cpu != pinnedCpu && CpuAffinity.PinCurrentThread(cpu))
+        {
+            pinnedCpu = cpu;
+            // Threads that share one CPU cannot hand over while this one spins: park at once.
+            Parker.Spins = cpu >= 0 ? 0 : Parker.SpinIterations;
+        }
+    }
+
     internal static Worker Rent()
     {
         lock (Idle)
@@ -74,6 +92,7 @@ internal sealed class Worker
     {
         while (true)
         {
+            FollowCpuOf(op);
             bool finished = op.Runtime.RunOperation(op);
             if (finished || job is not { } next || next == op)
             {

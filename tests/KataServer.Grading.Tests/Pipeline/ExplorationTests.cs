@@ -77,7 +77,7 @@ public sealed class ExplorationTests(GraderFixture fixture) : IClassFixture<Grad
     }
 
     /// <summary>
-    /// Bugs in code whose path depends on state the runtime makes differ from run to run (identity hash codes, static
+    /// Bugs in code whose path depends on state the runtime makes differ from run to run (identity hash codes, thread ids, static
     /// and [ThreadStatic] fields) are found, and their tokens replay in a new process to the same finding.
     /// </summary>
     [Theory]
