@@ -32,8 +32,9 @@ internal static class CollectionPoint
 /// List, Dictionary, Queue, Stack and HashSet need exclusive access while a call changes them (on real threads an
 /// overlapping call can corrupt them, lose items or return wrong ones, and Dictionary may loop forever). A changing
 /// call is marked from its scheduling point until it returns: an operation waiting at that point is, as far as any
-/// other thread can tell, inside the call. Any other call on the same collection meanwhile (except Count, a single
-/// field read) is reported. No scheduling point is added, so correct programs explore exactly the same schedules.
+/// other thread can tell, inside the call. Any other call on the same collection meanwhile (except Count and
+/// list[i], single reads) is a data race, kept by <see cref="ControlledRuntime.NoteRace"/> and reported only when
+/// nothing else fails. No scheduling point is added, so correct programs explore exactly the same schedules.
 /// </summary>
 internal static class ExclusiveAccess
 {
