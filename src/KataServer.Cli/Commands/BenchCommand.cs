@@ -4,6 +4,7 @@ using KataServer.Compilation;
 using KataServer.Grading.Pipeline;
 using KataServer.Grading.Reports;
 using KataServer.Katas;
+using KataServer.Testing;
 
 namespace KataServer.Cli.Commands;
 
@@ -120,12 +121,15 @@ public sealed class BenchCommand : ICommand
                 errors.WriteLine($"... {kata.Id}/{mutant.Name}");
                 var counts = new List<long>();
                 var missed = 0;
+                var races = 0;
                 IReadOnlyList<string> tests = [];
                 for (var seed = 1UL; seed <= (ulong)seeds; seed++)
                 {
                     var report = await GradeMutantAsync(grader, kata, mutant, GradeMode.Explore, strategy: null, seed, tests);
                     var failed = report.Tests.Where(t => t.Outcome == TestOutcomes.Failed).ToList();
                     if (!Found(report, mutant)) missed++;
+                    // A data race alone is reported when the test's exploration ends, so its runs are the whole budget.
+                    else if (report.Findings.All(f => f.Kind == FindingKind.DataRace.ToWireName())) races++;
                     else counts.Add(failed.Count > 0 ? failed.Min(t => t.Runs) : 0); // 0: refused before any test ran (policy)
 
                     // Each test explores with the grade's seed alone, so later seeds need only the tests that can find
@@ -135,10 +139,12 @@ public sealed class BenchCommand : ICommand
 
                 var pastBudget = counts.Count(c => c > budget) + missed;
                 var summary = counts.Count == 0
-                    ? "never found"
+                    ? races > 0 ? "only as a data race (reported when the exploration ends)" : "never found"
                     : $"{counts.Order().ElementAt(counts.Count / 2)} / {counts.Average():0} / {counts.Max()}" + (missed > 0 ? $", missed {missed} at 4x" : "");
+                if (races > 0 && counts.Count > 0) summary += $"; {races} seeds only as a data race";
                 var estimate = counts.Count == 0 ? 1 : Math.Exp(-budget / counts.Average());
-                var row = $"| {kata.Id} / {mutant.Name} | {budget} | {summary} | {pastBudget}/{seeds} | {(estimate < 1e-5 ? "< 0.001 %" : $"{estimate * 100:0.###} %")} |";
+                var estimateCell = counts.Count == 0 && races > 0 ? "not estimated" : estimate < 1e-5 ? "< 0.001 %" : $"{estimate * 100:0.###} %";
+                var row = $"| {kata.Id} / {mutant.Name} | {budget} | {summary} | {pastBudget}/{seeds} | {estimateCell} |";
                 errors.WriteLine(row); // the sweep takes long: show each row as soon as it is known
                 table.AppendLine(row);
             }
