@@ -133,7 +133,6 @@ public static class ScheduleExplorer
         var decoded = ReplayToken.Decode(token);
         var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
         replay.Execute(body, CancellationToken.None);
-        replay.ReportPendingRace();
         var trace = (IReadOnlyList<TraceStep>?)replay.Trace ?? Array.Empty<TraceStep>();
         if (replay.BugKind == found.BugKind)
         {
@@ -151,7 +150,6 @@ public static class ScheduleExplorer
         var stopwatch = Stopwatch.StartNew();
         var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
         replay.Execute(body, CancellationToken.None);
-        replay.ReportPendingRace();
         ScheduleBug? bug = replay.BugKind is { } kind
             ? new ScheduleBug(kind, replay.BugMessage!, replay.BugException, replayToken, replay.Trace!) { LocksHeld = replay.BugLocksHeld }
             : null;

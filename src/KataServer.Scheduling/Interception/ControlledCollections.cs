@@ -48,7 +48,7 @@ internal static class ExclusiveAccess
         var op = ControlledOperation.Current;
         if (op is null || !op.Runtime.FieldInterleavings) return default;
         var changing = Changing.GetOrCreateValue(collection);
-        var (file, line) = op.Runtime.Trace is null ? (null, null) : op.Runtime.UserSourceLine();
+        var (file, line) = op.Runtime.Trace is null ? (null, null) : op.Runtime.SourceOf();
         var inside = new Inside(op, call, file, line);
         changing.Add(inside);
         var change = new Change(changing, inside);

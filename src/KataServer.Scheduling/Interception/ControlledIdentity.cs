@@ -62,7 +62,7 @@ public static class ControlledObject
         return overridden ? self.GetHashCode() : IdentityHashes.Of(self);
     }
 
-    internal static int StableHash(string text)
+    private static int StableHash(string text)
     {
         uint hash = 2166136261;
         foreach (char c in text)

@@ -96,11 +96,12 @@ internal sealed class ControlledRuntime
     /// <summary>Set when this schedule is one of an exploration session (the finishing worker starts the next schedule).</summary>
     internal ExplorationSession? Session { get; set; }
 
-    /// <summary>Runs <paramref name="body"/> as the main operation and waits for the whole schedule to finish.</summary>
+    /// <summary>Runs <paramref name="body"/> as the main operation (a single schedule: a replay) and waits for it to finish; a data race it noted is its finding if nothing else failed.</summary>
     internal void Execute(Action body, CancellationToken ct)
     {
         StartMainOnNewWorker(body);
         Watchdog.Watch(() => this, done, ct, Options.UncontrolledGrace, null);
+        ReportPendingRace();
     }
 
     /// <summary>Creates the main operation, started and bound to the calling worker (which must run it at once).</summary>
@@ -867,9 +868,7 @@ internal sealed class ControlledRuntime
     }
 
     /// <summary>The learner's source line the calling operation is at (a stack walk: for traced runs only).</summary>
-    internal (string? File, int? Line) UserSourceLine() => SourceOf();
-
-    private (string? File, int? Line) SourceOf()
+    internal (string? File, int? Line) SourceOf()
     {
         foreach (var frame in new StackTrace(2, true).GetFrames())
         {
