@@ -79,13 +79,18 @@ public static class ScheduleExplorer
     /// <summary>True when the calling code runs as a controlled operation.</summary>
     public static bool IsControlled => ControlledOperation.Current is not null;
 
+    /// <summary>The names <see cref="ExplorationOptions.Strategy"/> accepts (case does not matter).</summary>
+    public static IReadOnlyList<string> StrategyNames { get; } = ["random", "pct", "dfs", "portfolio"];
+
+    public static bool IsStrategyName(string name) => StrategyNames.Contains(name.ToLowerInvariant());
+
     internal static ISchedulingStrategy CreateStrategy(ExplorationOptions options) => options.Strategy.ToLowerInvariant() switch
     {
         "random" => new RandomStrategy(options.Seed),
         "pct" => new PctStrategy(options.Seed, options.PctDepth),
         "dfs" => new DfsStrategy(options.MaxPreemptions, options.Seed),
         "portfolio" => new PortfolioStrategy(options.Seed, options.PctDepth, options.MaxPreemptions),
-        _ => throw new ArgumentException($"Unknown strategy '{options.Strategy}' (random, pct, dfs, portfolio).", nameof(options)),
+        _ => throw new ArgumentException($"Unknown strategy '{options.Strategy}' ({string.Join(", ", StrategyNames)}).", nameof(options)),
     };
 
     private static Action AsyncBody(Func<Task> test) => () =>

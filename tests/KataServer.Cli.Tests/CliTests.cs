@@ -130,4 +130,14 @@ public sealed class CliTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--mode must be", result.Stderr);
     }
+
+    [Fact]
+    public async Task UnknownStrategyIsBadUsageNotACrashOfTheSubmission()
+    {
+        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--mode", "explore", "--strategy", "xyz");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--strategy must be one of random, pct, dfs, portfolio (not 'xyz')", result.Stderr);
+        Assert.DoesNotContain("CRASHED", result.Stdout);
+    }
 }

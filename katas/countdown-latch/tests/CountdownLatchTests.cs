@@ -115,6 +115,38 @@ public static class CountdownLatchTests
         }
     }
 
+    [KataTest(Description = "Two threads signal a latch of 1 at the same moment (one of them is refused) while a third reads CurrentCount: it never sees the count below zero, not even for a moment.")]
+    public static void RefusedSignalIsNeverSeen()
+    {
+        int rounds = Scale(300, 1);
+        int reads = Scale(50, 3);
+        var latches = new CountdownLatch[rounds];
+        for (int r = 0; r < rounds; r++) latches[r] = new CountdownLatch(1);
+        var start = new int[rounds];
+        Concurrent.Run(3, t =>
+        {
+            var pacer = new Pacer();
+            for (int r = 0; r < rounds; r++)
+            {
+                Interlocked.Increment(ref start[r]);
+                pacer.AwaitAtLeast(ref start[r], 3); // the two Signals and the reads start at the same moment
+                if (t < 2)
+                {
+                    try { latches[r].Signal(); }
+                    catch (InvalidOperationException) { }
+                    continue;
+                }
+
+                for (int i = 0; i < reads; i++)
+                {
+                    int count = latches[r].CurrentCount;
+                    Check.That(count >= 0, FindingKind.Invariant,
+                        $"CurrentCount read {count} while two Signals raced for the last step of a latch of 1: a refused Signal must change nothing, the count never goes below zero");
+                }
+            }
+        });
+    }
+
     [KataTest(Description = "One thread calls Wait at the very moment another gives the last Signal, round after round: the waiter always gets through.")]
     public static void WaitRacingTheLastSignal()
     {

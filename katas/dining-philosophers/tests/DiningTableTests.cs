@@ -189,6 +189,71 @@ public static class DiningTableTests
         watcher.CheckCounts(new[] { 0, rounds, 0, 0, 0 });
     }
 
+    [KataTest(Description = "Four seats: philosopher 0 eats while 1 and 3 (no neighbours of each other) get hungry; once 0 is done, nobody else hungry needs their forks, and each one's meal waits until the other is eating: whichever eats first must not keep the other waiting.")]
+    public static void BothWaitersEatOnceTheirNeighbourIsDone()
+    {
+        // Philosopher 1 uses forks 1 and 2, philosopher 3 uses forks 3 and 0; both need a fork of
+        // philosopher 0, who is eating when they get hungry. When 0 is done, each of them has forks
+        // no other hungry philosopher needs, so both must get to eat (a table that wakes only one
+        // of its waiters, say, leaves the other waiting for a meal that waits for him). 1 and 3 get
+        // hungry only once 0 is eating, and 0 only once both have eaten: had 0 still been hungry, it
+        // could fairly hold fork 0 while it waited for fork 1, and keep 3 waiting.
+        int rounds = OnRealThreads ? 20 : 1;
+        var table = new DiningTable(4);
+        var watcher = new Watcher(4);
+        ManualResetEventSlim[] NewSignals()
+        {
+            var signals = new ManualResetEventSlim[rounds];
+            for (int i = 0; i < rounds; i++) signals[i] = new ManualResetEventSlim(false);
+            return signals;
+        }
+        var eating0 = NewSignals();
+        var hungry1 = NewSignals();
+        var hungry3 = NewSignals();
+        var eating1 = NewSignals();
+        var eating3 = NewSignals();
+        var done1 = NewSignals();
+        var done3 = NewSignals();
+        Action meal0 = watcher.Meal(0), meal1 = watcher.Meal(1), meal3 = watcher.Meal(3);
+        Concurrent.Run(
+            () =>
+            {
+                for (int i = 0; i < rounds; i++)
+                {
+                    if (i > 0) { done1[i - 1].Wait(); done3[i - 1].Wait(); } // the previous round is over
+                    table.Eat(0, () =>
+                    {
+                        meal0();
+                        eating0[i].Set();
+                        hungry1[i].Wait(); // 1 and 3 are about to call Eat
+                        hungry3[i].Wait();
+                        if (OnRealThreads) Thread.SpinWait(2_000); // let them sit down and wait
+                    });
+                }
+            },
+            () =>
+            {
+                for (int i = 0; i < rounds; i++)
+                {
+                    eating0[i].Wait();
+                    hungry1[i].Set();
+                    table.Eat(1, () => { meal1(); eating1[i].Set(); eating3[i].Wait(); });
+                    done1[i].Set();
+                }
+            },
+            () =>
+            {
+                for (int i = 0; i < rounds; i++)
+                {
+                    eating0[i].Wait();
+                    hungry3[i].Set();
+                    table.Eat(3, () => { meal3(); eating3[i].Set(); eating1[i].Wait(); });
+                    done3[i].Set();
+                }
+            });
+        watcher.CheckCounts(new[] { rounds, rounds, 0, rounds });
+    }
+
     [KataTest(Description = "Philosopher 0's meal throws: the exception comes out of Eat, and both neighbours (on other threads) can still eat afterwards.")]
     public static void MealThatThrowsGivesForksBack()
     {

@@ -181,6 +181,43 @@ public static class LazyValueTests
         }
     }
 
+    [KataTest(Description = "Two threads each call Value once and the factory's first call throws: the thread whose call fails does not try again, and the other one, even if it was already waiting for that failing build, must still return (with the value or with the exception), never wait forever.")]
+    public static void WaiterOfAFailedBuildReturns()
+    {
+        const int threads = 2;
+        int values = OnRealThreads ? 200 : 1;
+        var factories = new CountingFactory[values];
+        var lazies = new LazyValue<Oven>[values];
+        for (int v = 0; v < values; v++)
+        {
+            factories[v] = new CountingFactory(failFirst: true);
+            lazies[v] = new LazyValue<Oven>(factories[v].Build);
+        }
+        var seen = new Oven?[threads, values];
+        var threw = new bool[threads, values];
+        Concurrent.Run(threads, t =>
+        {
+            for (int v = 0; v < values; v++)
+            {
+                // One call each, no retry: a caller that waited for the failing build and is never
+                // woken up stays here for good (the watchdog reports it).
+                try { seen[t, v] = lazies[v].Value; }
+                catch (Exception) { threw[t, v] = true; }
+                Check.That(threw[t, v] || seen[t, v] is not null, FindingKind.Invariant,
+                    $"Thread {t} got null from Value while the value was being built: Value must return the built value, never an empty one");
+            }
+        });
+        for (int v = 0; v < values; v++)
+        {
+            Check.That(threw[0, v] || threw[1, v], FindingKind.Assertion,
+                "The factory's first call threw, so the Value that made it must throw too, yet neither thread's Value threw");
+            Check.That(factories[v].Built <= 1, FindingKind.Invariant,
+                $"The factory built {factories[v].Built} values: it must build at most one");
+            if (seen[0, v] is not null && seen[1, v] is not null)
+                Check.That(ReferenceEquals(seen[0, v], seen[1, v]), FindingKind.Invariant, "Both threads got a value, so they must get the same object");
+        }
+    }
+
     [KataTest(Description = "One thread calls Value and the factory throws, while another watches IsValueCreated: nothing is ever built, so IsValueCreated must say false all along, even while the factory runs.")]
     public static void IsValueCreatedFalseWhileFactoryFails()
     {

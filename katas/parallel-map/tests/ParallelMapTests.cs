@@ -97,7 +97,10 @@ public static class ParallelMapTests
     public static async Task NeverMoreThanMaxParallelism()
     {
         const int limit = 2;
-        var items = new int[Scale(200, 4)];
+        // Explored: 6 items, so that after two bodies complete together (both slots freed at once)
+        // at least 3 items are left to launch: a refill that checks "running < limit" and only then
+        // counts the body it starts lets both completions launch, limit + 1 bodies in all.
+        var items = new int[Scale(200, 6)];
         var running = new Running(limit);
         await ParallelMap.MapAsync(items, limit, async (x, ct) =>
         {

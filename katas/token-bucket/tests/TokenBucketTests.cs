@@ -235,6 +235,57 @@ public static class TokenBucketTests
             $"(capacity {capacity} + rate x elapsed, and the capacity was taken at the start): a call that read the clock before it moved must not let the same time be credited twice");
     }
 
+    [KataTest(Description = "A bucket holds 1 token; one caller asks for 2 (refused: all or nothing), another asks for 1, and the clock jumps far enough to fill the bucket: a refused TryTake takes nothing, not even for a moment, so the caller asking for 1 gets its token and the bucket never holds more than its capacity.")]
+    public static void RefusedTakeTakesNothing()
+    {
+        const long capacity = 3;
+        const long rate = 1_000; // one token per millisecond: a jump of 1 s fills the bucket many times over
+        int buckets = OnRealThreads ? 200 : 1;
+        int asks = OnRealThreads ? 3 : 1;
+        var times = new ManualTime[buckets];
+        var bucket = new TokenBucket[buckets];
+        for (int k = 0; k < buckets; k++)
+        {
+            times[k] = new ManualTime();
+            bucket[k] = new TokenBucket(capacity, rate, times[k]);
+            Check.Equal(true, bucket[k].TryTake(capacity - 1), FindingKind.Assertion, $"TryTake({capacity - 1}) from a full bucket of {capacity} must succeed");
+        }
+
+        Concurrent.Run(
+            () =>
+            {
+                // Before the jump only 1 token is there, so these are refused; after it, one may succeed.
+                for (int k = 0; k < buckets; k++)
+                    for (int i = 0; i < asks; i++) bucket[k].TryTake(2);
+            },
+            () =>
+            {
+                // Before the jump the 1 token stays there (the other caller can only take 2, which it cannot);
+                // after it the bucket fills to 3 and the other caller takes at most 2. Either way a token is left.
+                for (int k = 0; k < buckets; k++)
+                    Check.Equal(true, bucket[k].TryTake(1), FindingKind.Invariant,
+                        "The bucket held 1 token and the only other caller asked for 2 (refused while 1 token is there, and it leaves at least 1 once the clock has moved), yet TryTake(1) was refused: " +
+                        "a refused TryTake must take nothing, not even for a moment");
+            },
+            () =>
+            {
+                for (int k = 0; k < buckets; k++)
+                {
+                    times[k].Advance(TimeSpan.FromSeconds(1));
+                    long seen = bucket[k].Available;
+                    Check.That(seen <= capacity, FindingKind.Invariant,
+                        $"Available returned {seen}, but the bucket's capacity is {capacity}");
+                }
+            });
+        for (int k = 0; k < buckets; k++)
+        {
+            long left = bucket[k].Available;
+            Check.That(left <= capacity, FindingKind.Invariant,
+                $"After the clock jumped while a TryTake(2) was being refused, the bucket holds {left} tokens, but its capacity is {capacity}: " +
+                "a refused TryTake that gives back tokens it took for a moment can lift a bucket that a refill has just filled above its capacity");
+        }
+    }
+
     /// <summary>
     /// On real threads, lets a thread wait (spinning, bounded) for another to reach a point, so
     /// that the two meet there. The total spinning per thread is bounded (about 30 ms), so a

@@ -32,7 +32,8 @@ public sealed class BenchCommand : ICommand
                 "linearizability" => KataServer.Testing.Linearizability.LinearizabilityBenchmark.Run(),
                 "mutants" => await MutantBenchmarkAsync(CommandLine.LoadCatalog(args), args.Option("kata"), errors),
                 "seeds" => await SeedSweepAsync(CommandLine.LoadCatalog(args), args.Option("kata"), args.IntOption("repeat") ?? 20, errors),
-                _ => KataServer.Scheduling.SchedulingBenchmark.Run(),
+                _ => KataServer.Scheduling.SchedulingBenchmark.Run() + Environment.NewLine +
+                    await KataExplorationRateAsync(CommandLine.LoadCatalog(args), args.Option("kata"), errors),
             });
         }
 
@@ -62,6 +63,42 @@ public sealed class BenchCommand : ICommand
         table.AppendLine($"| first grade in a fresh process (passing, cold compiler) | {cold:0} ms |");
         table.AppendLine($"| passing submission, warm, median of 5 | {Median(warmPass):0} ms |");
         table.AppendLine($"| failing submission ({kata.Mutants[0].Name}), warm, median of 5 | {Median(warmFail):0} ms |");
+        return table.ToString();
+    }
+
+    /// <summary>
+    /// Schedules per second on the katas' own tests: each reference solution graded with exploration alone (seed 1,
+    /// default strategy, the kata's budgets). The rate counts the tests' exploring time only, not compiling or the
+    /// runner process. Every schedule of a correct solution runs to the end, so this is the rate a passing grade sees.
+    /// </summary>
+    private static async Task<string> KataExplorationRateAsync(KataCatalog catalog, string? onlyKata, TextWriter errors)
+    {
+        var grader = new Grader(new GraderOptions());
+        var table = new StringBuilder();
+        table.AppendLine("| kata (reference solution) | tests | schedules | exploring time | schedules/s |");
+        table.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        var katas = onlyKata is null ? catalog.Katas : [CommandLine.FindKata(catalog, onlyKata)];
+        foreach (var kata in katas)
+        {
+            errors.WriteLine($"... {kata.Id} (reference)");
+            var report = await grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(kata.Reference.Text), "Solution.cs")
+            {
+                Mode = GradeMode.Explore,
+                Seed = 1,
+                MeasurePerformance = false,
+            });
+            var explored = report.Tests.Where(t => t.Mode == "explore" && t.Outcome == TestOutcomes.Passed && t.DurationMs > 0).ToList();
+            if (explored.Count == 0)
+            {
+                table.AppendLine($"| {kata.Id} | 0 | - | - | - |");
+                continue;
+            }
+
+            long schedules = explored.Sum(t => t.Runs);
+            long ms = explored.Sum(t => t.DurationMs);
+            table.AppendLine($"| {kata.Id} | {explored.Count} | {schedules} | {ms} ms | {schedules * 1000.0 / ms:0} |");
+        }
+
         return table.ToString();
     }
 

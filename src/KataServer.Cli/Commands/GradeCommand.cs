@@ -18,7 +18,7 @@ public sealed class GradeCommand : ICommand
         {
             Mode = ParseMode(args.Option("mode")),
             Seed = args.SeedOption(),
-            Strategy = args.Option("strategy"),
+            Strategy = ParseStrategy(args.Option("strategy")),
         };
 
         var json = args.Flag("json");
@@ -37,6 +37,10 @@ public sealed class GradeCommand : ICommand
         _ when report.InputRejected => ExitCodes.BadInput,
         _ => ExitCodes.Failed,
     };
+
+    public static string? ParseStrategy(string? strategy) =>
+        strategy is null || KataServer.Scheduling.ScheduleExplorer.IsStrategyName(strategy) ? strategy
+            : throw new UsageException($"--strategy must be one of {string.Join(", ", KataServer.Scheduling.ScheduleExplorer.StrategyNames)} (not '{strategy}')");
 
     public static GradeMode ParseMode(string? mode) => mode switch
     {

@@ -4,6 +4,7 @@ using KataServer.Compilation.Policy;
 using KataServer.Grading.Reports;
 using KataServer.Grading.Runs;
 using KataServer.Katas;
+using KataServer.Scheduling;
 using KataServer.Testing;
 using KataServer.Testing.Protocol;
 
@@ -35,6 +36,12 @@ public sealed class Grader
 
     public async Task<GradeReport> GradeAsync(GradeRequest request, IProgress<GradeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (request.Strategy is { } strategy && !ScheduleExplorer.IsStrategyName(strategy))
+        {
+            // The caller's mistake, not the submission's: say so before any work (the runner would crash on it).
+            throw new ArgumentException($"unknown strategy '{strategy}' (choose from {string.Join(", ", ScheduleExplorer.StrategyNames)})", nameof(request));
+        }
+
         var total = Stopwatch.StartNew();
         var kata = request.Kata;
         var report = new GradeReport { Kata = kata.Id };
@@ -68,7 +75,7 @@ public sealed class Grader
             return report with
             {
                 Verdict = Verdicts.PolicyViolation,
-                Findings = violations.Select(v => Finding(FindingKind.Policy, null, v.Message)).ToList(),
+                Findings = PolicyFindings(violations),
                 TimingsMs = new Timings { Compile = compile.ElapsedMilliseconds, Police = police.ElapsedMilliseconds, Total = total.ElapsedMilliseconds },
             };
         }
@@ -185,6 +192,15 @@ public sealed class Grader
         diagnostics.Where(d => d.Severity != DiagnosticSeverityLevel.Info)
             .Select(d => new CompilerMessage(d.Severity.ToString().ToLowerInvariant(), d.Id, d.Message, d.Line, d.Column))
             .ToList();
+
+    /// <summary>One finding per forbidden use; the first use of each rule also says why and what to use instead.</summary>
+    private static List<FindingData> PolicyFindings(IReadOnlyList<PolicyViolation> violations)
+    {
+        var explained = new HashSet<string>();
+        return violations
+            .Select(v => Finding(FindingKind.Policy, null, explained.Add(v.Rule.Id) ? $"{v.Message} {v.Rule.Reason}" : v.Message))
+            .ToList();
+    }
 
     private static FindingData Finding(FindingKind kind, string? test, string message) =>
         new() { Kind = kind.ToWireName(), Test = test, Message = message };

@@ -14,6 +14,38 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
     private static KataServer.Katas.Kata HitCounter => Repository.Kata("hit-counter");
 
     [Fact]
+    public async Task AnUnknownStrategyIsTheCallersErrorNotTheSubmissions()
+    {
+        var request = new GradeRequest(HitCounter, Encoding.UTF8.GetBytes(HitCounter.Reference.Text), "Solution.cs") { Mode = GradeMode.Explore, Strategy = "xyz" };
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Grader.GradeAsync(request));
+        Assert.Contains("unknown strategy 'xyz' (choose from random, pct, dfs, portfolio)", e.Message);
+    }
+
+    [Fact]
+    public async Task AForbiddenApiIsRefusedWithWhyAndWhatToUseInstead()
+    {
+        var report = await fixture.GradeAsync(HitCounter, """
+            using System.Runtime.InteropServices;
+            using System.Threading;
+            public sealed class HitCounter
+            {
+                [StructLayout(LayoutKind.Explicit, Size = 128)]
+                private struct Cell { [FieldOffset(64)] public long Value; }
+                private readonly Cell[] cells = new Cell[1];
+                public void Increment() => Interlocked.Increment(ref cells[0].Value);
+                public long Total => Interlocked.Read(ref cells[0].Value);
+            }
+            """);
+
+        Assert.Equal(Verdicts.PolicyViolation, report.Verdict);
+        Assert.Equal(2, report.Findings.Count);
+        Assert.All(report.Findings, f => Assert.Contains("is not allowed (explicit field layout)", f.Message));
+        Assert.Contains("use [StructLayout(LayoutKind.Sequential, Size = 128)] or padding fields", report.Findings[0].Message);
+        Assert.DoesNotContain("StructLayout(LayoutKind.Sequential", report.Findings[1].Message); // said once
+    }
+
+    [Fact]
     public async Task EmptyFileIsRejected()
     {
         var report = await fixture.GradeBytesAsync(HitCounter, []);
