@@ -143,11 +143,9 @@ public static class LazyValueTests
         }
     }
 
-    [KataTest(Description = "Two threads ask at the same time and the factory's first call throws: each thread gets the value on a retry, and it is built once.")]
-    public static void ConcurrentFailureThenSuccess()
+    /// <summary><paramref name="values"/> lazy values whose factory's first call throws.</summary>
+    private static (CountingFactory[] Factories, LazyValue<Oven>[] Lazies) FailingFirst(int values)
     {
-        const int threads = 2;
-        int values = OnRealThreads ? 100 : 1;
         var factories = new CountingFactory[values];
         var lazies = new LazyValue<Oven>[values];
         for (int v = 0; v < values; v++)
@@ -155,6 +153,16 @@ public static class LazyValueTests
             factories[v] = new CountingFactory(failFirst: true);
             lazies[v] = new LazyValue<Oven>(factories[v].Build);
         }
+
+        return (factories, lazies);
+    }
+
+    [KataTest(Description = "Two threads ask at the same time and the factory's first call throws: each thread gets the value on a retry, and it is built once.")]
+    public static void ConcurrentFailureThenSuccess()
+    {
+        const int threads = 2;
+        int values = OnRealThreads ? 100 : 1;
+        var (factories, lazies) = FailingFirst(values);
         var seen = new Oven?[threads, values];
         Concurrent.Run(threads, t =>
         {
@@ -186,13 +194,7 @@ public static class LazyValueTests
     {
         const int threads = 2;
         int values = OnRealThreads ? 200 : 1;
-        var factories = new CountingFactory[values];
-        var lazies = new LazyValue<Oven>[values];
-        for (int v = 0; v < values; v++)
-        {
-            factories[v] = new CountingFactory(failFirst: true);
-            lazies[v] = new LazyValue<Oven>(factories[v].Build);
-        }
+        var (factories, lazies) = FailingFirst(values);
         var seen = new Oven?[threads, values];
         var threw = new bool[threads, values];
         Concurrent.Run(threads, t =>
@@ -223,13 +225,7 @@ public static class LazyValueTests
     {
         int values = OnRealThreads ? 200 : 1;
         int looks = OnRealThreads ? 20 : 2;
-        var factories = new CountingFactory[values];
-        var lazies = new LazyValue<Oven>[values];
-        for (int v = 0; v < values; v++)
-        {
-            factories[v] = new CountingFactory(failFirst: true);
-            lazies[v] = new LazyValue<Oven>(factories[v].Build);
-        }
+        var (factories, lazies) = FailingFirst(values);
         Concurrent.Run(
             () =>
             {
