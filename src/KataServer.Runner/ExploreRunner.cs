@@ -128,8 +128,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         return finding with
         {
             Replay = ReplayTokens.Format(test, bug.ReplayToken),
-            // A livelock's trace runs to the step bound; the end, where it went wrong, is what teaches.
-            Trace = bug.Trace.Skip(Math.Max(0, bug.Trace.Count - MaxTraceSteps)).Select(step => new TraceStepData
+            Trace = TraceWindow.Keep(bug.Trace, MaxTraceSteps).Select(step => new TraceStepData
             {
                 Step = step.Step,
                 Thread = step.OperationId,

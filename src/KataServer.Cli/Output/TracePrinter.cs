@@ -5,7 +5,8 @@ namespace KataServer.Cli.Output;
 /// <summary>
 /// Draws an interleaving as a timeline: one column per thread, one row per step. What a reader needs are the
 /// switches between threads, so a long stretch of one thread alone is cut to its first and last steps, and
-/// past <see cref="RowsShown"/> rows the oldest ones are left out (the bug turns bad near the end).
+/// past <see cref="RowsShown"/> rows the oldest ones are left out (the bug turns bad near the end). A trace may come
+/// with steps already cut out of one such stretch (<see cref="KataServer.Scheduling.TraceWindow"/>): step numbers count them.
 /// </summary>
 public static class TracePrinter
 {
@@ -28,7 +29,7 @@ public static class TracePrinter
         {
             var firstShown = rows[rows.Count - RowsShown].FirstStep;
             var hidden = trace.Count(s => s.Step < firstShown);
-            output.WriteLine($"    ...  | ({hidden} earlier steps not shown; --json has them all)");
+            output.WriteLine($"    ...  | ({hidden} earlier steps not shown; --json has them)");
             rows = rows.GetRange(rows.Count - RowsShown, RowsShown);
         }
 
@@ -58,7 +59,9 @@ public static class TracePrinter
                 var skipped = trace.Skip(start + StretchEnds).Take(length - 2 * StretchEnds).ToList();
                 var lines = skipped.Where(s => s.Line is not null).Select(s => s.Line!.Value).ToList();
                 var span = lines.Count == 0 ? "" : lines.Min() == lines.Max() ? $", line {lines.Min()}" : $", lines {lines.Min()}-{lines.Max()}";
-                rows.Add(new Row(skipped[0].Step, Line("  ...", column[trace[start].Thread], columns, $"... {skipped.Count} more steps{span}")));
+                // Counted by step numbers: a long trace reaches us with a stretch of its middle already cut out.
+                var count = skipped[^1].Step - skipped[0].Step + 1;
+                rows.Add(new Row(skipped[0].Step, Line("  ...", column[trace[start].Thread], columns, $"... {count} more steps{span}")));
                 for (int i = end - StretchEnds + 1; i <= end; i++) rows.Add(StepRow(trace[i], column, columns));
             }
 
