@@ -31,5 +31,5 @@ public static class SubmissionAnalyzer
     }
 
     public static CompilerDiagnostic ToDiagnostic(PolicyViolation v)
-        => new(DiagnosticSeverityLevel.Error, PolicyIdPrefix + v.Rule.Id, $"{v.Message} {v.Rule.Reason}", v.File, v.Line, v.Column);
+        => new(DiagnosticSeverityLevel.Error, PolicyIdPrefix + v.Rule.Id, v.Explained, v.File, v.Line, v.Column);
 }

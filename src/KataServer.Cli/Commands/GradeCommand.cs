@@ -1,6 +1,7 @@
 using KataServer.Cli.Output;
 using KataServer.Grading.Pipeline;
 using KataServer.Grading.Reports;
+using KataServer.Scheduling;
 
 namespace KataServer.Cli.Commands;
 
@@ -39,8 +40,8 @@ public sealed class GradeCommand : ICommand
     };
 
     public static string? ParseStrategy(string? strategy) =>
-        strategy is null || KataServer.Scheduling.ScheduleExplorer.IsStrategyName(strategy) ? strategy
-            : throw new UsageException($"--strategy must be one of {string.Join(", ", KataServer.Scheduling.ScheduleExplorer.StrategyNames)} (not '{strategy}')");
+        strategy is null || ScheduleExplorer.IsStrategyName(strategy) ? strategy
+            : throw new UsageException($"--strategy must be one of {string.Join(", ", ScheduleExplorer.StrategyNames)} (not '{strategy}')");
 
     public static GradeMode ParseMode(string? mode) => mode switch
     {

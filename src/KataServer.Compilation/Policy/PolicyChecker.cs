@@ -13,6 +13,9 @@ public sealed record PolicyViolation(PolicyRule Rule, string Symbol, string Mess
     /// <summary>The file (syntax tree path) it is in.</summary>
     public string? File { get; init; }
 
+    /// <summary>The message followed by the rule's reason and what to use instead.</summary>
+    public string Explained => $"{Message} {Rule.Reason}";
+
     public override string ToString() => Message;
 }
 

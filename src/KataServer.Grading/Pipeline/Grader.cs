@@ -198,7 +198,7 @@ public sealed class Grader
     {
         var explained = new HashSet<string>();
         return violations
-            .Select(v => Finding(FindingKind.Policy, null, explained.Add(v.Rule.Id) ? $"{v.Message} {v.Rule.Reason}" : v.Message))
+            .Select(v => Finding(FindingKind.Policy, null, explained.Add(v.Rule.Id) ? v.Explained : v.Message))
             .ToList();
     }
 
