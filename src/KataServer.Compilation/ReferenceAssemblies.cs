@@ -70,20 +70,24 @@ public sealed class ReferenceAssemblies
             if (!pe.HasMetadata) return false;
             var md = pe.GetMetadataReader();
             if (!md.IsAssembly || md.GetString(md.GetAssemblyDefinition().Name).StartsWith("KataServer", StringComparison.Ordinal)) return false;
+            var namespaces = new Dictionary<string, bool>(StringComparer.Ordinal);
+            bool declaresPublicTypes = false;
             foreach (var handle in md.TypeDefinitions)
             {
                 var type = md.GetTypeDefinition(handle);
                 if ((type.Attributes & TypeAttributes.VisibilityMask) != TypeAttributes.Public) continue;
-                if (Reachable(policy, md.GetString(type.Namespace), md.GetString(type.Name))) return true;
+                declaresPublicTypes = true;
+                if (Reachable(policy, namespaces, md.GetString(type.Namespace), md.GetString(type.Name))) return true;
             }
-            // A facade (System.Runtime over System.Private.CoreLib in the runtime's own set, netstandard, mscorlib)
+            if (declaresPublicTypes) return false;
+            // A pure facade (System.Runtime over System.Private.CoreLib in the runtime's own set, netstandard, mscorlib)
             // only forwards: the declaring assemblies' signatures name it, so it stays when it forwards something
             // reachable. A forwarded type whose target assembly is not in the set still cannot bind.
             foreach (var handle in md.ExportedTypes)
             {
                 var exported = md.GetExportedType(handle);
                 if (exported.Implementation.Kind != HandleKind.AssemblyReference) continue;
-                if (Reachable(policy, md.GetString(exported.Namespace), md.GetString(exported.Name))) return true;
+                if (Reachable(policy, namespaces, md.GetString(exported.Namespace), md.GetString(exported.Name))) return true;
             }
             return false;
         }
@@ -93,8 +97,10 @@ public sealed class ReferenceAssemblies
         }
     }
 
-    private static bool Reachable(ApiPolicy policy, string ns, string name)
+    private static bool Reachable(ApiPolicy policy, Dictionary<string, bool> namespaces, string ns, string name)
     {
+        if (!namespaces.TryGetValue(ns, out bool mayAllow)) namespaces[ns] = mayAllow = policy.MayAllowIn(ns);
+        if (!mayAllow) return false;
         int tick = name.IndexOf('`');
         if (tick >= 0) name = name[..tick];
         return !policy.EvaluateType(ns.Length == 0 ? name : ns + "." + name, ns).Denied;

@@ -226,6 +226,23 @@ public sealed class ApiPolicy
         return anyAllowedBelow ? new PolicyDecision(false, null, null) : d;
     }
 
+    /// <summary>
+    /// Whether anything in namespace <paramref name="ns"/> (its own types, not sub-namespaces) can be allowed:
+    /// a quick, conservative filter before evaluating each type of a namespace.
+    /// </summary>
+    public bool MayAllowIn(string ns)
+    {
+        if (!_denyUnlisted) return true;
+        string below = ns + ".";
+        bool Covers(string prefix, bool ownTypesOnly)
+        {
+            if (prefix.EndsWith('*')) prefix = prefix[..^1];
+            if (prefix.StartsWith(below, StringComparison.Ordinal) || prefix == ns || below.StartsWith(prefix, StringComparison.Ordinal)) return true;
+            return !ownTypesOnly && ns.StartsWith(prefix + ".", StringComparison.Ordinal);
+        }
+        return _kataAllowed.Any(a => Covers(a, false)) || _defaults.Any(e => e.Effect == PolicyEffect.Allow && Covers(e.Prefix, e.OwnTypesOnly));
+    }
+
     private static PolicyEntry? Longest(ImmutableArray<PolicyEntry> entries, string name, string? ns)
     {
         PolicyEntry? best = null;

@@ -175,7 +175,8 @@ public static class DefaultPolicyTable
             "System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack");
 
         Deny(CodeGeneration, "System.Reflection.Emit", "System.Linq.Expressions", "System.Linq.Queryable", "System.Linq.IQueryable*",
-            "System.Linq.IOrderedQueryable*", "System.Linq.EnumerableQuery*", "System.Runtime.CompilerServices.CallSite*");
+            "System.Linq.IOrderedQueryable*", "System.Linq.EnumerableQuery*", "System.Linq.EnumerableExecutor*", "System.Linq.IQueryProvider",
+            "System.Runtime.CompilerServices.CallSite*");
 
         Deny(Dynamic, SyntaxNames.Dynamic, "System.Dynamic", "Microsoft.CSharp");
 
@@ -209,7 +210,8 @@ public static class DefaultPolicyTable
             "System.Threading.Thread.EndCriticalRegion", "System.Threading.Thread.BeginThreadAffinity", "System.Threading.Thread.EndThreadAffinity",
             "System.Threading.Thread.CurrentPrincipal", "System.Threading.ThreadPool.SetMinThreads", "System.Threading.ThreadPool.SetMaxThreads",
             "System.Threading.ThreadPool.BindHandle", "System.Threading.ThreadPool.UnsafeQueueNativeOverlapped", "System.Threading.Overlapped",
-            "System.Threading.PreAllocatedOverlapped", "System.Threading.ThreadPoolBoundHandle", "System.Runtime.ControlledExecution");
+            "System.Threading.PreAllocatedOverlapped", "System.Threading.ThreadPoolBoundHandle", "System.Threading.NativeOverlapped",
+            "System.Threading.IOCompletionCallback", "System.Runtime.ControlledExecution");
 
         Deny(RuntimeConfig, "System.AppContext", "System.AppDomain", "System.Runtime.Loader", "System.Runtime.AssemblyTargetedPatchBandAttribute");
 
@@ -226,7 +228,8 @@ public static class DefaultPolicyTable
         Deny(NamedSync, "System.Threading.Mutex..ctor" + NamedArgument, "System.Threading.Semaphore..ctor" + NamedArgument,
             "System.Threading.EventWaitHandle..ctor" + NamedArgument, "System.Threading.Mutex.OpenExisting", "System.Threading.Mutex.TryOpenExisting",
             "System.Threading.Semaphore.OpenExisting", "System.Threading.Semaphore.TryOpenExisting",
-            "System.Threading.EventWaitHandle.OpenExisting", "System.Threading.EventWaitHandle.TryOpenExisting");
+            "System.Threading.EventWaitHandle.OpenExisting", "System.Threading.EventWaitHandle.TryOpenExisting",
+            "System.Threading.MutexAcl", "System.Threading.SemaphoreAcl", "System.Threading.EventWaitHandleAcl", "System.Threading.ThreadingAclExtensions");
 
         Deny(Spoofing, SyntaxNames.ReservedNamespace, SyntaxNames.ReservedTypeName);
 

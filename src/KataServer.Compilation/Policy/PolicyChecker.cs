@@ -429,7 +429,8 @@ public static class PolicyChecker
                         if (name is not null)
                         {
                             var decision = policy.EvaluateType(name, SymbolNames.NamespaceOf(named));
-                            if (decision.Denied) Report(decision.Rule!, name, $"`{name}`", loc);
+                            if (decision.Denied && !(decision.Rule == DefaultPolicyTable.ExplicitLayout && IsTypeSafeExplicitLayoutAt(loc)))
+                                Report(decision.Rule!, name, $"`{name}`", loc);
                         }
                     }
                     foreach (var arg in named.TypeArguments) CheckType(arg, loc, depth + 1);
