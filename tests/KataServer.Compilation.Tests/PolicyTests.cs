@@ -181,7 +181,7 @@ public class PolicyTests(ITestOutputHelper output)
         yield return Case("native library", "interop", "var h = System.Runtime.InteropServices.NativeLibrary.Load(\"libc\");");
         yield return Case("function pointer", "interop", "", members: "static int Id(int x) => x; static unsafe void F() { delegate*<int, int> f = &Id; f(1); }", symbol: SyntaxNames.FunctionPointer);
         yield return Case("implicit conversion operator", "interop", "System.Runtime.InteropServices.NFloat n = 5; Console.WriteLine(n);");
-        yield return Case("field offset", "explicit-layout", "", members: "[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] struct U { [System.Runtime.InteropServices.FieldOffset(0)] public long A; }");
+        yield return Case("field offset", "explicit-layout", "", members: "[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] struct U { [System.Runtime.InteropServices.FieldOffset(0)] public long A; [System.Runtime.InteropServices.FieldOffset(0)] public string S; }");
         yield return Case("unsafe block", "unsafe", "unsafe { int x = 1; int* p = &x; *p = 2; }", symbol: SyntaxNames.Unsafe);
         yield return Case("unsafe modifier", "unsafe", "", members: "unsafe void F() { }");
         yield return Case("stackalloc pointer", "unsafe", "", members: "unsafe void F() { int* p = stackalloc int[4]; }");
