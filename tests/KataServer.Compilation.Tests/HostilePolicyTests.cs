@@ -198,6 +198,15 @@ public class HostilePolicyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_editor_analyzer_shows_the_rule_for_a_name_outside_the_trimmed_set()
+    {
+        var all = SubmissionAnalyzer.Analyze(Check.Compiler, Wrap("System.Formats.Tar.TarFile.CreateFromDirectory(\"/etc\", \"/tmp/x.tar\", false);"), ApiPolicy.Default);
+        foreach (var d in all) output.WriteLine(d.ToString());
+        Assert.Contains(all, d => d.Id == SubmissionAnalyzer.PolicyIdPrefix + "file-system" && d.Message.Contains("System.Formats.Tar.TarFile", StringComparison.Ordinal));
+        Assert.DoesNotContain(all, d => d.Id is "CS0234" or "CS0246");
+    }
+
+    [Fact]
     public void A_typo_stays_a_compile_error()
     {
         var outcome = Check.Compiler.CompileSubmission(Wrap("Conosle.WriteLine(1); var x = new Dictionary<int, Strin>();"));
