@@ -144,6 +144,9 @@ public class HostilePolicyTests(ITestOutputHelper output)
         yield return Case("thread name read", "caller-inspection", "if (Thread.CurrentThread.Name?.StartsWith(\"stress\") == true) return;");
         yield return Case("thread name compound", "caller-inspection", "Thread.CurrentThread.Name ??= \"mine\";");
         yield return Case("thread name in a pattern", "caller-inspection", "if (Thread.CurrentThread is { Name: \"stress\" }) return;");
+        yield return Case("scheduler type name", "caller-inspection", "if (TaskScheduler.Current.GetType().Name.Contains(\"Controlled\")) return;");
+        yield return Case("synchronization context", "caller-inspection", "var explored = SynchronizationContext.Current is not null;");
+        yield return Case("thread pool thread", "caller-inspection", "if (Thread.CurrentThread.IsThreadPoolThread) return;");
         yield return Case("caller member name", "caller-inspection", "", members: "public void Deposit(long amount, [System.Runtime.CompilerServices.CallerMemberName] string caller = \"\") { }");
         yield return Case("caller argument expression", "caller-inspection", "", members: "public void Withdraw(long amount, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(amount))] string expr = \"\") { }");
         yield return Case("caller file path", "caller-inspection", "", members: "public void Audit([System.Runtime.CompilerServices.CallerFilePath] string file = \"\") { }");

@@ -80,8 +80,9 @@ public static class DefaultPolicyTable
     public static readonly PolicyRule VisualBasic = new("visual-basic-runtime", "the Visual Basic runtime",
         "Microsoft.VisualBasic reaches the file system, the environment and late binding (reflection by name); use the C# equivalents in System, System.Threading, System.Collections and System.Text.");
     public static readonly PolicyRule CallerInspection = new("caller-inspection", "inspecting who calls your code",
-        "Your code must behave the same whoever calls it: stack traces, thread names and caller-info attributes ([CallerMemberName], [CallerFilePath], ...) " +
-        "would tell it whether a test is running. Keep your own state instead (setting Thread.Name on threads you start is fine).");
+        "Your code must behave the same whoever calls it: stack traces, thread names, the current task scheduler or synchronization context and " +
+        "caller-info attributes ([CallerMemberName], [CallerFilePath], ...) would tell it whether a test is running. Keep your own state instead " +
+        "(setting Thread.Name on threads you start is fine; pass TaskScheduler.Default explicitly where you need a scheduler).");
     public static readonly PolicyRule NamedSync = new("named-sync", "named system-wide synchronization",
         "Named mutexes, semaphores and events are shared with other processes; create unnamed ones (new Mutex(), new SemaphoreSlim(n), new ManualResetEventSlim()).");
     public static readonly PolicyRule Unlisted = new("not-allowed-api", "outside the kata allow-list",
@@ -239,7 +240,8 @@ public static class DefaultPolicyTable
 
         Deny(CallerInspection, "System.Diagnostics.StackTrace", "System.Diagnostics.StackFrame", "System.Diagnostics.StackFrameExtensions",
             "System.Environment.StackTrace", "System.Exception.StackTrace", "System.Threading.Thread.Name" + PropertyRead,
-            "System.Runtime.CompilerServices.Caller*");
+            "System.Runtime.CompilerServices.Caller*", "System.Threading.SynchronizationContext.Current", "System.Threading.Tasks.TaskScheduler.Current",
+            "System.Threading.Thread.IsThreadPoolThread");
 
         Deny(NamedSync, "System.Threading.Mutex..ctor" + NamedArgument, "System.Threading.Semaphore..ctor" + NamedArgument,
             "System.Threading.EventWaitHandle..ctor" + NamedArgument, "System.Threading.Mutex.OpenExisting", "System.Threading.Mutex.TryOpenExisting",
