@@ -94,7 +94,7 @@ public sealed class CliTests
     [Fact]
     public async Task PassingSolutionExitsZeroWithOneJsonObject()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--json", "--mode", "stress");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--json", "--mode", "stress");
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Stdout); // stdout holds the JSON object and nothing else
@@ -115,7 +115,7 @@ public sealed class CliTests
     [Fact]
     public async Task FailingSolutionExitsOneAndNamesTheFinding()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "bug-plain-increment.cs"), "--mode", "stress");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "bug-plain-increment.cs"), "--mode", "stress");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAILED", result.Stdout);
@@ -125,7 +125,7 @@ public sealed class CliTests
     [Fact]
     public async Task BadModeIsBadUsage()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--mode", "sideways");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--mode", "sideways");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--mode must be", result.Stderr);
@@ -134,7 +134,7 @@ public sealed class CliTests
     [Fact]
     public async Task UnknownStrategyIsBadUsageNotACrashOfTheSubmission()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--mode", "explore", "--strategy", "xyz");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--mode", "explore", "--strategy", "xyz");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--strategy must be one of random, pct, dfs, portfolio (not 'xyz')", result.Stderr);
