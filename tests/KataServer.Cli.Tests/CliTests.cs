@@ -37,12 +37,35 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task ShowPrintsTheStatementAndStarter()
+    public async Task ShowPrintsTheStatementAndHowToGetTheStarter()
+    {
+        var result = await KataProcess.RunAsync("show", "deadlock-transfer");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("# Fix the deadlock", result.Stdout);
+        Assert.Contains("kata show deadlock-transfer --starter > deadlock-transfer.cs", result.Stdout);
+    }
+
+    [Fact]
+    public async Task ShowStarterPrintsTheStarterCodeAloneSoItCanBeSavedAndGraded()
     {
         var result = await KataProcess.RunAsync("show", "deadlock-transfer", "--starter");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("public sealed class Bank", result.Stdout);
+        string starter = await File.ReadAllTextAsync(Path.Combine(KataProcess.RepositoryRoot, "katas", "deadlock-transfer", "starter.cs"));
+        Assert.Equal(starter.TrimEnd() + "\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task ShowHintsPrintsTheHintsAloneAndSaysWhenThereAreFewer()
+    {
+        var result = await KataProcess.RunAsync("show", "deadlock-transfer", "--hints", "9");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("Hint 1 of 4: ", result.Stdout);
+        Assert.Contains("Hint 4 of 4: ", result.Stdout);
+        Assert.DoesNotContain("# Fix the deadlock", result.Stdout);
+        Assert.Contains("deadlock-transfer has only 4 hints", result.Stderr);
     }
 
     [Fact]
