@@ -36,6 +36,53 @@ public sealed class CliTests
         Assert.Contains("unknown benchmark 'nope'", result.Stderr);
     }
 
+    private static async Task<string> PlainIncrementReplayTokenAsync()
+    {
+        var found = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "bug-plain-increment.cs"), "--mode", "explore", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(found.Stdout);
+        return json.RootElement.GetProperty("findings").EnumerateArray()
+            .Select(f => f.TryGetProperty("replay", out var r) ? r.GetString() : null).First(r => r is not null)!;
+    }
+
+    [Fact]
+    public async Task ReplayOfACutTokenIsBadInputSayingTheTokenIsCorrupt()
+    {
+        string token = await PlainIncrementReplayTokenAsync();
+
+        var result = await KataProcess.RunAsync("replay", "hit-counter", KataProcess.CorpusFile("hit-counter", "bug-plain-increment.cs"), token[..(token.Length - 12)]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("this replay token is corrupt", result.Stderr);
+        Assert.DoesNotContain("Your code printed", result.Stdout);
+        Assert.DoesNotContain("Exception", result.Stdout + result.Stderr);
+    }
+
+    [Fact]
+    public async Task ReplayOfATokenNamingAnotherKatasTestIsBadInput()
+    {
+        string token = await PlainIncrementReplayTokenAsync();
+
+        var result = await KataProcess.RunAsync("replay", "hit-counter", KataProcess.CorpusFile("hit-counter", "bug-plain-increment.cs"),
+            "OppositeTransfers" + token[token.IndexOf('@')..]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("names the test 'OppositeTransfers'", result.Stderr);
+    }
+
+    [Fact]
+    public async Task ReplayAgainstTheFixedFileSaysTheInterleavingNoLongerFitsNotPassed()
+    {
+        string token = await PlainIncrementReplayTokenAsync();
+
+        var result = await KataProcess.RunAsync("replay", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), token);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("replay of NoLostIncrementsUnderContention: this interleaving no longer", result.Stdout);
+        Assert.Contains("grade the file for a verdict", result.Stdout);
+        Assert.DoesNotContain("PASSED", result.Stdout);
+        Assert.DoesNotContain("100/100", result.Stdout);
+    }
+
     [Fact]
     public async Task ShowPrintsTheStatementAndHowToGetTheStarter()
     {

@@ -42,6 +42,13 @@ public sealed class Grader
             throw new ArgumentException($"unknown strategy '{strategy}' (choose from {string.Join(", ", ScheduleExplorer.StrategyNames)})", nameof(request));
         }
 
+        if (request.ReplayToken is { } replaySchedule)
+        {
+            // A corrupt token is refused here, before any work, not discovered by the runner as a "crash".
+            if (string.IsNullOrEmpty(request.ReplayTest)) throw new InvalidReplayException($"{ReplayTarget.CorruptMessage} (it names no test)");
+            ReplayTarget.CheckSchedule(replaySchedule);
+        }
+
         var total = Stopwatch.StartNew();
         var kata = request.Kata;
         var report = new GradeReport { Kata = kata.Id };
@@ -91,6 +98,9 @@ public sealed class Grader
             if (unknownTests.Count > 0) throw new ArgumentException($"kata '{kata.Id}' has no hidden test named {string.Join(", ", unknownTests)}", nameof(request));
         }
 
+        if (request.ReplayToken is not null)
+            ReplayTarget.CheckTest(kata.Id, request.ReplayTest!, TestMethods.MarkedWith(tests.Compilation!, nameof(KataTestAttribute)).Select(m => m.Name).ToList());
+
         // 3. explore and 4. stress, each in its own sandboxed runner
         using var job = JobFolder.Create(submission.Assembly!, tests.Assembly!);
         var stages = new List<StageResult>();
@@ -116,6 +126,19 @@ public sealed class Grader
             {
                 Findings = [],
                 Tests = explored.Tests.Select(t => unexplored.Contains(t.Name) ? t with { Outcome = TestOutcomes.Unexplored } : t).ToList(),
+            };
+        }
+
+        bool replayDiverged = false;
+        if (request.ReplayToken is not null && stages is [var replayed] && replayed.Findings.Count > 0 && replayed.Findings.All(ReplayTarget.IsDivergence))
+        {
+            // The token's steps do not fit this file (usually: it was changed): not the learner's bug, and no verdict.
+            replayDiverged = true;
+            notices.AddRange(replayed.Findings);
+            stages[0] = replayed with
+            {
+                Findings = [],
+                Tests = replayed.Tests.Select(t => t with { Outcome = TestOutcomes.Unexplored }).ToList(),
             };
         }
 
@@ -151,8 +174,24 @@ public sealed class Grader
         Report(new GradeProgress(GradeProgress.Score, "scoring"));
         var notMeasuredBecause = !hasBenchmarks ? "(this kata has no benchmark)" : request.MeasurePerformance ? "in this mode" : "(measuring was turned off)";
         var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause);
+        ReplayOutcome? replay = null;
+        if (request.ReplayTest is { } replayedTest && request.ReplayToken is not null)
+        {
+            // One interleaving of one test is no grade: a replay that no longer fails must not read as "passed 100/100".
+            bool reproduced = !replayDiverged && (findings.Count > 0 || verdict != Verdicts.Passed);
+            replay = new ReplayOutcome
+            {
+                Test = replayedTest,
+                Reproduced = reproduced,
+                Message = reproduced ? null : replayDiverged ? ReplayTarget.NoLongerFitsMessage : ReplayTarget.NoLongerFailsMessage,
+            };
+            score = 0;
+            breakdown = new ScoreBreakdown { PerformanceMax = breakdown.PerformanceMax, Explanation = "a replay runs one interleaving of one test: grade the file for a score" };
+        }
+
         return report with
         {
+            Replay = replay,
             Verdict = verdict,
             Score = score,
             ScoreBreakdown = breakdown,
