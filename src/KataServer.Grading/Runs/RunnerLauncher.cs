@@ -7,12 +7,18 @@ using KataServer.Testing.Protocol;
 namespace KataServer.Grading.Runs;
 
 /// <summary>
-/// Starts the runner in the sandbox for one request and turns what comes back on the result
-/// channel (never stdout) and the way the process ended into a <see cref="StageResult"/>.
+/// Starts the runner in the sandbox for one request and turns what comes back on the result channel (never stdout)
+/// and the way the process ended into a <see cref="StageResult"/>. The report is checked here, in the grader, after
+/// the runner and every thread of the learner's code are gone: it is accepted only when every message was signed by
+/// the runner, every test asked for reported exactly once, every number is finite and in range, the runner said it
+/// was done and then exited 0. Anything else fails closed with an <c>integrity</c> finding.
 /// </summary>
-public sealed class RunnerLauncher(RunnerLocation runner)
+public sealed class RunnerLauncher(RunnerLocation runner, SandboxCapabilities sandbox)
 {
-    public async Task<StageResult> RunAsync(JobFolder job, RunRequest request, SandboxLimits limits, Action<GradeProgress> progress, CancellationToken cancellationToken)
+    /// <summary>Wait this long for the channel to close after the runner exited before giving up on it.</summary>
+    private static readonly TimeSpan ChannelDrain = TimeSpan.FromSeconds(3);
+
+    public async Task<StageResult> RunAsync(JobFolder job, RunRequest request, RunPlan plan, SandboxLimits limits, Action<GradeProgress> progress, CancellationToken cancellationToken)
     {
         var stage = request.Mode switch
         {
@@ -27,13 +33,21 @@ public sealed class RunnerLauncher(RunnerLocation runner)
             [runner.RunnerDll, requestPath],
             new Dictionary<string, string>(),
             [runner.RunnerDirectory, job.Path],
-            job.Path));
+            job.Path) { HostUid = job.Uid });
 
-        var collector = new MessageCollector(request.Mode, stage, progress);
+        var collector = new MessageCollector(request, plan, stage, progress);
         var reading = ReadAsync(channel, collector, cancellationToken);
-        var outcome = await SandboxedProcess.RunAsync(command, limits, cancellationToken).ConfigureAwait(false);
-        channel.StopAccepting();
-        await reading.ConfigureAwait(false);
+        SandboxOutcome outcome;
+        try
+        {
+            outcome = await SandboxedProcess.RunAsync(command, limits, sandbox, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            channel.StopAccepting();
+        }
+        if (await Task.WhenAny(reading, Task.Delay(ChannelDrain, CancellationToken.None)).ConfigureAwait(false) != reading)
+            collector.Distrust("the result channel stayed open after the runner ended (something else held it)");
         return collector.Finish(outcome, limits);
     }
 
@@ -45,31 +59,66 @@ public sealed class RunnerLauncher(RunnerLocation runner)
         }
         catch (ResultChannelException e)
         {
-            collector.ProtocolBroken(e.Message);
+            collector.Distrust(e.Message);
         }
     }
 
-    /// <summary>Folds the runner's messages into test reports and findings.</summary>
-    private sealed class MessageCollector(RunMode mode, string stage, Action<GradeProgress> progress)
+    /// <summary>Folds the runner's messages into test reports and findings, and checks them against the plan.</summary>
+    private sealed class MessageCollector(RunRequest request, RunPlan plan, string stage, Action<GradeProgress> progress)
     {
+        /// <summary>No real run counts more schedules or iterations, or takes longer than a day per test.</summary>
+        private const long MaxCount = 1_000_000_000_000;
+        private const long MaxDurationMs = 86_400_000;
+        /// <summary>Operations per second a benchmark can report: above a trillion, or (when not zero) below one per
+        /// million seconds, the figure is not a measurement (and would make the ratio infinite).</summary>
+        private const double MaxOpsPerSecond = 1e12;
+        private const double MinOpsPerSecond = 1e-6;
+
+        private readonly RunMode mode = request.Mode;
+        private readonly object gate = new();
         private readonly List<TestReport> tests = [];
         private readonly List<FindingData> findings = [];
         private readonly List<ThroughputData> throughput = [];
-        private IReadOnlyList<string> announced = [];
+        private readonly List<string> distrust = [];
+        private IReadOnlyList<string>? announced;
         private string? running;
         private bool done;
+        private bool measured;
+
+        private string ModeName => mode.ToString().ToLowerInvariant();
+
+        public void Distrust(string reason)
+        {
+            lock (gate) if (distrust.Count < 5) distrust.Add(reason);
+        }
 
         public void Accept(string line)
         {
+            lock (gate) AcceptLocked(line);
+        }
+
+        private void AcceptLocked(string line)
+        {
             RunnerMessage? message;
             try { message = JsonSerializer.Deserialize<RunnerMessage>(line, ProtocolJson.Options); }
-            catch (JsonException) { return; }
-            if (message is null) return;
+            catch (JsonException) { message = null; }
+            if (message is null) { Distrust("a message is not a runner message"); return; }
+            if (done) { Distrust($"a '{Cut(message.Type)}' message came after the runner said it was done"); return; }
+            if (announced is null && message.Type != RunnerMessage.Started) { Distrust($"the first message is '{Cut(message.Type)}', not 'started'"); return; }
+            if (!InRange(message.DurationMs, MaxDurationMs) || !InRange(message.Done, MaxCount) || !InRange(message.Total, MaxCount))
+            {
+                Distrust("a count or duration is out of range");
+                return;
+            }
 
             switch (message.Type)
             {
                 case RunnerMessage.Started:
+                    if (announced is not null) { Distrust("the runner started twice"); return; }
                     announced = message.Tests ?? [];
+                    var asked = mode == RunMode.Measure ? [] : plan.Tests.Select(t => t.Name).ToHashSet();
+                    if (mode != RunMode.Measure && (!asked.SetEquals(announced) || announced.Count != asked.Count))
+                        Distrust($"the runner announced tests ({string.Join(", ", announced.Take(10).Select(Cut))}) other than the ones asked for ({string.Join(", ", asked.Take(10))})");
                     progress(new GradeProgress(stage, $"{announced.Count} tests"));
                     break;
                 case RunnerMessage.TestStarted:
@@ -81,31 +130,118 @@ public sealed class RunnerLauncher(RunnerLocation runner)
                     break;
                 case RunnerMessage.TestFinished:
                     running = null;
-                    tests.Add(new TestReport
-                    {
-                        Name = message.Test ?? "",
-                        Outcome = message.Outcome ?? TestOutcomes.Failed,
-                        DurationMs = message.DurationMs ?? 0,
-                        Mode = mode.ToString().ToLowerInvariant(),
-                        Runs = message.Done ?? 0,
-                        Exhausted = message.Exhausted,
-                    });
-                    if (message.Finding is not null) findings.Add(message.Finding with { Test = message.Test });
+                    TestFinished(message);
                     break;
                 case RunnerMessage.Measured:
-                    throughput.AddRange(message.Throughput ?? []);
+                    if (mode != RunMode.Measure || measured) { Distrust("throughput came when none was asked for, or twice"); return; }
+                    measured = true;
+                    foreach (var t in message.Throughput ?? [])
+                    {
+                        if (!plan.Benchmarks.Contains(t.Benchmark) || !plan.Threads.Contains(t.Threads) || !IsRate(t.SubmissionOpsPerSecond) || !IsRate(t.ReferenceOpsPerSecond))
+                        {
+                            Distrust($"a throughput figure is not a measurement ({Cut(t.Benchmark)} on {t.Threads} threads: {t.SubmissionOpsPerSecond:G3} vs {t.ReferenceOpsPerSecond:G3} operations per second)");
+                            return;
+                        }
+                        throughput.Add(t);
+                    }
                     break;
                 case RunnerMessage.Finished:
                     done = true;
                     break;
+                case RunnerMessage.Tampered:
+                    Distrust($"the test infrastructure's state was changed during the run ({Cut(message.Finding?.Message)})");
+                    break;
+                default:
+                    Distrust($"unknown message type '{Cut(message.Type)}'");
+                    break;
             }
         }
 
-        public void ProtocolBroken(string reason) =>
-            findings.Add(new FindingData { Kind = FindingKind.Crash.ToWireName(), Test = running, Message = $"the test process broke the result protocol ({reason})" });
+        private void TestFinished(RunnerMessage message)
+        {
+            var name = message.Test ?? "";
+            var outcome = message.Outcome ?? "";
+            var finding = message.Finding;
+            if (mode == RunMode.Measure)
+            {
+                // The measure run reports a benchmark only when it failed.
+                if (!plan.Benchmarks.Contains(name) || outcome != TestOutcomes.Failed || finding is null)
+                {
+                    Distrust($"the measure run reported '{Cut(name)}' as {Cut(outcome)}");
+                    return;
+                }
+            }
+            else
+            {
+                var planned = plan.Tests.FirstOrDefault(t => t.Name == name);
+                if (planned is null) { Distrust($"a result came for '{Cut(name)}', which was not asked for"); return; }
+                if (tests.Any(t => t.Name == name)) { Distrust($"'{Cut(name)}' reported twice"); return; }
+                var runsHere = mode == RunMode.Explore ? planned.Explore || request.Explore.ReplayToken is not null : planned.Stress;
+                var legitimateSkip = !runsHere || (mode == RunMode.Stress && findings.Count > 0);
+                var consistent = outcome switch
+                {
+                    TestOutcomes.Passed => finding is null && runsHere,
+                    TestOutcomes.Failed => finding is not null && runsHere,
+                    TestOutcomes.Skipped => finding is null && legitimateSkip,
+                    _ => false,
+                };
+                if (!consistent) { Distrust($"'{Cut(name)}' reported {Cut(outcome)}{(finding is null ? "" : " with a finding")}, which its run cannot produce"); return; }
+            }
+
+            if (finding is not null && finding.Kind == FindingKind.Integrity.ToWireName())
+                Distrust(finding.Message); // the runner saw its own state tampered with
+            tests.Add(new TestReport
+            {
+                Name = name,
+                Outcome = outcome,
+                DurationMs = message.DurationMs ?? 0,
+                Mode = ModeName,
+                Runs = message.Done ?? 0,
+                Exhausted = message.Exhausted,
+            });
+            if (finding is not null) findings.Add(finding with { Test = name });
+        }
+
+        private static bool InRange(long? value, long max) => value is null || (value >= 0 && value <= max);
+
+        private static bool IsRate(double value) => double.IsFinite(value) && (value == 0 || value is >= MinOpsPerSecond and <= MaxOpsPerSecond);
+
+        private static string Cut(string? s) => s is null ? "" : s.Length > 120 ? s[..120] + "..." : s;
 
         public StageResult Finish(SandboxOutcome outcome, SandboxLimits limits)
         {
+            lock (gate) return FinishLocked(outcome, limits);
+        }
+
+        private StageResult FinishLocked(SandboxOutcome outcome, SandboxLimits limits)
+        {
+            var output = outcome.Stdout + (outcome.Stderr.Length > 0 ? outcome.Stderr : "");
+            if (done)
+            {
+                // The runner said it was done: from here on only a clean exit and a complete report are believed.
+                if (outcome.Termination != SandboxTermination.Exited || outcome.ExitCode != 0)
+                    Distrust($"the runner said it was done, then {(outcome.Termination == SandboxTermination.Exited ? $"exited with code {outcome.ExitCode}" : $"was stopped ({outcome.Termination})")}");
+                if (mode != RunMode.Measure)
+                {
+                    var missing = plan.Tests.Where(p => tests.All(t => t.Name != p.Name)).Select(p => p.Name).ToList();
+                    if (missing.Count > 0) Distrust($"no result came for {string.Join(", ", missing.Take(10))}");
+                }
+                else if (!measured)
+                    Distrust("the measure run ended without its throughput figures");
+            }
+
+            if (distrust.Count > 0)
+            {
+                // Nothing the run said is believed: not its passes, and not its findings either (they may be forged too).
+                var integrity = new FindingData
+                {
+                    Kind = FindingKind.Integrity.ToWireName(),
+                    Message = $"the run's report could not be trusted: {string.Join("; ", distrust)}",
+                };
+                var untrusted = plan.Tests.Select(t => new TestReport { Name = t.Name, Outcome = TestOutcomes.Skipped, Mode = ModeName }).ToList();
+                return new StageResult(mode == RunMode.Measure ? [] : untrusted, [integrity], false, outcome.ActiveLayers, output, outcome.OutputTruncated);
+            }
+
             var crashed = false;
             if (!done)
             {
@@ -113,12 +249,11 @@ public sealed class RunnerLauncher(RunnerLocation runner)
                 crashed = kind == FindingKind.Crash;
                 findings.Add(new FindingData { Kind = kind.ToWireName(), Test = running, Message = message });
                 if (running is not null && tests.All(t => t.Name != running))
-                    tests.Add(new TestReport { Name = running, Outcome = TestOutcomes.Failed, Mode = mode.ToString().ToLowerInvariant() });
-                tests.AddRange(announced.Where(name => tests.All(t => t.Name != name))
-                    .Select(name => new TestReport { Name = name, Outcome = TestOutcomes.Skipped, Mode = mode.ToString().ToLowerInvariant() }));
+                    tests.Add(new TestReport { Name = running, Outcome = TestOutcomes.Failed, Mode = ModeName });
+                tests.AddRange((announced ?? []).Where(name => tests.All(t => t.Name != name))
+                    .Select(name => new TestReport { Name = name, Outcome = TestOutcomes.Skipped, Mode = ModeName }));
             }
 
-            var output = outcome.Stdout + (outcome.Stderr.Length > 0 ? outcome.Stderr : "");
             return new StageResult(tests, findings, crashed, outcome.ActiveLayers, output, outcome.OutputTruncated) { Throughput = throughput };
         }
 
