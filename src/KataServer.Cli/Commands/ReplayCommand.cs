@@ -30,7 +30,7 @@ public sealed class ReplayCommand : ICommand
 
         var json = args.Flag("json");
         var progress = new ProgressLine(errors, live: !json && !Console.IsErrorRedirected);
-        var report = await new Grader(new GraderOptions()).GradeAsync(request, json ? null : progress);
+        var report = await new Grader(CommandLine.GraderOptions(args)).GradeAsync(request, json ? null : progress);
         progress.Clear();
         if (json) output.WriteLine(Json.Serialize(report));
         else
