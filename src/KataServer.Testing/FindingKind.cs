@@ -16,6 +16,8 @@ public enum FindingKind
     Crash,
     Uncontrolled,
     DataRace,
+    /// <summary>The run's report could not be trusted (forged, incomplete or out-of-range results): never a pass.</summary>
+    Integrity,
 }
 
 public static class FindingKindNames
@@ -35,6 +37,7 @@ public static class FindingKindNames
         [FindingKind.Crash] = "crash",
         [FindingKind.Uncontrolled] = "uncontrolled",
         [FindingKind.DataRace] = "data-race",
+        [FindingKind.Integrity] = "integrity",
     };
 
     private static readonly Dictionary<string, FindingKind> ByName =

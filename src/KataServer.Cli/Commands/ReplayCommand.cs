@@ -30,7 +30,7 @@ public sealed class ReplayCommand : ICommand
         var json = args.Flag("json");
         var progress = new ProgressLine(errors, live: !json && !Console.IsErrorRedirected);
         GradeReport report;
-        try { report = await new Grader(new GraderOptions()).GradeAsync(request, json ? null : progress); }
+        try { report = await new Grader(CommandLine.GraderOptions(args)).GradeAsync(request, json ? null : progress); }
         catch (InvalidReplayException e) { throw new UsageException(e.Message); }
         finally { progress.Clear(); }
         if (json) output.WriteLine(Json.Serialize(report));

@@ -17,10 +17,11 @@ public static class Benchmarks
         var atMostThreads = throughput
             .GroupBy(t => t.Benchmark)
             .Select(g => g.MaxBy(t => t.Threads)!)
-            .Where(t => t.Ratio > 0)
+            .Where(t => t.Ratio > 0 && double.IsFinite(t.Ratio))
             .ToList();
         if (atMostThreads.Count == 0) return null;
         var ratio = Math.Exp(atMostThreads.Average(t => Math.Log(t.Ratio)));
+        if (!double.IsFinite(ratio)) return null; // the runner checks its figures; this keeps a report serialisable regardless
         return new PerformanceReport { Ratio = Math.Round(ratio, 3), Benchmarks = throughput };
     }
 }

@@ -21,18 +21,28 @@ public sealed class Grader
     private readonly KataCompiler compiler;
     private readonly RunnerLauncher launcher;
     private readonly ReferenceBuilds references;
+    private readonly Sandbox.SandboxCapabilities sandbox;
 
     public Grader(GraderOptions options)
     {
         this.options = options;
         compiler = options.Compiler ?? new KataCompiler();
-        launcher = new RunnerLauncher(options.Runner ?? RunnerLocation.Find());
+        sandbox = options.Sandbox ?? Sandbox.SandboxCapabilities.Detect();
+        launcher = new RunnerLauncher(options.Runner ?? RunnerLocation.Find(), sandbox);
         references = new ReferenceBuilds(compiler);
     }
 
     public GraderOptions Options => options;
 
     public void WarmUp() => compiler.WarmUp();
+
+    /// <summary>Throws <see cref="Sandbox.SandboxUnavailableException"/> (one line naming what is missing and how to get it)
+    /// when submissions would run without the full sandbox and <see cref="GraderOptions.UnsafeSandbox"/> is off.
+    /// Hosts call it at startup; <see cref="GradeAsync"/> calls it before any work.</summary>
+    public void EnsureSandbox()
+    {
+        if (!sandbox.IsFullSandbox && !options.UnsafeSandbox) throw new Sandbox.SandboxUnavailableException(sandbox.RefusalMessage);
+    }
 
     public async Task<GradeReport> GradeAsync(GradeRequest request, IProgress<GradeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -48,6 +58,8 @@ public sealed class Grader
             if (string.IsNullOrEmpty(request.ReplayTest)) throw new InvalidReplayException($"{ReplayTarget.CorruptMessage} (it names no test)");
             ReplayTarget.CheckSchedule(replaySchedule);
         }
+
+        EnsureSandbox();
 
         var total = Stopwatch.StartNew();
         var kata = request.Kata;
@@ -103,6 +115,8 @@ public sealed class Grader
 
         // 3. explore and 4. stress, each in its own sandboxed runner
         using var job = JobFolder.Create(submission.Assembly!, tests.Assembly!);
+        var measureThreads = new[] { 1, Math.Max(2, Environment.ProcessorCount) };
+        var plan = RunPlan.From(tests.Compilation!, request.OnlyTests, measureThreads);
         var stages = new List<StageResult>();
         long exploreMs = 0, stressMs = 0;
         if (request.Mode is GradeMode.All or GradeMode.Explore)
@@ -111,7 +125,8 @@ public sealed class Grader
             Report(new GradeProgress(GradeProgress.Explore, "instrumenting for schedule exploration"));
             var instrumented = Instrumentation.Rewrite(submission.Assembly!, tests.Assembly!, Path.GetDirectoryName(typeof(Check).Assembly.Location)!);
             job.AddInstrumented(instrumented.Submission, instrumented.Tests);
-            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName), LimitsFor(kata), Report, cancellationToken));
+            var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
+            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName), explorePlan, LimitsFor(kata), Report, cancellationToken));
             exploreMs = watch.ElapsedMilliseconds;
         }
 
@@ -146,7 +161,7 @@ public sealed class Grader
         if (request.Mode is GradeMode.All or GradeMode.Stress && !exploreFailed && request.ReplayToken is null)
         {
             var watch = Stopwatch.StartNew();
-            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName), LimitsFor(kata), Report, cancellationToken));
+            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName), plan, LimitsFor(kata), Report, cancellationToken));
             stressMs = watch.ElapsedMilliseconds;
         }
 
@@ -163,7 +178,7 @@ public sealed class Grader
             Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));
             var reference = references.For(kata);
             job.AddReference(reference.Submission, reference.Tests);
-            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName), LimitsFor(kata), Report, cancellationToken);
+            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName, measureThreads), plan, LimitsFor(kata), Report, cancellationToken);
             findings.AddRange(measured.Findings);
             verdict = measured.Findings.Count > 0 ? VerdictOf([.. stages, measured], findings) : verdict;
             performance = Benchmarks.Summarize(measured.Throughput);
@@ -203,11 +218,20 @@ public sealed class Grader
             TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Explore = exploreMs, Stress = stressMs, Measure = measureMs, Total = total.ElapsedMilliseconds },
             Run = new RunInfo
             {
-                IsolationLayers = stages.SelectMany(s => s.IsolationLayers).Distinct().ToList(),
+                IsolationLayers = UnsafeLayer().Concat(stages.SelectMany(s => s.IsolationLayers)).Distinct().ToList(),
                 Output = string.Concat(stages.Select(s => s.Output)) is { Length: > 0 } output ? output : null,
                 OutputTruncated = stages.Any(s => s.OutputTruncated),
             },
         };
+    }
+
+    /// <summary>Said first in every report graded with <see cref="GraderOptions.UnsafeSandbox"/>.</summary>
+    private IEnumerable<string> UnsafeLayer()
+    {
+        if (!options.UnsafeSandbox) yield break;
+        yield return sandbox.IsFullSandbox
+            ? "unsafe sandbox allowed (--unsafe-sandbox), though the full sandbox was available"
+            : $"unsafe sandbox: {string.Join("; ", sandbox.Missing)}; the submission ran without filesystem isolation";
     }
 
     private static string VerdictOf(IReadOnlyList<StageResult> stages, IReadOnlyList<FindingData> findings)
@@ -255,6 +279,7 @@ public sealed class Grader
             CpuTime = TimeSpan.FromSeconds(b.CpuSeconds * options.BudgetScale),
             MemoryBytes = b.MemoryMb * 1024L * 1024,
             MaxThreads = b.MaxThreads,
+            RequireFullIsolation = !options.UnsafeSandbox,
         };
     }
 
@@ -274,14 +299,14 @@ public sealed class Grader
         };
     }
 
-    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName) => job.Request(learnerFileName) with
+    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName, IReadOnlyList<int> threads) => job.Request(learnerFileName) with
     {
         Mode = RunMode.Measure,
         Measure = new MeasureSettings
         {
             ReferenceAssembly = job.Reference!.SubmissionDll,
             ReferenceTestsAssembly = job.Reference!.TestsDll,
-            Threads = [1, Math.Max(2, Environment.ProcessorCount)],
+            Threads = threads,
         },
     };
 
@@ -312,4 +337,11 @@ public sealed record GraderOptions
     public double BudgetScale { get; init; } = 1;
     public KataCompiler? Compiler { get; init; }
     public RunnerLocation? Runner { get; init; }
+
+    /// <summary>A trusted development machine only: run submissions even without the full sandbox (no bubblewrap).
+    /// Every report then says "unsafe sandbox" first in its isolation layers.</summary>
+    public bool UnsafeSandbox { get; init; }
+
+    /// <summary>The isolation layers to use; <see cref="Sandbox.SandboxCapabilities.Detect"/> when null (tests inject less).</summary>
+    public Sandbox.SandboxCapabilities? Sandbox { get; init; }
 }
