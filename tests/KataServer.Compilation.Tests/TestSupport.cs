@@ -52,9 +52,18 @@ internal static class Check
 {
     public static KataCompiler Compiler => KataCompiler.Shared;
 
+    /// <summary>Learner code as the grader compiles it: against the trimmed reference set.</summary>
     public static CSharpCompilation Compile(string source, string path = "Submission.cs")
+        => Compiler.CreateSubmissionCompilation([Compiler.Parse(source, path)], "Submission");
+
+    /// <summary>Against the full framework set (as the hidden tests are): for policy cases the trimmed set would already refuse.</summary>
+    public static CSharpCompilation CompileFull(string source, string path = "Submission.cs")
         => Compiler.CreateCompilation([Compiler.Parse(source, path)], "Submission");
 
+    /// <summary>
+    /// The checker alone, on a compilation against the FULL set: it must refuse what the trimmed set would
+    /// also refuse (two walls, each tested on its own).
+    /// </summary>
     public static IReadOnlyList<PolicyViolation> Policy(string source, ApiPolicy? policy = null)
-        => PolicyChecker.Check(Compile(source), policy ?? ApiPolicy.Default);
+        => PolicyChecker.Check(CompileFull(source), policy ?? ApiPolicy.Default);
 }

@@ -81,7 +81,17 @@ public sealed class Grader
 
         var learnerFileName = Path.GetFileName(request.FileName);
         var compile = Stopwatch.StartNew();
-        var submission = compiler.CompileSubmission(text, learnerFileName);
+        // Against the reference set the kata's policy can reach: a name outside it does not even bind.
+        var submission = compiler.CompileSubmission(text, learnerFileName, policy: PolicyFor(kata));
+        if (!submission.Success && submission.PolicyViolations.Count > 0)
+        {
+            return report with
+            {
+                Verdict = Verdicts.PolicyViolation,
+                Findings = PolicyFindings(submission.PolicyViolations),
+                TimingsMs = new Timings { Compile = compile.ElapsedMilliseconds, Total = total.ElapsedMilliseconds },
+            };
+        }
         if (!submission.Success) return CompileFailed(report, submission, compile, total);
 
         // 2. police (before anything of the learner's runs)
