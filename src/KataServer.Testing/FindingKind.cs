@@ -16,6 +16,9 @@ public enum FindingKind
     Crash,
     Uncontrolled,
     DataRace,
+
+    /// <summary>The test's threads never ran at the same time: the code made them run one after another (by sleeping, say), so the test could not judge it.</summary>
+    Serialized,
 }
 
 public static class FindingKindNames
@@ -35,6 +38,7 @@ public static class FindingKindNames
         [FindingKind.Crash] = "crash",
         [FindingKind.Uncontrolled] = "uncontrolled",
         [FindingKind.DataRace] = "data-race",
+        [FindingKind.Serialized] = "serialized",
     };
 
     private static readonly Dictionary<string, FindingKind> ByName =
