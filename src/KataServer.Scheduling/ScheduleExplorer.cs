@@ -135,9 +135,11 @@ public static class ScheduleExplorer
             return new ExplorationResult(session.Schedules, false, session.Elapsed, bug);
         }
 
-        bool exhausted = session.Exhausted || strategy.SpaceExhausted;
+        // Time is ours to choose: when a timeout ordered operations, the enumerated space is not every real order.
+        bool exhausted = (session.Exhausted || strategy.SpaceExhausted) && !session.TimeOrdered;
+        string? coverage = session.TimeOrdered && strategy.Coverage is { } c ? c + " (no certificate: sleeps or timeouts ordered operations)" : strategy.Coverage;
         progress?.Report(new ExplorationProgress(session.Schedules, session.Elapsed, strategy.Name));
-        return new ExplorationResult(session.Schedules, exhausted, session.Elapsed, null) { Coverage = strategy.Coverage };
+        return new ExplorationResult(session.Schedules, exhausted, session.Elapsed, null) { Coverage = coverage };
     }
 
     private static ScheduleBug BuildBug(Action body, ExplorationOptions options, string token, ControlledRuntime found)

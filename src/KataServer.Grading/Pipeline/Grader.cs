@@ -63,6 +63,8 @@ public sealed class Grader
 
         var total = Stopwatch.StartNew();
         var kata = request.Kata;
+        // One seed per grade: the explorer's, and the tests' sizes, keys and balances (TestData) in every stage.
+        var seed = request.Seed ?? (ulong)Random.Shared.NextInt64();
         var report = new GradeReport { Kata = kata.Id };
         void Report(GradeProgress p) => progress?.Report(p);
 
@@ -136,17 +138,18 @@ public sealed class Grader
             var instrumented = Instrumentation.Rewrite(submission.Assembly!, tests.Assembly!, Path.GetDirectoryName(typeof(Check).Assembly.Location)!);
             job.AddInstrumented(instrumented.Submission, instrumented.Tests);
             var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
-            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName), explorePlan, LimitsFor(kata), Report, cancellationToken));
+            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan, LimitsFor(kata), Report, cancellationToken));
             exploreMs = watch.ElapsedMilliseconds;
         }
 
         var notices = new List<FindingData>();
+        IReadOnlyList<string> unexplored = [];
         if (request.Mode is GradeMode.All && stages is [var explored] && explored.Findings.Count > 0
             && explored.Findings.All(f => f.Kind == FindingKind.Uncontrolled.ToWireName()))
         {
             // The explorer's blind spot is not the learner's bug: those tests are judged by real-thread stress alone.
             notices.AddRange(explored.Findings);
-            var unexplored = explored.Findings.Select(f => f.Test).ToHashSet();
+            unexplored = explored.Findings.Select(f => f.Test).OfType<string>().Distinct().ToList();
             stages[0] = explored with
             {
                 Findings = [],
@@ -171,7 +174,7 @@ public sealed class Grader
         if (request.Mode is GradeMode.All or GradeMode.Stress && !exploreFailed && request.ReplayToken is null)
         {
             var watch = Stopwatch.StartNew();
-            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName), plan, LimitsFor(kata), Report, cancellationToken));
+            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored), plan, LimitsFor(kata), Report, cancellationToken));
             stressMs = watch.ElapsedMilliseconds;
         }
 
@@ -188,7 +191,7 @@ public sealed class Grader
             Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));
             var reference = references.For(kata);
             job.AddReference(reference.Submission, reference.Tests);
-            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName, measureThreads), plan, LimitsFor(kata), Report, cancellationToken);
+            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName, measureThreads, seed), plan, LimitsFor(kata), Report, cancellationToken);
             findings.AddRange(measured.Findings);
             verdict = measured.Findings.Count > 0 ? VerdictOf([.. stages, measured], findings) : verdict;
             performance = Benchmarks.Summarize(measured.Throughput);
@@ -198,7 +201,7 @@ public sealed class Grader
         // 6. score
         Report(new GradeProgress(GradeProgress.Score, "scoring"));
         var notMeasuredBecause = !hasBenchmarks ? "(this kata has no benchmark)" : request.MeasurePerformance ? "in this mode" : "(measuring was turned off)";
-        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause);
+        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause, performance?.NotScoredBecause);
         ReplayOutcome? replay = null;
         if (request.ReplayTest is { } replayedTest && request.ReplayToken is not null)
         {
@@ -293,25 +296,28 @@ public sealed class Grader
         };
     }
 
-    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName)
+    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed, IReadOnlyList<string> unexplored)
     {
         var b = request.Kata.Manifest.Budgets;
         return job.Request(learnerFileName) with
         {
             Mode = RunMode.Stress,
+            DataSeed = seed,
             Tests = request.OnlyTests,
             Stress = new StressSettings
             {
                 Iterations = (int)Math.Max(1, b.StressIterations * options.BudgetScale),
                 SecondsPerTest = b.StressSeconds * options.BudgetScale,
                 IterationTimeoutSeconds = b.IterationTimeoutSeconds,
+                Unexplored = unexplored,
             },
         };
     }
 
-    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName, IReadOnlyList<int> threads) => job.Request(learnerFileName) with
+    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName, IReadOnlyList<int> threads, ulong seed) => job.Request(learnerFileName) with
     {
         Mode = RunMode.Measure,
+        DataSeed = seed,
         Measure = new MeasureSettings
         {
             ReferenceAssembly = job.Reference!.SubmissionDll,
@@ -320,17 +326,19 @@ public sealed class Grader
         },
     };
 
-    private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName)
+    private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed)
     {
         var b = request.Kata.Manifest.Budgets;
         return job.Request(learnerFileName) with
         {
             Mode = RunMode.Explore,
+            DataSeed = seed,
             Tests = request.ReplayTest is null ? request.OnlyTests : [request.ReplayTest],
             Explore = new ExploreSettings
             {
                 Strategy = request.Strategy ?? "portfolio",
-                Seed = request.Seed ?? (ulong)Random.Shared.NextInt64(),
+                Seed = seed,
+                EarlyTimeoutHorizonMs = (long)Math.Max(1000, b.IterationTimeoutSeconds * 1000 * 2),
                 MaxSchedules = (int)Math.Max(1, b.ExploreSchedules * options.BudgetScale),
                 SecondsPerTest = b.ExploreSeconds * options.BudgetScale,
                 MaxSteps = b.ExploreMaxSteps,

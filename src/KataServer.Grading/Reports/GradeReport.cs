@@ -107,4 +107,6 @@ public sealed record PerformanceReport
     /// <summary>Submission throughput / reference throughput at the highest thread count (geometric mean over benchmarks).</summary>
     public double Ratio { get; init; }
     public IReadOnlyList<ThroughputData> Benchmarks { get; init; } = [];
+    /// <summary>Set when the figures could not be trusted (not finite, or beyond what the machine can do): they earn no points.</summary>
+    public string? NotScoredBecause { get; init; }
 }
