@@ -1,0 +1,163 @@
+// Draws a TimelineLayout as SVG. All placement comes from layout.ts; this file only renders
+// and handles selection (click, keyboard) and expanding collapsed runs.
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { Finding } from "../api/types";
+import { layoutTrace, type Row } from "./layout";
+
+const LANE_WIDTH = 230;
+const DOT_OFFSET = 16;
+const LABEL_CHARS = 28;
+
+interface Props {
+  finding: Finding;
+  /** Called with the learner's line of the selected step (null when it has none). */
+  onSelectLine(line: number | null): void;
+}
+
+export function TraceTimeline({ finding, onSelectLine }: Props) {
+  const trace = finding.trace ?? [];
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
+  const layout = useMemo(() => layoutTrace(trace, finding.kind, { expanded, laneWidth: LANE_WIDTH }), [trace, finding.kind, expanded]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const liveId = useId();
+
+  const select = (index: number | null) => {
+    setSelected(index);
+    onSelectLine(index === null ? null : trace[index]?.line ?? null);
+  };
+  useEffect(() => () => onSelectLine(null), []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Keep the selected row in view while stepping with the keyboard.
+  useEffect(() => {
+    if (selected === null || !box.current) return;
+    const row = layout.rows.find((r) => r.kind === "step" && r.index === selected);
+    if (!row) return;
+    const el = box.current;
+    if (row.y < el.scrollTop + 40 || row.y > el.scrollTop + el.clientHeight - 40) el.scrollTop = row.y - el.clientHeight / 2;
+  }, [selected, layout]);
+
+  const move = (delta: number) => {
+    const order = layout.stepOrder;
+    if (order.length === 0) return;
+    const at = selected === null ? -1 : order.indexOf(selected);
+    const next = at < 0 ? (delta > 0 ? 0 : order.length - 1) : Math.min(order.length - 1, Math.max(0, at + delta));
+    select(order[next]);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(1), ArrowRight: () => move(1), j: () => move(1),
+      ArrowUp: () => move(-1), ArrowLeft: () => move(-1), k: () => move(-1),
+      Home: () => select(layout.stepOrder[0] ?? null), End: () => select(layout.stepOrder[layout.stepOrder.length - 1] ?? null),
+      Escape: () => select(null),
+    };
+    const action = keys[e.key];
+    if (action) {
+      e.preventDefault();
+      action();
+    }
+  };
+
+  const current = selected === null ? null : trace[selected];
+  const position = selected === null ? 0 : layout.stepOrder.indexOf(selected) + 1;
+  const hasCollapsed = layout.rows.some((r) => r.kind === "collapsed");
+
+  return (
+    <section className="timeline" aria-label={`Interleaving of ${finding.test ?? finding.kind}`}>
+      {layout.cycleText.length > 0 && (
+        <div className="timeline-summary cycle-text">
+          <strong>Deadlock cycle:</strong>
+          <ul>{layout.cycleText.map((t) => <li key={t}>{t}</li>)}</ul>
+        </div>
+      )}
+      {layout.racyLocations.length > 0 && (
+        <div className="timeline-summary race-text">
+          <strong>Racing accesses</strong> (no lock, start or join orders them): {layout.racyLocations.join(", ")}
+        </div>
+      )}
+      <div className="timeline-controls">
+        <button type="button" onClick={() => move(-1)} aria-keyshortcuts="ArrowUp">◀ Previous step</button>
+        <button type="button" onClick={() => move(1)} aria-keyshortcuts="ArrowDown">Next step ▶</button>
+        {hasCollapsed && (
+          <button type="button" onClick={() => setExpanded(new Set(layout.rows.filter((r) => r.kind === "collapsed").map((r) => (r.kind === "collapsed" ? r.runStart : -1))))}>
+            Show every step
+          </button>
+        )}
+        {expanded.size > 0 && <button type="button" onClick={() => setExpanded(new Set())}>Collapse long runs</button>}
+        <span className="legend">
+          <span className="key cycle">cycle</span> <span className="key race">race</span> <span className="key blocked">blocked</span>
+        </span>
+      </div>
+      <p id={liveId} className="timeline-status" aria-live="polite">
+        {current
+          ? `Step ${current.step} (${position} of ${layout.stepOrder.length} shown): ${current.threadName}, ${current.action}${current.line ? `, line ${current.line}` : ""}`
+          : "Focus the timeline and use the arrow keys (or j/k) to step through the interleaving; click a step to see its line."}
+      </p>
+      <div className="timeline-scroll" ref={box} tabIndex={0} onKeyDown={onKey} role="group"
+        aria-label="Timeline: one column per thread, time flows down. Arrow keys step forward and back."
+        aria-describedby={liveId}>
+        <svg width={layout.width} height={layout.height} className="timeline-svg" role="img"
+          aria-label={`${layout.lanes.length} threads, ${trace.length} steps`}>
+          {layout.lanes.map((lane) => {
+            const left = lane.index * LANE_WIDTH;
+            return (
+              <g key={lane.thread}>
+                <rect x={left} y={0} width={LANE_WIDTH} height={layout.height} className={lane.index % 2 ? "lane-bg odd" : "lane-bg"} />
+                <text x={left + 10} y={24} className={`lane-title${layout.cycle.includes(lane.thread) ? " in-cycle" : ""}`}>{lane.name}</text>
+                <line x1={left + DOT_OFFSET} x2={left + DOT_OFFSET} y1={34} y2={layout.height} className="lane-line" />
+              </g>
+            );
+          })}
+          {layout.switches.map((s, i) => (
+            <line key={i} x1={s.fromLane * LANE_WIDTH + DOT_OFFSET} y1={s.y1} x2={s.toLane * LANE_WIDTH + DOT_OFFSET} y2={s.y2} className="switch" />
+          ))}
+          {layout.rows.map((row, i) => (
+            <RowView key={i} row={row} width={layout.width} selected={row.kind === "step" && row.index === selected}
+              onSelect={(index) => {
+                select(index);
+                box.current?.focus({ preventScroll: true });
+              }}
+              onExpand={(runStart) => setExpanded(new Set([...expanded, runStart]))} />
+          ))}
+        </svg>
+      </div>
+    </section>
+  );
+}
+
+function RowView({ row, width, selected, onSelect, onExpand }: {
+  row: Row; width: number; selected: boolean; onSelect(index: number): void; onExpand(runStart: number): void;
+}) {
+  if (row.kind === "gap") {
+    return (
+      <g className="gap">
+        <line x1={0} x2={width} y1={row.y} y2={row.y} />
+        <text x={8} y={row.y - 4}>{row.label}</text>
+      </g>
+    );
+  }
+  const left = row.lane * LANE_WIDTH;
+  const x = left + DOT_OFFSET;
+  if (row.kind === "collapsed") {
+    return (
+      <g className="collapsed" onClick={() => onExpand(row.runStart)}>
+        <title>Show these steps</title>
+        <line x1={x} x2={x} y1={row.y - 8} y2={row.y + 8} />
+        <text x={x + 12} y={row.y + 4}>{row.label}</text>
+      </g>
+    );
+  }
+  const label = row.label.length > LABEL_CHARS ? row.label.slice(0, LABEL_CHARS - 1) + "…" : row.label;
+  const cls = ["step", ...row.marks, selected ? "selected" : ""].join(" ");
+  return (
+    <g className={cls} onClick={() => onSelect(row.index)}>
+      <title>{`step ${row.step.step}, ${row.step.threadName}: ${row.label}${row.step.line ? ` (line ${row.step.line})` : ""}`}</title>
+      {selected && <rect x={0} y={row.y - 13} width={width} height={26} className="selected-bg" />}
+      <circle cx={x} cy={row.y} r={row.marks.length ? 6 : 4.5} />
+      <text x={x + 12} y={row.y + 4}>
+        {label}
+        {row.step.line ? <tspan className="line-ref"> :{row.step.line}</tspan> : null}
+      </text>
+    </g>
+  );
+}
