@@ -22,6 +22,6 @@ export default defineConfig({
   worker: { format: "es" },
   test: {
     environment: "jsdom",
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
   },
 });

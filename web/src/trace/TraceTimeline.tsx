@@ -27,6 +27,10 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
     onSelectLine(index === null ? null : trace[index]?.line ?? null);
   };
   useEffect(() => () => onSelectLine(null), []); // eslint-disable-line react-hooks/exhaustive-deps
+  // The bug is at the end of the trace: start there.
+  useEffect(() => {
+    if (box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [finding]);
 
   // Keep the selected row in view while stepping with the keyboard.
   useEffect(() => {
@@ -109,7 +113,8 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
             );
           })}
           {layout.switches.map((s, i) => (
-            <line key={i} x1={s.fromLane * LANE_WIDTH + DOT_OFFSET} y1={s.y1} x2={s.toLane * LANE_WIDTH + DOT_OFFSET} y2={s.y2} className="switch" />
+            <path key={i} className="switch" fill="none"
+              d={`M${s.fromLane * LANE_WIDTH + DOT_OFFSET},${s.y1} V${s.yCross} H${s.toLane * LANE_WIDTH + DOT_OFFSET} V${s.y2}`} />
           ))}
           {layout.rows.map((row, i) => (
             <RowView key={i} row={row} width={layout.width} selected={row.kind === "step" && row.index === selected}

@@ -127,7 +127,11 @@ export function analyzeTrace(steps: readonly TraceStep[], kind?: string): TraceA
   // orders them (no lock hand-over, start or join between them): vector clocks over the trace.
   const racy = new Set<string>();
   if (kind !== "deadlock" && kind !== "hang") {
-    for (const [a, b] of unorderedConflicts(steps)) {
+    const conflicts = unorderedConflicts(steps);
+    // The clearest picture of a lost update is the stale read-modify-write: show only those
+    // steps when there is one, every unordered conflicting access otherwise.
+    const lost = lostUpdates(steps, conflicts);
+    for (const [a, b] of lost.length ? lost : conflicts) {
       mark(marks, a.index, "race");
       mark(marks, b.index, "race");
       racy.add(a.location);
@@ -210,6 +214,41 @@ export function unorderedConflicts(steps: readonly TraceStep[]): [Access, Access
     }
   });
   return conflicts;
+}
+
+/**
+ * A thread reads a location, another thread writes it, then the first writes it back from its
+ * stale read: the other write is lost. Only pairs the clocks leave unordered count.
+ */
+export function lostUpdates(steps: readonly TraceStep[], conflicts: [Access, Access][]): [Access, Access][] {
+  const unordered = new Set(conflicts.map(([a, b]) => `${a.index}:${b.index}`));
+  const accesses = new Map<number, Access>();
+  for (const [a, b] of conflicts) {
+    accesses.set(a.index, a);
+    accesses.set(b.index, b);
+  }
+  const result: [Access, Access][] = [];
+  for (const read of accesses.values()) {
+    if (read.write) continue;
+    // The same thread's next access to that location.
+    let next: number | null = null;
+    for (let k = read.index + 1; k < steps.length; k++) {
+      const m = steps[k].thread === read.thread ? ACCESS.exec(steps[k].action) : null;
+      if (m && m[2] === read.location) {
+        next = m[1] === "write" ? k : null;
+        break;
+      }
+    }
+    const write = next === null ? undefined : accesses.get(next);
+    if (!write) continue;
+    for (const other of accesses.values()) {
+      if (other.thread === read.thread || !other.write || other.location !== read.location) continue;
+      if (other.index > read.index && other.index < write.index && unordered.has(`${read.index}:${other.index}`)) {
+        result.push([read, other], [other, write]);
+      }
+    }
+  }
+  return result;
 }
 
 function findCycle(edges: Map<number, { to: number }>): number[] {

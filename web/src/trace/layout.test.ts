@@ -59,6 +59,19 @@ describe("layoutTrace on a real lost update (hit-counter starter)", () => {
     expect(new Set(racing.map((r) => r.kind === "step" && r.step.thread)).size).toBeGreaterThanOrEqual(2);
   });
 
+  it("highlights the stale read-modify-write, not every access", () => {
+    const racing = layout.rows.filter((r) => r.kind === "step" && r.marks.includes("race"));
+    const accesses = layout.rows.filter((r) => r.kind === "step" && /^(read|write) /.test(r.label));
+    expect(racing.length).toBeLessThan(accesses.length / 2);
+    // Each highlighted read is followed by its own thread's write, with another thread's write in between.
+    const trace = lostUpdate.trace!;
+    const read = racing.find((r) => r.kind === "step" && r.label.startsWith("read"));
+    expect(read).toBeDefined();
+    const at = read!.kind === "step" ? read!.index : -1;
+    const ownWrite = trace.findIndex((s, k) => k > at && s.thread === trace[at].thread && s.action.startsWith("write"));
+    expect(trace.slice(at + 1, ownWrite).some((s) => s.thread !== trace[at].thread && s.action === "write HitCounter._count")).toBe(true);
+  });
+
   it("does not count main's read after joining every thread as a race", () => {
     const last = lostUpdate.trace![lostUpdate.trace!.length - 1];
     expect(last.action).toBe("read HitCounter._count");

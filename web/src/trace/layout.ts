@@ -32,6 +32,8 @@ export interface Switch {
   toLane: number;
   y1: number;
   y2: number;
+  /** where the hand-over line crosses between lanes: between two rows, so it never runs through a label */
+  yCross: number;
 }
 
 export interface TimelineLayout {
@@ -132,7 +134,7 @@ export function layoutTrace(steps: readonly TraceStep[], kind?: string, options:
   const switches: Switch[] = [];
   for (let k = 1; k < stepRows.length; k++) {
     const a = stepRows[k - 1], b = stepRows[k];
-    if (a.lane !== b.lane) switches.push({ fromLane: a.lane, toLane: b.lane, y1: a.y, y2: b.y });
+    if (a.lane !== b.lane) switches.push({ fromLane: a.lane, toLane: b.lane, y1: a.y, y2: b.y, yCross: b.y - rowHeight / 2 });
   }
 
   return {
