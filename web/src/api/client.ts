@@ -68,12 +68,23 @@ async function toError(response: Response): Promise<ApiError> {
     // Not JSON: the status line is all there is.
   }
   if (response.status === 413) detail ??= "The code is over the 256 KiB limit.";
+  if ((response.status === 502 || response.status === 504) && detail === null) {
+    title = "The KataServer API is not answering";
+    detail = `HTTP ${response.status} from the proxy: check that KataServer is running, then reload.`;
+  }
   const retryAfter = response.headers.get("Retry-After");
   if (response.status === 429 && retryAfter) detail = `${detail ?? "Too many submissions."} Try again in ${retryAfter} s.`;
   return new ApiError(response.status, title, detail, errors, retryAfter);
 }
 
 const enc = encodeURIComponent;
+
+/** One key per click, so a retried POST returns the first submission instead of grading twice. */
+function idempotencyKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID(); // secure contexts only
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export const api = {
   me: () => request<User>("GET", "/api/auth/me"),
@@ -103,7 +114,7 @@ export const api = {
   submit: (kata: string, code: string, mode: SubmissionMode, replay?: string) =>
     request<{ id: string; status: string }>("POST", "/api/submissions",
       { kata, code, mode, ...(replay ? { replay } : {}) },
-      { "Idempotency-Key": crypto.randomUUID() }),
+      { "Idempotency-Key": idempotencyKey() }),
   submission: (id: string) => request<Submission>("GET", `/api/submissions/${enc(id)}`),
   submissions: (kata: string) => request<SubmissionListItem[]>("GET", `/api/submissions?kata=${enc(kata)}`),
   eventsUrl: (id: string) => `/api/submissions/${enc(id)}/events`,

@@ -84,7 +84,11 @@ export function useGrading(kata: string, onFinished: () => void) {
     };
   }, [finish, pollUntilDone]);
 
+  const posting = useRef(false);
   const start = useCallback(async (code: string, mode: SubmissionMode, replay?: string) => {
+    // Two triggers in one tick (the editor's shortcut and the page's) must not submit twice.
+    if (posting.current) return;
+    posting.current = true;
     stop();
     setState({ ...idle(), mode, status: "posting", code });
     try {
@@ -93,6 +97,8 @@ export function useGrading(kata: string, onFinished: () => void) {
       follow(id);
     } catch (e) {
       setState((s) => ({ ...s, status: null, error: e }));
+    } finally {
+      posting.current = false;
     }
   }, [kata, follow, stop]);
 

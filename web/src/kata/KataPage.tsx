@@ -98,6 +98,18 @@ function KataWorkspace({ kata, initialCode, draftError, dark, signedIn }: {
     void grading.start(code.current, mode);
   }, [signedIn, grading]);
 
+  // Ctrl/Cmd+Enter runs from anywhere on the page, not only inside the editor.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
+        e.preventDefault();
+        run("run");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [run]);
+
   const replay = useCallback((finding: Finding) => {
     if (!signedIn || grading.busy || !finding.replay || !grading.state.code) return;
     void grading.start(grading.state.code, "replay", finding.replay);

@@ -4,9 +4,10 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import type { Finding } from "../api/types";
 import { layoutTrace, type Row } from "./layout";
 
-const LANE_WIDTH = 230;
+const LANE_WIDTH = 240;
 const DOT_OFFSET = 16;
-const LABEL_CHARS = 28;
+/** characters of 12px monospace that fit in a lane beside the dot */
+const LANE_CHARS = Math.floor((LANE_WIDTH - DOT_OFFSET - 20) / 7.3);
 
 interface Props {
   finding: Finding;
@@ -152,7 +153,8 @@ function RowView({ row, width, selected, onSelect, onExpand }: {
       </g>
     );
   }
-  const label = row.label.length > LABEL_CHARS ? row.label.slice(0, LABEL_CHARS - 1) + "…" : row.label;
+  const room = LANE_CHARS - (row.step.line ? ` :${row.step.line}`.length : 0);
+  const label = row.label.length > room ? row.label.slice(0, room - 1) + "…" : row.label;
   const cls = ["step", ...row.marks, selected ? "selected" : ""].join(" ");
   return (
     <g className={cls} onClick={() => onSelect(row.index)}>
