@@ -4,10 +4,9 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import type { Finding } from "../api/types";
 import { layoutTrace, type Row } from "./layout";
 
-const LANE_WIDTH = 240;
-const DOT_OFFSET = 16;
-/** characters of 12px monospace that fit in a lane beside the dot */
-const LANE_CHARS = Math.floor((LANE_WIDTH - DOT_OFFSET - 20) / 7.3);
+const LANE_WIDTH = 190;
+/** longer labels (an exception message) are cut; the full text is in the step's tooltip */
+const MAX_LABEL = 90;
 
 interface Props {
   finding: Finding;
@@ -18,7 +17,7 @@ interface Props {
 export function TraceTimeline({ finding, onSelectLine }: Props) {
   const trace = finding.trace ?? [];
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
-  const layout = useMemo(() => layoutTrace(trace, finding.kind, { expanded, laneWidth: LANE_WIDTH }), [trace, finding.kind, expanded]);
+  const layout = useMemo(() => layoutTrace(trace, finding.kind, { expanded, laneWidth: LANE_WIDTH, charWidth: 7.3 }), [trace, finding.kind, expanded]);
   const [selected, setSelected] = useState<number | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const liveId = useId();
@@ -104,21 +103,21 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
         <svg width={layout.width} height={layout.height} className="timeline-svg" role="img"
           aria-label={`${layout.lanes.length} threads, ${trace.length} steps`}>
           {layout.lanes.map((lane) => {
-            const left = lane.index * LANE_WIDTH;
+            const last = lane.index === layout.lanes.length - 1;
             return (
               <g key={lane.thread}>
-                <rect x={left} y={0} width={LANE_WIDTH} height={layout.height} className={lane.index % 2 ? "lane-bg odd" : "lane-bg"} />
-                <text x={left + 10} y={24} className={`lane-title${layout.cycle.includes(lane.thread) ? " in-cycle" : ""}`}>{lane.name}</text>
-                <line x1={left + DOT_OFFSET} x2={left + DOT_OFFSET} y1={34} y2={layout.height} className="lane-line" />
+                <rect x={lane.left} y={0} width={last ? layout.width - lane.left : LANE_WIDTH} height={layout.height} className={lane.index % 2 ? "lane-bg odd" : "lane-bg"} />
+                <text x={lane.left + 10} y={24} className={`lane-title${layout.cycle.includes(lane.thread) ? " in-cycle" : ""}`}>{lane.name}</text>
+                <line x1={lane.x} x2={lane.x} y1={34} y2={layout.height} className="lane-line" />
               </g>
             );
           })}
           {layout.switches.map((s, i) => (
             <path key={i} className="switch" fill="none"
-              d={`M${s.fromLane * LANE_WIDTH + DOT_OFFSET},${s.y1} V${s.yCross} H${s.toLane * LANE_WIDTH + DOT_OFFSET} V${s.y2}`} />
+              d={`M${layout.lanes[s.fromLane].x},${s.y1} V${s.yCross} H${layout.lanes[s.toLane].x} V${s.y2}`} />
           ))}
           {layout.rows.map((row, i) => (
-            <RowView key={i} row={row} width={layout.width} selected={row.kind === "step" && row.index === selected}
+            <RowView key={i} row={row} width={layout.width} laneX={row.kind === "gap" ? 0 : layout.lanes[row.lane].x} selected={row.kind === "step" && row.index === selected}
               onSelect={(index) => {
                 select(index);
                 box.current?.focus({ preventScroll: true });
@@ -131,8 +130,8 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
   );
 }
 
-function RowView({ row, width, selected, onSelect, onExpand }: {
-  row: Row; width: number; selected: boolean; onSelect(index: number): void; onExpand(runStart: number): void;
+function RowView({ row, width, laneX: x, selected, onSelect, onExpand }: {
+  row: Row; width: number; laneX: number; selected: boolean; onSelect(index: number): void; onExpand(runStart: number): void;
 }) {
   if (row.kind === "gap") {
     return (
@@ -142,8 +141,6 @@ function RowView({ row, width, selected, onSelect, onExpand }: {
       </g>
     );
   }
-  const left = row.lane * LANE_WIDTH;
-  const x = left + DOT_OFFSET;
   if (row.kind === "collapsed") {
     return (
       <g className="collapsed" onClick={() => onExpand(row.runStart)}>
@@ -153,8 +150,7 @@ function RowView({ row, width, selected, onSelect, onExpand }: {
       </g>
     );
   }
-  const room = LANE_CHARS - (row.step.line ? ` :${row.step.line}`.length : 0);
-  const label = row.label.length > room ? row.label.slice(0, room - 1) + "…" : row.label;
+  const label = row.label.length > MAX_LABEL ? row.label.slice(0, MAX_LABEL - 1) + "…" : row.label;
   const cls = ["step", ...row.marks, selected ? "selected" : ""].join(" ");
   return (
     <g className={cls} onClick={() => onSelect(row.index)}>

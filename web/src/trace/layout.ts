@@ -11,13 +11,19 @@ export interface LayoutOptions {
   laneWidth?: number;
   rowHeight?: number;
   headerHeight?: number;
+  /** x of a lane's line (its dots) from the lane's left edge */
+  dotOffset?: number;
+  /** width of one character of the label font, to make room for the longest label */
+  charWidth?: number;
 }
 
 export interface Lane {
   thread: number;
   name: string;
   index: number;
-  /** x of the lane's centre line */
+  /** left edge of the lane */
+  left: number;
+  /** x of the lane's line, where its steps' dots sit; labels start just right of it */
   x: number;
 }
 
@@ -56,6 +62,8 @@ export function layoutTrace(steps: readonly TraceStep[], kind?: string, options:
   const laneWidth = options.laneWidth ?? 230;
   const rowHeight = options.rowHeight ?? 28;
   const header = options.headerHeight ?? 40;
+  const dotOffset = options.dotOffset ?? 16;
+  const charWidth = options.charWidth ?? 7.3;
   const expanded = options.expanded ?? new Set<number>();
   const analysis = analyzeTrace(steps, kind);
 
@@ -65,7 +73,8 @@ export function layoutTrace(steps: readonly TraceStep[], kind?: string, options:
   for (const s of steps) {
     if (!laneOf.has(s.thread)) {
       laneOf.set(s.thread, lanes.length);
-      lanes.push({ thread: s.thread, name: s.threadName, index: lanes.length, x: lanes.length * laneWidth + laneWidth / 2 });
+      const left = lanes.length * laneWidth;
+      lanes.push({ thread: s.thread, name: s.threadName, index: lanes.length, left, x: left + dotOffset });
     }
   }
 
@@ -137,11 +146,15 @@ export function layoutTrace(steps: readonly TraceStep[], kind?: string, options:
     if (a.lane !== b.lane) switches.push({ fromLane: a.lane, toLane: b.lane, y1: a.y, y2: b.y, yCross: b.y - rowHeight / 2 });
   }
 
+  // A row holds one step, so its label may run on over the lanes to its right (only their
+  // lines cross it); the picture is as wide as the lanes or the longest label, whichever is more.
+  const labelEnd = (r: Row) => r.kind === "gap" ? 0
+    : lanes[r.lane].x + 12 + (r.label.length + (r.kind === "step" && r.step.line ? ` :${r.step.line}`.length : 0)) * charWidth + 8;
   return {
     lanes,
     rows,
     switches,
-    width: Math.max(1, lanes.length) * laneWidth,
+    width: Math.ceil(Math.max(Math.max(1, lanes.length) * laneWidth, ...rows.map(labelEnd))),
     height: y - rowHeight / 2 + rowHeight,
     stepOrder: stepRows.map((r) => r.index),
     cycle: analysis.cycle,
