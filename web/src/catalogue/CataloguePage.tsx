@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { api } from "../api/client";
+import { api, ApiError } from "../api/client";
 import type { KataProgress, KataSummary, ProgressStatus } from "../api/types";
 import { useAsync } from "../app/useAsync";
 import { useAuth } from "../auth/AuthContext";
@@ -73,7 +73,9 @@ export function CataloguePage() {
           </label>
         )}
       </form>
-      {katas.error != null && <ErrorBox error={katas.error} />}
+      {katas.error != null && (katas.error instanceof ApiError && katas.error.status === 401
+        ? <p><Link to="/signin">Sign in</Link> or <Link to="/signup">create an account</Link> to see the katas.</p>
+        : <ErrorBox error={katas.error} />)}
       {katas.loading && <p aria-live="polite">Loading katas…</p>}
       {!katas.loading && !katas.error && shown.length === 0 && <p>No kata matches these filters.</p>}
       <ol className="kata-list">

@@ -90,6 +90,7 @@ export function DiffView({ original, modified, dark }: { original: string; modif
   useEffect(() => {
     const diff = monaco.editor.createDiffEditor(host.current!, {
       readOnly: true, automaticLayout: true, renderSideBySide: window.innerWidth > 800,
+      hideUnchangedRegions: { enabled: true }, // show what changed, fold the rest
       minimap: { enabled: false }, scrollBeyondLastLine: false, theme: dark ? "vs-dark" : "vs",
     });
     const a = monaco.editor.createModel(original, "csharp");

@@ -29,8 +29,13 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
   useEffect(() => () => onSelectLine(null), []); // eslint-disable-line react-hooks/exhaustive-deps
   // The bug is at the end of the trace: start there.
   useEffect(() => {
-    if (box.current) box.current.scrollTop = box.current.scrollHeight;
-  }, [finding]);
+    if (!box.current) return;
+    box.current.scrollTop = box.current.scrollHeight;
+    const lastRow = layout.rows[layout.rows.length - 1];
+    if (lastRow && lastRow.kind !== "gap" && layout.lanes[lastRow.lane].x > box.current.clientWidth - 160) {
+      box.current.scrollLeft = layout.lanes[lastRow.lane].x - 24;
+    }
+  }, [finding]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Keep the selected row in view while stepping with the keyboard.
   useEffect(() => {
@@ -39,6 +44,10 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
     if (!row) return;
     const el = box.current;
     if (row.y < el.scrollTop + 40 || row.y > el.scrollTop + el.clientHeight - 40) el.scrollTop = row.y - el.clientHeight / 2;
+    if (row.kind === "step") {
+      const x = layout.lanes[row.lane].x;
+      if (x < el.scrollLeft + 8 || x > el.scrollLeft + el.clientWidth - 160) el.scrollLeft = x - 24;
+    }
   }, [selected, layout]);
 
   const move = (delta: number) => {
