@@ -42,7 +42,8 @@ function KataWorkspace({ kata, initialCode, draftError, dark, signedIn }: {
   const [saveState, setSaveState] = useState<{ text: string; error?: unknown }>({ text: "" });
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [historyTick, setHistoryTick] = useState(0);
-  const [edited, setEdited] = useState(false);
+  // Flips on the first edit after a run: re-renders so the "you have edited the code" note can show.
+  const [, setEdited] = useState(false);
   const draftTimer = useRef<number | null>(null);
   const diagTimer = useRef<number | null>(null);
   const diagSeq = useRef(0);
@@ -121,7 +122,7 @@ function KataWorkspace({ kata, initialCode, draftError, dark, signedIn }: {
 
   const showLine = useCallback((line: number | null) => editor.current?.highlightLine(line), []);
   const report = grading.state.report;
-  const gradedOtherCode = report && grading.state.code !== null && grading.state.code !== code.current && edited;
+  const gradedOtherCode = report && grading.state.code !== null && grading.state.code !== code.current;
   const tabs: { id: Tab; label: string }[] = useMemo(() => [
     { id: "statement", label: "Statement" },
     ...(signedIn ? [{ id: "hints" as Tab, label: "Hints" }, { id: "history" as Tab, label: "History" }] : []),
