@@ -62,13 +62,16 @@ export interface Diagnostic {
 export type SubmissionMode = "run" | "submit" | "replay";
 export type SubmissionStatus = "queued" | "running" | "done" | "error";
 
-export interface Submission {
+interface SubmissionHeader {
   id: string;
   kata: string;
   mode: SubmissionMode;
   status: SubmissionStatus;
   createdAt: string;
   finishedAt: string | null;
+}
+
+export interface Submission extends SubmissionHeader {
   report: GradeReport | null;
   code?: string;
   attempt?: number | null;
@@ -76,13 +79,8 @@ export interface Submission {
   message?: string | null;
 }
 
-export interface SubmissionListItem {
-  id: string;
-  kata: string;
-  mode: SubmissionMode;
-  status: SubmissionStatus;
-  createdAt: string;
-  finishedAt: string | null;
+/** An item of GET /api/submissions?kata=ID */
+export interface SubmissionListItem extends SubmissionHeader {
   verdict: Verdict | null;
   score: number | null;
 }
