@@ -11,7 +11,7 @@ export interface TraceAnalysis {
   cycle: number[];
   /** One sentence per thread of the cycle: "thread 1 holds lock A, waits for lock B (held by thread 2)". */
   cycleText: string[];
-  /** Locations accessed by several threads, at least one writing, with no common lock. */
+  /** Locations two threads accessed, at least one writing, with nothing in the trace ordering them. */
   racyLocations: string[];
 }
 
@@ -69,12 +69,7 @@ export function analyzeTrace(steps: readonly TraceStep[], kind?: string): TraceA
       mark(marks, index, "blocked");
       if (p && action.slice(BLOCKED.length) === p.resource) pending.set(s.thread, { resource: p.resource, index: p.index });
     } else if (action.startsWith(RESUMES)) {
-      waiting.delete(s.thread);
-      const again = pending.get(s.thread);
-      if (again && action.slice(RESUMES.length) === again.resource) {
-        take(s.thread, again.resource, again.index);
-        pending.delete(s.thread);
-      }
+      waiting.delete(s.thread); // a lock it waited for was taken above, with the Enter's step
     } else if (call && ACQUIRE.test(call.op) && call.arg) {
       pending.set(s.thread, { resource: call.arg, index });
     } else if (call && RELEASE.test(call.op) && call.arg) {
@@ -161,14 +156,20 @@ const joinInto = (into: Clock, from: Clock | undefined) => {
   if (from) for (const [t, v] of from) into.set(t, Math.max(into.get(t) ?? 0, v));
 };
 
-/** Pairs of conflicting accesses that no start, join or lock hand-over in the trace orders. */
+/**
+ * Pairs of conflicting accesses that nothing in the trace orders: vector clocks with
+ * happens-before from starting a thread, joining a finished one, and every operation on one
+ * synchronization object (a lock, a semaphore, an event...) ordered in the order it ran: an Exit
+ * hands over to the next Enter, a Release to the next Wait. Treating every call on one object as
+ * ordered can only hide a race, never invent one, so what is highlighted is a real race of this run.
+ */
 export function unorderedConflicts(steps: readonly TraceStep[]): [Access, Access][] {
   const clocks = new Map<number, Clock>();
-  const forks = new Map<string, Clock>();   // thread name -> clock of whoever started it
-  const finals = new Map<string, Clock>();  // thread name -> clock when it completed
-  const releases = new Map<string, Clock>(); // resource -> clock of its last release
-  const pendingEnter = new Map<number, string>();
+  const forks = new Map<string, Clock>();  // thread name -> clock of whoever started it
+  const finals = new Map<string, Clock>(); // thread name -> clock when it completed
+  const objects = new Map<string, Clock>(); // "lock A" -> clock of the last operation on it
   const accesses: Access[] = [];
+  const conflicts: [Access, Access][] = [];
   const clockOf = (s: TraceStep) => {
     let c = clocks.get(s.thread);
     if (!c) {
@@ -177,16 +178,14 @@ export function unorderedConflicts(steps: readonly TraceStep[]): [Access, Access
     }
     return c;
   };
-  const conflicts: [Access, Access][] = [];
+  const syncOn = (c: Clock, object: string) => {
+    joinInto(c, objects.get(object));
+    objects.set(object, new Map(c));
+  };
   steps.forEach((s, index) => {
     const c = clockOf(s);
     c.set(s.thread, (c.get(s.thread) ?? 0) + 1);
     const action = s.action;
-    const entered = pendingEnter.get(s.thread);
-    if (entered !== undefined && !action.startsWith(BLOCKED)) {
-      joinInto(c, releases.get(entered));
-      pendingEnter.delete(s.thread);
-    }
     const call = parseCall(action);
     const access = ACCESS.exec(action);
     if (access) {
@@ -197,20 +196,16 @@ export function unorderedConflicts(steps: readonly TraceStep[]): [Access, Access
         conflicts.push([b, a]);
       }
       accesses.push(a);
-    } else if (call && /\.Start$|\.Run$|StartNew$|QueueUserWorkItem$/.test(call.op)) {
-      forks.set(call.arg, new Map(c));
-    } else if (call && ACQUIRE.test(call.op)) {
-      pendingEnter.set(s.thread, call.arg);
-    } else if (call && RELEASE.test(call.op)) {
-      releases.set(call.arg, new Map(c));
     } else if (action === "completed") {
       finals.set(s.threadName, new Map(c));
-    } else if (action.startsWith(RESUMES) && action.endsWith(" to finish")) {
-      joinInto(c, finals.get(action.slice(RESUMES.length, -" to finish".length)));
-    } else if (call && /\.Join$|\.Wait$/.test(call.op)) {
-      joinInto(c, finals.get(call.arg)); // joined a thread that had already finished
     } else if (action.startsWith(RESUMES)) {
-      joinInto(c, releases.get(action.slice(RESUMES.length)));
+      const target = action.slice(RESUMES.length);
+      if (target.endsWith(" to finish")) joinInto(c, finals.get(target.slice(0, -" to finish".length)));
+      else joinInto(c, objects.get(target)); // got the lock (or signal) it waited for
+    } else if (call && call.arg) {
+      if (/\.(Start|Run|StartNew|QueueUserWorkItem)$/.test(call.op)) forks.set(call.arg, new Map(c));
+      if (/\.(Join|Wait)$/.test(call.op)) joinInto(c, finals.get(call.arg)); // a thread that had already finished
+      syncOn(c, call.arg);
     }
   });
   return conflicts;

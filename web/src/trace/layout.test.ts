@@ -141,6 +141,37 @@ describe("analyzeTrace ordering", () => {
     expect(analyzeTrace(trace, "invariant").racyLocations).toEqual([]);
   });
 
+  it("a semaphore handed over orders the accesses too", () => {
+    const trace = [
+      step(0, 0, "Thread.Start(thread 1)"),
+      step(1, 0, "Thread.Start(thread 2)"),
+      step(2, 1, "write C.n"),
+      step(3, 1, "SemaphoreSlim.Release(semaphore A)"),
+      step(4, 2, "SemaphoreSlim.Wait(semaphore A)"),
+      step(5, 2, "write C.n"),
+    ];
+    expect(analyzeTrace(trace, "invariant").racyLocations).toEqual([]);
+  });
+
+  it("a thread waiting for a lock is ordered after the release it waited for", () => {
+    const trace = [
+      step(0, 0, "Thread.Start(thread 1)"),
+      step(1, 0, "Thread.Start(thread 2)"),
+      step(2, 1, "Monitor.Enter(lock A)"),
+      step(3, 2, "write C.n"),
+      step(4, 2, "Monitor.Enter(lock A)"),
+      step(5, 2, "blocked: waits for lock A"),
+      step(6, 1, "write C.n"),
+      step(7, 1, "Monitor.Exit(lock A)"),
+      step(8, 2, "resumes: done waiting for lock A"),
+      step(9, 2, "read C.n"),
+    ];
+    // Thread 2's first write (outside the lock) races with thread 1's; its read after the lock does not.
+    const marks = analyzeTrace(trace, "invariant").marks;
+    expect([...(marks.get(3) ?? [])]).toContain("race");
+    expect([...(marks.get(9) ?? [])]).not.toContain("race");
+  });
+
   it("the same accesses without the lock race", () => {
     const trace = [
       step(0, 0, "Thread.Start(thread 1)"),
