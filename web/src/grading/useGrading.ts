@@ -74,13 +74,18 @@ export function useGrading(kata: string, onFinished: () => void) {
       setState((s) => (s.id === id ? { ...s, status: "running", stages: applyProgress(s.stages, data) } : s));
     });
     es.addEventListener("done", (e) => finish(JSON.parse((e as MessageEvent).data) as DoneEvent));
+    let failures = 0;
+    es.onopen = () => {
+      failures = 0;
+    };
     es.onerror = () => {
-      // The stream broke (proxy, restart): ask for the submission until it is done.
-      if (source.current === es) {
-        es.close();
-        source.current = null;
-        pollUntilDone(id);
-      }
+      if (source.current !== es) return;
+      // A dropped stream reconnects by itself and the server resumes after Last-Event-ID; when it was
+      // refused, or keeps failing (a proxy, a restart), ask for the submission until it is done.
+      if (es.readyState === EventSource.CONNECTING && ++failures < 3) return;
+      es.close();
+      source.current = null;
+      pollUntilDone(id);
     };
   }, [finish, pollUntilDone]);
 
