@@ -5,6 +5,8 @@ import type { Finding } from "../api/types";
 import { layoutTrace, type Row } from "./layout";
 
 const LANE_WIDTH = 190;
+/** on a phone, lanes are narrower: labels run on over the lanes to their right anyway */
+const NARROW_LANE_WIDTH = 112;
 /** longer labels (an exception message) are cut; the full text is in the step's tooltip */
 const MAX_LABEL = 90;
 
@@ -17,7 +19,8 @@ interface Props {
 export function TraceTimeline({ finding, onSelectLine }: Props) {
   const trace = finding.trace ?? [];
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
-  const layout = useMemo(() => layoutTrace(trace, finding.kind, { expanded, laneWidth: LANE_WIDTH, charWidth: 7.3 }), [trace, finding.kind, expanded]);
+  const laneWidth = useLaneWidth();
+  const layout = useMemo(() => layoutTrace(trace, finding.kind, { expanded, laneWidth, charWidth: 7.3 }), [trace, finding.kind, expanded, laneWidth]);
   const [selected, setSelected] = useState<number | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const liveId = useId();
@@ -115,7 +118,7 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
             const last = lane.index === layout.lanes.length - 1;
             return (
               <g key={lane.thread}>
-                <rect x={lane.left} y={0} width={last ? layout.width - lane.left : LANE_WIDTH} height={layout.height} className={lane.index % 2 ? "lane-bg odd" : "lane-bg"} />
+                <rect x={lane.left} y={0} width={last ? layout.width - lane.left : laneWidth} height={layout.height} className={lane.index % 2 ? "lane-bg odd" : "lane-bg"} />
                 <text x={lane.left + 10} y={24} className={`lane-title${layout.cycle.includes(lane.thread) ? " in-cycle" : ""}`}>{lane.name}</text>
                 <line x1={lane.x} x2={lane.x} y1={34} y2={layout.height} className="lane-line" />
               </g>
@@ -137,6 +140,19 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
       </div>
     </section>
   );
+}
+
+function useLaneWidth(): number {
+  const query = "(max-width: 600px)";
+  const [narrow, setNarrow] = useState(() => typeof matchMedia === "function" && matchMedia(query).matches);
+  useEffect(() => {
+    if (typeof matchMedia !== "function") return;
+    const list = matchMedia(query);
+    const update = () => setNarrow(list.matches);
+    list.addEventListener("change", update);
+    return () => list.removeEventListener("change", update);
+  }, []);
+  return narrow ? NARROW_LANE_WIDTH : LANE_WIDTH;
 }
 
 function RowView({ row, width, laneX: x, selected, onSelect, onExpand }: {
