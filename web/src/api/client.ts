@@ -33,8 +33,8 @@ export function readCookie(name: string, cookies: string = document.cookie): str
   return null;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const init: RequestInit = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
+async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, keepalive = false): Promise<T> {
+  const init: RequestInit = { method, credentials: "same-origin", keepalive, headers: { Accept: "application/json", ...headers } };
   if (method !== "GET") {
     const token = readCookie("XSRF-TOKEN");
     if (token) (init.headers as Record<string, string>)["X-XSRF-TOKEN"] = token;
@@ -106,7 +106,9 @@ export const api = {
       throw e;
     }
   },
-  saveDraft: (id: string, code: string) => request<void>("PUT", `/api/katas/${enc(id)}/draft`, { code }),
+  /** keepalive: the request outlives the page (saving while the tab closes) */
+  saveDraft: (id: string, code: string, keepalive = false) =>
+    request<void>("PUT", `/api/katas/${enc(id)}/draft`, { code }, {}, keepalive),
   leaderboard: (id: string) => request<LeaderboardEntry[]>("GET", `/api/katas/${enc(id)}/leaderboard`),
   diagnostics: (kata: string, code: string) =>
     request<{ diagnostics: Diagnostic[] }>("POST", "/api/diagnostics", { kata, code }),

@@ -48,7 +48,9 @@ export function HistoryPanel({ kata, dark, reloadKey, onShow }: Props) {
       {error != null && <ErrorBox error={error} />}
       <ol className="history-list">
         {items.map((item, i) => {
-          const older = items.slice(i + 1).find((o) => o.status === "done" || o.status === "error");
+          // A replay re-runs code already in the list: compare attempts (runs and submits) only.
+          const older = item.mode === "replay" ? undefined
+            : items.slice(i + 1).find((o) => o.mode !== "replay" && (o.status === "done" || o.status === "error"));
           return (
             <li key={item.id} className="history-item">
               <div className="history-row">

@@ -83,12 +83,17 @@ function KataWorkspace({ kata, initialCode, draftError, dark, signedIn }: {
 
   useEffect(() => {
     if (signedIn) void checkDiagnostics();
+    // Leaving the page or closing the tab: save a pending draft now rather than lose it.
+    const flush = () => {
+      if (draftTimer.current === null) return;
+      window.clearTimeout(draftTimer.current);
+      draftTimer.current = null;
+      void api.saveDraft(kata.id, code.current, true).catch(() => undefined);
+    };
+    window.addEventListener("pagehide", flush);
     return () => {
-      // Leaving the page: save a pending draft now rather than lose it.
-      if (draftTimer.current !== null) {
-        window.clearTimeout(draftTimer.current);
-        void api.saveDraft(kata.id, code.current).catch(() => undefined);
-      }
+      window.removeEventListener("pagehide", flush);
+      flush();
       if (diagTimer.current !== null) window.clearTimeout(diagTimer.current);
     };
   }, [signedIn, kata.id, checkDiagnostics]);
