@@ -21,18 +21,28 @@ public sealed class Grader
     private readonly KataCompiler compiler;
     private readonly RunnerLauncher launcher;
     private readonly ReferenceBuilds references;
+    private readonly Sandbox.SandboxCapabilities sandbox;
 
     public Grader(GraderOptions options)
     {
         this.options = options;
         compiler = options.Compiler ?? new KataCompiler();
-        launcher = new RunnerLauncher(options.Runner ?? RunnerLocation.Find());
+        sandbox = options.Sandbox ?? Sandbox.SandboxCapabilities.Detect();
+        launcher = new RunnerLauncher(options.Runner ?? RunnerLocation.Find(), sandbox);
         references = new ReferenceBuilds(compiler);
     }
 
     public GraderOptions Options => options;
 
     public void WarmUp() => compiler.WarmUp();
+
+    /// <summary>Throws <see cref="Sandbox.SandboxUnavailableException"/> (one line naming what is missing and how to get it)
+    /// when submissions would run without the full sandbox and <see cref="GraderOptions.UnsafeSandbox"/> is off.
+    /// Hosts call it at startup; <see cref="GradeAsync"/> calls it before any work.</summary>
+    public void EnsureSandbox()
+    {
+        if (!sandbox.IsFullSandbox && !options.UnsafeSandbox) throw new Sandbox.SandboxUnavailableException(sandbox.RefusalMessage);
+    }
 
     public async Task<GradeReport> GradeAsync(GradeRequest request, IProgress<GradeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -42,8 +52,19 @@ public sealed class Grader
             throw new ArgumentException($"unknown strategy '{strategy}' (choose from {string.Join(", ", ScheduleExplorer.StrategyNames)})", nameof(request));
         }
 
+        if (request.ReplayToken is { } replaySchedule)
+        {
+            // A corrupt token is refused here, before any work, not discovered by the runner as a "crash".
+            if (string.IsNullOrEmpty(request.ReplayTest)) throw new InvalidReplayException($"{ReplayTarget.CorruptMessage} (it names no test)");
+            ReplayTarget.CheckSchedule(replaySchedule);
+        }
+
+        EnsureSandbox();
+
         var total = Stopwatch.StartNew();
         var kata = request.Kata;
+        // One seed per grade: the explorer's, and the tests' sizes, keys and balances (TestData) in every stage.
+        var seed = request.Seed ?? (ulong)Random.Shared.NextInt64();
         var report = new GradeReport { Kata = kata.Id };
         void Report(GradeProgress p) => progress?.Report(p);
 
@@ -101,8 +122,13 @@ public sealed class Grader
             if (unknownTests.Count > 0) throw new ArgumentException($"kata '{kata.Id}' has no hidden test named {string.Join(", ", unknownTests)}", nameof(request));
         }
 
+        if (request.ReplayToken is not null)
+            ReplayTarget.CheckTest(kata.Id, request.ReplayTest!, TestMethods.MarkedWith(tests.Compilation!, nameof(KataTestAttribute)).Select(m => m.Name).ToList());
+
         // 3. explore and 4. stress, each in its own sandboxed runner
         using var job = JobFolder.Create(submission.Assembly!, tests.Assembly!);
+        var measureThreads = new[] { 1, Math.Max(2, Environment.ProcessorCount) };
+        var plan = RunPlan.From(tests.Compilation!, request.OnlyTests, measureThreads);
         var stages = new List<StageResult>();
         long exploreMs = 0, stressMs = 0;
         if (request.Mode is GradeMode.All or GradeMode.Explore)
@@ -111,17 +137,19 @@ public sealed class Grader
             Report(new GradeProgress(GradeProgress.Explore, "instrumenting for schedule exploration"));
             var instrumented = Instrumentation.Rewrite(submission.Assembly!, tests.Assembly!, Path.GetDirectoryName(typeof(Check).Assembly.Location)!);
             job.AddInstrumented(instrumented.Submission, instrumented.Tests);
-            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName), LimitsFor(kata), Report, cancellationToken));
+            var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
+            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan, LimitsFor(kata), Report, cancellationToken));
             exploreMs = watch.ElapsedMilliseconds;
         }
 
         var notices = new List<FindingData>();
+        IReadOnlyList<string> unexplored = [];
         if (request.Mode is GradeMode.All && stages is [var explored] && explored.Findings.Count > 0
             && explored.Findings.All(f => f.Kind == FindingKind.Uncontrolled.ToWireName()))
         {
             // The explorer's blind spot is not the learner's bug: those tests are judged by real-thread stress alone.
             notices.AddRange(explored.Findings);
-            var unexplored = explored.Findings.Select(f => f.Test).ToHashSet();
+            unexplored = explored.Findings.Select(f => f.Test).OfType<string>().Distinct().ToList();
             stages[0] = explored with
             {
                 Findings = [],
@@ -129,11 +157,24 @@ public sealed class Grader
             };
         }
 
+        bool replayDiverged = false;
+        if (request.ReplayToken is not null && stages is [var replayed] && replayed.Findings.Count > 0 && replayed.Findings.All(ReplayTarget.IsDivergence))
+        {
+            // The token's steps do not fit this file (usually: it was changed): not the learner's bug, and no verdict.
+            replayDiverged = true;
+            notices.AddRange(replayed.Findings);
+            stages[0] = replayed with
+            {
+                Findings = [],
+                Tests = replayed.Tests.Select(t => t with { Outcome = TestOutcomes.Unexplored }).ToList(),
+            };
+        }
+
         var exploreFailed = stages.Any(s => s.Findings.Count > 0);
         if (request.Mode is GradeMode.All or GradeMode.Stress && !exploreFailed && request.ReplayToken is null)
         {
             var watch = Stopwatch.StartNew();
-            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName), LimitsFor(kata), Report, cancellationToken));
+            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored), plan, LimitsFor(kata), Report, cancellationToken));
             stressMs = watch.ElapsedMilliseconds;
         }
 
@@ -150,7 +191,7 @@ public sealed class Grader
             Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));
             var reference = references.For(kata);
             job.AddReference(reference.Submission, reference.Tests);
-            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName), LimitsFor(kata), Report, cancellationToken);
+            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName, measureThreads, seed), plan, LimitsFor(kata), Report, cancellationToken);
             findings.AddRange(measured.Findings);
             verdict = measured.Findings.Count > 0 ? VerdictOf([.. stages, measured], findings) : verdict;
             performance = Benchmarks.Summarize(measured.Throughput);
@@ -160,9 +201,25 @@ public sealed class Grader
         // 6. score
         Report(new GradeProgress(GradeProgress.Score, "scoring"));
         var notMeasuredBecause = !hasBenchmarks ? "(this kata has no benchmark)" : request.MeasurePerformance ? "in this mode" : "(measuring was turned off)";
-        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause);
+        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause, performance?.NotScoredBecause);
+        ReplayOutcome? replay = null;
+        if (request.ReplayTest is { } replayedTest && request.ReplayToken is not null)
+        {
+            // One interleaving of one test is no grade: a replay that no longer fails must not read as "passed 100/100".
+            bool reproduced = !replayDiverged && (findings.Count > 0 || verdict != Verdicts.Passed);
+            replay = new ReplayOutcome
+            {
+                Test = replayedTest,
+                Reproduced = reproduced,
+                Message = reproduced ? null : replayDiverged ? ReplayTarget.NoLongerFitsMessage : ReplayTarget.NoLongerFailsMessage,
+            };
+            score = 0;
+            breakdown = new ScoreBreakdown { PerformanceMax = breakdown.PerformanceMax, Explanation = "a replay runs one interleaving of one test: grade the file for a score" };
+        }
+
         return report with
         {
+            Replay = replay,
             Verdict = verdict,
             Score = score,
             ScoreBreakdown = breakdown,
@@ -174,11 +231,20 @@ public sealed class Grader
             TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Explore = exploreMs, Stress = stressMs, Measure = measureMs, Total = total.ElapsedMilliseconds },
             Run = new RunInfo
             {
-                IsolationLayers = stages.SelectMany(s => s.IsolationLayers).Distinct().ToList(),
+                IsolationLayers = UnsafeLayer().Concat(stages.SelectMany(s => s.IsolationLayers)).Distinct().ToList(),
                 Output = string.Concat(stages.Select(s => s.Output)) is { Length: > 0 } output ? output : null,
                 OutputTruncated = stages.Any(s => s.OutputTruncated),
             },
         };
+    }
+
+    /// <summary>Said first in every report graded with <see cref="GraderOptions.UnsafeSandbox"/>.</summary>
+    private IEnumerable<string> UnsafeLayer()
+    {
+        if (!options.UnsafeSandbox) yield break;
+        yield return sandbox.IsFullSandbox
+            ? "unsafe sandbox allowed (--unsafe-sandbox), though the full sandbox was available"
+            : $"unsafe sandbox: {string.Join("; ", sandbox.Missing)}; the submission ran without filesystem isolation";
     }
 
     private static string VerdictOf(IReadOnlyList<StageResult> stages, IReadOnlyList<FindingData> findings)
@@ -226,47 +292,53 @@ public sealed class Grader
             CpuTime = TimeSpan.FromSeconds(b.CpuSeconds * options.BudgetScale),
             MemoryBytes = b.MemoryMb * 1024L * 1024,
             MaxThreads = b.MaxThreads,
+            RequireFullIsolation = !options.UnsafeSandbox,
         };
     }
 
-    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName)
+    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed, IReadOnlyList<string> unexplored)
     {
         var b = request.Kata.Manifest.Budgets;
         return job.Request(learnerFileName) with
         {
             Mode = RunMode.Stress,
+            DataSeed = seed,
             Tests = request.OnlyTests,
             Stress = new StressSettings
             {
                 Iterations = (int)Math.Max(1, b.StressIterations * options.BudgetScale),
                 SecondsPerTest = b.StressSeconds * options.BudgetScale,
                 IterationTimeoutSeconds = b.IterationTimeoutSeconds,
+                Unexplored = unexplored,
             },
         };
     }
 
-    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName) => job.Request(learnerFileName) with
+    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName, IReadOnlyList<int> threads, ulong seed) => job.Request(learnerFileName) with
     {
         Mode = RunMode.Measure,
+        DataSeed = seed,
         Measure = new MeasureSettings
         {
             ReferenceAssembly = job.Reference!.SubmissionDll,
             ReferenceTestsAssembly = job.Reference!.TestsDll,
-            Threads = [1, Math.Max(2, Environment.ProcessorCount)],
+            Threads = threads,
         },
     };
 
-    private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName)
+    private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed)
     {
         var b = request.Kata.Manifest.Budgets;
         return job.Request(learnerFileName) with
         {
             Mode = RunMode.Explore,
+            DataSeed = seed,
             Tests = request.ReplayTest is null ? request.OnlyTests : [request.ReplayTest],
             Explore = new ExploreSettings
             {
                 Strategy = request.Strategy ?? "portfolio",
-                Seed = request.Seed ?? (ulong)Random.Shared.NextInt64(),
+                Seed = seed,
+                EarlyTimeoutHorizonMs = (long)Math.Max(1000, b.IterationTimeoutSeconds * 1000 * 2),
                 MaxSchedules = (int)Math.Max(1, b.ExploreSchedules * options.BudgetScale),
                 SecondsPerTest = b.ExploreSeconds * options.BudgetScale,
                 MaxSteps = b.ExploreMaxSteps,
@@ -283,4 +355,11 @@ public sealed record GraderOptions
     public double BudgetScale { get; init; } = 1;
     public KataCompiler? Compiler { get; init; }
     public RunnerLocation? Runner { get; init; }
+
+    /// <summary>A trusted development machine only: run submissions even without the full sandbox (no bubblewrap).
+    /// Every report then says "unsafe sandbox" first in its isolation layers.</summary>
+    public bool UnsafeSandbox { get; init; }
+
+    /// <summary>The isolation layers to use; <see cref="Sandbox.SandboxCapabilities.Detect"/> when null (tests inject less).</summary>
+    public Sandbox.SandboxCapabilities? Sandbox { get; init; }
 }
