@@ -30,7 +30,9 @@ public sealed class ReferenceBuilds(KataCompiler compiler)
 
     private Build Compile(Kata kata)
     {
-        var reference = compiler.CompileSubmission(kata.Reference.Text, Path.GetFileName(kata.Reference.Path));
+        // Against the same trimmed reference set as the learner's code (a kata's policy.allow can widen it).
+        var reference = compiler.CompileSubmission(kata.Reference.Text, Path.GetFileName(kata.Reference.Path),
+            policy: KataServer.Compilation.Policy.ApiPolicy.FromManifest(kata.Manifest.Policy.Deny, kata.Manifest.Policy.Allow));
         if (!reference.Success) throw new InvalidOperationException($"the reference of kata {kata.Id} does not compile: {string.Join("; ", reference.Errors)}");
         var tests = CompileTests(kata, reference.Assembly!, contract: null);
         if (!tests.Success) throw new InvalidOperationException($"the tests of kata {kata.Id} do not compile against its reference: {string.Join("; ", tests.Errors)}");
