@@ -51,7 +51,14 @@ public sealed class Grader
 
         var total = Stopwatch.StartNew();
         var kata = request.Kata;
-        var report = new GradeReport { Kata = kata.Id };
+        // Every field a reader follows is present even when grading stops early (rejected input, compile error, policy).
+        var report = new GradeReport
+        {
+            Kata = kata.Id,
+            ScoreBreakdown = Scoring.Score(kata.Manifest.Scoring, passed: false, throughputRatio: null).Breakdown,
+            Performance = PerformanceReport.NotMeasured,
+            Run = new RunInfo(),
+        };
         void Report(GradeProgress p) => progress?.Report(p);
 
         // 1. compile
@@ -195,7 +202,7 @@ public sealed class Grader
             Verdict = verdict,
             Score = score,
             ScoreBreakdown = breakdown,
-            Performance = performance,
+            Performance = performance ?? PerformanceReport.NotMeasured,
             Tests = stages.SelectMany(s => s.Tests).ToList(),
             Findings = findings,
             Notices = notices,
