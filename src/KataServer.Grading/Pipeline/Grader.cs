@@ -65,7 +65,14 @@ public sealed class Grader
         var kata = request.Kata;
         // One seed per grade: the explorer's, and the tests' sizes, keys and balances (TestData) in every stage.
         var seed = request.Seed ?? (ulong)Random.Shared.NextInt64();
-        var report = new GradeReport { Kata = kata.Id };
+        // Every field a reader follows is present even when grading stops early (rejected input, compile error, policy).
+        var report = new GradeReport
+        {
+            Kata = kata.Id,
+            ScoreBreakdown = Scoring.Score(kata.Manifest.Scoring, passed: false, throughputRatio: null).Breakdown,
+            Performance = PerformanceReport.NotMeasured,
+            Run = new RunInfo(),
+        };
         void Report(GradeProgress p) => progress?.Report(p);
 
         // 1. compile
@@ -223,7 +230,7 @@ public sealed class Grader
             Verdict = verdict,
             Score = score,
             ScoreBreakdown = breakdown,
-            Performance = performance,
+            Performance = performance ?? PerformanceReport.NotMeasured,
             Tests = stages.SelectMany(s => s.Tests).ToList(),
             Findings = findings,
             Notices = notices,
