@@ -5,7 +5,7 @@ namespace KataServer.Runner;
 
 /// <summary>
 /// Runs the bodies of <see cref="Concurrent.Run(Action[])"/> as controlled operations of the schedule explorer.
-/// The engine names them "thread 1", "thread 2"... in start order, as the real-thread driver does.
+/// The engine names them "thread 1", "thread 2"... in start order (in traces; their Thread objects are unnamed, as the real-thread driver's are).
 /// </summary>
 public sealed class ControlledDriver : IConcurrencyDriver
 {

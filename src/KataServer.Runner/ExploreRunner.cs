@@ -31,8 +31,11 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
 
             channel.Send(new() { Type = RunnerMessage.TestStarted, Test = test.Name });
             var clock = Stopwatch.StartNew();
+            Concurrent.ResetOverlap();
             var result = Explore(test, suite.SubmissionFileName);
-            var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, suite.SubmissionFileName) : null;
+            var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, dataSeed, suite.SubmissionFileName)
+                : request.Explore.ReplayToken is null && Concurrent.Overlap.NeverOverlapped ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
+                : null;
             channel.Send(new()
             {
                 Type = RunnerMessage.TestFinished,
@@ -40,7 +43,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
                 Outcome = finding is null ? "passed" : "failed",
                 DurationMs = clock.ElapsedMilliseconds,
                 Done = result.SchedulesExplored,
-                Exhausted = result.SpaceExhausted,
+                Exhausted = finding is null && result.SpaceExhausted,
                 Finding = finding,
             });
         }
@@ -49,16 +52,22 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
     private Action? resetStatics;
     private Action? resetThreadStatics;
 
-    /// <summary>Every schedule, replays included, starts from the static state of a fresh process (see <see cref="StaticFields"/>).</summary>
-    private Action Body(KataTestCase test) => resetStatics is not { } reset ? test.Invoke : () =>
+    /// <summary>The grade's <see cref="TestData"/> seed, or the one a replayed token carries.</summary>
+    private readonly ulong dataSeed = request.Explore.ReplayToken is { } token ? ReplayTokens.SplitDataSeed(token).DataSeed : request.DataSeed;
+
+    /// <summary>Every schedule, replays included, starts from the static state of a fresh process (see <see cref="StaticFields"/>).
+    /// Each also draws the same <see cref="TestData"/> values, so the explored program is the same in every schedule.</summary>
+    private Action Body(KataTestCase test) => () =>
     {
-        reset();
+        resetStatics?.Invoke();
+        TestData.Begin(dataSeed, test.Name);
         test.Invoke();
     };
 
-    private Func<Task> AsyncBody(KataTestCase test) => resetStatics is not { } reset ? test.InvokeAsync : () =>
+    private Func<Task> AsyncBody(KataTestCase test) => () =>
     {
-        reset();
+        resetStatics?.Invoke();
+        TestData.Begin(dataSeed, test.Name);
         return test.InvokeAsync();
     };
 
@@ -72,13 +81,16 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             MaxSchedules = settings.MaxSchedules,
             TimeBudget = TimeSpan.FromSeconds(settings.SecondsPerTest * Math.Max(1, test.Options.StressWeight)),
             MaxSteps = settings.MaxSteps,
+            // Virtual time is ours to choose: a short sleep may end while others run, so sleeping cannot order threads.
+            ExploreEarlyTimeouts = true,
+            EarlyTimeoutHorizonMs = settings.EarlyTimeoutHorizonMs,
             IsUserSourceFile = file => Path.GetFileName(file) == submissionFileName,
             OnOperationStart = resetThreadStatics,
         };
 
         if (settings.ReplayToken is { } token)
         {
-            return Replay(test, token, options, Math.Max(1, settings.ReplayRepeats));
+            return Replay(test, ReplayTokens.SplitDataSeed(token).Schedule, options, Math.Max(1, settings.ReplayRepeats));
         }
 
         var progress = new Progress(channel, test.Name, settings.MaxSchedules);
@@ -111,7 +123,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
     private static string Outcome(ExplorationResult result) =>
         result.Bug is { } bug ? $"{bug.Kind} after {bug.Trace.Count} steps: {bug.Message}" : "no finding";
 
-    private static FindingData ToFinding(ScheduleBug bug, string test, string submissionFileName)
+    private static FindingData ToFinding(ScheduleBug bug, string test, ulong dataSeed, string submissionFileName)
     {
         var finding = bug.Kind switch
         {
@@ -127,7 +139,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         };
         return finding with
         {
-            Replay = ReplayTokens.Format(test, bug.ReplayToken),
+            Replay = ReplayTokens.Format(test, dataSeed, bug.ReplayToken),
             Trace = TraceWindow.Keep(bug.Trace, MaxTraceSteps).Select(step => new TraceStepData
             {
                 Step = step.Step,

@@ -34,6 +34,12 @@ public static class Findings
         return null;
     }
 
+    /// <summary>The test's threads never ran at the same time (see <see cref="Concurrent.OperationDone"/>).</summary>
+    public static FindingData NeverOverlapped(string test, OverlapCounts overlap, string runs) => Make(FindingKind.Serialized, test,
+        $"Your code made the test's threads run one after another: in all {overlap.Observed} {runs} of this test, no thread finished an operation " +
+        "while another thread was between two of its own. The test needs its threads to run at the same time to judge your code; " +
+        "making a thread wait until the others are done (by sleeping, or waiting for its turn) hides a concurrency bug instead of fixing it.");
+
     public static FindingData Make(FindingKind kind, string test, string message) =>
         new() { Kind = kind.ToWireName(), Test = test, Message = message };
 }

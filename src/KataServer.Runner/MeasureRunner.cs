@@ -26,7 +26,7 @@ public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : I
                 foreach (var threads in settings.Threads)
                 {
                     channel.Send(new() { Type = RunnerMessage.Progress, Test = $"{name} on {threads} threads" });
-                    results.Add(Measure(name, threads, options.OperationsPerThread, submissionBenchmark, referenceBenchmark, settings.Rounds));
+                    results.Add(Measure(name, threads, options.OperationsPerThread, submissionBenchmark, referenceBenchmark, settings.Rounds, request.DataSeed));
                 }
             }
             catch (Exception e)
@@ -39,18 +39,25 @@ public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : I
         channel.Send(new() { Type = RunnerMessage.Measured, Throughput = results });
     }
 
-    private static ThroughputData Measure(string name, int threads, int operations, MethodInfo submission, MethodInfo reference, int rounds)
+    private static ThroughputData Measure(string name, int threads, int operations, MethodInfo submission, MethodInfo reference, int rounds, ulong dataSeed)
     {
         object[] args = [threads, operations];
-        KataTestCase.InvokeStatic(submission, args);   // warm up: JIT, caches, thread creation paths
-        KataTestCase.InvokeStatic(reference, args);
+        // Both sides draw the same TestData values (the benchmark's bank size, its keys...) in every call.
+        double Time(MethodInfo benchmark)
+        {
+            TestData.Begin(dataSeed, name);
+            return TimeCall(benchmark, args);
+        }
+
+        Time(submission);   // warm up: JIT, caches, thread creation paths
+        Time(reference);
         var submissionTimes = new List<double>();
         var referenceTimes = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
             var submissionFirst = round % 2 == 0;
-            var first = Time(submissionFirst ? submission : reference, args);
-            var second = Time(submissionFirst ? reference : submission, args);
+            var first = Time(submissionFirst ? submission : reference);
+            var second = Time(submissionFirst ? reference : submission);
             (submissionFirst ? submissionTimes : referenceTimes).Add(first);
             (submissionFirst ? referenceTimes : submissionTimes).Add(second);
         }
@@ -65,7 +72,7 @@ public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : I
         };
     }
 
-    private static double Time(MethodInfo benchmark, object[] args)
+    private static double TimeCall(MethodInfo benchmark, object[] args)
     {
         var watch = Stopwatch.StartNew();
         KataTestCase.InvokeStatic(benchmark, args);

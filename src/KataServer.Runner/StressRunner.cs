@@ -46,8 +46,10 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
     private TestResult RunTest(KataTestCase test, string submissionFileName)
     {
         var settings = request.Stress;
-        var iterationsWanted = Math.Max(1, settings.Iterations * Math.Max(1, test.Options.StressWeight));
-        var budget = TimeSpan.FromSeconds(settings.SecondsPerTest * Math.Max(1, test.Options.StressWeight));
+        // A test the explorer could not judge (the code used an API it does not model) has only stress to judge it.
+        var scale = Math.Max(1, test.Options.StressWeight) * (settings.Unexplored.Contains(test.Name) ? Math.Max(1, settings.UnexploredScale) : 1);
+        var iterationsWanted = Math.Max(1, settings.Iterations * scale);
+        var budget = TimeSpan.FromSeconds(settings.SecondsPerTest * scale);
         var iterationTimeout = TimeSpan.FromSeconds(settings.IterationTimeoutSeconds);
         var clock = Stopwatch.StartNew();
 
@@ -55,16 +57,23 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
         long iterationsStarted = 0;
         FindingData? finding = null;
         var finished = new ManualResetEventSlim();
+        Concurrent.ResetOverlap();
+        // Before calling a test serialized, look as long again for one iteration in which its threads overlapped.
+        bool More() => iterations < iterationsWanted && (iterations == 0 || clock.Elapsed < budget)
+            || Concurrent.Overlap.NeverOverlapped && clock.Elapsed < 2 * budget;
         var driver = new Thread(() =>
         {
             try
             {
-                while (iterations < iterationsWanted && (iterations == 0 || clock.Elapsed < budget))
+                while (More())
                 {
                     Interlocked.Increment(ref iterationsStarted);
+                    TestData.Begin(request.DataSeed, test.Name);
                     test.Invoke();
                     Interlocked.Increment(ref iterations);
                 }
+
+                if (Concurrent.Overlap.NeverOverlapped) finding = Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "iterations");
             }
             catch (Exception e)
             {
@@ -77,7 +86,8 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
         }, maxStackSize: 16 * 1024 * 1024)
         {
             IsBackground = true,
-            Name = "the test's main thread",
+            // As the explorer names it: the code cannot tell stress from exploration by its threads' names.
+            Name = "main",
         };
         driver.Start();
 

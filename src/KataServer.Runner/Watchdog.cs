@@ -18,7 +18,8 @@ public static class Watchdog
             return Findings.FromException(cause, test, submissionFileName);
         }
 
-        var workers = RealThreadsDriver.Instance.CurrentThreads.Where(t => t.IsAlive).ToList();
+        var all = RealThreadsDriver.Instance.CurrentThreads;
+        var workers = all.Where(t => t.IsAlive).ToList();
         var watched = workers.Count > 0 ? workers : [driver];
 
         // A thread seen running in any sample is busy (spinning or looping); one blocked in every sample is waiting.
@@ -34,13 +35,13 @@ public static class Watchdog
         if (busy.Count > 0)
         {
             return Findings.Make(FindingKind.Timeout, test,
-                $"did not finish within {seconds}: {Names(busy)} kept running (an endless loop or a spin that never sees its condition change?)");
+                $"did not finish within {seconds}: {Names(busy, all, driver)} kept running (an endless loop or a spin that never sees its condition change?)");
         }
 
         if (workers.Count > 0)
         {
             return Findings.Make(FindingKind.Deadlock, test,
-                $"stuck for {seconds}: {Names(blocked)} {(blocked.Count == 1 ? "is" : "are all")} blocked, waiting for something that never comes (a lock held by another thread, or a signal never sent)");
+                $"stuck for {seconds}: {Names(blocked, all, driver)} {(blocked.Count == 1 ? "is" : "are all")} blocked, waiting for something that never comes (a lock held by another thread, or a signal never sent)");
         }
 
         return Findings.Make(FindingKind.Hang, test,
@@ -53,9 +54,11 @@ public static class Watchdog
         catch (ThreadStateException) { return false; }
     }
 
-    private static string Names(IEnumerable<Thread> threads)
+    /// <summary>The test's threads are unnamed (so the code cannot tell stress from exploration): they are named by position here.</summary>
+    private static string Names(IEnumerable<Thread> threads, IReadOnlyList<Thread> all, Thread driver)
     {
-        var names = threads.Select(t => t.Name ?? $"thread #{t.ManagedThreadId}").Order().ToList();
+        string NameOf(Thread t) => t == driver ? "the test's main thread" : all.ToList().IndexOf(t) is >= 0 and var i ? $"thread {i + 1}" : $"thread #{t.ManagedThreadId}";
+        var names = threads.Select(NameOf).Order().ToList();
         return names.Count == 1 ? names[0] : string.Join(", ", names[..^1]) + " and " + names[^1];
     }
 }

@@ -35,6 +35,13 @@ public sealed record ExplorationOptions
     /// </summary>
     public bool ExploreEarlyTimeouts { get; init; }
 
+    /// <summary>
+    /// With <see cref="ExploreEarlyTimeouts"/>: only a deadline at most this many virtual milliseconds ahead may fire
+    /// early. A short sleep can be overtaken by a slow thread on a real machine; a one-minute timeout in a test cannot
+    /// (and firing it early would fail correct code).
+    /// </summary>
+    public long EarlyTimeoutHorizonMs { get; init; } = long.MaxValue;
+
     /// <summary>Whether <see cref="Interception.SharedMemoryHooks"/> field/array accesses are scheduling points.</summary>
     public bool FieldInterleavings { get; init; } = true;
 
@@ -54,7 +61,9 @@ public sealed record ExplorationOptions
 public sealed record ExplorationProgress(int SchedulesExplored, TimeSpan Elapsed, string Strategy);
 
 /// <param name="SchedulesExplored">schedules run (the replay that builds the bug trace is not counted)</param>
-/// <param name="SpaceExhausted">the DFS strategy enumerated every schedule within its preemption bound (see <see cref="Coverage"/>)</param>
+/// <param name="SpaceExhausted">the DFS strategy enumerated every schedule within its preemption bound (see <see cref="Coverage"/>),
+/// and no operation was ordered by virtual time (a timed wait or sleep that timed out): time is the engine's choice, so
+/// a space whose order came from it is no certificate</param>
 public sealed record ExplorationResult(int SchedulesExplored, bool SpaceExhausted, TimeSpan Elapsed, ScheduleBug? Bug)
 {
     /// <summary>Human-readable coverage statement, e.g. "all schedules with at most 2 preemptions explored".</summary>

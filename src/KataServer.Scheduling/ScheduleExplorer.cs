@@ -9,6 +9,13 @@ namespace KataServer.Scheduling;
 /// <summary>Entry point of the systematic-testing engine.</summary>
 public static class ScheduleExplorer
 {
+    /// <summary>
+    /// A replay whose recorded choices do not fit the run: the code took other steps than when the token was made (the
+    /// file changed since, or something outside the engine's control decides the order).
+    /// </summary>
+    public const string ReplayDivergedMessage =
+        "The replayed schedule diverged: the code took other steps than when this token was recorded (the file changed, or something outside the engine's control decides the order).";
+
     static ScheduleExplorer()
     {
         EnsureInitialized();
@@ -128,9 +135,11 @@ public static class ScheduleExplorer
             return new ExplorationResult(session.Schedules, false, session.Elapsed, bug);
         }
 
-        bool exhausted = session.Exhausted || strategy.SpaceExhausted;
+        // Time is ours to choose: when a timeout ordered operations, the enumerated space is not every real order.
+        bool exhausted = (session.Exhausted || strategy.SpaceExhausted) && !session.TimeOrdered;
+        string? coverage = session.TimeOrdered && strategy.Coverage is { } c ? c + " (no certificate: sleeps or timeouts ordered operations)" : strategy.Coverage;
         progress?.Report(new ExplorationProgress(session.Schedules, session.Elapsed, strategy.Name));
-        return new ExplorationResult(session.Schedules, exhausted, session.Elapsed, null) { Coverage = strategy.Coverage };
+        return new ExplorationResult(session.Schedules, exhausted, session.Elapsed, null) { Coverage = coverage };
     }
 
     private static ScheduleBug BuildBug(Action body, ExplorationOptions options, string token, ControlledRuntime found)

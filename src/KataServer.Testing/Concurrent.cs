@@ -26,17 +26,50 @@ public static class Concurrent
 
     /// <summary>Runs every body on its own thread, all released together; returns when all have returned.
     /// The first exception thrown by a body is rethrown.</summary>
-    public static void Run(params Action[] bodies) => Driver.Run(bodies);
+    public static void Run(params Action[] bodies)
+    {
+        var run = new OverlapRecorder.Run(bodies.Length);
+        try
+        {
+            Driver.Run(bodies.Select((body, index) => (Action)(() =>
+            {
+                OverlapRecorder.Enter(run, index);
+                try { body(); }
+                finally { OverlapRecorder.Leave(); }
+            })).ToArray());
+        }
+        finally
+        {
+            OverlapRecorder.Record(run);
+        }
+    }
 
     /// <summary>Runs <paramref name="threadCount"/> copies of <paramref name="body"/>, each given its index.</summary>
     public static void Run(int threadCount, Action<int> body) =>
         Run(Enumerable.Range(0, threadCount).Select(index => (Action)(() => body(index))).ToArray());
 
-    /// <summary>Starts every asynchronous body concurrently and completes when all have completed.</summary>
+    /// <summary>Starts every asynchronous body concurrently and completes when all have completed.
+    /// (<see cref="OperationDone"/> records nothing in asynchronous bodies.)</summary>
     public static Task RunAsync(params Func<Task>[] bodies) => Driver.RunAsync(bodies);
 
     public static Task RunAsync(int count, Func<int, Task> body) =>
         RunAsync(Enumerable.Range(0, count).Select(index => (Func<Task>)(() => body(index))).ToArray());
+
+    /// <summary>
+    /// Call from a body of <see cref="Run(Action[])"/> after each operation on the code under test (a transfer, a
+    /// put, an increment). The runner uses these marks to see whether the bodies really ran at the same time: when,
+    /// over all iterations (or schedules) of a test, no body ever completed an operation while another body was
+    /// between two of its own, the code made the test's threads run one after another (for example by sleeping on
+    /// its first call), and the test reports a <see cref="FindingKind.Serialized"/> finding. Cheap (a counter);
+    /// outside a body it does nothing.
+    /// </summary>
+    public static void OperationDone() => OverlapRecorder.Mark();
+
+    /// <summary>For the runner: what <see cref="OperationDone"/> saw since <see cref="ResetOverlap"/>.</summary>
+    public static OverlapCounts Overlap => OverlapRecorder.Counts;
+
+    /// <summary>For the runner: starts counting a new test's runs.</summary>
+    public static void ResetOverlap() => OverlapRecorder.Reset();
 
     /// <summary>For drivers: rethrows the failure of a run that tells the learner most (a broken rule before a knock-on exception).</summary>
     public static void RethrowFirst(IReadOnlyList<Exception?> failures)

@@ -39,8 +39,8 @@ public sealed class RealThreadsDriver : IConcurrencyDriver
                 catch (Exception e) { failures[index] = e; }
             })
             {
+                // Unnamed, as under the explorer: the code cannot tell stress from exploration by thread names.
                 IsBackground = true,
-                Name = $"thread {i + 1}",
             };
         }
 

@@ -329,4 +329,51 @@ public class EarlyTimeoutTests
         Assert.IsType<TimeoutException>(r.Bug?.Exception);
         Assert.Contains(r.Bug!.Trace, s => s.Action.StartsWith("timed out at 1000 ms"));
     }
+
+    /// <summary>Two threads that take turns by sleeping (the second sleeps until the first must be done), then race on x.</summary>
+    private static void TakeTurnsBySleeping()
+    {
+        int x = 0;
+        void Body(int sleepMs)
+        {
+            KataServer.Scheduling.Interception.ControlledThread.Sleep(sleepMs);
+            int seen = KataServer.Scheduling.Interception.ControlledVolatile.Read(ref x);
+            KataServer.Scheduling.Interception.ControlledVolatile.Write(ref x, seen + 1);
+        }
+
+        var a = KataServer.Scheduling.Interception.ControlledThread.New(() => Body(40));
+        var b = KataServer.Scheduling.Interception.ControlledThread.New(() => Body(80));
+        KataServer.Scheduling.Interception.ControlledThread.Start(a);
+        KataServer.Scheduling.Interception.ControlledThread.Start(b);
+        KataServer.Scheduling.Interception.ControlledThread.Join(a);
+        KataServer.Scheduling.Interception.ControlledThread.Join(b);
+        if (x != 2) throw new InvalidOperationException("lost update");
+    }
+
+    [Fact]
+    public void SleepingInTurnsHidesTheRaceWithoutEarlyTimeouts()
+    {
+        var r = ScheduleExplorer.Explore(TakeTurnsBySleeping, CoreTests.Opts("dfs", 10_000));
+        Assert.Null(r.Bug);
+        // Time alone ordered the threads: that is no certificate.
+        Assert.False(r.SpaceExhausted);
+        Assert.Contains("no certificate", r.Coverage);
+    }
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("dfs")]
+    [InlineData("portfolio")]
+    public void EarlyTimeoutsExploreSleepingInTurnsAway(string strategy)
+    {
+        var r = ScheduleExplorer.Explore(TakeTurnsBySleeping, CoreTests.Opts(strategy, 2000) with { ExploreEarlyTimeouts = true, EarlyTimeoutHorizonMs = 1000 });
+        Assert.IsType<InvalidOperationException>(r.Bug?.Exception);
+    }
+
+    [Fact]
+    public void TimeoutsBeyondTheHorizonDoNotFireEarly()
+    {
+        var r = ScheduleExplorer.Explore(GiveUpTooEarly, CoreTests.Opts("portfolio", 300) with { ExploreEarlyTimeouts = true, EarlyTimeoutHorizonMs = 999 });
+        Assert.Null(r.Bug);
+    }
 }

@@ -35,8 +35,18 @@ public static class ReportPrinter
             Verdicts.Crashed => "CRASHED",
             _ => "FAILED",
         };
-        output.WriteLine($"{report.Kata}: {headline}   score {report.Score}/100");
-        if (report.ScoreBreakdown is { } breakdown) output.WriteLine($"  {breakdown.Explanation}");
+        if (report.Replay is { } replay)
+        {
+            // A replay is one interleaving of one test: never a verdict or a score for the kata.
+            output.WriteLine(replay.Reproduced
+                ? $"{report.Kata}: replay of {replay.Test}: the interleaving still fails ({headline})"
+                : $"{report.Kata}: replay of {replay.Test}: {replay.Message}");
+        }
+        else
+        {
+            output.WriteLine($"{report.Kata}: {headline}   score {report.Score}/100");
+            if (report.ScoreBreakdown is { } breakdown) output.WriteLine($"  {breakdown.Explanation}");
+        }
 
         if (report.Tests.Count > 0)
         {
@@ -61,7 +71,7 @@ public static class ReportPrinter
         if (report.Notices.Count > 0)
         {
             output.WriteLine();
-            output.WriteLine("Not explored (these tests were judged by real-thread stress alone):");
+            output.WriteLine(report.Replay is null ? "Not explored (these tests were judged by real-thread stress alone):" : "What the replay saw:");
             foreach (var notice in report.Notices) output.WriteLine($"  {notice.Test}: {notice.Message}");
         }
 

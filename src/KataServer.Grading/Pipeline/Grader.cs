@@ -52,9 +52,19 @@ public sealed class Grader
             throw new ArgumentException($"unknown strategy '{strategy}' (choose from {string.Join(", ", ScheduleExplorer.StrategyNames)})", nameof(request));
         }
 
+        if (request.ReplayToken is { } replaySchedule)
+        {
+            // A corrupt token is refused here, before any work, not discovered by the runner as a "crash".
+            if (string.IsNullOrEmpty(request.ReplayTest)) throw new InvalidReplayException($"{ReplayTarget.CorruptMessage} (it names no test)");
+            ReplayTarget.CheckSchedule(replaySchedule);
+        }
+
         EnsureSandbox();
+
         var total = Stopwatch.StartNew();
         var kata = request.Kata;
+        // One seed per grade: the explorer's, and the tests' sizes, keys and balances (TestData) in every stage.
+        var seed = request.Seed ?? (ulong)Random.Shared.NextInt64();
         var report = new GradeReport { Kata = kata.Id };
         void Report(GradeProgress p) => progress?.Report(p);
 
@@ -73,7 +83,17 @@ public sealed class Grader
 
         var learnerFileName = Path.GetFileName(request.FileName);
         var compile = Stopwatch.StartNew();
-        var submission = compiler.CompileSubmission(text, learnerFileName);
+        // Against the reference set the kata's policy can reach: a name outside it does not even bind.
+        var submission = compiler.CompileSubmission(text, learnerFileName, policy: PolicyFor(kata));
+        if (!submission.Success && submission.PolicyViolations.Count > 0)
+        {
+            return report with
+            {
+                Verdict = Verdicts.PolicyViolation,
+                Findings = PolicyFindings(submission.PolicyViolations),
+                TimingsMs = new Timings { Compile = compile.ElapsedMilliseconds, Total = total.ElapsedMilliseconds },
+            };
+        }
         if (!submission.Success) return CompileFailed(report, submission, compile, total);
 
         // 2. police (before anything of the learner's runs)
@@ -102,6 +122,9 @@ public sealed class Grader
             if (unknownTests.Count > 0) throw new ArgumentException($"kata '{kata.Id}' has no hidden test named {string.Join(", ", unknownTests)}", nameof(request));
         }
 
+        if (request.ReplayToken is not null)
+            ReplayTarget.CheckTest(kata.Id, request.ReplayTest!, TestMethods.MarkedWith(tests.Compilation!, nameof(KataTestAttribute)).Select(m => m.Name).ToList());
+
         // 3. explore and 4. stress, each in its own sandboxed runner
         using var job = JobFolder.Create(submission.Assembly!, tests.Assembly!);
         var measureThreads = new[] { 1, Math.Max(2, Environment.ProcessorCount) };
@@ -115,17 +138,18 @@ public sealed class Grader
             var instrumented = Instrumentation.Rewrite(submission.Assembly!, tests.Assembly!, Path.GetDirectoryName(typeof(Check).Assembly.Location)!);
             job.AddInstrumented(instrumented.Submission, instrumented.Tests);
             var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
-            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName), explorePlan, LimitsFor(kata), Report, cancellationToken));
+            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan, LimitsFor(kata), Report, cancellationToken));
             exploreMs = watch.ElapsedMilliseconds;
         }
 
         var notices = new List<FindingData>();
+        IReadOnlyList<string> unexplored = [];
         if (request.Mode is GradeMode.All && stages is [var explored] && explored.Findings.Count > 0
             && explored.Findings.All(f => f.Kind == FindingKind.Uncontrolled.ToWireName()))
         {
             // The explorer's blind spot is not the learner's bug: those tests are judged by real-thread stress alone.
             notices.AddRange(explored.Findings);
-            var unexplored = explored.Findings.Select(f => f.Test).ToHashSet();
+            unexplored = explored.Findings.Select(f => f.Test).OfType<string>().Distinct().ToList();
             stages[0] = explored with
             {
                 Findings = [],
@@ -133,11 +157,24 @@ public sealed class Grader
             };
         }
 
+        bool replayDiverged = false;
+        if (request.ReplayToken is not null && stages is [var replayed] && replayed.Findings.Count > 0 && replayed.Findings.All(ReplayTarget.IsDivergence))
+        {
+            // The token's steps do not fit this file (usually: it was changed): not the learner's bug, and no verdict.
+            replayDiverged = true;
+            notices.AddRange(replayed.Findings);
+            stages[0] = replayed with
+            {
+                Findings = [],
+                Tests = replayed.Tests.Select(t => t with { Outcome = TestOutcomes.Unexplored }).ToList(),
+            };
+        }
+
         var exploreFailed = stages.Any(s => s.Findings.Count > 0);
         if (request.Mode is GradeMode.All or GradeMode.Stress && !exploreFailed && request.ReplayToken is null)
         {
             var watch = Stopwatch.StartNew();
-            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName), plan, LimitsFor(kata), Report, cancellationToken));
+            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored), plan, LimitsFor(kata), Report, cancellationToken));
             stressMs = watch.ElapsedMilliseconds;
         }
 
@@ -154,7 +191,7 @@ public sealed class Grader
             Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));
             var reference = references.For(kata);
             job.AddReference(reference.Submission, reference.Tests);
-            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName, measureThreads), plan, LimitsFor(kata), Report, cancellationToken);
+            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName, measureThreads, seed), plan, LimitsFor(kata), Report, cancellationToken);
             findings.AddRange(measured.Findings);
             verdict = measured.Findings.Count > 0 ? VerdictOf([.. stages, measured], findings) : verdict;
             performance = Benchmarks.Summarize(measured.Throughput);
@@ -164,9 +201,25 @@ public sealed class Grader
         // 6. score
         Report(new GradeProgress(GradeProgress.Score, "scoring"));
         var notMeasuredBecause = !hasBenchmarks ? "(this kata has no benchmark)" : request.MeasurePerformance ? "in this mode" : "(measuring was turned off)";
-        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause);
+        var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause, performance?.NotScoredBecause);
+        ReplayOutcome? replay = null;
+        if (request.ReplayTest is { } replayedTest && request.ReplayToken is not null)
+        {
+            // One interleaving of one test is no grade: a replay that no longer fails must not read as "passed 100/100".
+            bool reproduced = !replayDiverged && (findings.Count > 0 || verdict != Verdicts.Passed);
+            replay = new ReplayOutcome
+            {
+                Test = replayedTest,
+                Reproduced = reproduced,
+                Message = reproduced ? null : replayDiverged ? ReplayTarget.NoLongerFitsMessage : ReplayTarget.NoLongerFailsMessage,
+            };
+            score = 0;
+            breakdown = new ScoreBreakdown { PerformanceMax = breakdown.PerformanceMax, Explanation = "a replay runs one interleaving of one test: grade the file for a score" };
+        }
+
         return report with
         {
+            Replay = replay,
             Verdict = verdict,
             Score = score,
             ScoreBreakdown = breakdown,
@@ -243,25 +296,28 @@ public sealed class Grader
         };
     }
 
-    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName)
+    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed, IReadOnlyList<string> unexplored)
     {
         var b = request.Kata.Manifest.Budgets;
         return job.Request(learnerFileName) with
         {
             Mode = RunMode.Stress,
+            DataSeed = seed,
             Tests = request.OnlyTests,
             Stress = new StressSettings
             {
                 Iterations = (int)Math.Max(1, b.StressIterations * options.BudgetScale),
                 SecondsPerTest = b.StressSeconds * options.BudgetScale,
                 IterationTimeoutSeconds = b.IterationTimeoutSeconds,
+                Unexplored = unexplored,
             },
         };
     }
 
-    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName, IReadOnlyList<int> threads) => job.Request(learnerFileName) with
+    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName, IReadOnlyList<int> threads, ulong seed) => job.Request(learnerFileName) with
     {
         Mode = RunMode.Measure,
+        DataSeed = seed,
         Measure = new MeasureSettings
         {
             ReferenceAssembly = job.Reference!.SubmissionDll,
@@ -270,17 +326,19 @@ public sealed class Grader
         },
     };
 
-    private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName)
+    private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed)
     {
         var b = request.Kata.Manifest.Budgets;
         return job.Request(learnerFileName) with
         {
             Mode = RunMode.Explore,
+            DataSeed = seed,
             Tests = request.ReplayTest is null ? request.OnlyTests : [request.ReplayTest],
             Explore = new ExploreSettings
             {
                 Strategy = request.Strategy ?? "portfolio",
-                Seed = request.Seed ?? (ulong)Random.Shared.NextInt64(),
+                Seed = seed,
+                EarlyTimeoutHorizonMs = (long)Math.Max(1000, b.IterationTimeoutSeconds * 1000 * 2),
                 MaxSchedules = (int)Math.Max(1, b.ExploreSchedules * options.BudgetScale),
                 SecondsPerTest = b.ExploreSeconds * options.BudgetScale,
                 MaxSteps = b.ExploreMaxSteps,

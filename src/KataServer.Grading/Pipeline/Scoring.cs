@@ -11,7 +11,8 @@ namespace KataServer.Grading.Pipeline;
 public static class Scoring
 {
     /// <param name="notMeasuredBecause">why <paramref name="throughputRatio"/> is null, as the end of "performance was not measured ..."</param>
-    public static (int Score, ScoreBreakdown Breakdown) Score(KataScoring scoring, bool passed, double? throughputRatio, string notMeasuredBecause = "in this mode")
+    /// <param name="notScoredBecause">why the measurement could not be trusted (<see cref="PerformanceReport.NotScoredBecause"/>): no performance points</param>
+    public static (int Score, ScoreBreakdown Breakdown) Score(KataScoring scoring, bool passed, double? throughputRatio, string notMeasuredBecause = "in this mode", string? notScoredBecause = null)
     {
         var performanceMax = Math.Clamp(scoring.PerformanceWeight, 0, 100);
         var correctness = 100 - performanceMax;
@@ -23,6 +24,17 @@ public static class Scoring
                 Performance = 0,
                 PerformanceMax = performanceMax,
                 Explanation = "not passed: correctness comes first, so the score is 0 until every finding is fixed",
+            });
+        }
+
+        if (notScoredBecause is not null)
+        {
+            return (correctness, new ScoreBreakdown
+            {
+                Correctness = correctness,
+                Performance = 0,
+                PerformanceMax = performanceMax,
+                Explanation = $"passed: {correctness} for correctness; no performance points, because {notScoredBecause}",
             });
         }
 

@@ -70,6 +70,9 @@ internal sealed class ControlledRuntime
     /// <summary>Virtual time in milliseconds.</summary>
     internal long Now { get; private set; }
 
+    /// <summary>A sleep or timed wait timed out in this schedule: virtual time, which the engine chooses, ordered operations.</summary>
+    internal bool TimeOrdered { get; private set; }
+
     internal bool IsCanceled => canceled;
 
     /// <summary>The CPU this schedule's threads run on, or -1 for any (see <see cref="CpuAffinity"/>).</summary>
@@ -606,7 +609,7 @@ internal sealed class ControlledRuntime
 
         if ((uint)v >= (uint)maxValue)
         {
-            Cancel(Scheduling.BugKind.Uncontrolled, "The replayed schedule diverged: the program behaves nondeterministically outside the engine's control.", null);
+            Cancel(Scheduling.BugKind.Uncontrolled, ScheduleExplorer.ReplayDivergedMessage, null);
             ThrowCanceled(op);
         }
 
@@ -652,7 +655,7 @@ internal sealed class ControlledRuntime
             }
 
             int timeoutCandidates = 0;
-            if (Options.ExploreEarlyTimeouts && enabled.Count > 0 && minDeadline != long.MaxValue)
+            if (Options.ExploreEarlyTimeouts && enabled.Count > 0 && minDeadline != long.MaxValue && minDeadline - Now <= Options.EarlyTimeoutHorizonMs)
             {
                 // Time may pass while others compute: the earliest pending timeout may fire now.
                 for (int i = 0; i < live.Count; i++)
@@ -688,6 +691,7 @@ internal sealed class ControlledRuntime
                         if (op.Status == OperationStatus.Blocked && op.Deadline <= Now)
                         {
                             op.TimedOut = true;
+                            TimeOrdered = true;
                         }
                     }
 
@@ -752,7 +756,7 @@ internal sealed class ControlledRuntime
 
                 if ((uint)index >= (uint)enabled.Count)
                 {
-                    Cancel(Scheduling.BugKind.Uncontrolled, "The replayed schedule diverged: the program behaves nondeterministically outside the engine's control.", null);
+                    Cancel(Scheduling.BugKind.Uncontrolled, ScheduleExplorer.ReplayDivergedMessage, null);
                     return null;
                 }
 
@@ -767,6 +771,7 @@ internal sealed class ControlledRuntime
                     if (op.Status == OperationStatus.Blocked && op.Deadline <= Now)
                     {
                         op.TimedOut = true;
+                        TimeOrdered = true;
                     }
                 }
             }

@@ -35,6 +35,9 @@ internal sealed class ExplorationSession
 
     internal bool Exhausted { get; private set; }
 
+    /// <summary>Some schedule had an operation ordered by virtual time (see <see cref="ControlledRuntime.TimeOrdered"/>).</summary>
+    internal bool TimeOrdered { get; private set; }
+
     internal ControlledRuntime? Buggy { get; private set; }
 
     internal TimeSpan Elapsed => stopwatch.Elapsed;
@@ -80,6 +83,7 @@ internal sealed class ExplorationSession
         }
 
         Schedules++;
+        TimeOrdered |= finishedRuntime.TimeOrdered;
         finishedRuntime.ReportSwallowedInterrupt();
         if (finishedRuntime.BugKind is not null)
         {

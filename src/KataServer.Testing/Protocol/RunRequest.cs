@@ -10,6 +10,8 @@ public sealed record RunRequest
     public string TestsAssembly { get; init; } = "";
     /// <summary>Learner file name as it appears in PDB sequence points (for source lines in findings).</summary>
     public string SubmissionFileName { get; init; } = "Submission.cs";
+    /// <summary>The grade's seed for <see cref="TestData"/>: sizes, keys and balances the tests draw (same in every stage of one grade).</summary>
+    public ulong DataSeed { get; init; }
     /// <summary>Only these tests (all when empty).</summary>
     public IReadOnlyList<string> Tests { get; init; } = [];
     public StressSettings Stress { get; init; } = new();
@@ -41,6 +43,10 @@ public sealed record StressSettings
     public int Iterations { get; init; } = 1000;
     public double SecondsPerTest { get; init; } = 2;
     public double IterationTimeoutSeconds { get; init; } = 5;
+    /// <summary>Tests the explorer could not judge (the code used an API it does not model): stress alone judges them,
+    /// with <see cref="UnexploredScale"/> times the iterations and time.</summary>
+    public IReadOnlyList<string> Unexplored { get; init; } = [];
+    public int UnexploredScale { get; init; } = 4;
 }
 
 public sealed record ExploreSettings
@@ -50,6 +56,13 @@ public sealed record ExploreSettings
     public int MaxSchedules { get; init; } = 1000;
     public double SecondsPerTest { get; init; } = 5;
     public int MaxSteps { get; init; } = 20000;
+    /// <summary>
+    /// Sleeps and timed waits up to this many (virtual) milliseconds may fire at any scheduling point, as if the other
+    /// threads were slow: ordering threads by sleeping is explored away. Longer ones (a test's one-minute timeout) wait
+    /// until nothing else can run. Keep it at least the stress iteration timeout: any sleep that could order a stress
+    /// iteration is then one the explorer may cut short.
+    /// </summary>
+    public long EarlyTimeoutHorizonMs { get; init; } = 10_000;
     /// <summary>When set, replay this token on <see cref="RunRequest.Tests"/>[0] instead of exploring.</summary>
     public string? ReplayToken { get; init; }
     /// <summary>Replays the token this many times and checks that every run ends in the same finding.</summary>

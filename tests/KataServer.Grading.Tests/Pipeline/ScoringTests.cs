@@ -59,4 +59,27 @@ public sealed class ScoringTests
         Assert.Equal(1.0, report.Ratio, precision: 3);   // sqrt(0.25 * 4)
         Assert.Null(Benchmarks.Summarize([]));
     }
+
+    [Theory]
+    [InlineData(double.PositiveInfinity, 100.0)]
+    [InlineData(1e308, 1e-308)]
+    [InlineData(double.NaN, 100.0)]
+    [InlineData(-5.0, 100.0)]
+    [InlineData(1e12, 1e6)]      // a million times the reference: no honest speed-up
+    [InlineData(1e15, 1e15)]     // more operations per second than a CPU can do
+    public void ImplausibleThroughputIsNeverScored(double submission, double reference)
+    {
+        var report = Benchmarks.Summarize([new ThroughputData { Benchmark = "a", Threads = 2, SubmissionOpsPerSecond = submission, ReferenceOpsPerSecond = reference }]);
+
+        Assert.NotNull(report);
+        Assert.NotNull(report.NotScoredBecause);
+        Assert.Equal(0, report.Ratio);
+        Assert.All(report.Benchmarks, b => Assert.True(double.IsFinite(b.SubmissionOpsPerSecond) && double.IsFinite(b.Ratio)));
+        System.Text.Json.JsonSerializer.Serialize(report); // writable as JSON
+
+        var (score, breakdown) = Scoring.Score(ThirtyPointsAtHalfSpeed, passed: true, report.Ratio, notScoredBecause: report.NotScoredBecause);
+        Assert.Equal(70, score);
+        Assert.Equal(0, breakdown.Performance);
+        Assert.Contains("no performance points", breakdown.Explanation);
+    }
 }

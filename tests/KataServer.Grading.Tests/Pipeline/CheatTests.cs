@@ -1,0 +1,87 @@
+using System.Text;
+using KataServer.Grading.Pipeline;
+using KataServer.Grading.Reports;
+
+namespace KataServer.Grading.Tests.Pipeline;
+
+/// <summary>
+/// Submissions that try to pass the tests without fixing anything (Pipeline/Cheats/, one file per attack, named
+/// kata.attack.cs; each has a wrong solution underneath, so any pass is a forged pass): making the test's threads take
+/// turns by sleeping or timed waits, hiding from the explorer behind an API it does not model, special-casing the
+/// tests' sizes, doing nothing in the benchmark. None may pass, in any mode.
+/// </summary>
+public sealed class CheatTests(GraderFixture fixture) : IClassFixture<GraderFixture>
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Pipeline", "Cheats");
+
+    /// <summary>Cheats that make the test's threads run one after another (all timing tricks, any kata).</summary>
+    public static TheoryData<string> TakingTurns() => Files(name => !name.Contains("benchmark", StringComparison.Ordinal) && !name.Contains("overfit", StringComparison.Ordinal));
+
+    private static TheoryData<string> Files(Func<string, bool> which)
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Folder, "*.cs").Select(Path.GetFileName).Order()) if (which(file!)) data.Add(file!);
+        return data;
+    }
+
+    private Task<GradeReport> Grade(string file, GradeMode mode, ulong? seed = null)
+    {
+        var kata = Repository.Kata(file[..file.IndexOf('.')]);
+        var source = File.ReadAllBytes(Path.Combine(Folder, file));
+        return fixture.Grader.GradeAsync(new GradeRequest(kata, source, file) { Mode = mode, Seed = seed });
+    }
+
+    private static string Describe(GradeReport report) =>
+        $"{report.Verdict} {report.Score}: " + string.Join("; ", report.Findings.Select(f => $"[{f.Kind}] {f.Test}: {f.Message}"));
+
+    [Theory]
+    [MemberData(nameof(TakingTurns))]
+    public async Task TakingTurnsNeverPasses(string file)
+    {
+        var report = await Grade(file, GradeMode.All);
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"{file} passed: {Describe(report)}");
+        Assert.Equal(0, report.Score);
+    }
+
+    [Theory]
+    [MemberData(nameof(TakingTurns))]
+    public async Task StressSaysTheThreadsTookTurns(string file)
+    {
+        var report = await Grade(file, GradeMode.Stress);
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"{file} passed stress: {Describe(report)}");
+        Assert.Contains(report.Findings, f => f.Kind == "serialized");
+        Assert.Contains("one after another", report.Findings.First(f => f.Kind == "serialized").Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(TakingTurns))]
+    public async Task TheExplorerCutsSleepsShortAndCertifiesNothing(string file)
+    {
+        var report = await Grade(file, GradeMode.Explore);
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"{file} passed exploration: {Describe(report)}");
+        Assert.DoesNotContain(report.Tests, t => t.Exhausted == true && t.Outcome == TestOutcomes.Passed && report.Verdict == Verdicts.Passed);
+    }
+
+    [Fact]
+    public async Task ABenchmarkWhoseWorkWasNotDoneEarnsNothing()
+    {
+        var report = await Grade("deadlock-transfer.benchmark-does-nothing.cs", GradeMode.All);
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"passed: {Describe(report)}");
+        Assert.Equal(0, report.Score);
+        Assert.Contains(report.Findings, f => f.Test == "RandomTransfers");
+    }
+
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    public async Task SpecialCasingTheTestsSizesDoesNotPass(ulong seed)
+    {
+        var report = await Grade("deadlock-transfer.overfit-sizes.cs", GradeMode.All, seed);
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"passed with seed {seed}: {Describe(report)}");
+    }
+}

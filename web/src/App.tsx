@@ -1,0 +1,66 @@
+import { AuthProvider, useAuth } from "./auth/AuthContext";
+import { AuthPage } from "./auth/AuthPage";
+import { CataloguePage } from "./catalogue/CataloguePage";
+import { ProgressPage } from "./catalogue/ProgressPage";
+import { KataPage } from "./kata/KataPage";
+import { Link, navigate, usePath } from "./app/router";
+import { useTheme } from "./app/theme";
+
+export function App() {
+  return (
+    <AuthProvider>
+      <Shell />
+    </AuthProvider>
+  );
+}
+
+function Shell() {
+  const path = usePath();
+  const [theme, setTheme] = useTheme();
+  const { user, loading, signOut } = useAuth();
+  const kata = /^\/katas\/([^/]+)\/?$/.exec(path);
+
+  let page;
+  if (path === "/signin") page = <AuthPage mode="signin" />;
+  else if (path === "/signup") page = <AuthPage mode="signup" />;
+  else if (kata) page = <KataPage id={decodeURIComponent(kata[1])} dark={theme === "dark"} />;
+  else if (path === "/progress") page = user ? <ProgressPage /> : loading ? null : <AuthPage mode="signin" />;
+  else if (path === "/" || path === "/katas") page = <CataloguePage />;
+  else page = <main className="page"><h1>Not found</h1><p>There is no page at this address. <Link to="/">See the katas</Link>.</p></main>;
+
+  return (
+    <>
+      <a className="skip" href="#content">Skip to content</a>
+      <header className="topbar">
+        <Link to="/" className="brand" aria-label="KataServer, all katas">
+          <img src="/favicon.svg" alt="" width="24" height="24" /> KataServer
+        </Link>
+        <nav aria-label="Main">
+          <Link to="/" aria-current={path === "/" ? "page" : undefined}>Katas</Link>
+          {user && <Link to="/progress" aria-current={path === "/progress" ? "page" : undefined}>Progress</Link>}
+        </nav>
+        <div className="topbar-right">
+          <button type="button" className="icon" onClick={() => setTheme(theme === "dark" ? "light" : "dark")}
+            aria-label={theme === "dark" ? "Switch to the light theme" : "Switch to the dark theme"} title="Theme">
+            {theme === "dark" ? "☀" : "☾"}
+          </button>
+          {!loading && (user ? (
+            <>
+              <span className="who" title={user.email}>{user.displayName || user.email}</span>
+              <button type="button" onClick={async () => {
+                await signOut();
+                navigate("/");
+              }}>Sign out</button>
+            </>
+          ) : (
+            <>
+              <Link to="/signin">Sign in</Link>
+              <Link to="/signup" className="button primary">Sign up</Link>
+            </>
+          ))}
+        </div>
+      </header>
+      <div id="content">{page}</div>
+    </>
+  );
+}
