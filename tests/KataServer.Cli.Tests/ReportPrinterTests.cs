@@ -60,7 +60,7 @@ public sealed class ReportPrinterTests
     [Fact]
     public async Task Grade_with_unsafe_sandbox_runs_and_says_so_first()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--mode", "stress", "--unsafe-sandbox");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--mode", "stress", "--unsafe-sandbox");
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("UNSAFE SANDBOX: unsafe sandbox allowed (--unsafe-sandbox), though the full sandbox was available", result.Stdout);
