@@ -144,6 +144,9 @@ public class HostilePolicyTests(ITestOutputHelper output)
         yield return Case("thread name read", "caller-inspection", "if (Thread.CurrentThread.Name?.StartsWith(\"stress\") == true) return;");
         yield return Case("thread name compound", "caller-inspection", "Thread.CurrentThread.Name ??= \"mine\";");
         yield return Case("thread name in a pattern", "caller-inspection", "if (Thread.CurrentThread is { Name: \"stress\" }) return;");
+        yield return Case("scheduler type name", "caller-inspection", "if (TaskScheduler.Current.GetType().Name.Contains(\"Controlled\")) return;");
+        yield return Case("synchronization context", "caller-inspection", "var explored = SynchronizationContext.Current is not null;");
+        yield return Case("thread pool thread", "caller-inspection", "if (Thread.CurrentThread.IsThreadPoolThread) return;");
         yield return Case("caller member name", "caller-inspection", "", members: "public void Deposit(long amount, [System.Runtime.CompilerServices.CallerMemberName] string caller = \"\") { }");
         yield return Case("caller argument expression", "caller-inspection", "", members: "public void Withdraw(long amount, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(amount))] string expr = \"\") { }");
         yield return Case("caller file path", "caller-inspection", "", members: "public void Audit([System.Runtime.CompilerServices.CallerFilePath] string file = \"\") { }");
@@ -195,6 +198,15 @@ public class HostilePolicyTests(ITestOutputHelper output)
         var outcome = Check.Compiler.CompileSubmission(Wrap(body, usings: "using KataServer.Testing;"));
         Assert.False(outcome.Success);
         Assert.Contains(outcome.Errors, e => e.Message.Contains("KataServer", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_editor_analyzer_shows_the_rule_for_a_name_outside_the_trimmed_set()
+    {
+        var all = SubmissionAnalyzer.Analyze(Check.Compiler, Wrap("System.Formats.Tar.TarFile.CreateFromDirectory(\"/etc\", \"/tmp/x.tar\", false);"), ApiPolicy.Default);
+        foreach (var d in all) output.WriteLine(d.ToString());
+        Assert.Contains(all, d => d.Id == SubmissionAnalyzer.PolicyIdPrefix + "file-system" && d.Message.Contains("System.Formats.Tar.TarFile", StringComparison.Ordinal));
+        Assert.DoesNotContain(all, d => d.Id is "CS0234" or "CS0246");
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public class PolicyTests(ITestOutputHelper output)
         yield return Case("native library", "interop", "var h = System.Runtime.InteropServices.NativeLibrary.Load(\"libc\");");
         yield return Case("function pointer", "interop", "", members: "static int Id(int x) => x; static unsafe void F() { delegate*<int, int> f = &Id; f(1); }", symbol: SyntaxNames.FunctionPointer);
         yield return Case("implicit conversion operator", "interop", "System.Runtime.InteropServices.NFloat n = 5; Console.WriteLine(n);");
-        yield return Case("field offset", "explicit-layout", "", members: "[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] struct U { [System.Runtime.InteropServices.FieldOffset(0)] public long A; }");
+        yield return Case("field offset", "explicit-layout", "", members: "[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] struct U { [System.Runtime.InteropServices.FieldOffset(0)] public long A; [System.Runtime.InteropServices.FieldOffset(0)] public string S; }");
         yield return Case("unsafe block", "unsafe", "unsafe { int x = 1; int* p = &x; *p = 2; }", symbol: SyntaxNames.Unsafe);
         yield return Case("unsafe modifier", "unsafe", "", members: "unsafe void F() { }");
         yield return Case("stackalloc pointer", "unsafe", "", members: "unsafe void F() { int* p = stackalloc int[4]; }");
@@ -449,10 +449,30 @@ public class PolicyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_allow_list_covers_a_namespaces_own_types_and_denies_what_it_does_not_list()
+    {
+        var d = ApiPolicy.Default;
+        Assert.False(d.Evaluate("System.String.Concat", "System").Denied);
+        Assert.False(d.Evaluate("System.Threading.Channels.Channel.CreateBounded", "System.Threading.Channels").Denied);
+        Assert.Equal("file-system", d.Evaluate("System.Formats.Tar.TarFile.CreateFromDirectory", "System.Formats.Tar").Rule!.Id);
+        Assert.Equal("not-allowed-api", d.Evaluate("System.Timers.Timer..ctor", "System.Timers").Rule!.Id);
+        Assert.Equal("not-allowed-api", d.Evaluate("KataServer.Testing.Concurrent.Driver", "KataServer.Testing").Rule!.Id);
+        Assert.Equal("visual-basic-runtime", d.Evaluate("Microsoft.VisualBasic.Interaction.CallByName", "Microsoft.VisualBasic").Rule!.Id);
+        // Without the namespace an own-types entry does not match: the answer errs on denying.
+        Assert.True(d.Evaluate("System.String.Concat").Denied);
+        Assert.False(d.Evaluate(SyntaxNames.Lock).Denied);
+        Assert.Equal("caller-inspection", d.Evaluate("System.Threading.Thread.Name.get", "System.Threading").Rule!.Id);
+        Assert.False(d.Evaluate("System.Threading.Thread.Name.set", "System.Threading").Denied);
+        Assert.False(ApiPolicy.Empty.Evaluate("System.Formats.Tar.TarFile", "System.Formats.Tar").Denied);
+    }
+
+    [Fact]
     public void Default_table_renders_as_markdown()
     {
         string md = DefaultPolicyTable.ToMarkdown();
         output.WriteLine(md);
         Assert.Contains("| file-system (file system access) |", md);
+        Assert.Contains("| a namespace's own types (not its sub-namespaces) | `System`", md);
+        Assert.Contains("| not-allowed-api (outside the kata allow-list) |", md);
     }
 }

@@ -80,8 +80,9 @@ public static class DefaultPolicyTable
     public static readonly PolicyRule VisualBasic = new("visual-basic-runtime", "the Visual Basic runtime",
         "Microsoft.VisualBasic reaches the file system, the environment and late binding (reflection by name); use the C# equivalents in System, System.Threading, System.Collections and System.Text.");
     public static readonly PolicyRule CallerInspection = new("caller-inspection", "inspecting who calls your code",
-        "Your code must behave the same whoever calls it: stack traces, thread names and caller-info attributes ([CallerMemberName], [CallerFilePath], ...) " +
-        "would tell it whether a test is running. Keep your own state instead (setting Thread.Name on threads you start is fine).");
+        "Your code must behave the same whoever calls it: stack traces, thread names, the current task scheduler or synchronization context and " +
+        "caller-info attributes ([CallerMemberName], [CallerFilePath], ...) would tell it whether a test is running. Keep your own state instead " +
+        "(setting Thread.Name on threads you start is fine; pass TaskScheduler.Default explicitly where you need a scheduler).");
     public static readonly PolicyRule NamedSync = new("named-sync", "named system-wide synchronization",
         "Named mutexes, semaphores and events are shared with other processes; create unnamed ones (new Mutex(), new SemaphoreSlim(n), new ManualResetEventSlim()).");
     public static readonly PolicyRule Unlisted = new("not-allowed-api", "outside the kata allow-list",
@@ -98,6 +99,47 @@ public static class DefaultPolicyTable
     /// <summary>Suffix of a constructor's name when it takes a <c>name</c> argument (a named, system-wide wait handle).</summary>
     public const string NamedArgument = "(name)";
 
+    /// <summary>Allowed with everything below them.</summary>
+    public static ImmutableArray<string> AllowedNamespaces { get; } =
+    [
+        "System.Threading", "System.Collections", "System.Linq", "System.Numerics", "System.Buffers", "System.Globalization",
+        "System.Runtime.ExceptionServices", "System.Diagnostics.CodeAnalysis", "System.Text.RegularExpressions", "System.Text.Unicode",
+    ];
+
+    /// <summary>Namespaces whose own types are allowed, not their sub-namespaces (<c>System.Formats.Tar</c> is not under <c>System</c>).</summary>
+    public static ImmutableArray<string> AllowedOwnTypesOf { get; } = ["System", "System.Text", "System.Runtime.Intrinsics"];
+
+    /// <summary>
+    /// Single types (and members) from namespaces that are otherwise not allowed. The System.Runtime.CompilerServices
+    /// ones are what `await`, `async`, interpolated strings, records, `init`, tuples, collection expressions, ranges
+    /// and [MethodImpl] compile to or name; nothing here reaches memory, code or other objects by name.
+    /// </summary>
+    public static ImmutableArray<string> AllowedTypes { get; } =
+    [
+        "System.Diagnostics.Stopwatch", "System.Diagnostics.Debug", "System.Diagnostics.ConditionalAttribute",
+        "System.Diagnostics.UnreachableException", "System.Diagnostics.DebuggerDisplayAttribute", "System.Diagnostics.DebuggerStepThroughAttribute",
+        "System.Diagnostics.DebuggerHiddenAttribute", "System.Diagnostics.DebuggerBrowsableAttribute", "System.Diagnostics.DebuggerBrowsableState",
+        "System.Diagnostics.DebuggerNonUserCodeAttribute", "System.Diagnostics.DebuggerTypeProxyAttribute",
+        "System.Runtime.CompilerServices.TaskAwaiter", "System.Runtime.CompilerServices.ValueTaskAwaiter",
+        "System.Runtime.CompilerServices.ConfiguredTaskAwaitable", "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable",
+        "System.Runtime.CompilerServices.ConfiguredCancelableAsyncEnumerable", "System.Runtime.CompilerServices.ConfiguredAsyncDisposable",
+        "System.Runtime.CompilerServices.YieldAwaitable", "System.Runtime.CompilerServices.INotifyCompletion",
+        "System.Runtime.CompilerServices.ICriticalNotifyCompletion", "System.Runtime.CompilerServices.IAsyncStateMachine",
+        "System.Runtime.CompilerServices.Async*", "System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder",
+        "System.Runtime.CompilerServices.EnumeratorCancellationAttribute", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
+        "System.Runtime.CompilerServices.InterpolatedStringHandlerAttribute", "System.Runtime.CompilerServices.InterpolatedStringHandlerArgumentAttribute",
+        "System.Runtime.CompilerServices.FormattableStringFactory", "System.Runtime.CompilerServices.IsExternalInit",
+        "System.Runtime.CompilerServices.RequiredMemberAttribute", "System.Runtime.CompilerServices.CompilerFeatureRequiredAttribute",
+        "System.Runtime.CompilerServices.CollectionBuilderAttribute", "System.Runtime.CompilerServices.InlineArrayAttribute",
+        "System.Runtime.CompilerServices.ITuple", "System.Runtime.CompilerServices.TupleElementNamesAttribute",
+        "System.Runtime.CompilerServices.SwitchExpressionException", "System.Runtime.CompilerServices.MethodImplAttribute",
+        "System.Runtime.CompilerServices.MethodImplOptions", "System.Runtime.CompilerServices.MethodCodeType",
+        "System.Runtime.CompilerServices.StrongBox", "System.Runtime.CompilerServices.IStrongBox",
+        "System.Runtime.CompilerServices.ConditionalWeakTable", "System.Runtime.CompilerServices.ExtensionAttribute",
+        "System.Runtime.CompilerServices.ParamCollectionAttribute", "System.Runtime.CompilerServices.OverloadResolutionPriorityAttribute",
+        "System.Runtime.CompilerServices.RuntimeHelpers.GetSubArray",
+    ];
+
     public static ImmutableArray<PolicyEntry> Entries { get; } = Build();
 
     private static ImmutableArray<PolicyEntry> Build()
@@ -109,34 +151,9 @@ public static class DefaultPolicyTable
             => list.AddRange(namespaces.Select(n => new PolicyEntry(n, PolicyEffect.Allow, AllowList) { OwnTypesOnly = true }));
 
         // ---- the allow-list: namespaces with everything below them, namespaces' own types, single types.
-        Allow(AllowList, "System.Threading", "System.Collections", "System.Linq", "System.Numerics", "System.Buffers",
-            "System.Globalization", "System.Runtime.ExceptionServices", "System.Diagnostics.CodeAnalysis",
-            "System.Text.RegularExpressions", "System.Text.Unicode");
-        AllowOwnTypes("System", "System.Text", "System.Runtime.Intrinsics");
-        Allow(AllowList, "System.Diagnostics.Stopwatch", "System.Diagnostics.Debug", "System.Diagnostics.ConditionalAttribute",
-            "System.Diagnostics.UnreachableException", "System.Diagnostics.DebuggerDisplayAttribute", "System.Diagnostics.DebuggerStepThroughAttribute",
-            "System.Diagnostics.DebuggerHiddenAttribute", "System.Diagnostics.DebuggerBrowsableAttribute", "System.Diagnostics.DebuggerBrowsableState",
-            "System.Diagnostics.DebuggerNonUserCodeAttribute", "System.Diagnostics.DebuggerTypeProxyAttribute");
-        // What `await`, `async`, interpolated strings, records, `init`, tuples, collection expressions and
-        // [MethodImpl] compile to or name; nothing here reaches memory, code or other objects by name.
-        Allow(AllowList, "System.Runtime.CompilerServices.TaskAwaiter", "System.Runtime.CompilerServices.ValueTaskAwaiter",
-            "System.Runtime.CompilerServices.ConfiguredTaskAwaitable", "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable",
-            "System.Runtime.CompilerServices.ConfiguredCancelableAsyncEnumerable", "System.Runtime.CompilerServices.ConfiguredAsyncDisposable",
-            "System.Runtime.CompilerServices.YieldAwaitable", "System.Runtime.CompilerServices.INotifyCompletion",
-            "System.Runtime.CompilerServices.ICriticalNotifyCompletion", "System.Runtime.CompilerServices.IAsyncStateMachine",
-            "System.Runtime.CompilerServices.Async*", "System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder",
-            "System.Runtime.CompilerServices.EnumeratorCancellationAttribute", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
-            "System.Runtime.CompilerServices.InterpolatedStringHandlerAttribute", "System.Runtime.CompilerServices.InterpolatedStringHandlerArgumentAttribute",
-            "System.Runtime.CompilerServices.FormattableStringFactory", "System.Runtime.CompilerServices.IsExternalInit",
-            "System.Runtime.CompilerServices.RequiredMemberAttribute", "System.Runtime.CompilerServices.CompilerFeatureRequiredAttribute",
-            "System.Runtime.CompilerServices.CollectionBuilderAttribute", "System.Runtime.CompilerServices.InlineArrayAttribute",
-            "System.Runtime.CompilerServices.ITuple", "System.Runtime.CompilerServices.TupleElementNamesAttribute",
-            "System.Runtime.CompilerServices.SwitchExpressionException", "System.Runtime.CompilerServices.MethodImplAttribute",
-            "System.Runtime.CompilerServices.MethodImplOptions", "System.Runtime.CompilerServices.MethodCodeType",
-            "System.Runtime.CompilerServices.StrongBox", "System.Runtime.CompilerServices.IStrongBox",
-            "System.Runtime.CompilerServices.ConditionalWeakTable", "System.Runtime.CompilerServices.ExtensionAttribute",
-            "System.Runtime.CompilerServices.ParamCollectionAttribute", "System.Runtime.CompilerServices.OverloadResolutionPriorityAttribute",
-            "System.Runtime.CompilerServices.RuntimeHelpers.GetSubArray");
+        Allow(AllowList, [.. AllowedNamespaces]);
+        AllowOwnTypes([.. AllowedOwnTypesOf]);
+        Allow(AllowList, [.. AllowedTypes]);
 
         Deny(FileSystem, "System.IO", "System.Xml", "System.Data", "System.Resources", "System.Runtime.ProfileOptimization",
             "System.Diagnostics.FileVersionInfo", "System.Diagnostics.TextWriterTraceListener", "System.Diagnostics.DelimitedListTraceListener",
@@ -223,7 +240,8 @@ public static class DefaultPolicyTable
 
         Deny(CallerInspection, "System.Diagnostics.StackTrace", "System.Diagnostics.StackFrame", "System.Diagnostics.StackFrameExtensions",
             "System.Environment.StackTrace", "System.Exception.StackTrace", "System.Threading.Thread.Name" + PropertyRead,
-            "System.Runtime.CompilerServices.Caller*");
+            "System.Runtime.CompilerServices.Caller*", "System.Threading.SynchronizationContext.Current", "System.Threading.Tasks.TaskScheduler.Current",
+            "System.Threading.Thread.IsThreadPoolThread");
 
         Deny(NamedSync, "System.Threading.Mutex..ctor" + NamedArgument, "System.Threading.Semaphore..ctor" + NamedArgument,
             "System.Threading.EventWaitHandle..ctor" + NamedArgument, "System.Threading.Mutex.OpenExisting", "System.Threading.Mutex.TryOpenExisting",
@@ -239,21 +257,24 @@ public static class DefaultPolicyTable
     /// <summary>The policy as markdown for the README: the allow-list, then the deny rules carved out of it.</summary>
     public static string ToMarkdown()
     {
+        static string Names(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"`{n}`"));
         var sb = new StringBuilder();
-        sb.AppendLine("| allowed | covers |");
+        sb.AppendLine("| allowed | names |");
         sb.AppendLine("| --- | --- |");
-        foreach (var e in Entries.Where(e => e.Rule == AllowList))
-            sb.AppendLine($"| `{e.Prefix}` | {(e.OwnTypesOnly ? "the namespace's own types, not its sub-namespaces" : e.Prefix.EndsWith('*') ? "names starting so" : "it and everything below it")} |");
+        sb.AppendLine($"| namespaces, with everything below them | {Names(AllowedNamespaces)} |");
+        sb.AppendLine($"| a namespace's own types (not its sub-namespaces) | {Names(AllowedOwnTypesOf)} |");
+        foreach (var group in AllowedTypes.GroupBy(t => t[..t.TrimEnd('*').LastIndexOf('.')]))
+            sb.AppendLine($"| from `{group.Key}` | {Names(group.Select(t => t[(group.Key.Length + 1)..]))} |");
         sb.AppendLine();
         sb.AppendLine("| rule | denied | allowed exceptions | reason |");
         sb.AppendLine("| --- | --- | --- | --- |");
         foreach (var group in Entries.Where(e => e.Rule != AllowList).GroupBy(e => e.Rule))
         {
-            string denied = string.Join(", ", group.Where(e => e.Effect == PolicyEffect.Deny).Select(e => $"`{e.Prefix}`"));
-            string allowed = string.Join(", ", group.Where(e => e.Effect == PolicyEffect.Allow).Select(e => $"`{e.Prefix}`"));
+            string denied = Names(group.Where(e => e.Effect == PolicyEffect.Deny).Select(e => e.Prefix));
+            string allowed = Names(group.Where(e => e.Effect == PolicyEffect.Allow).Select(e => e.Prefix));
             sb.AppendLine($"| {group.Key.Id} ({group.Key.Name}) | {denied} | {(allowed.Length == 0 ? "-" : allowed)} | {group.Key.Reason} |");
         }
-        sb.AppendLine($"| {Unlisted.Id} ({Unlisted.Name}) | everything no entry above allows | - | {Unlisted.Reason} |");
+        sb.AppendLine($"| {Unlisted.Id} ({Unlisted.Name}) | everything the allow-list does not cover | - | {Unlisted.Reason} |");
         return sb.ToString();
     }
 }
