@@ -16,6 +16,8 @@ public static class ExitCodes
     public const int BadInput = 2;
     /// <summary>The grader itself failed (not the learner's code): a bug to report.</summary>
     public const int InternalError = 3;
+    /// <summary>Nothing was graded: the machine lacks the full sandbox (the message says what to install).</summary>
+    public const int SandboxUnavailable = 4;
 }
 
 /// <summary>Thrown for a mistake in how the command was called: the message is shown with exit code 2.</summary>
@@ -51,6 +53,11 @@ public static class CommandLine
             errors.WriteLine($"usage: kata {command.Usage}");
             return ExitCodes.BadInput;
         }
+        catch (KataServer.Grading.Sandbox.SandboxUnavailableException e)
+        {
+            errors.WriteLine($"kata {argv[0]}: {e.Message}");
+            return ExitCodes.SandboxUnavailable;
+        }
         catch (KataFormatException e)
         {
             errors.WriteLine($"kata {argv[0]}: a kata is malformed:");
@@ -70,6 +77,10 @@ public static class CommandLine
         foreach (var command in commands.Values) output.WriteLine($"  kata {command.Usage,-58} {command.Summary}");
         output.WriteLine("\nKatas are read from ./katas (or $KATA_HOME/katas, or --katas DIR).");
     }
+
+    /// <summary>The grader's options from the command line: --unsafe-sandbox allows grading without the full sandbox.</summary>
+    public static KataServer.Grading.Pipeline.GraderOptions GraderOptions(Arguments args, double budgetScale = 1) =>
+        new() { UnsafeSandbox = args.Flag("unsafe-sandbox"), BudgetScale = budgetScale };
 
     /// <summary>The kata catalog named by --katas, $KATA_HOME, or the repository this runs from.</summary>
     public static KataCatalog LoadCatalog(Arguments args)
@@ -131,7 +142,7 @@ public sealed class Arguments
     public void ExpectAtMost(int count)
     {
         if (positional.Count > count) throw new UsageException($"unexpected argument '{positional[count]}'");
-        var unknown = flags.FirstOrDefault(f => f is not ("json" or "help" or "exhaustive" or "verbose" or "starter"));
+        var unknown = flags.FirstOrDefault(f => f is not ("json" or "help" or "exhaustive" or "verbose" or "starter" or "unsafe-sandbox"));
         if (unknown is not null) throw new UsageException($"unknown option --{unknown}");
     }
 

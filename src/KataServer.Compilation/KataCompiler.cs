@@ -166,29 +166,102 @@ public sealed class KataCompiler
         return CSharpCompilation.Create(assemblyName, all, refs, CompilationOptions);
     }
 
-    /// <summary>Compiles the learner's single file on its own.</summary>
-    public CompilationOutcome CompileSubmission(string source, string fileName = "Submission.cs", string assemblyName = "Submission", CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates (does not emit) a compilation of learner code: against the trimmed framework set the policy
+    /// can reach (<see cref="ReferenceAssemblies.ForLearner"/>), no extra references.
+    /// </summary>
+    public CSharpCompilation CreateSubmissionCompilation(IEnumerable<SyntaxTree> trees, string assemblyName, Policy.ApiPolicy? policy = null)
+    {
+        var all = _implicitUsingsTree is null ? trees : trees.Prepend(_implicitUsingsTree);
+        Interlocked.Increment(ref s_compilations);
+        return CSharpCompilation.Create(assemblyName, all, References.ForLearner(policy), CompilationOptions);
+    }
+
+    /// <summary>
+    /// Compiles the learner's single file on its own, against the references <paramref name="policy"/> (default:
+    /// <see cref="Policy.ApiPolicy.Default"/>) can reach. The hidden tests are compiled later with the full set.
+    /// </summary>
+    public CompilationOutcome CompileSubmission(string source, string fileName = "Submission.cs", string assemblyName = "Submission",
+        CancellationToken cancellationToken = default, Policy.ApiPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var sw = Stopwatch.StartNew();
-        return RunGuarded(token => CompileSubmissionCore(source, fileName, assemblyName, token), cancellationToken)
-               ?? TimedOut(CreateCompilation([], assemblyName), sw.Elapsed);
+        return RunGuarded(token => CompileSubmissionCore(source, fileName, assemblyName, policy, token), cancellationToken)
+               ?? TimedOut(CreateSubmissionCompilation([], assemblyName, policy), sw.Elapsed);
     }
 
-    private CompilationOutcome CompileSubmissionCore(string source, string fileName, string assemblyName, CancellationToken cancellationToken)
+    private CompilationOutcome CompileSubmissionCore(string source, string fileName, string assemblyName, Policy.ApiPolicy? policy, CancellationToken cancellationToken)
     {
         var sw = Stopwatch.StartNew();
         if (TooDeepBrackets(source, fileName) is { } brackets)
-            return new CompilationOutcome(false, null, [brackets], CreateCompilation([], assemblyName), sw.Elapsed);
+            return new CompilationOutcome(false, null, [brackets], CreateSubmissionCompilation([], assemblyName, policy), sw.Elapsed);
         var tree = Parse(source, fileName);
-        var compilation = CreateCompilation([tree], assemblyName);
+        var compilation = CreateSubmissionCompilation([tree], assemblyName, policy);
         // Before any semantic analysis: pathological nesting can overflow the compiler's stack and kill the process.
         if (SyntaxLimits.Check(tree, Options.MaxSyntaxDepth, Options.MaxLambdaDepth, cancellationToken) is { } tooDeep)
             return new CompilationOutcome(false, null, [tooDeep], compilation, sw.Elapsed);
         var embedded = Options.EmbedSubmissionSource ? new[] { EmbeddedText.FromSource(fileName, tree.GetText(cancellationToken)) } : null;
         // Time is up when RunGuarded cancels the token: it then reports the timeout itself.
         var (assembly, diagnostics) = Emit(compilation, embedded, cancellationToken);
+        if (assembly is null)
+        {
+            var (refused, explained) = ExplainTrimmedReferences(tree, assemblyName, policy, diagnostics, cancellationToken);
+            if (refused.Count > 0)
+            {
+                return new CompilationOutcome(false, null,
+                    [.. refused.Select(SubmissionAnalyzer.ToDiagnostic), .. ToDiagnostics(diagnostics.Where(d => !explained.Contains(d)))],
+                    compilation, sw.Elapsed) { PolicyViolations = refused };
+            }
+        }
         return new CompilationOutcome(assembly is not null, assembly, ToDiagnostics(diagnostics), compilation, sw.Elapsed);
+    }
+
+    /// <summary>Errors of a name the compiler could not find: what code naming an API outside the trimmed reference set gets.</summary>
+    private static readonly HashSet<string> UnresolvedNameIds = new(StringComparer.Ordinal)
+    {
+        "CS0012", "CS0103", "CS0117", "CS0234", "CS0246", "CS0400", "CS0518", "CS1061", "CS1069", "CS7069",
+    };
+
+    /// <summary>
+    /// Learner code that names an API outside the trimmed reference set does not compile; the learner should
+    /// read why, not "the type or namespace 'Tar' does not exist". For each unresolved-name error that the full
+    /// framework set resolves, the policy findings on that line (checked on a compilation against the full set,
+    /// which is never emitted), or an "outside the allow-list" finding when the checker has none there.
+    /// Returns the findings and the compiler errors they replace.
+    /// </summary>
+    internal (IReadOnlyList<Policy.PolicyViolation> Refused, HashSet<Diagnostic> Explained) ExplainTrimmedReferences(
+        SyntaxTree tree, string assemblyName, Policy.ApiPolicy? policy, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var unresolved = diagnostics
+            .Where(d => d.Severity == DiagnosticSeverity.Error && UnresolvedNameIds.Contains(d.Id) && d.Location.SourceTree == tree)
+            .ToList();
+        if (unresolved.Count == 0) return ([], []);
+        var full = CreateCompilation([tree], assemblyName);
+        var fullErrors = full.GetDiagnostics(cancellationToken)
+            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree == tree)
+            .Select(d => d.Location.SourceSpan)
+            .ToHashSet();
+        var caused = unresolved.Where(d => !fullErrors.Contains(d.Location.SourceSpan)).ToHashSet();
+        if (caused.Count == 0) return ([], []);
+        var violations = Policy.PolicyChecker.Check(full, policy ?? Policy.ApiPolicy.Default, t => t == tree, cancellationToken,
+            Options.MaxSyntaxDepth, Options.MaxLambdaDepth).ToList();
+        var rule = Policy.ApiPolicy.UnlistedRule;
+        foreach (var d in caused)
+        {
+            var span = d.Location.GetMappedLineSpan();
+            int line = span.StartLinePosition.Line + 1;
+            if (violations.Any(v => v.Line == line)) continue;
+            // The whole dotted name (`System.Net.Sockets`, not `Sockets`), judged by the policy when it can name a rule.
+            var node = tree.GetRoot(cancellationToken).FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true);
+            while (node.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.QualifiedNameSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AliasQualifiedNameSyntax
+                   || node.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access && access.Name == node)
+                node = node.Parent;
+            string name = node.ToString().Replace("global::", "", StringComparison.Ordinal);
+            var decision = (policy ?? Policy.ApiPolicy.Default).Evaluate(name);
+            var why = decision.Denied ? decision.Rule! : rule;
+            violations.Add(new Policy.PolicyViolation(why, name, $"line {line}: `{name}` is not allowed ({why.Name}).", line, span.StartLinePosition.Character + 1) { File = span.Path });
+        }
+        return (violations.OrderBy(v => v.Line).ThenBy(v => v.Column).ToList(), caused);
     }
 
     public const string CompileTimeoutId = "KATA-COMPILE-TIMEOUT";

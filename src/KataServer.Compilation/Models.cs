@@ -48,5 +48,11 @@ public sealed record CompilationOutcome(
     /// </summary>
     public bool IsContractMismatch { get; init; }
 
+    /// <summary>
+    /// Set when a learner file did not compile because it names APIs its policy does not allow (they are not
+    /// in its trimmed reference set): the grader reports these as policy findings, not as compile errors.
+    /// </summary>
+    public IReadOnlyList<Policy.PolicyViolation> PolicyViolations { get; init; } = [];
+
     public IEnumerable<CompilerDiagnostic> Errors => Diagnostics.Where(d => d.Severity == DiagnosticSeverityLevel.Error);
 }

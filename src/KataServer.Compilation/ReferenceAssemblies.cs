@@ -1,4 +1,9 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using KataServer.Compilation.Policy;
 using Microsoft.CodeAnalysis;
 
 namespace KataServer.Compilation;
@@ -8,6 +13,8 @@ namespace KataServer.Compilation;
 /// Prefers the targeting pack (<c>packs/Microsoft.NETCore.App.Ref/&lt;highest&gt;/ref/netX.Y</c>):
 /// reference assemblies are small, stable and contain no private surface. Falls back to the
 /// running runtime's implementation assemblies (TRUSTED_PLATFORM_ASSEMBLIES) when no pack exists.
+/// Learner code compiles against a trimmed subset (<see cref="ForLearner"/>): only the assemblies that
+/// declare a type the kata's policy lets it reach, so what the policy checker might miss still cannot bind.
 /// </summary>
 public sealed class ReferenceAssemblies
 {
@@ -28,6 +35,76 @@ public sealed class ReferenceAssemblies
     public ImmutableArray<string> Paths { get; }
 
     public ImmutableArray<MetadataReference> References { get; }
+
+    private readonly ConcurrentDictionary<string, Lazy<ImmutableArray<MetadataReference>>> _learnerSets = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The references learner code compiles against under <paramref name="policy"/>: every assembly of the
+    /// set that declares at least one public type the policy does not deny as a whole. Facades (type
+    /// forwarders only) are dropped: source binds to the assembly that declares a type (System.Runtime for
+    /// the core types), never to a facade. Never a KataServer assembly (those are not in the set anyway).
+    /// Only the kata's own <c>allow</c> list can widen the set, so sets are cached by it.
+    /// </summary>
+    public ImmutableArray<MetadataReference> ForLearner(ApiPolicy? policy = null)
+    {
+        policy ??= ApiPolicy.Default;
+        string key = (policy.DeniesUnlisted ? "" : "all|") + string.Join("|", policy.KataAllowed.Order(StringComparer.Ordinal));
+        return _learnerSets.GetOrAdd(key, _ => new Lazy<ImmutableArray<MetadataReference>>(
+            () => [.. Paths.Select((path, i) => (path, i)).Where(x => DeclaresReachableType(x.path, policy)).Select(x => References[x.i])],
+            LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
+    /// <summary>The file names of <see cref="ForLearner"/>'s set (for the README and tests).</summary>
+    public IEnumerable<string> LearnerAssemblyNames(ApiPolicy? policy = null)
+    {
+        var set = ForLearner(policy).ToHashSet();
+        return Paths.Where((_, i) => set.Contains(References[i])).Select(p => Path.GetFileName(p));
+    }
+
+    private static bool DeclaresReachableType(string path, ApiPolicy policy)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var pe = new PEReader(stream);
+            if (!pe.HasMetadata) return false;
+            var md = pe.GetMetadataReader();
+            if (!md.IsAssembly || md.GetString(md.GetAssemblyDefinition().Name).StartsWith("KataServer", StringComparison.Ordinal)) return false;
+            var namespaces = new Dictionary<string, bool>(StringComparer.Ordinal);
+            bool declaresPublicTypes = false;
+            foreach (var handle in md.TypeDefinitions)
+            {
+                var type = md.GetTypeDefinition(handle);
+                if ((type.Attributes & TypeAttributes.VisibilityMask) != TypeAttributes.Public) continue;
+                declaresPublicTypes = true;
+                if (Reachable(policy, namespaces, md.GetString(type.Namespace), md.GetString(type.Name))) return true;
+            }
+            if (declaresPublicTypes) return false;
+            // A pure facade (System.Runtime over System.Private.CoreLib in the runtime's own set, netstandard, mscorlib)
+            // only forwards: the declaring assemblies' signatures name it, so it stays when it forwards something
+            // reachable. A forwarded type whose target assembly is not in the set still cannot bind.
+            foreach (var handle in md.ExportedTypes)
+            {
+                var exported = md.GetExportedType(handle);
+                if (exported.Implementation.Kind != HandleKind.AssemblyReference) continue;
+                if (Reachable(policy, namespaces, md.GetString(exported.Namespace), md.GetString(exported.Name))) return true;
+            }
+            return false;
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Reachable(ApiPolicy policy, Dictionary<string, bool> namespaces, string ns, string name)
+    {
+        if (!namespaces.TryGetValue(ns, out bool mayAllow)) namespaces[ns] = mayAllow = policy.MayAllowIn(ns);
+        if (!mayAllow) return false;
+        int tick = name.IndexOf('`');
+        if (tick >= 0) name = name[..tick];
+        return !policy.EvaluateType(ns.Length == 0 ? name : ns + "." + name, ns).Denied;
+    }
 
     public static ReferenceAssemblies Resolve()
     {

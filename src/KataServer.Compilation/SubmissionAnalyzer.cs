@@ -17,12 +17,17 @@ public static class SubmissionAnalyzer
         if (compiler.TooDeepBrackets(source, fileName) is { } brackets) return [brackets];
         var tree = compiler.Parse(source, fileName);
         if (SyntaxLimits.Check(tree, compiler.Options.MaxSyntaxDepth, compiler.Options.MaxLambdaDepth, cancellationToken) is { } tooDeep) return [tooDeep];
-        var compilation = compiler.CreateCompilation([tree], "Submission");
+        var compilation = compiler.CreateSubmissionCompilation([tree], "Submission", policy);
         // Binding runs on the compiler's guarded thread, under its time limit.
         var result = compiler.RunGuarded<IReadOnlyList<CompilerDiagnostic>>(token =>
         {
-            var compile = KataCompiler.ToDiagnostics(compilation.GetDiagnostics(token));
-            var policyFindings = PolicyChecker.Check(compilation, policy, t => t.FilePath == fileName, token, compiler.Options.MaxSyntaxDepth, compiler.Options.MaxLambdaDepth);
+            var raw = compilation.GetDiagnostics(token);
+            // Names outside the trimmed reference set: say which rule refuses them rather than "does not exist".
+            var (refused, explained) = compiler.ExplainTrimmedReferences(tree, "Submission", policy, raw, token);
+            var compile = KataCompiler.ToDiagnostics(raw.Where(d => !explained.Contains(d)));
+            var policyFindings = PolicyChecker.Check(compilation, policy, t => t.FilePath == fileName, token, compiler.Options.MaxSyntaxDepth, compiler.Options.MaxLambdaDepth)
+                .Concat(refused)
+                .DistinctBy(v => (v.Line, v.Symbol));
             return [.. compile.Where(d => d.Severity == DiagnosticSeverityLevel.Error), .. policyFindings.Select(ToDiagnostic), .. compile.Where(d => d.Severity != DiagnosticSeverityLevel.Error)];
         }, cancellationToken);
         return result ?? [new CompilerDiagnostic(DiagnosticSeverityLevel.Error, KataCompiler.CompileTimeoutId,

@@ -3,15 +3,16 @@ using KataServer.Runner;
 // The child process that runs one kata test suite against one compiled submission.
 // The grader starts it inside the sandbox; results go back on the result channel only,
 // never on stdout, which belongs to the learner's code.
-//   kata-runner <request.json>        (KATA_RESULT_SOCKET names the channel)
+//   kata-runner <request.json>        (descriptor 3: the channel; standard input: the run's signing key)
 if (args.Length != 1)
 {
     Console.Error.WriteLine("usage: kata-runner <request.json>");
     return 2;
 }
 
-// Connect before any learner assembly is loaded: the learner's code can never reach this channel.
-using var channel = ResultChannel.Connect();
+// Open the channel and read its key before any learner assembly is loaded: standard input is then closed,
+// and learner code can neither read the key nor sign a message the grader would accept.
+using var channel = ResultChannel.Open();
 // Initialise the console now: it needs a thread, and learner code may use up the thread limit later.
 Console.Out.Flush();
 Console.Error.Flush();

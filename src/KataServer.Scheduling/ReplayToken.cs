@@ -72,6 +72,11 @@ public sealed record ReplayToken(string Strategy, ulong Seed, IReadOnlyList<int>
             choices.Add(checked((int)ReadVarint(bytes, ref pos)));
         }
 
+        if (pos != bytes.Length)
+        {
+            throw new FormatException("Corrupt replay token (bytes after the last choice).");
+        }
+
         return new ReplayToken(name, seed, choices);
     }
 

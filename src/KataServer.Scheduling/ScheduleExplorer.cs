@@ -9,6 +9,13 @@ namespace KataServer.Scheduling;
 /// <summary>Entry point of the systematic-testing engine.</summary>
 public static class ScheduleExplorer
 {
+    /// <summary>
+    /// A replay whose recorded choices do not fit the run: the code took other steps than when the token was made (the
+    /// file changed since, or something outside the engine's control decides the order).
+    /// </summary>
+    public const string ReplayDivergedMessage =
+        "The replayed schedule diverged: the code took other steps than when this token was recorded (the file changed, or something outside the engine's control decides the order).";
+
     static ScheduleExplorer()
     {
         EnsureInitialized();

@@ -16,6 +16,8 @@ public enum FindingKind
     Crash,
     Uncontrolled,
     DataRace,
+    /// <summary>The run's report could not be trusted (forged, incomplete or out-of-range results): never a pass.</summary>
+    Integrity,
 
     /// <summary>The test's threads never ran at the same time: the code made them run one after another (by sleeping, say), so the test could not judge it.</summary>
     Serialized,
@@ -38,6 +40,7 @@ public static class FindingKindNames
         [FindingKind.Crash] = "crash",
         [FindingKind.Uncontrolled] = "uncontrolled",
         [FindingKind.DataRace] = "data-race",
+        [FindingKind.Integrity] = "integrity",
         [FindingKind.Serialized] = "serialized",
     };
 

@@ -36,13 +36,83 @@ public sealed class CliTests
         Assert.Contains("unknown benchmark 'nope'", result.Stderr);
     }
 
+    private static async Task<string> PlainIncrementReplayTokenAsync()
+    {
+        var found = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "bug-plain-increment.cs"), "--mode", "explore", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(found.Stdout);
+        return json.RootElement.GetProperty("findings").EnumerateArray()
+            .Select(f => f.TryGetProperty("replay", out var r) ? r.GetString() : null).First(r => r is not null)!;
+    }
+
     [Fact]
-    public async Task ShowPrintsTheStatementAndStarter()
+    public async Task ReplayOfACutTokenIsBadInputSayingTheTokenIsCorrupt()
+    {
+        string token = await PlainIncrementReplayTokenAsync();
+
+        var result = await KataProcess.RunAsync("replay", "hit-counter", KataProcess.CorpusFile("hit-counter", "bug-plain-increment.cs"), token[..(token.Length - 12)]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("this replay token is corrupt", result.Stderr);
+        Assert.DoesNotContain("Your code printed", result.Stdout);
+        Assert.DoesNotContain("Exception", result.Stdout + result.Stderr);
+    }
+
+    [Fact]
+    public async Task ReplayOfATokenNamingAnotherKatasTestIsBadInput()
+    {
+        string token = await PlainIncrementReplayTokenAsync();
+
+        var result = await KataProcess.RunAsync("replay", "hit-counter", KataProcess.CorpusFile("hit-counter", "bug-plain-increment.cs"),
+            "OppositeTransfers" + token[token.IndexOf('@')..]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("names the test 'OppositeTransfers'", result.Stderr);
+    }
+
+    [Fact]
+    public async Task ReplayAgainstTheFixedFileSaysTheInterleavingNoLongerFitsNotPassed()
+    {
+        string token = await PlainIncrementReplayTokenAsync();
+
+        var result = await KataProcess.RunAsync("replay", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), token);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("replay of NoLostIncrementsUnderContention: this interleaving no longer", result.Stdout);
+        Assert.Contains("grade the file for a verdict", result.Stdout);
+        Assert.DoesNotContain("PASSED", result.Stdout);
+        Assert.DoesNotContain("100/100", result.Stdout);
+    }
+
+    [Fact]
+    public async Task ShowPrintsTheStatementAndHowToGetTheStarter()
+    {
+        var result = await KataProcess.RunAsync("show", "deadlock-transfer");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("# Fix the deadlock", result.Stdout);
+        Assert.Contains("kata show deadlock-transfer --starter > deadlock-transfer.cs", result.Stdout);
+    }
+
+    [Fact]
+    public async Task ShowStarterPrintsTheStarterCodeAloneSoItCanBeSavedAndGraded()
     {
         var result = await KataProcess.RunAsync("show", "deadlock-transfer", "--starter");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("public sealed class Bank", result.Stdout);
+        string starter = await File.ReadAllTextAsync(Path.Combine(KataProcess.RepositoryRoot, "katas", "deadlock-transfer", "starter.cs"));
+        Assert.Equal(starter.TrimEnd() + "\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task ShowHintsPrintsTheHintsAloneAndSaysWhenThereAreFewer()
+    {
+        var result = await KataProcess.RunAsync("show", "deadlock-transfer", "--hints", "9");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("Hint 1 of 4: ", result.Stdout);
+        Assert.Contains("Hint 4 of 4: ", result.Stdout);
+        Assert.DoesNotContain("# Fix the deadlock", result.Stdout);
+        Assert.Contains("deadlock-transfer has only 4 hints", result.Stderr);
     }
 
     [Fact]
@@ -94,7 +164,7 @@ public sealed class CliTests
     [Fact]
     public async Task PassingSolutionExitsZeroWithOneJsonObject()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--json", "--mode", "stress");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--json", "--mode", "stress");
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Stdout); // stdout holds the JSON object and nothing else
@@ -115,7 +185,7 @@ public sealed class CliTests
     [Fact]
     public async Task FailingSolutionExitsOneAndNamesTheFinding()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "bug-plain-increment.cs"), "--mode", "stress");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "bug-plain-increment.cs"), "--mode", "stress");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAILED", result.Stdout);
@@ -125,7 +195,7 @@ public sealed class CliTests
     [Fact]
     public async Task BadModeIsBadUsage()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--mode", "sideways");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--mode", "sideways");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--mode must be", result.Stderr);
@@ -134,7 +204,7 @@ public sealed class CliTests
     [Fact]
     public async Task UnknownStrategyIsBadUsageNotACrashOfTheSubmission()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", Path.Combine(KataProcess.Corpus, "hit-counter", "ok-lock.cs"), "--mode", "explore", "--strategy", "xyz");
+        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--mode", "explore", "--strategy", "xyz");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--strategy must be one of random, pct, dfs, portfolio (not 'xyz')", result.Stderr);

@@ -7,7 +7,12 @@ public static class KataProcess
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static string Corpus => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "corpus"));
+    /// <summary>A file of the repository's learner corpus (tests/corpus), or an exception naming the missing file.</summary>
+    public static string CorpusFile(string kata, string file)
+    {
+        string path = Path.Combine(RepositoryRoot, "tests", "corpus", kata, file);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"the learner corpus lacks {kata}/{file} (expected {path}; see tests/corpus/README.md)", path);
+    }
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 

@@ -11,7 +11,7 @@ public partial class KatasContractTests(ITestOutputHelper output)
 {
     private static Dictionary<string, string> ContractStubs()
     {
-        string katas = Path.Combine(Path.GetDirectoryName(Corpus.Require())!, "KATAS.md");
+        string katas = Corpus.ContractsFile;
         string text = File.ReadAllText(katas);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Match m in Section().Matches(text))
@@ -32,7 +32,6 @@ public partial class KatasContractTests(ITestOutputHelper output)
     [Fact]
     public void Every_corpus_solution_matches_its_kata_contract()
     {
-        if (Corpus.Dir is null) return;
         var stubs = ContractStubs();
         Assert.Equal(10, stubs.Count);
         var problems = new List<string>();
@@ -59,7 +58,6 @@ public partial class KatasContractTests(ITestOutputHelper output)
     [Fact]
     public void Hidden_style_tests_compile_against_every_correct_corpus_solution()
     {
-        if (Corpus.Dir is null) return;
         // A test in the style of the hidden ones, using the whole deadlock-transfer contract.
         SourceFile[] tests = [new("hidden/BankTests.cs", """
             public static class BankTests
@@ -74,10 +72,11 @@ public partial class KatasContractTests(ITestOutputHelper output)
             """)];
         var stub = ContractStubs()["deadlock-transfer"];
         var reference = Check.Compiler.CompileSubmission(stub, "ref.cs", "Reference").Compilation;
-        foreach (var file in Directory.GetFiles(Path.Combine(Corpus.Dir, "deadlock-transfer"), "*.cs")
-                     .Concat(Directory.GetFiles(Path.Combine(Corpus.Dir, "adversarial"), "*.cs")))
+        foreach (var file in Directory.GetFiles(Corpus.Require("deadlock-transfer"), "*.cs")
+                     .Concat(Directory.GetFiles(Corpus.Require("adversarial"), "*.cs")))
         {
             var submission = Check.Compiler.CompileSubmission(File.ReadAllText(file));
+            if (!submission.Success && submission.PolicyViolations.Count > 0 && file.Contains("adversarial", StringComparison.Ordinal)) continue;
             Assert.True(submission.Success, file);
             var outcome = Check.Compiler.CompileTests(tests, submission.Assembly!, [], contractReference: reference);
             Assert.True(outcome.Success, file + ": " + string.Join("; ", outcome.Diagnostics));

@@ -32,7 +32,7 @@ public class PolicyTests(ITestOutputHelper output)
         Assert.All(violations, v => Assert.True(v.Line > 0 && v.Column > 0));
     }
 
-    // ---- the shared adversarial corpus -----------------------------------------------------
+    // ---- the adversarial corpus (tests/corpus) -----------------------------------------------------
 
     public static IEnumerable<object[]> CorpusPolicyCases()
     {
@@ -51,15 +51,13 @@ public class PolicyTests(ITestOutputHelper output)
     [MemberData(nameof(CorpusPolicyCases))]
     public void Adversarial_corpus_file_is_rejected_with_the_right_rule(string file, string ruleId)
     {
-        if (Corpus.Dir is null) return;
         AssertViolation(Corpus.Read(file), ruleId);
     }
 
     [Fact]
     public void Every_expected_policy_finding_in_the_corpus_is_caught()
     {
-        if (Corpus.Dir is null) return;
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Corpus.Dir, "expected.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Corpus.Require("expected.json")));
         var missed = new List<string>();
         int checkedCount = 0;
         foreach (var entry in doc.RootElement.EnumerateArray())
@@ -81,7 +79,6 @@ public class PolicyTests(ITestOutputHelper output)
     [Fact]
     public void Adversarial_files_without_a_policy_expectation_are_not_flagged_for_their_clean_parts()
     {
-        if (Corpus.Dir is null) return;
         // Attacks the sandbox handles (time, threads, stack): nothing the policy can or should refuse.
         foreach (var file in new[] { "adversarial/adv-infinite-loop.cs", "adversarial/adv-thread-bomb.cs", "adversarial/adv-stack-overflow.cs" })
         {
@@ -95,7 +92,6 @@ public class PolicyTests(ITestOutputHelper output)
     [Fact]
     public void Lock_free_kata_rejects_the_locking_stack_and_accepts_the_treiber_stack()
     {
-        if (Corpus.Dir is null) return;
         var policy = ApiPolicy.Default.WithDenied("@blocking");
         var locking = Check.Policy(Corpus.Read("lock-free-stack/bug-uses-lock.cs"), policy);
         Assert.Contains(locking, v => v.Rule.Id == "blocking-primitive" && v.Symbol == SyntaxNames.Lock);
@@ -107,7 +103,6 @@ public class PolicyTests(ITestOutputHelper output)
     [Fact]
     public void Correct_and_buggy_corpus_solutions_have_no_violation()
     {
-        if (Corpus.Dir is null) return;
         var flagged = new List<string>();
         foreach (var file in Corpus.Files().Where(f => !f.StartsWith("adversarial/", StringComparison.Ordinal)))
         {

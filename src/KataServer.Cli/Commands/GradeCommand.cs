@@ -7,7 +7,7 @@ namespace KataServer.Cli.Commands;
 
 public sealed class GradeCommand : ICommand
 {
-    public string Usage => "grade <kata> <file.cs> [--json] [--mode explore|stress|all] [--seed N] [--strategy NAME]";
+    public string Usage => "grade <kata> <file.cs> [--json] [--mode explore|stress|all] [--seed N] [--strategy NAME] [--unsafe-sandbox]";
     public string Summary => "grade a solution: exit 0 passed, 1 not passed, 2 bad usage or input";
 
     public async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors)
@@ -24,10 +24,10 @@ public sealed class GradeCommand : ICommand
 
         var json = args.Flag("json");
         var progress = new ProgressLine(errors, live: !json && !Console.IsErrorRedirected);
-        var report = await new Grader(new GraderOptions()).GradeAsync(request, json ? null : progress);
+        var report = await new Grader(CommandLine.GraderOptions(args)).GradeAsync(request, json ? null : progress);
         progress.Clear();
         if (json) output.WriteLine(Json.Serialize(report));
-        else ReportPrinter.Print(report, output);
+        else ReportPrinter.Print(report, output, color: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null);
         return ExitCodeOf(report);
     }
 

@@ -14,7 +14,7 @@ public sealed class ValidateCommand : ICommand
         var exhaustive = args.Flag("exhaustive");
         var repeats = args.IntOption("repeat") ?? (exhaustive ? 50 : 20);
         var katas = args.Positional.Count == 0 ? catalog.Katas : args.Positional.Select(id => CommandLine.FindKata(catalog, id)).ToList();
-        var validator = new KataValidator(new Grader(new GraderOptions { BudgetScale = exhaustive ? 4 : 1 }));
+        var validator = new KataValidator(new Grader(CommandLine.GraderOptions(args, exhaustive ? 4 : 1)));
         var json = args.Flag("json");
         var progress = new Progress<string>(line => { if (!json) errors.WriteLine($"  ... {line}"); });
 

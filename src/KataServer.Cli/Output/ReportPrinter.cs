@@ -3,10 +3,28 @@ using KataServer.Testing.Protocol;
 
 namespace KataServer.Cli.Output;
 
-/// <summary>Renders a grade report for a person at a terminal.</summary>
+/// <summary>Renders a grade report for a person at a terminal. Everything taken from the report goes through
+/// <see cref="TerminalText"/>: no character of it can reach the terminal as a control sequence.</summary>
 public static class ReportPrinter
 {
-    public static void Print(GradeReport report, TextWriter output)
+    private const string Red = "\u001b[1;31m", Reset = "\u001b[0m";
+
+    /// <param name="color">Write the "unsafe sandbox" warning in red (for a terminal).</param>
+    public static void Print(GradeReport report, TextWriter terminal, bool color = false)
+    {
+        if (report.Run?.IsolationLayers.FirstOrDefault(l => l.StartsWith("unsafe sandbox", StringComparison.Ordinal)) is { } unsafeSandbox)
+        {
+            // The one thing written unescaped is our own colour around our own words.
+            var warning = "UNSAFE SANDBOX: " + TerminalText.Escape(unsafeSandbox) + " (a trusted development machine only)";
+            terminal.WriteLine(color ? Red + warning + Reset : warning);
+        }
+
+        using var output = new TerminalText.EscapingWriter(terminal);
+        PrintEscaped(report, output);
+        output.Flush();
+    }
+
+    private static void PrintEscaped(GradeReport report, TextWriter output)
     {
         var headline = report.Verdict switch
         {
@@ -17,8 +35,18 @@ public static class ReportPrinter
             Verdicts.Crashed => "CRASHED",
             _ => "FAILED",
         };
-        output.WriteLine($"{report.Kata}: {headline}   score {report.Score}/100");
-        if (report.ScoreBreakdown is { } breakdown) output.WriteLine($"  {breakdown.Explanation}");
+        if (report.Replay is { } replay)
+        {
+            // A replay is one interleaving of one test: never a verdict or a score for the kata.
+            output.WriteLine(replay.Reproduced
+                ? $"{report.Kata}: replay of {replay.Test}: the interleaving still fails ({headline})"
+                : $"{report.Kata}: replay of {replay.Test}: {replay.Message}");
+        }
+        else
+        {
+            output.WriteLine($"{report.Kata}: {headline}   score {report.Score}/100");
+            if (report.ScoreBreakdown is { } breakdown) output.WriteLine($"  {breakdown.Explanation}");
+        }
 
         if (report.Tests.Count > 0)
         {
@@ -43,7 +71,7 @@ public static class ReportPrinter
         if (report.Notices.Count > 0)
         {
             output.WriteLine();
-            output.WriteLine("Not explored (these tests were judged by real-thread stress alone):");
+            output.WriteLine(report.Replay is null ? "Not explored (these tests were judged by real-thread stress alone):" : "What the replay saw:");
             foreach (var notice in report.Notices) output.WriteLine($"  {notice.Test}: {notice.Message}");
         }
 

@@ -22,7 +22,15 @@ public enum PolicyEffect
 /// covers <c>SemaphoreSlim</c>). Language constructs have pseudo names under <c>syntax:</c>
 /// (<c>syntax:lock</c>, <c>syntax:unsafe</c>, <c>syntax:finalizer</c>, ...; see <see cref="SyntaxNames"/>).
 /// </summary>
-public sealed record PolicyEntry(string Prefix, PolicyEffect Effect, PolicyRule Rule);
+public sealed record PolicyEntry(string Prefix, PolicyEffect Effect, PolicyRule Rule)
+{
+    /// <summary>
+    /// The entry covers only the types declared directly in the namespace <see cref="Prefix"/> (and their
+    /// members), not its sub-namespaces: <c>System</c> allows <c>System.String</c> but not
+    /// <c>System.Formats.Tar.TarFile</c>. Only matches when the caller knows the name's namespace.
+    /// </summary>
+    public bool OwnTypesOnly { get; init; }
+}
 
 /// <summary>The outcome of matching one name against a policy.</summary>
 public readonly record struct PolicyDecision(bool Denied, PolicyRule? Rule, string? MatchedPrefix);
@@ -56,19 +64,30 @@ public sealed class ApiPolicy
     private readonly ImmutableArray<PolicyEntry> _defaults;
     private readonly ImmutableArray<PolicyEntry> _kataDenied;
     private readonly ImmutableArray<string> _kataAllowed;
+    private readonly bool _denyUnlisted;
 
-    private ApiPolicy(ImmutableArray<PolicyEntry> defaults, ImmutableArray<PolicyEntry> kataDenied, ImmutableArray<string> kataAllowed)
+    private ApiPolicy(ImmutableArray<PolicyEntry> defaults, ImmutableArray<PolicyEntry> kataDenied, ImmutableArray<string> kataAllowed, bool denyUnlisted)
     {
         _defaults = defaults;
         _kataDenied = kataDenied;
         _kataAllowed = kataAllowed;
+        _denyUnlisted = denyUnlisted;
     }
 
-    /// <summary>The default sandbox policy every kata starts from (see <see cref="DefaultPolicyTable"/>).</summary>
-    public static ApiPolicy Default { get; } = new(DefaultPolicyTable.Entries, [], []);
+    /// <summary>
+    /// The default sandbox policy every kata starts from (see <see cref="DefaultPolicyTable"/>): an allow-list,
+    /// with named deny rules carved out of it; whatever no entry allows is denied under <see cref="UnlistedRule"/>.
+    /// </summary>
+    public static ApiPolicy Default { get; } = new(DefaultPolicyTable.Entries, [], [], denyUnlisted: true);
 
-    /// <summary>No default rules at all (for tests and for trusted code such as reference solutions).</summary>
-    public static ApiPolicy Empty { get; } = new([], [], []);
+    /// <summary>No default rules at all, nothing denied (for tests of kata rules alone).</summary>
+    public static ApiPolicy Empty { get; } = new([], [], [], denyUnlisted: false);
+
+    /// <summary>The rule for an API no allow-list entry covers.</summary>
+    public static PolicyRule UnlistedRule => DefaultPolicyTable.Unlisted;
+
+    /// <summary>Whether names no entry covers are denied (true for <see cref="Default"/>).</summary>
+    public bool DeniesUnlisted => _denyUnlisted;
 
     public static PolicyRule KataRule { get; } = new("kata-rule", "not allowed in this kata", "This kata's rules forbid it; read the kata statement for the tools you may use.");
 
@@ -142,7 +161,7 @@ public sealed class ApiPolicy
                 added.Add(new PolicyEntry(prefix, PolicyEffect.Deny, rule));
             }
         }
-        return new ApiPolicy(_defaults, _kataDenied.AddRange(added), _kataAllowed);
+        return new ApiPolicy(_defaults, _kataDenied.AddRange(added), _kataAllowed, _denyUnlisted);
     }
 
     /// <summary>Adds kata allows (prefixes or <c>@preset</c> names): they beat default denies, not kata denies.</summary>
@@ -156,7 +175,7 @@ public sealed class ApiPolicy
             if (prefix.StartsWith('@')) added.AddRange(GetPreset(prefix).Prefixes);
             else added.Add(prefix);
         }
-        return new ApiPolicy(_defaults, _kataDenied, _kataAllowed.AddRange(added));
+        return new ApiPolicy(_defaults, _kataDenied, _kataAllowed.AddRange(added), _denyUnlisted);
     }
 
     private static (PolicyRule Rule, ImmutableArray<string> Prefixes) GetPreset(string name)
@@ -164,19 +183,30 @@ public sealed class ApiPolicy
             ? preset
             : throw new ArgumentException($"Unknown policy preset '{name}'. Known presets: {string.Join(", ", Presets.Keys)}.", nameof(name));
 
-    /// <summary>Whether a fully qualified name (or <c>syntax:</c> pseudo name) is denied, and by which rule.</summary>
-    public PolicyDecision Evaluate(string name)
+    /// <summary>
+    /// Whether a fully qualified name (or <c>syntax:</c> pseudo name) is denied, and by which rule.
+    /// <paramref name="ns"/> is the namespace the name's outermost type is declared in; without it,
+    /// entries that cover only a namespace's own types (<c>System</c>) do not match, so the answer errs
+    /// on the side of denying.
+    /// </summary>
+    public PolicyDecision Evaluate(string name, string? ns = null)
     {
-        PolicyEntry? kata = Longest(_kataDenied, name);
+        PolicyEntry? kata = Longest(_kataDenied, name, ns);
         if (kata is not null) return new PolicyDecision(true, kata.Rule, kata.Prefix);
         foreach (var allow in _kataAllowed)
         {
             if (Matches(allow, name)) return new PolicyDecision(false, null, allow);
         }
-        PolicyEntry? best = Longest(_defaults, name);
-        return best is { Effect: PolicyEffect.Deny }
+        PolicyEntry? best = Longest(_defaults, name, ns);
+        if (best is null)
+        {
+            return _denyUnlisted && !name.StartsWith("syntax:", StringComparison.Ordinal)
+                ? new PolicyDecision(true, UnlistedRule, "*")
+                : new PolicyDecision(false, null, null);
+        }
+        return best.Effect == PolicyEffect.Deny
             ? new PolicyDecision(true, best.Rule, best.Prefix)
-            : new PolicyDecision(false, null, best?.Prefix);
+            : new PolicyDecision(false, null, best.Prefix);
     }
 
     /// <summary>
@@ -185,23 +215,40 @@ public sealed class ApiPolicy
     /// below it. <c>Environment</c> is not wholly denied (ProcessorCount is allowed), so writing
     /// <c>Environment.ProcessorCount</c> is fine while <c>Environment.Exit</c> is reported at the member.
     /// </summary>
-    public PolicyDecision EvaluateType(string typeName)
+    public PolicyDecision EvaluateType(string typeName, string? ns = null)
     {
-        var d = Evaluate(typeName);
+        var d = Evaluate(typeName, ns);
         if (!d.Denied) return d;
-        if (Longest(_kataDenied, typeName) is not null) return d;
+        if (Longest(_kataDenied, typeName, ns) is not null) return d;
         string below = typeName + ".";
         bool anyAllowedBelow = _kataAllowed.Any(a => a.StartsWith(below, StringComparison.Ordinal))
             || _defaults.Any(e => e.Effect == PolicyEffect.Allow && e.Prefix.StartsWith(below, StringComparison.Ordinal));
         return anyAllowedBelow ? new PolicyDecision(false, null, null) : d;
     }
 
-    private static PolicyEntry? Longest(ImmutableArray<PolicyEntry> entries, string name)
+    /// <summary>
+    /// Whether anything in namespace <paramref name="ns"/> (its own types, not sub-namespaces) can be allowed:
+    /// a quick, conservative filter before evaluating each type of a namespace.
+    /// </summary>
+    public bool MayAllowIn(string ns)
+    {
+        if (!_denyUnlisted) return true;
+        string below = ns + ".";
+        bool Covers(string prefix, bool ownTypesOnly)
+        {
+            if (prefix.EndsWith('*')) prefix = prefix[..^1];
+            if (prefix.StartsWith(below, StringComparison.Ordinal) || prefix == ns || below.StartsWith(prefix, StringComparison.Ordinal)) return true;
+            return !ownTypesOnly && ns.StartsWith(prefix + ".", StringComparison.Ordinal);
+        }
+        return _kataAllowed.Any(a => Covers(a, false)) || _defaults.Any(e => e.Effect == PolicyEffect.Allow && Covers(e.Prefix, e.OwnTypesOnly));
+    }
+
+    private static PolicyEntry? Longest(ImmutableArray<PolicyEntry> entries, string name, string? ns)
     {
         PolicyEntry? best = null;
         foreach (var e in entries)
         {
-            if (!Matches(e.Prefix, name)) continue;
+            if (e.OwnTypesOnly ? !string.Equals(ns, e.Prefix, StringComparison.Ordinal) || !Matches(e.Prefix, name) : !Matches(e.Prefix, name)) continue;
             if (best is null || PrefixLength(e.Prefix) > PrefixLength(best.Prefix)
                 || (PrefixLength(e.Prefix) == PrefixLength(best.Prefix) && e.Effect == PolicyEffect.Deny))
                 best = e;

@@ -4,8 +4,13 @@ using System.Text;
 namespace KataServer.Compilation.Policy;
 
 /// <summary>
-/// The default deny list every kata starts from. The sandbox is the real wall; this list gives the
-/// learner a precise, early message and removes whole classes of attack before anything runs.
+/// The default policy every kata starts from: an ALLOW-LIST of what concurrency katas need (the core
+/// <c>System</c> types, System.Threading*, System.Collections*, System.Linq, System.Text, a few types of
+/// System.Diagnostics, System.Runtime.CompilerServices, ...), named deny rules carved out of it (and
+/// naming well-known dangerous areas outside it, for a precise message), and everything else denied
+/// under <see cref="Unlisted"/>. The sandbox is the real wall; this list gives the learner a precise,
+/// early message and removes whole classes of attack before anything runs; a deny list can never be
+/// complete (Microsoft.VisualBasic's late binding and System.Formats.Tar once slipped through one).
 /// Decisions worth knowing:
 /// <list type="bullet">
 /// <item>System.IO is denied except in-memory types (Stream, MemoryStream, TextReader/Writer,
@@ -22,8 +27,14 @@ namespace KataServer.Compilation.Policy;
 ///   is a legitimate concurrency technique) and CollectionsMarshal (bounds-checked spans over List and
 ///   Dictionary); [FieldOffset] (overlapping references) and MemoryMarshal (unchecked spans) stay denied.</item>
 /// <item><c>dynamic</c> is denied: the binder is reflection.</item>
-/// <item>System.Runtime.Intrinsics, ExceptionDispatchInfo, Stopwatch, Debug.Assert are allowed, except the
-///   ref-based <c>LoadUnsafe</c>/<c>StoreUnsafe</c> vector members (unchecked offsets).</item>
+/// <item>System.Runtime.Intrinsics (the portable vector types, not the X86/Arm/Wasm sub-namespaces, whose
+///   loads take pointers), System.Numerics, ExceptionDispatchInfo, Stopwatch, Debug.Assert are allowed,
+///   except the ref-based <c>LoadUnsafe</c>/<c>StoreUnsafe</c> vector members (unchecked offsets).</item>
+/// <item>Stack traces, reading a thread's name and caller-info attributes are denied: they let code tell
+///   whether a test is calling it. Setting a thread's name is fine.</item>
+/// <item>[StructLayout(LayoutKind.Explicit)] with [FieldOffset] is allowed on a type whose instance fields
+///   are all unmanaged (cache-line padding; the checker decides per type), refused when a reference could
+///   overlap other data.</item>
 /// <item>Using directives are never reported by themselves (importing a namespace does nothing);
 ///   every use is.</item>
 /// </list>
@@ -47,8 +58,8 @@ public static class DefaultPolicyTable
     public static readonly PolicyRule Interop = new("interop", "native interop",
         "Submissions may not call native code (DllImport, LibraryImport, extern, Marshal, NativeLibrary, function pointers).");
     public static readonly PolicyRule ExplicitLayout = new("explicit-layout", "explicit field layout",
-        "[FieldOffset] can lay a reference over other data, which breaks type safety. To pad against false sharing, use " +
-        "[StructLayout(LayoutKind.Sequential, Size = 128)] or padding fields.");
+        "[FieldOffset] can lay a reference over other data, which breaks type safety; it is allowed only in a type whose instance fields are all " +
+        "unmanaged (numbers, bools, enums, structs of them). To pad against false sharing, use [StructLayout(LayoutKind.Sequential, Size = 128)] or padding fields.");
     public static readonly PolicyRule Unsafe = new("unsafe", "unsafe code",
         "Submissions may not use unsafe code, pointers, fixed, stackalloc into pointers or System.Runtime.CompilerServices.Unsafe.");
     public static readonly PolicyRule ModuleInitializer = new("module-initializer", "module initializer",
@@ -66,8 +77,26 @@ public static class DefaultPolicyTable
     public static readonly PolicyRule Security = new("security", "security APIs",
         "Submissions may not use security, cryptography or registry APIs.");
     public static readonly PolicyRule Debugger = new("debugger", "debugger", "Submissions may not control the debugger.");
+    public static readonly PolicyRule VisualBasic = new("visual-basic-runtime", "the Visual Basic runtime",
+        "Microsoft.VisualBasic reaches the file system, the environment and late binding (reflection by name); use the C# equivalents in System, System.Threading, System.Collections and System.Text.");
+    public static readonly PolicyRule CallerInspection = new("caller-inspection", "inspecting who calls your code",
+        "Your code must behave the same whoever calls it: stack traces, thread names and caller-info attributes ([CallerMemberName], [CallerFilePath], ...) " +
+        "would tell it whether a test is running. Keep your own state instead (setting Thread.Name on threads you start is fine).");
+    public static readonly PolicyRule NamedSync = new("named-sync", "named system-wide synchronization",
+        "Named mutexes, semaphores and events are shared with other processes; create unnamed ones (new Mutex(), new SemaphoreSlim(n), new ManualResetEventSlim()).");
+    public static readonly PolicyRule Unlisted = new("not-allowed-api", "outside the kata allow-list",
+        "Kata code may use the core System types, System.Threading, System.Threading.Tasks, System.Threading.Channels, System.Collections.*, " +
+        "System.Linq, System.Text, System.Numerics, System.Buffers, System.Globalization and a few diagnostics and compiler-services types " +
+        "(Stopwatch, Debug, awaiters); solve the kata with those, or ask the kata's author to allow what you need (the manifest's policy.allow).");
+    public static readonly PolicyRule AllowList = new("allow-list", "allowed", "What kata code may use.");
     public static readonly PolicyRule Spoofing = new("spoofing", "reserved name",
         "Declare your types in the global namespace; namespaces and type names starting with System, Microsoft or KataServer are reserved.");
+
+    /// <summary>Suffix of a property's name when it is read (<c>System.Threading.Thread.Name.get</c>); writes end in <c>.set</c>.</summary>
+    public const string PropertyRead = ".get";
+
+    /// <summary>Suffix of a constructor's name when it takes a <c>name</c> argument (a named, system-wide wait handle).</summary>
+    public const string NamedArgument = "(name)";
 
     public static ImmutableArray<PolicyEntry> Entries { get; } = Build();
 
@@ -76,10 +105,43 @@ public static class DefaultPolicyTable
         var list = new List<PolicyEntry>();
         void Deny(PolicyRule rule, params string[] prefixes) => list.AddRange(prefixes.Select(p => new PolicyEntry(p, PolicyEffect.Deny, rule)));
         void Allow(PolicyRule rule, params string[] prefixes) => list.AddRange(prefixes.Select(p => new PolicyEntry(p, PolicyEffect.Allow, rule)));
+        void AllowOwnTypes(params string[] namespaces)
+            => list.AddRange(namespaces.Select(n => new PolicyEntry(n, PolicyEffect.Allow, AllowList) { OwnTypesOnly = true }));
+
+        // ---- the allow-list: namespaces with everything below them, namespaces' own types, single types.
+        Allow(AllowList, "System.Threading", "System.Collections", "System.Linq", "System.Numerics", "System.Buffers",
+            "System.Globalization", "System.Runtime.ExceptionServices", "System.Diagnostics.CodeAnalysis",
+            "System.Text.RegularExpressions", "System.Text.Unicode");
+        AllowOwnTypes("System", "System.Text", "System.Runtime.Intrinsics");
+        Allow(AllowList, "System.Diagnostics.Stopwatch", "System.Diagnostics.Debug", "System.Diagnostics.ConditionalAttribute",
+            "System.Diagnostics.UnreachableException", "System.Diagnostics.DebuggerDisplayAttribute", "System.Diagnostics.DebuggerStepThroughAttribute",
+            "System.Diagnostics.DebuggerHiddenAttribute", "System.Diagnostics.DebuggerBrowsableAttribute", "System.Diagnostics.DebuggerBrowsableState",
+            "System.Diagnostics.DebuggerNonUserCodeAttribute", "System.Diagnostics.DebuggerTypeProxyAttribute");
+        // What `await`, `async`, interpolated strings, records, `init`, tuples, collection expressions and
+        // [MethodImpl] compile to or name; nothing here reaches memory, code or other objects by name.
+        Allow(AllowList, "System.Runtime.CompilerServices.TaskAwaiter", "System.Runtime.CompilerServices.ValueTaskAwaiter",
+            "System.Runtime.CompilerServices.ConfiguredTaskAwaitable", "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable",
+            "System.Runtime.CompilerServices.ConfiguredCancelableAsyncEnumerable", "System.Runtime.CompilerServices.ConfiguredAsyncDisposable",
+            "System.Runtime.CompilerServices.YieldAwaitable", "System.Runtime.CompilerServices.INotifyCompletion",
+            "System.Runtime.CompilerServices.ICriticalNotifyCompletion", "System.Runtime.CompilerServices.IAsyncStateMachine",
+            "System.Runtime.CompilerServices.Async*", "System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder",
+            "System.Runtime.CompilerServices.EnumeratorCancellationAttribute", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
+            "System.Runtime.CompilerServices.InterpolatedStringHandlerAttribute", "System.Runtime.CompilerServices.InterpolatedStringHandlerArgumentAttribute",
+            "System.Runtime.CompilerServices.FormattableStringFactory", "System.Runtime.CompilerServices.IsExternalInit",
+            "System.Runtime.CompilerServices.RequiredMemberAttribute", "System.Runtime.CompilerServices.CompilerFeatureRequiredAttribute",
+            "System.Runtime.CompilerServices.CollectionBuilderAttribute", "System.Runtime.CompilerServices.InlineArrayAttribute",
+            "System.Runtime.CompilerServices.ITuple", "System.Runtime.CompilerServices.TupleElementNamesAttribute",
+            "System.Runtime.CompilerServices.SwitchExpressionException", "System.Runtime.CompilerServices.MethodImplAttribute",
+            "System.Runtime.CompilerServices.MethodImplOptions", "System.Runtime.CompilerServices.MethodCodeType",
+            "System.Runtime.CompilerServices.StrongBox", "System.Runtime.CompilerServices.IStrongBox",
+            "System.Runtime.CompilerServices.ConditionalWeakTable", "System.Runtime.CompilerServices.ExtensionAttribute",
+            "System.Runtime.CompilerServices.ParamCollectionAttribute", "System.Runtime.CompilerServices.OverloadResolutionPriorityAttribute",
+            "System.Runtime.CompilerServices.RuntimeHelpers.GetSubArray");
 
         Deny(FileSystem, "System.IO", "System.Xml", "System.Data", "System.Resources", "System.Runtime.ProfileOptimization",
             "System.Diagnostics.FileVersionInfo", "System.Diagnostics.TextWriterTraceListener", "System.Diagnostics.DelimitedListTraceListener",
-            "System.Diagnostics.XmlWriterTraceListener", "System.Diagnostics.EventLog*");
+            "System.Diagnostics.XmlWriterTraceListener", "System.Diagnostics.EventLog*", "System.Formats", "System.TimeZoneInfo.FindSystemTimeZoneById",
+            "System.TimeZoneInfo.TryFindSystemTimeZoneById", "System.TimeZoneInfo.GetSystemTimeZones", "System.TimeZoneInfo.FromSerializedString");
         Allow(FileSystem, "System.IO.Stream", "System.IO.MemoryStream", "System.IO.TextReader", "System.IO.TextWriter",
             "System.IO.StringReader", "System.IO.StringWriter", "System.IO.BinaryReader", "System.IO.BinaryWriter", "System.IO.SeekOrigin",
             "System.IO.IOException", "System.IO.EndOfStreamException", "System.IO.InvalidDataException", "System.IO.FileNotFoundException",
@@ -106,14 +168,15 @@ public static class DefaultPolicyTable
             "System.TypedReference", "System.ArgIterator", "System.Runtime.Serialization",
             "System.Runtime.CompilerServices.RuntimeHelpers", "System.Runtime.CompilerServices.UnsafeAccessor*",
             "System.ComponentModel.TypeDescriptor*", "System.ComponentModel.PropertyDescriptor*", "System.ComponentModel.EventDescriptor*",
-            "System.ComponentModel.MemberDescriptor");
+            "System.ComponentModel.MemberDescriptor", "System.Attribute.GetCustomAttribute*", "System.Attribute.IsDefined");
         Allow(Reflection, "System.Type.GetHashCode", "System.Reflection.MemberInfo.Name",
             "System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode", "System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences",
             "System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack",
             "System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack");
 
         Deny(CodeGeneration, "System.Reflection.Emit", "System.Linq.Expressions", "System.Linq.Queryable", "System.Linq.IQueryable*",
-            "System.Linq.IOrderedQueryable*", "System.Linq.EnumerableQuery*", "System.Runtime.CompilerServices.CallSite*");
+            "System.Linq.IOrderedQueryable*", "System.Linq.EnumerableQuery*", "System.Linq.EnumerableExecutor*", "System.Linq.IQueryProvider",
+            "System.Runtime.CompilerServices.CallSite*");
 
         Deny(Dynamic, SyntaxNames.Dynamic, "System.Dynamic", "Microsoft.CSharp");
 
@@ -147,7 +210,8 @@ public static class DefaultPolicyTable
             "System.Threading.Thread.EndCriticalRegion", "System.Threading.Thread.BeginThreadAffinity", "System.Threading.Thread.EndThreadAffinity",
             "System.Threading.Thread.CurrentPrincipal", "System.Threading.ThreadPool.SetMinThreads", "System.Threading.ThreadPool.SetMaxThreads",
             "System.Threading.ThreadPool.BindHandle", "System.Threading.ThreadPool.UnsafeQueueNativeOverlapped", "System.Threading.Overlapped",
-            "System.Threading.PreAllocatedOverlapped", "System.Threading.ThreadPoolBoundHandle", "System.Runtime.ControlledExecution");
+            "System.Threading.PreAllocatedOverlapped", "System.Threading.ThreadPoolBoundHandle", "System.Threading.NativeOverlapped",
+            "System.Threading.IOCompletionCallback", "System.Runtime.ControlledExecution");
 
         Deny(RuntimeConfig, "System.AppContext", "System.AppDomain", "System.Runtime.Loader", "System.Runtime.AssemblyTargetedPatchBandAttribute");
 
@@ -155,23 +219,41 @@ public static class DefaultPolicyTable
 
         Deny(Debugger, "System.Diagnostics.Debugger");
 
+        Deny(VisualBasic, "Microsoft.VisualBasic");
+
+        Deny(CallerInspection, "System.Diagnostics.StackTrace", "System.Diagnostics.StackFrame", "System.Diagnostics.StackFrameExtensions",
+            "System.Environment.StackTrace", "System.Exception.StackTrace", "System.Threading.Thread.Name" + PropertyRead,
+            "System.Runtime.CompilerServices.Caller*");
+
+        Deny(NamedSync, "System.Threading.Mutex..ctor" + NamedArgument, "System.Threading.Semaphore..ctor" + NamedArgument,
+            "System.Threading.EventWaitHandle..ctor" + NamedArgument, "System.Threading.Mutex.OpenExisting", "System.Threading.Mutex.TryOpenExisting",
+            "System.Threading.Semaphore.OpenExisting", "System.Threading.Semaphore.TryOpenExisting",
+            "System.Threading.EventWaitHandle.OpenExisting", "System.Threading.EventWaitHandle.TryOpenExisting",
+            "System.Threading.MutexAcl", "System.Threading.SemaphoreAcl", "System.Threading.EventWaitHandleAcl", "System.Threading.ThreadingAclExtensions");
+
         Deny(Spoofing, SyntaxNames.ReservedNamespace, SyntaxNames.ReservedTypeName);
 
         return [.. list];
     }
 
-    /// <summary>The table as markdown (rule, denied prefixes, allowed exceptions, reason) for the README.</summary>
+    /// <summary>The policy as markdown for the README: the allow-list, then the deny rules carved out of it.</summary>
     public static string ToMarkdown()
     {
         var sb = new StringBuilder();
+        sb.AppendLine("| allowed | covers |");
+        sb.AppendLine("| --- | --- |");
+        foreach (var e in Entries.Where(e => e.Rule == AllowList))
+            sb.AppendLine($"| `{e.Prefix}` | {(e.OwnTypesOnly ? "the namespace's own types, not its sub-namespaces" : e.Prefix.EndsWith('*') ? "names starting so" : "it and everything below it")} |");
+        sb.AppendLine();
         sb.AppendLine("| rule | denied | allowed exceptions | reason |");
         sb.AppendLine("| --- | --- | --- | --- |");
-        foreach (var group in Entries.GroupBy(e => e.Rule))
+        foreach (var group in Entries.Where(e => e.Rule != AllowList).GroupBy(e => e.Rule))
         {
             string denied = string.Join(", ", group.Where(e => e.Effect == PolicyEffect.Deny).Select(e => $"`{e.Prefix}`"));
             string allowed = string.Join(", ", group.Where(e => e.Effect == PolicyEffect.Allow).Select(e => $"`{e.Prefix}`"));
             sb.AppendLine($"| {group.Key.Id} ({group.Key.Name}) | {denied} | {(allowed.Length == 0 ? "-" : allowed)} | {group.Key.Reason} |");
         }
+        sb.AppendLine($"| {Unlisted.Id} ({Unlisted.Name}) | everything no entry above allows | - | {Unlisted.Reason} |");
         return sb.ToString();
     }
 }

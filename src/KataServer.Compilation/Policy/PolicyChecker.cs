@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace KataServer.Compilation.Policy;
 
@@ -103,6 +104,8 @@ public static class PolicyChecker
                 if (IsNameOf(node)) continue;
                 VisitSyntax(node);
                 VisitSemantics(node);
+                VisitDeclaredSymbol(node);
+                if (IsOperationRoot(node) && model.GetOperation(node, cancellationToken) is { } operation) VisitOperations(operation);
             }
         }
 
@@ -338,11 +341,65 @@ public static class PolicyChecker
             if (IsFromSource(member)) return;
             string? name = SymbolNames.QualifiedName(member);
             if (name is null) return;
-            var decision = policy.Evaluate(name);
+            string ns = SymbolNames.NamespaceOf(member);
+            var decision = policy.Evaluate(name, ns);
+            // A wait handle constructed with a name is shared system-wide (other processes, other jobs).
+            if (!decision.Denied && member is IMethodSymbol { MethodKind: MethodKind.Constructor } ctor
+                && ctor.Parameters.Any(p => p.Name == "name" && p.Type.SpecialType == SpecialType.System_String))
+            {
+                var named = policy.Evaluate(name + DefaultPolicyTable.NamedArgument, ns);
+                if (named.Denied)
+                {
+                    Report(named.Rule!, name + DefaultPolicyTable.NamedArgument, $"{SymbolNames.Display(member, name)} with a name", loc);
+                    return;
+                }
+            }
             if (!decision.Denied) return;
+            if (decision.Rule == DefaultPolicyTable.ExplicitLayout && IsTypeSafeExplicitLayoutAt(loc)) return;
             bool minor = member is IFieldSymbol || member is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.BuiltinOperator };
             string? owner = member.ContainingType is { } t ? SymbolNames.QualifiedName(t.OriginalDefinition) : null;
             Report(decision.Rule!, name, SymbolNames.Display(member, name), loc, owner, minor);
+        }
+
+        /// <summary>
+        /// Explicit layout is type-safe when nothing in the type can hold a reference: every instance field,
+        /// property (an auto-property or one using <c>field</c> has a hidden backing field) and event is of an
+        /// unmanaged type, and a class derives from object. Checked for the type declaration around <paramref name="loc"/>.
+        /// </summary>
+        private bool IsTypeSafeExplicitLayoutAt(Location loc)
+        {
+            if (loc.SourceTree is not { } tree || tree != model.SyntaxTree) return false;
+            var node = tree.GetRoot(cancellationToken).FindNode(loc.SourceSpan, getInnermostNodeForTie: true);
+            if (node.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault() is not { } declaration) return false;
+            if (model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type) return false;
+            if (type.TypeKind == TypeKind.Class && type.BaseType?.SpecialType != SpecialType.System_Object) return false;
+            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct)) return false;
+            foreach (var m in type.GetMembers())
+            {
+                if (m.IsStatic) continue;
+                ITypeSymbol? held = m switch
+                {
+                    IFieldSymbol { IsConst: false } f => f.Type,
+                    IPropertySymbol { IsIndexer: false } p => p.Type,
+                    IEventSymbol e => e.Type,
+                    _ => null,
+                };
+                if (held is not null && !held.IsUnmanagedType) return false;
+            }
+            return true;
+        }
+
+        /// <summary>A property read (<c>.get</c>) or write (<c>.set</c>), for rules on one direction (reading Thread.Name).</summary>
+        private void CheckPropertyAccess(IPropertyReferenceOperation reference, Location loc)
+        {
+            var property = reference.Property.OriginalDefinition;
+            if (IsFromSource(property) || SymbolNames.QualifiedName(property) is not { } name) return;
+            bool writeOnly = reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference
+                || reference.Parent is ITupleOperation { Parent: IDeconstructionAssignmentOperation };
+            string accessed = name + (writeOnly ? ".set" : DefaultPolicyTable.PropertyRead);
+            var decision = policy.Evaluate(accessed, SymbolNames.NamespaceOf(property));
+            if (decision.Denied && decision.MatchedPrefix is { } prefix && prefix.Length > name.Length)
+                Report(decision.Rule!, accessed, writeOnly ? $"setting `{name}`" : $"reading `{name}`", loc);
         }
 
         private void CheckType(ITypeSymbol? type, Location loc, int depth)
@@ -371,14 +428,212 @@ public static class PolicyChecker
                         string? name = SymbolNames.QualifiedName(named.OriginalDefinition);
                         if (name is not null)
                         {
-                            var decision = policy.EvaluateType(name);
-                            if (decision.Denied) Report(decision.Rule!, name, $"`{name}`", loc);
+                            var decision = policy.EvaluateType(name, SymbolNames.NamespaceOf(named));
+                            if (decision.Denied && !(decision.Rule == DefaultPolicyTable.ExplicitLayout && IsTypeSafeExplicitLayoutAt(loc)))
+                                Report(decision.Rule!, name, $"`{name}`", loc);
                         }
                     }
                     foreach (var arg in named.TypeArguments) CheckType(arg, loc, depth + 1);
                     if (named.ContainingType is { } outer && !ReferenceEquals(outer, named)) CheckTypeArgumentsOnly(outer, loc, depth + 1);
                     return;
                 }
+            }
+        }
+
+        // ---- bound operations: everything the compiler binds, implicit calls included ------------
+
+        /// <summary>
+        /// Nodes whose operation tree covers a whole body or initializer: member bodies, expression-bodied
+        /// properties, field / property / parameter / enum initializers, attributes and primary-constructor base calls.
+        /// </summary>
+        private static bool IsOperationRoot(SyntaxNode node) => node switch
+        {
+            BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or AttributeSyntax or PrimaryConstructorBaseTypeSyntax => true,
+            ArrowExpressionClauseSyntax arrow => arrow.Parent is PropertyDeclarationSyntax or IndexerDeclarationSyntax,
+            EqualsValueClauseSyntax equals => equals.Parent is ParameterSyntax or PropertyDeclarationSyntax or EnumMemberDeclarationSyntax
+                || equals.Parent is VariableDeclaratorSyntax { Parent.Parent: BaseFieldDeclarationSyntax },
+            _ => false,
+        };
+
+        private void VisitOperations(IOperation root)
+        {
+            var pending = new Stack<IOperation>();
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var operation = pending.Pop();
+                // nameof(...) only produces a string; nothing inside it runs or binds at run time.
+                if (operation is INameOfOperation) continue;
+                VisitOperation(operation);
+                foreach (var child in operation.ChildOperations) pending.Push(child);
+            }
+        }
+
+        private void VisitOperation(IOperation operation)
+        {
+            var loc = operation.Syntax.GetLocation();
+            CheckType(operation.Type, loc, 0);
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    CheckSymbol(invocation.TargetMethod, loc);
+                    break;
+                case IObjectCreationOperation creation:
+                    CheckSymbol(creation.Constructor, loc);
+                    break;
+                case IPropertyReferenceOperation property:
+                    CheckSymbol(property.Property, loc);
+                    CheckPropertyAccess(property, loc);
+                    break;
+                case IMemberReferenceOperation member:
+                    CheckSymbol(member.Member, loc);
+                    break;
+                case IConversionOperation conversion:
+                    CheckSymbol(conversion.OperatorMethod, loc);
+                    break;
+                case IUnaryOperation unary:
+                    CheckSymbol(unary.OperatorMethod, loc);
+                    break;
+                case IBinaryOperation binary:
+                    CheckSymbol(binary.OperatorMethod, loc);
+                    break;
+                case ICompoundAssignmentOperation compound:
+                    CheckSymbol(compound.OperatorMethod, loc);
+                    CheckSymbol(compound.InConversion.MethodSymbol, loc);
+                    CheckSymbol(compound.OutConversion.MethodSymbol, loc);
+                    break;
+                case IIncrementOrDecrementOperation increment:
+                    CheckSymbol(increment.OperatorMethod, loc);
+                    break;
+                case IArgumentOperation argument:
+                    CheckSymbol(argument.InConversion.MethodSymbol, loc);
+                    CheckSymbol(argument.OutConversion.MethodSymbol, loc);
+                    break;
+                case ITypeOfOperation typeOf:
+                    CheckType(typeOf.TypeOperand, loc, 0);
+                    break;
+                case ISizeOfOperation sizeOf:
+                    CheckType(sizeOf.TypeOperand, loc, 0);
+                    break;
+                case IIsTypeOperation isType:
+                    CheckType(isType.TypeOperand, loc, 0);
+                    break;
+                case IDeclarationPatternOperation declaration:
+                    CheckType(declaration.MatchedType, loc, 0);
+                    break;
+                case ITypePatternOperation typePattern:
+                    CheckType(typePattern.MatchedType, loc, 0);
+                    break;
+                case IRecursivePatternOperation recursive:
+                    CheckType(recursive.MatchedType, loc, 0);
+                    CheckSymbol(recursive.DeconstructSymbol, loc);
+                    break;
+                case ICollectionExpressionOperation collection:
+                    CheckSymbol(collection.ConstructMethod, loc);
+                    break;
+                case IWithOperation with:
+                    CheckSymbol(with.CloneMethod, loc);
+                    break;
+                case ICatchClauseOperation catchClause:
+                    CheckType(catchClause.ExceptionType, loc, 0);
+                    break;
+                case IVariableDeclaratorOperation declarator:
+                    CheckType(declarator.Symbol.Type, loc, 0);
+                    break;
+                case ILocalFunctionOperation localFunction:
+                    CheckSignature(localFunction.Symbol, loc);
+                    break;
+                case IAnonymousFunctionOperation lambda:
+                    CheckSignature(lambda.Symbol, loc);
+                    break;
+                case IDynamicInvocationOperation or IDynamicMemberReferenceOperation or IDynamicObjectCreationOperation or IDynamicIndexerAccessOperation:
+                    Pseudo(SyntaxNames.Dynamic, "`dynamic`", loc);
+                    break;
+                case IFunctionPointerInvocationOperation:
+                    Pseudo(SyntaxNames.FunctionPointer, "a function pointer (`delegate*`)", loc);
+                    break;
+            }
+        }
+
+        private void CheckSignature(IMethodSymbol method, Location loc)
+        {
+            CheckType(method.ReturnType, loc, 0);
+            foreach (var p in method.Parameters) CheckType(p.Type, loc, 0);
+            foreach (var t in method.TypeParameters)
+            {
+                foreach (var c in t.ConstraintTypes) CheckType(c, loc, 0);
+            }
+        }
+
+        // ---- declared symbols: attributes (also their typeof and enum arguments), signatures, bases ----
+
+        private void VisitDeclaredSymbol(SyntaxNode node)
+        {
+            if (node is not (MemberDeclarationSyntax or LocalFunctionStatementSyntax or ParameterSyntax or TypeParameterSyntax)
+                || node is BaseNamespaceDeclarationSyntax or GlobalStatementSyntax) return;
+            var symbol = node is BaseFieldDeclarationSyntax field
+                ? field.Declaration.Variables.Select(v => model.GetDeclaredSymbol(v, cancellationToken)).FirstOrDefault()
+                : model.GetDeclaredSymbol(node, cancellationToken);
+            if (symbol is null) return;
+            var loc = node switch
+            {
+                BaseTypeDeclarationSyntax t => t.Identifier.GetLocation(),
+                MethodDeclarationSyntax m => m.Identifier.GetLocation(),
+                _ => node.GetLocation(),
+            };
+            foreach (var attribute in symbol.GetAttributes()) CheckAttribute(attribute, loc);
+            switch (symbol)
+            {
+                case INamedTypeSymbol type:
+                    CheckType(type.BaseType, loc, 0);
+                    foreach (var i in type.Interfaces) CheckType(i, loc, 0);
+                    foreach (var t in type.TypeParameters)
+                    {
+                        foreach (var c in t.ConstraintTypes) CheckType(c, loc, 0);
+                    }
+                    break;
+                case IMethodSymbol method:
+                    CheckSignature(method, loc);
+                    foreach (var attribute in method.GetReturnTypeAttributes()) CheckAttribute(attribute, loc);
+                    foreach (var implemented in method.ExplicitInterfaceImplementations) CheckSymbol(implemented, loc);
+                    break;
+                case IPropertySymbol property:
+                    CheckType(property.Type, loc, 0);
+                    break;
+                case IFieldSymbol f:
+                    CheckType(f.Type, loc, 0);
+                    break;
+                case IEventSymbol e:
+                    CheckType(e.Type, loc, 0);
+                    break;
+                case IParameterSymbol parameter:
+                    CheckType(parameter.Type, loc, 0);
+                    break;
+            }
+        }
+
+        private void CheckAttribute(AttributeData attribute, Location fallback)
+        {
+            var loc = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? fallback;
+            CheckType(attribute.AttributeClass, loc, 0);
+            CheckSymbol(attribute.AttributeConstructor, loc);
+            foreach (var argument in attribute.ConstructorArguments) CheckConstant(argument, loc, 0);
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (attribute.AttributeClass?.GetMembers(named.Key).FirstOrDefault() is { } member) CheckSymbol(member, loc);
+                CheckConstant(named.Value, loc, 0);
+            }
+        }
+
+        private void CheckConstant(TypedConstant constant, Location loc, int depth)
+        {
+            if (depth > 8) return;
+            CheckType(constant.Type, loc, 0);
+            if (constant.Kind == TypedConstantKind.Type && constant.Value is ITypeSymbol type) CheckType(type, loc, 0);
+            if (constant.Kind == TypedConstantKind.Array && !constant.IsNull)
+            {
+                foreach (var element in constant.Values) CheckConstant(element, loc, depth + 1);
             }
         }
 
@@ -406,6 +661,15 @@ public static class PolicyChecker
 /// <summary>The canonical names policies match against.</summary>
 public static class SymbolNames
 {
+    /// <summary>The namespace the symbol's outermost containing type is declared in ("" for the global namespace).</summary>
+    public static string NamespaceOf(ISymbol symbol)
+    {
+        var type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
+        while (type?.ContainingType is { } outer) type = outer;
+        var ns = type?.ContainingNamespace ?? symbol.ContainingNamespace;
+        return ns is null || ns.IsGlobalNamespace ? "" : ns.ToDisplayString();
+    }
+
     /// <summary>
     /// <c>Namespace.Type.Nested.Member</c>, no generic arity or arguments; constructors end in
     /// <c>..ctor</c>, indexers in <c>.this[]</c>. Null for symbols that have no such name.

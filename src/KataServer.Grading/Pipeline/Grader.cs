@@ -21,18 +21,28 @@ public sealed class Grader
     private readonly KataCompiler compiler;
     private readonly RunnerLauncher launcher;
     private readonly ReferenceBuilds references;
+    private readonly Sandbox.SandboxCapabilities sandbox;
 
     public Grader(GraderOptions options)
     {
         this.options = options;
         compiler = options.Compiler ?? new KataCompiler();
-        launcher = new RunnerLauncher(options.Runner ?? RunnerLocation.Find());
+        sandbox = options.Sandbox ?? Sandbox.SandboxCapabilities.Detect();
+        launcher = new RunnerLauncher(options.Runner ?? RunnerLocation.Find(), sandbox);
         references = new ReferenceBuilds(compiler);
     }
 
     public GraderOptions Options => options;
 
     public void WarmUp() => compiler.WarmUp();
+
+    /// <summary>Throws <see cref="Sandbox.SandboxUnavailableException"/> (one line naming what is missing and how to get it)
+    /// when submissions would run without the full sandbox and <see cref="GraderOptions.UnsafeSandbox"/> is off.
+    /// Hosts call it at startup; <see cref="GradeAsync"/> calls it before any work.</summary>
+    public void EnsureSandbox()
+    {
+        if (!sandbox.IsFullSandbox && !options.UnsafeSandbox) throw new Sandbox.SandboxUnavailableException(sandbox.RefusalMessage);
+    }
 
     public async Task<GradeReport> GradeAsync(GradeRequest request, IProgress<GradeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -41,6 +51,15 @@ public sealed class Grader
             // The caller's mistake, not the submission's: say so before any work (the runner would crash on it).
             throw new ArgumentException($"unknown strategy '{strategy}' (choose from {string.Join(", ", ScheduleExplorer.StrategyNames)})", nameof(request));
         }
+
+        if (request.ReplayToken is { } replaySchedule)
+        {
+            // A corrupt token is refused here, before any work, not discovered by the runner as a "crash".
+            if (string.IsNullOrEmpty(request.ReplayTest)) throw new InvalidReplayException($"{ReplayTarget.CorruptMessage} (it names no test)");
+            ReplayTarget.CheckSchedule(replaySchedule);
+        }
+
+        EnsureSandbox();
 
         var total = Stopwatch.StartNew();
         var kata = request.Kata;
@@ -64,7 +83,17 @@ public sealed class Grader
 
         var learnerFileName = Path.GetFileName(request.FileName);
         var compile = Stopwatch.StartNew();
-        var submission = compiler.CompileSubmission(text, learnerFileName);
+        // Against the reference set the kata's policy can reach: a name outside it does not even bind.
+        var submission = compiler.CompileSubmission(text, learnerFileName, policy: PolicyFor(kata));
+        if (!submission.Success && submission.PolicyViolations.Count > 0)
+        {
+            return report with
+            {
+                Verdict = Verdicts.PolicyViolation,
+                Findings = PolicyFindings(submission.PolicyViolations),
+                TimingsMs = new Timings { Compile = compile.ElapsedMilliseconds, Total = total.ElapsedMilliseconds },
+            };
+        }
         if (!submission.Success) return CompileFailed(report, submission, compile, total);
 
         // 2. police (before anything of the learner's runs)
@@ -93,8 +122,13 @@ public sealed class Grader
             if (unknownTests.Count > 0) throw new ArgumentException($"kata '{kata.Id}' has no hidden test named {string.Join(", ", unknownTests)}", nameof(request));
         }
 
+        if (request.ReplayToken is not null)
+            ReplayTarget.CheckTest(kata.Id, request.ReplayTest!, TestMethods.MarkedWith(tests.Compilation!, nameof(KataTestAttribute)).Select(m => m.Name).ToList());
+
         // 3. explore and 4. stress, each in its own sandboxed runner
         using var job = JobFolder.Create(submission.Assembly!, tests.Assembly!);
+        var measureThreads = new[] { 1, Math.Max(2, Environment.ProcessorCount) };
+        var plan = RunPlan.From(tests.Compilation!, request.OnlyTests, measureThreads);
         var stages = new List<StageResult>();
         long exploreMs = 0, stressMs = 0;
         if (request.Mode is GradeMode.All or GradeMode.Explore)
@@ -103,7 +137,8 @@ public sealed class Grader
             Report(new GradeProgress(GradeProgress.Explore, "instrumenting for schedule exploration"));
             var instrumented = Instrumentation.Rewrite(submission.Assembly!, tests.Assembly!, Path.GetDirectoryName(typeof(Check).Assembly.Location)!);
             job.AddInstrumented(instrumented.Submission, instrumented.Tests);
-            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), LimitsFor(kata), Report, cancellationToken));
+            var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
+            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan, LimitsFor(kata), Report, cancellationToken));
             exploreMs = watch.ElapsedMilliseconds;
         }
 
@@ -122,11 +157,24 @@ public sealed class Grader
             };
         }
 
+        bool replayDiverged = false;
+        if (request.ReplayToken is not null && stages is [var replayed] && replayed.Findings.Count > 0 && replayed.Findings.All(ReplayTarget.IsDivergence))
+        {
+            // The token's steps do not fit this file (usually: it was changed): not the learner's bug, and no verdict.
+            replayDiverged = true;
+            notices.AddRange(replayed.Findings);
+            stages[0] = replayed with
+            {
+                Findings = [],
+                Tests = replayed.Tests.Select(t => t with { Outcome = TestOutcomes.Unexplored }).ToList(),
+            };
+        }
+
         var exploreFailed = stages.Any(s => s.Findings.Count > 0);
         if (request.Mode is GradeMode.All or GradeMode.Stress && !exploreFailed && request.ReplayToken is null)
         {
             var watch = Stopwatch.StartNew();
-            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored), LimitsFor(kata), Report, cancellationToken));
+            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored), plan, LimitsFor(kata), Report, cancellationToken));
             stressMs = watch.ElapsedMilliseconds;
         }
 
@@ -143,7 +191,7 @@ public sealed class Grader
             Report(new GradeProgress(GradeProgress.Measure, "measuring throughput against the reference"));
             var reference = references.For(kata);
             job.AddReference(reference.Submission, reference.Tests);
-            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName, seed), LimitsFor(kata), Report, cancellationToken);
+            var measured = await launcher.RunAsync(job, MeasureRequest(job, learnerFileName, measureThreads, seed), plan, LimitsFor(kata), Report, cancellationToken);
             findings.AddRange(measured.Findings);
             verdict = measured.Findings.Count > 0 ? VerdictOf([.. stages, measured], findings) : verdict;
             performance = Benchmarks.Summarize(measured.Throughput);
@@ -154,8 +202,24 @@ public sealed class Grader
         Report(new GradeProgress(GradeProgress.Score, "scoring"));
         var notMeasuredBecause = !hasBenchmarks ? "(this kata has no benchmark)" : request.MeasurePerformance ? "in this mode" : "(measuring was turned off)";
         var (score, breakdown) = Scoring.Score(kata.Manifest.Scoring, verdict == Verdicts.Passed, performance?.Ratio, notMeasuredBecause, performance?.NotScoredBecause);
+        ReplayOutcome? replay = null;
+        if (request.ReplayTest is { } replayedTest && request.ReplayToken is not null)
+        {
+            // One interleaving of one test is no grade: a replay that no longer fails must not read as "passed 100/100".
+            bool reproduced = !replayDiverged && (findings.Count > 0 || verdict != Verdicts.Passed);
+            replay = new ReplayOutcome
+            {
+                Test = replayedTest,
+                Reproduced = reproduced,
+                Message = reproduced ? null : replayDiverged ? ReplayTarget.NoLongerFitsMessage : ReplayTarget.NoLongerFailsMessage,
+            };
+            score = 0;
+            breakdown = new ScoreBreakdown { PerformanceMax = breakdown.PerformanceMax, Explanation = "a replay runs one interleaving of one test: grade the file for a score" };
+        }
+
         return report with
         {
+            Replay = replay,
             Verdict = verdict,
             Score = score,
             ScoreBreakdown = breakdown,
@@ -167,11 +231,20 @@ public sealed class Grader
             TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Explore = exploreMs, Stress = stressMs, Measure = measureMs, Total = total.ElapsedMilliseconds },
             Run = new RunInfo
             {
-                IsolationLayers = stages.SelectMany(s => s.IsolationLayers).Distinct().ToList(),
+                IsolationLayers = UnsafeLayer().Concat(stages.SelectMany(s => s.IsolationLayers)).Distinct().ToList(),
                 Output = string.Concat(stages.Select(s => s.Output)) is { Length: > 0 } output ? output : null,
                 OutputTruncated = stages.Any(s => s.OutputTruncated),
             },
         };
+    }
+
+    /// <summary>Said first in every report graded with <see cref="GraderOptions.UnsafeSandbox"/>.</summary>
+    private IEnumerable<string> UnsafeLayer()
+    {
+        if (!options.UnsafeSandbox) yield break;
+        yield return sandbox.IsFullSandbox
+            ? "unsafe sandbox allowed (--unsafe-sandbox), though the full sandbox was available"
+            : $"unsafe sandbox: {string.Join("; ", sandbox.Missing)}; the submission ran without filesystem isolation";
     }
 
     private static string VerdictOf(IReadOnlyList<StageResult> stages, IReadOnlyList<FindingData> findings)
@@ -219,6 +292,7 @@ public sealed class Grader
             CpuTime = TimeSpan.FromSeconds(b.CpuSeconds * options.BudgetScale),
             MemoryBytes = b.MemoryMb * 1024L * 1024,
             MaxThreads = b.MaxThreads,
+            RequireFullIsolation = !options.UnsafeSandbox,
         };
     }
 
@@ -240,7 +314,7 @@ public sealed class Grader
         };
     }
 
-    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName, ulong seed) => job.Request(learnerFileName) with
+    private static RunRequest MeasureRequest(JobFolder job, string learnerFileName, IReadOnlyList<int> threads, ulong seed) => job.Request(learnerFileName) with
     {
         Mode = RunMode.Measure,
         DataSeed = seed,
@@ -248,7 +322,7 @@ public sealed class Grader
         {
             ReferenceAssembly = job.Reference!.SubmissionDll,
             ReferenceTestsAssembly = job.Reference!.TestsDll,
-            Threads = [1, Math.Max(2, Environment.ProcessorCount)],
+            Threads = threads,
         },
     };
 
@@ -281,4 +355,11 @@ public sealed record GraderOptions
     public double BudgetScale { get; init; } = 1;
     public KataCompiler? Compiler { get; init; }
     public RunnerLocation? Runner { get; init; }
+
+    /// <summary>A trusted development machine only: run submissions even without the full sandbox (no bubblewrap).
+    /// Every report then says "unsafe sandbox" first in its isolation layers.</summary>
+    public bool UnsafeSandbox { get; init; }
+
+    /// <summary>The isolation layers to use; <see cref="Sandbox.SandboxCapabilities.Detect"/> when null (tests inject less).</summary>
+    public Sandbox.SandboxCapabilities? Sandbox { get; init; }
 }

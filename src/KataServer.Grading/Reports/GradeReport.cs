@@ -26,6 +26,18 @@ public sealed record GradeReport
     public IReadOnlyList<CompilerMessage> Diagnostics { get; init; } = [];
     public Timings TimingsMs { get; init; } = new();
     public RunInfo? Run { get; init; }
+    /// <summary>Set when the request replayed a finding's token: whether the interleaving still fails.</summary>
+    public ReplayOutcome? Replay { get; init; }
+}
+
+/// <summary>The outcome of replaying one finding's interleaving (not a grade: the score of a replay is 0).</summary>
+public sealed record ReplayOutcome
+{
+    public string Test { get; init; } = "";
+    /// <summary>The interleaving still ends in a finding.</summary>
+    public bool Reproduced { get; init; }
+    /// <summary>What to do when it no longer fails.</summary>
+    public string? Message { get; init; }
 }
 
 public static class TestOutcomes

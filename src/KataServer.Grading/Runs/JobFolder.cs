@@ -5,18 +5,26 @@ using KataServer.Testing.Protocol;
 namespace KataServer.Grading.Runs;
 
 /// <summary>
-/// A private folder holding one grading job's compiled assemblies and run requests. The sandboxed
-/// runner sees it read-only. Deleted when disposed.
+/// A private folder holding one grading job's compiled assemblies and run requests. Each run binds only the folder it
+/// needs into its sandbox, read-only (explore: <see cref="Instrumented"/>; stress: this one, before the reference exists;
+/// measure: this one with <see cref="Reference"/>), so no other job's files exist in its mount namespace. On the host the
+/// folder is owned by the job's own uid with mode 0500 (files 0400) under a root folder that cannot be listed (0711),
+/// so even a process outside the namespaces, as another job's uid, can neither find nor read it. Deleted when disposed.
 /// </summary>
 public sealed class JobFolder : IDisposable
 {
-    private const UnixFileMode ReadableByRunner =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-        UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+    private const UnixFileMode RootFolderMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private JobFolder(string path, string submissionName, string testsName)
+    /// <summary>Uids given to jobs when the grader is root: a range no login account uses.</summary>
+    private const int FirstJobUid = 0x4B00_0000;
+
+    private JobFolder(string path, string submissionName, string testsName, int? uid)
     {
         Path = path;
+        Uid = uid;
         SubmissionDll = System.IO.Path.Combine(path, submissionName + ".dll");
         TestsDll = System.IO.Path.Combine(path, testsName + ".dll");
     }
@@ -27,29 +35,55 @@ public sealed class JobFolder : IDisposable
 
     public string TestsDll { get; }
 
+    /// <summary>The host uid the job's runs use (its files are owned by it); null when the grader is not root and runs keep its uid.</summary>
+    public int? Uid { get; }
+
+    /// <summary>The folder all jobs live in (root-owned, 0711: jobs can be entered by name, never listed).</summary>
+    public static string Root => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kataserver-jobs");
+
     public static JobFolder Create(CompiledAssembly submission, CompiledAssembly tests)
     {
-        var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kataserver-jobs");
-        var path = System.IO.Path.Combine(root, Guid.NewGuid().ToString("N"));
-        CreateReadableByRunner(root);
-        CreateReadableByRunner(path);
-        var folder = new JobFolder(path, submission.Name, tests.Name);
+        Directory.CreateDirectory(Root);
+        TrySetMode(Root, RootFolderMode);
+        var path = System.IO.Path.Combine(Root, Guid.NewGuid().ToString("N"));
+        int? uid = OperatingSystem.IsLinux() && Environment.UserName == "root"
+            ? FirstJobUid + System.Security.Cryptography.RandomNumberGenerator.GetInt32(1 << 24) : null;
+        var folder = new JobFolder(path, submission.Name, tests.Name, uid);
+        folder.CreatePrivate(path, directory: true);
         folder.Write(submission.Name, submission);
         folder.Write(tests.Name, tests);
         return folder;
     }
 
-    /// <summary>The runner runs as another user (uid 65534 in the sandbox): it must be able to enter and read.</summary>
-    private static void CreateReadableByRunner(string path)
+    /// <summary>Owned by the job's uid (when there is one), readable by it alone.</summary>
+    private void CreatePrivate(string path, bool directory)
     {
-        Directory.CreateDirectory(path);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, ReadableByRunner);
+        if (directory) Directory.CreateDirectory(path);
+        if (OperatingSystem.IsWindows()) return;
+        File.SetUnixFileMode(path, directory ? OwnerOnlyFolder : OwnerOnlyFile);
+        if (Uid is { } uid && Sandbox.Native.chown(path, uid, uid) != 0)
+            throw new IOException($"cannot give {path} to the job's uid {uid}");
+    }
+
+    private static void TrySetMode(string path, UnixFileMode mode)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        try { File.SetUnixFileMode(path, mode); }
+        catch (UnauthorizedAccessException) { } // another user's root folder: our job folders are private anyway
     }
 
     private void Write(string name, CompiledAssembly assembly)
     {
-        File.WriteAllBytes(System.IO.Path.Combine(Path, name + ".dll"), assembly.Dll);
-        File.WriteAllBytes(System.IO.Path.Combine(Path, name + ".pdb"), assembly.Pdb);
+        WriteFile(name + ".dll", assembly.Dll);
+        WriteFile(name + ".pdb", assembly.Pdb);
+    }
+
+    private string WriteFile(string name, byte[] bytes)
+    {
+        var file = System.IO.Path.Combine(Path, name);
+        File.WriteAllBytes(file, bytes);
+        CreatePrivate(file, directory: false);
+        return file;
     }
 
     /// <summary>The instrumented copies for the explorer (same assembly names, so in their own folder).</summary>
@@ -65,9 +99,8 @@ public sealed class JobFolder : IDisposable
     /// <summary>A sub-folder for another pair of assemblies with the same names as this job's.</summary>
     private JobFolder AddChild(string name, CompiledAssembly submission, CompiledAssembly tests)
     {
-        var path = System.IO.Path.Combine(Path, name);
-        CreateReadableByRunner(path);
-        var child = new JobFolder(path, submission.Name, tests.Name);
+        var child = new JobFolder(System.IO.Path.Combine(Path, name), submission.Name, tests.Name, Uid);
+        child.CreatePrivate(child.Path, directory: true);
         child.Write(submission.Name, submission);
         child.Write(tests.Name, tests);
         return child;
@@ -83,9 +116,8 @@ public sealed class JobFolder : IDisposable
     /// <summary>Writes the request for one run and returns its path.</summary>
     public string WriteRequest(RunRequest request)
     {
-        var path = System.IO.Path.Combine(Path, $"request-{request.Mode.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(request, ProtocolJson.Options));
-        return path;
+        return WriteFile($"request-{request.Mode.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}.json",
+            JsonSerializer.SerializeToUtf8Bytes(request, ProtocolJson.Options));
     }
 
     public void Dispose()

@@ -1,133 +1,106 @@
-using System.Net.Sockets;
+using System.IO.Pipes;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace KataServer.Grading.Sandbox;
 
 /// <summary>Limits of the result channel.</summary>
 /// <param name="MaxMessageBytes">Longest line (without its '\n'); longer is a protocol violation.</param>
-/// <param name="MaxTotalBytes">Most bytes read over the whole connection.</param>
+/// <param name="MaxTotalBytes">Most bytes read over the whole run.</param>
 public sealed record ResultChannelOptions(int MaxMessageBytes = 1024 * 1024, long MaxTotalBytes = 16L * 1024 * 1024);
 
-/// <summary>The runner broke the result protocol (message too long, too much data, invalid UTF-8).</summary>
+/// <summary>What came on the result channel cannot be trusted (not signed with the run's key, out of sequence,
+/// too long, too much, not UTF-8): the run's report is discarded.</summary>
 public sealed class ResultChannelException(string message) : Exception(message);
 
 /// <summary>
-/// The grader's side of the verdict channel: a Unix domain socket in a private directory (0711, socket 0666 so uid 65534
-/// inside the sandbox can connect, nobody can list or replace it). Exactly ONE connection is accepted (the runner makes it
-/// before any learner code is loaded); later connections are closed at once and counted in <see cref="RejectedConnections"/>.
-/// Messages are newline-delimited UTF-8 (JSON) lines. Works across bubblewrap's network namespace because the socket
-/// is a filesystem path, bound read-only into the sandbox.
+/// The grader's side of the verdict channel: an anonymous pipe whose write end becomes descriptor 3 of the runner.
+/// Nothing of it exists on a file system: the sandbox launcher (outside the sandbox, started by the grader) reopens the
+/// grader's write end through <c>/proc/&lt;grader&gt;/fd/N</c>, which only the grader's own uid (or root) can do, and no
+/// sandboxed process can see (its pid namespace has no grader). Another grading cannot connect to it.
+/// <para>
+/// Every line is signed: <c>&lt;sequence&gt; &lt;HMAC-SHA256 hex&gt; &lt;json&gt;</c>, with a key made for this run and given to
+/// the runner on its standard input (read and closed before any learner code loads; never in the environment or a
+/// file). A line the runner did not write (learner code writing to descriptor 3), a replayed, reordered or dropped
+/// line breaks the signature or the sequence, and the whole run's report is then distrusted.
+/// </para>
 /// </summary>
 public sealed class ResultChannel : IAsyncDisposable, IDisposable
 {
-    /// <summary>Environment variable that tells the runner where the socket is.</summary>
-    public const string EnvironmentVariable = ResultChannelClient.EnvironmentVariable;
+    /// <summary>The descriptor number the runner finds the channel at.</summary>
+    public const int RunnerDescriptor = ResultChannelClient.Descriptor;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly Socket _listener;
-    private readonly TaskCompletionSource<Socket> _connection = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly AnonymousPipeServerStream _pipe;
+    private readonly byte[] _key;
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _disposeCts = new();
-    private readonly Task _acceptLoop;
-    private int _rejected;
     private int _reading;
+    private int _writeEndClosed;
     private bool _disposed;
 
-    private ResultChannel(string directory, string socketPath, Socket listener, ResultChannelOptions options)
+    private ResultChannel(AnonymousPipeServerStream pipe, byte[] key, ResultChannelOptions options)
     {
-        DirectoryPath = directory;
-        SocketPath = socketPath;
-        _listener = listener;
+        _pipe = pipe;
+        _key = key;
         Options = options;
-        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
-
-    /// <summary>The private directory holding the socket (bind it into the sandbox).</summary>
-    public string DirectoryPath { get; }
-
-    /// <summary>Absolute path of the socket, the value of <see cref="EnvironmentVariable"/>.</summary>
-    public string SocketPath { get; }
 
     public ResultChannelOptions Options { get; }
 
-    /// <summary>Connections after the first one (each closed at once): a sign of tampering.</summary>
-    public int RejectedConnections => Volatile.Read(ref _rejected);
+    /// <summary>True once a correctly signed first message arrived.</summary>
+    public bool HasConnected => _connected.Task.IsCompleted;
 
-    /// <summary>True once the runner has connected.</summary>
-    public bool HasConnected => _connection.Task.IsCompletedSuccessfully;
-
-    /// <summary>True when the connection ended in the middle of a line (the runner died while writing); that tail is dropped.</summary>
+    /// <summary>True when the channel ended in the middle of a line (the runner died while writing); that tail is dropped.</summary>
     public bool IncompleteTail { get; private set; }
 
-    /// <summary>Create the directory and socket and start listening.</summary>
+    /// <summary>Messages (payloads) accepted so far.</summary>
+    public int MessagesRead { get; private set; }
+
+    /// <summary>Create the pipe and the run's key.</summary>
     public static ResultChannel Create(ResultChannelOptions? options = null)
     {
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the result channel needs Unix domain sockets with file modes");
-        string tempRoot = Path.GetTempPath();
-        if (tempRoot.Length > 50) tempRoot = "/tmp"; // sun_path is at most 107 bytes
-        string dir = Path.Combine(tempRoot, "kata-rc-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Socket? listener = null;
-        try
-        {
-            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                      UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-            string socketPath = Path.Combine(dir, "result.sock");
-            listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            listener.Bind(new UnixDomainSocketEndPoint(socketPath));
-            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead |
-                                             UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
-            listener.Listen(8);
-            return new ResultChannel(dir, socketPath, listener, options ?? new ResultChannelOptions());
-        }
-        catch
-        {
-            listener?.Dispose();
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-            throw;
-        }
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("the result channel is reopened through /proc/<pid>/fd (Linux)");
+        // Not inheritable (O_CLOEXEC): no process this grader starts gets it by accident, only the launcher that reopens it.
+        var pipe = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.None);
+        return new ResultChannel(pipe, RandomNumberGenerator.GetBytes(32), options ?? new ResultChannelOptions());
     }
 
-    /// <summary>The command with <see cref="EnvironmentVariable"/> set and the socket directory bound read-only.</summary>
-    public SandboxCommand ApplyTo(SandboxCommand command)
+    /// <summary>The command with the channel as its descriptor 3 and the key as the first line of its standard input.</summary>
+    public SandboxCommand ApplyTo(SandboxCommand command) => command with
     {
-        var env = new Dictionary<string, string>(command.Environment) { [EnvironmentVariable] = SocketPath };
-        var paths = command.ReadOnlyPaths.Append(DirectoryPath).Distinct().ToList();
-        return command with { Environment = env, ReadOnlyPaths = paths };
-    }
+        ResultDescriptor = (int)_pipe.ClientSafePipeHandle.DangerousGetHandle(),
+        StandardInput = Convert.ToHexString(_key) + "\n" + (command.StandardInput ?? ""),
+    };
 
-    /// <summary>Stop waiting for a connection (call when the child has exited): <see cref="ReadMessagesAsync"/> then ends
-    /// without messages if the runner never connected. An established connection is read to its end regardless.</summary>
-    public void StopAccepting() => _stopped.TrySetResult();
+    /// <summary>Close the grader's copy of the write end (call when the runner has exited): reading then ends once every
+    /// writer in the sandbox is gone. Called by the reader itself after the first signed message.</summary>
+    public void StopAccepting()
+    {
+        if (Interlocked.Exchange(ref _writeEndClosed, 1) == 0) _pipe.DisposeLocalCopyOfClientHandle();
+    }
 
     /// <summary>
-    /// Wait for the runner's connection and yield each line until it closes. Can be enumerated once.
-    /// Throws <see cref="ResultChannelException"/> on a line longer than <see cref="ResultChannelOptions.MaxMessageBytes"/>,
-    /// more than <see cref="ResultChannelOptions.MaxTotalBytes"/> in total, or invalid UTF-8.
+    /// Yield each verified payload (the JSON after sequence and signature) until every writer has closed.
+    /// Throws <see cref="ResultChannelException"/> on a line that is unsigned, wrongly signed or out of sequence, longer
+    /// than <see cref="ResultChannelOptions.MaxMessageBytes"/>, more than <see cref="ResultChannelOptions.MaxTotalBytes"/>
+    /// in total, or not UTF-8.
     /// </summary>
     public async IAsyncEnumerable<string> ReadMessagesAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         if (Interlocked.Exchange(ref _reading, 1) != 0) throw new InvalidOperationException("the result channel can be read once");
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposeCts.Token);
-        var cancelled = Task.Delay(Timeout.Infinite, linked.Token);
-        await Task.WhenAny(_connection.Task, _stopped.Task, cancelled).ConfigureAwait(false);
-        if (!_connection.Task.IsCompleted)
-        {
-            ct.ThrowIfCancellationRequested();
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            yield break; // stopped before anyone connected
-        }
-        var socket = await _connection.Task.ConfigureAwait(false);
-        await using var stream = new NetworkStream(socket, ownsSocket: true);
-
         var buffer = new byte[64 * 1024];
         var line = new MemoryStream();
         long total = 0;
+        long sequence = 0;
         while (true)
         {
-            int n = await stream.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
+            int n;
+            try { n = await _pipe.ReadAsync(buffer, linked.Token).ConfigureAwait(false); }
+            catch (ObjectDisposedException) when (_disposed) { yield break; }
             if (n == 0) break;
             total += n;
             if (total > Options.MaxTotalBytes)
@@ -138,14 +111,38 @@ public sealed class ResultChannel : IAsyncDisposable, IDisposable
                 if (buffer[i] != (byte)'\n') continue;
                 line.Write(buffer, start, i - start);
                 start = i + 1;
-                yield return Decode(line);
+                var payload = Verify(Decode(line), sequence++);
                 line.SetLength(0);
+                MessagesRead++;
+                if (_connected.TrySetResult()) StopAccepting(); // the launcher holds its own copy now
+                yield return payload;
             }
             line.Write(buffer, start, n - start);
             if (line.Length > Options.MaxMessageBytes) throw TooLong();
         }
         IncompleteTail = line.Length > 0;
     }
+
+    /// <summary>The signature of one message, as the runner computes it (see <see cref="ResultChannelClient"/>).</summary>
+    internal static string Sign(byte[] key, long sequence, string json) => ResultChannelClient.Sign(key, sequence, json);
+
+    private string Verify(string line, long expectedSequence)
+    {
+        var first = line.IndexOf(' ');
+        var second = first < 0 ? -1 : line.IndexOf(' ', first + 1);
+        if (second < 0) throw new ResultChannelException($"message {expectedSequence} is not signed");
+        var sequenceText = line[..first];
+        var mac = line[(first + 1)..second];
+        var json = line[(second + 1)..];
+        if (sequenceText != expectedSequence.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            throw new ResultChannelException($"message {expectedSequence} came out of sequence (numbered '{Cut(sequenceText)}')");
+        var expected = Encoding.ASCII.GetBytes(Sign(_key, expectedSequence, json));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(mac)))
+            throw new ResultChannelException($"message {expectedSequence} does not carry the run's signature (written by something other than the runner)");
+        return json;
+    }
+
+    private static string Cut(string s) => s.Length > 20 ? s[..20] + "..." : s;
 
     private string Decode(MemoryStream line)
     {
@@ -163,34 +160,14 @@ public sealed class ResultChannel : IAsyncDisposable, IDisposable
 
     private ResultChannelException TooLong() => new($"a message is longer than {Options.MaxMessageBytes} bytes");
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_disposeCts.IsCancellationRequested)
-        {
-            Socket accepted;
-            try { accepted = await _listener.AcceptAsync(_disposeCts.Token).ConfigureAwait(false); }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException) { return; }
-            if (!_connection.TrySetResult(accepted))
-            {
-                Interlocked.Increment(ref _rejected);
-                accepted.Dispose();
-            }
-        }
-    }
-
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         _disposeCts.Cancel();
-        _listener.Dispose();
-        _stopped.TrySetResult();
-        if (_connection.Task.IsCompletedSuccessfully && Volatile.Read(ref _reading) == 0)
-            _connection.Task.Result.Dispose();
-        try { _acceptLoop.Wait(TimeSpan.FromSeconds(1)); }
-        catch (AggregateException) { }
-        try { Directory.Delete(DirectoryPath, recursive: true); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        StopAccepting();
+        _pipe.Dispose();
+        CryptographicOperations.ZeroMemory(_key);
         _disposeCts.Dispose();
     }
 

@@ -1,73 +1,84 @@
 // Self-contained: this file is linked into the runner project. No dependency beyond the BCL.
 using System;
+using System.Globalization;
 using System.IO;
-using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace KataServer.Grading.Sandbox;
 
 /// <summary>
-/// The runner's side of the result channel: connect FIRST THING at startup (before any learner assembly is loaded),
-/// then write one JSON document per line. The grader accepts exactly one connection, so once the runner holds it,
-/// learner code cannot open another one; stdout is never read as the verdict.
+/// The runner's side of the result channel: open it FIRST THING at startup, before any learner assembly is loaded.
+/// The channel is inherited descriptor 3 (no path, nothing another process can connect to); the run's signing key is
+/// the first line of standard input, which is read to its end and closed here, so learner code finds neither.
+/// Each message is one line: <c>&lt;sequence&gt; &lt;HMAC-SHA256(key, "sequence json") hex&gt; &lt;json&gt;</c>.
 /// </summary>
 public static class ResultChannelClient
 {
-    /// <summary>Environment variable holding the socket path inside the sandbox.</summary>
-    public const string EnvironmentVariable = "KATA_RESULT_SOCKET";
+    /// <summary>The descriptor the sandbox launcher gives the runner its channel on.</summary>
+    public const int Descriptor = 3;
 
-    /// <summary>Connect to the Unix domain socket at <paramref name="socketPath"/>.</summary>
-    public static Writer Connect(string socketPath)
+    /// <summary>Open descriptor 3 and read the run's key from standard input (then closed). Throws when either is missing.</summary>
+    public static Writer OpenInherited()
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
+        byte[] key = ReadKey(Console.OpenStandardInput());
+        var handle = new SafeFileHandle((IntPtr)Descriptor, ownsHandle: true);
+        if (handle.IsInvalid) throw new InvalidOperationException($"descriptor {Descriptor} (the result channel) is not open");
+        var stream = new FileStream(handle, FileAccess.Write, bufferSize: 0);
+        return new Writer(stream, key);
+    }
+
+    /// <summary>The first line of <paramref name="input"/> as hex; the rest is drained and the stream closed.</summary>
+    internal static byte[] ReadKey(Stream input)
+    {
+        using (input)
         {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-            return new Writer(socket);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            var hex = new StringBuilder();
+            int b;
+            while ((b = input.ReadByte()) >= 0 && b != '\n')
+            {
+                if (hex.Length > 256) throw new InvalidOperationException("the result channel's key is too long");
+                hex.Append((char)b);
+            }
+            var buffer = new byte[4096];
+            while (input.Read(buffer, 0, buffer.Length) > 0) { }
+            if (hex.Length == 0) throw new InvalidOperationException("no key for the result channel on standard input");
+            return Convert.FromHexString(hex.ToString());
         }
     }
 
-    /// <summary>Connect to the socket named by <see cref="EnvironmentVariable"/> and remove the variable from this
-    /// process's environment (learner code has no use for it). Throws when the variable is missing.</summary>
-    public static Writer ConnectFromEnvironment()
-    {
-        string path = Environment.GetEnvironmentVariable(EnvironmentVariable)
-                      ?? throw new InvalidOperationException($"{EnvironmentVariable} is not set");
-        var writer = Connect(path);
-        Environment.SetEnvironmentVariable(EnvironmentVariable, null);
-        return writer;
-    }
+    /// <summary>The signature of message number <paramref name="sequence"/>.</summary>
+    public static string Sign(byte[] key, long sequence, string json) =>
+        Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(sequence.ToString(CultureInfo.InvariantCulture) + " " + json)));
 
-    /// <summary>Writes newline-delimited UTF-8 messages; thread-safe; every line is flushed at once.</summary>
+    /// <summary>Writes signed, numbered, newline-delimited UTF-8 messages; thread-safe; every line is written at once.</summary>
     public sealed class Writer : IDisposable
     {
-        private readonly Socket _socket;
-        private readonly NetworkStream _stream;
+        private readonly Stream _stream;
+        private readonly byte[] _key;
         private readonly object _gate = new();
+        private long _sequence;
 
-        internal Writer(Socket socket)
+        internal Writer(Stream stream, byte[] key)
         {
-            _socket = socket;
-            _stream = new NetworkStream(socket, ownsSocket: true);
+            _stream = stream;
+            _key = key;
         }
 
-        /// <summary>The connected stream, for callers that want to write themselves.</summary>
-        public Stream Stream => _stream;
+        /// <summary>Messages written so far.</summary>
+        public long Sent => _sequence;
 
-        /// <summary>Send one message (a JSON document without raw newlines) followed by '\n'.</summary>
+        /// <summary>Send one message (a JSON document without raw newlines).</summary>
         public void WriteLine(string json)
         {
             ArgumentNullException.ThrowIfNull(json);
             if (json.Contains('\n') || json.Contains('\r'))
                 throw new ArgumentException("a message must be a single line (serialize JSON without indentation)", nameof(json));
-            byte[] bytes = Encoding.UTF8.GetBytes(json + "\n");
             lock (_gate)
             {
+                long n = _sequence++;
+                byte[] bytes = Encoding.UTF8.GetBytes(n.ToString(CultureInfo.InvariantCulture) + " " + Sign(_key, n, json) + " " + json + "\n");
                 _stream.Write(bytes, 0, bytes.Length);
                 _stream.Flush();
             }
@@ -77,9 +88,7 @@ public static class ResultChannelClient
         {
             lock (_gate)
             {
-                try { _socket.Shutdown(SocketShutdown.Send); }
-                catch (SocketException) { }
-                catch (ObjectDisposedException) { }
+                CryptographicOperations.ZeroMemory(_key);
                 _stream.Dispose();
             }
         }

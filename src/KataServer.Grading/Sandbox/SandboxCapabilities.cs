@@ -54,6 +54,21 @@ public sealed record SandboxCapabilities
     /// <summary>What the probes found, one line each (for logs and the CLI's doctor command).</summary>
     public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
 
+    /// <summary>Everything grading requires is here: bubblewrap works (mount, pid, network, user and ipc namespaces,
+    /// a private size-limited /tmp). Control groups are used where the machine has them, and are not required.</summary>
+    public bool IsFullSandbox => Bubblewrap != BubblewrapMode.None;
+
+    /// <summary>What keeps the full sandbox from working, one line each (empty when <see cref="IsFullSandbox"/>).</summary>
+    public IReadOnlyList<string> Missing => IsFullSandbox ? Array.Empty<string>()
+        : !OperatingSystem.IsLinux() ? new[] { "the sandbox needs Linux namespaces; this is not Linux" }
+        : BubblewrapPath is null && FindExecutable("bwrap") is null ? new[] { "bubblewrap is not installed (apt-get install bubblewrap)" }
+        : new[] { "bubblewrap cannot create its namespaces here: " + (Notes.LastOrDefault(n => n.StartsWith("bwrap", StringComparison.Ordinal)) ?? "probe failed") };
+
+    /// <summary>The one line a host shows when it refuses to grade without the full sandbox.</summary>
+    public string RefusalMessage =>
+        $"refusing to run submissions without the full sandbox: {string.Join("; ", Missing)}. " +
+        "On a trusted development machine only, `kata grade --unsafe-sandbox` (GraderOptions.UnsafeSandbox) runs them anyway.";
+
     public bool AnyCgroupMemory => CgroupV1Memory is not null || CgroupV2 is not null;
     public bool AnyCgroupPids => CgroupV1Pids is not null || CgroupV2 is not null;
 

@@ -17,7 +17,21 @@ public sealed record SandboxCommand(
     /// <summary>A command with no extra environment, no extra binds and /tmp as working directory.</summary>
     public static SandboxCommand Create(string executable, params string[] arguments) =>
         new(executable, arguments, new Dictionary<string, string>(), Array.Empty<string>(), "/tmp");
+
+    /// <summary>A descriptor of the grader's process (the write end of a pipe) that the child gets as its descriptor 3,
+    /// reopened by the launcher through /proc (see <see cref="ResultChannel"/>); null for none.</summary>
+    public int? ResultDescriptor { get; init; }
+
+    /// <summary>Written to the child's standard input, which is then closed (the run's key; never in the environment).</summary>
+    public string? StandardInput { get; init; }
+
+    /// <summary>The uid (and gid) the child runs as on the host when the grader is root; 65534 when null.
+    /// A job gets its own, so no other job's process can read its files even outside the mount namespace.</summary>
+    public int? HostUid { get; init; }
 }
+
+/// <summary>The full sandbox is not available and the caller did not opt out: nothing was run.</summary>
+public sealed class SandboxUnavailableException(string message) : Exception(message);
 
 /// <summary>Limits for one run. Every limit is enforced from outside the child.</summary>
 /// <param name="WallTime">Time before the whole process tree is killed. With a control group, time its processes spent
@@ -47,6 +61,10 @@ public sealed record SandboxLimits(
 
     /// <summary>Size of the private tmpfs mounted at /tmp inside bubblewrap (also RLIMIT_FSIZE).</summary>
     public long TmpfsBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Refuse (<see cref="SandboxUnavailableException"/>) rather than run without bubblewrap's namespaces
+    /// (mount, pid, network, user) and private size-limited /tmp. The grader sets it unless told the machine is trusted.</summary>
+    public bool RequireFullIsolation { get; init; }
 
     internal void Validate()
     {

@@ -12,7 +12,10 @@ namespace KataServer.Grading.Sandbox;
 /// </summary>
 public static class SandboxedProcess
 {
+    // $1: the grader's end of the result channel to reopen as descriptor 3 ("-" for none), then the cgroup.procs files
+    // to enter, "--", the command. Runs outside the sandbox, before any of the child's code.
     private const string LauncherScript =
+        "if [ \"$1\" != - ]; then exec 3>\"$1\" || exit 125; fi; shift; " +
         "for f; do if [ \"$f\" = -- ]; then break; fi; echo $$ > \"$f\" || exit 125; shift; done; shift; exec \"$@\"";
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
@@ -35,17 +38,22 @@ public static class SandboxedProcess
 
         // Decide the sandbox layer first: it determines how many helper tasks count against pids.max.
         var bwrapMode = caps.Bubblewrap;
+        int hostUid = command.HostUid ?? SandboxCapabilities.NobodyId;
         string? unreachable = null;
         if (bwrapMode == BubblewrapMode.AsNobody)
         {
             unreachable = new[] { command.Executable, command.WorkingDirectory }.Concat(command.ReadOnlyPaths)
-                .FirstOrDefault(p => !ReachableByOthers(p));
+                .FirstOrDefault(p => !ReachableBy(p, hostUid));
             if (unreachable is not null)
                 bwrapMode = caps.IsRoot ? BubblewrapMode.AsGraderUid : BubblewrapMode.None;
         }
+        if (limits.RequireFullIsolation && bwrapMode == BubblewrapMode.None)
+            throw new SandboxUnavailableException(caps.IsFullSandbox
+                ? $"refusing to run without the full sandbox: {unreachable} is not reachable by the sandbox's uid {hostUid}"
+                : caps.RefusalMessage);
         bool useUnshare = bwrapMode == BubblewrapMode.None && caps.UnsharePath is not null;
         bool useSetpriv = caps.SetprivPath is not null &&
-                          (bwrapMode == BubblewrapMode.AsNobody || (bwrapMode == BubblewrapMode.None && ReachableForSetpriv(command)));
+                          (bwrapMode == BubblewrapMode.AsNobody || (bwrapMode == BubblewrapMode.None && ReachableForSetpriv(command, hostUid)));
         bool useTimeout = SandboxCapabilities.FindExecutable("timeout") is not null;
         int helperTasks = (useTimeout ? 1 : 0) + (bwrapMode != BubblewrapMode.None ? 2 : 0) + (useUnshare ? 1 : 0);
         int pidsMax = limits.MaxThreads + helperTasks;
@@ -58,11 +66,13 @@ public static class SandboxedProcess
                 cgroups = CgroupRun.Create(caps, runId, limits.MemoryBytes, pidsMax, layers);
 
             var argv = new List<string>();
-            if (cgroups is { IsEmpty: false })
+            if (cgroups is { IsEmpty: false } || command.ResultDescriptor is not null)
             {
                 argv.AddRange(new[] { "/bin/sh", "-c", LauncherScript, "kata-sandbox" });
-                argv.AddRange(cgroups.ProcsFiles);
+                argv.Add(command.ResultDescriptor is { } fd ? $"/proc/{Environment.ProcessId}/fd/{fd}" : "-");
+                if (cgroups is not null) argv.AddRange(cgroups.ProcsFiles);
                 argv.Add("--");
+                if (command.ResultDescriptor is not null) layers.Add("result channel: inherited descriptor 3, signed messages (no path)");
             }
             if (useTimeout)
             {
@@ -83,12 +93,12 @@ public static class SandboxedProcess
                 {
                     // Counts every task of uid 65534 on the host: only a fallback when the pids cgroup is missing.
                     argv.Add($"--nproc={pidsMax}");
-                    layers.Add($"rlimit nproc {pidsMax} (uid 65534)");
+                    layers.Add($"rlimit nproc {pidsMax} (uid {hostUid})");
                 }
                 argv.Add("--");
             }
 
-            string[] setprivArgs = { caps.SetprivPath ?? "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--" };
+            string[] setprivArgs = { caps.SetprivPath ?? "setpriv", $"--reuid={hostUid}", $"--regid={hostUid}", "--clear-groups", "--" };
             if (bwrapMode != BubblewrapMode.None)
             {
                 // As uid 65534 bwrap needs an unprivileged user namespace, which the probe showed works.
@@ -97,7 +107,7 @@ public static class SandboxedProcess
                 argv.AddRange(BubblewrapArguments.Build(caps.DotnetRoot, command.ReadOnlyPaths, command.WorkingDirectory, limits.TmpfsBytes, uidMapping: true));
                 layers.Add($"bubblewrap: no network, private pid/ipc/uts/mount namespaces, read-only fs, tmpfs /tmp {FormatBytes(limits.TmpfsBytes)}, " +
                            (bwrapMode == BubblewrapMode.AsNobody
-                               ? "uid 65534 (on the host too)"
+                               ? (hostUid == SandboxCapabilities.NobodyId ? "uid 65534 (on the host too)" : $"uid 65534 (uid {hostUid} on the host, this run's own)")
                                : "uid 65534 inside, no capabilities (grader's uid on the host" + (unreachable is null ? ")" : $": {unreachable} is not reachable by uid 65534)")));
             }
             else
@@ -111,7 +121,7 @@ public static class SandboxedProcess
                 if (useSetpriv)
                 {
                     argv.AddRange(setprivArgs);
-                    layers.Add("uid 65534 (setpriv)");
+                    layers.Add($"uid {hostUid} (setpriv)");
                 }
                 else
                     layers.Add("uid: the grader's (no setpriv, not root, or a path is not reachable by uid 65534)");
@@ -124,7 +134,7 @@ public static class SandboxedProcess
             layers.Add($"wall {limits.WallTime.TotalSeconds:0.###} s{(cgroups is { IsEmpty: false } ? " (not counting waits for a CPU)" : "")}, output {FormatBytes(limits.MaxOutputBytes)} per stream, empty environment");
 
             return await RunCoreAsync(argv, env, bwrapMode == BubblewrapMode.None ? command.WorkingDirectory : "/",
-                limits, cgroups, rlimitCpu, layers, ct).ConfigureAwait(false);
+                command.StandardInput, limits, cgroups, rlimitCpu, layers, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -155,7 +165,7 @@ public static class SandboxedProcess
     }
 
     private static async Task<SandboxOutcome> RunCoreAsync(List<string> argv, Dictionary<string, string> env, string hostWorkingDirectory,
-        SandboxLimits limits, CgroupRun? cgroups, bool rlimitCpu, List<string> layers, CancellationToken ct)
+        string? standardInput, SandboxLimits limits, CgroupRun? cgroups, bool rlimitCpu, List<string> layers, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(argv[0])
         {
@@ -178,7 +188,13 @@ public static class SandboxedProcess
         var sw = Stopwatch.StartNew();
         using var process = new Process { StartInfo = psi };
         process.Start();
-        try { process.StandardInput.Close(); } catch (IOException) { }
+        try
+        {
+            // A few bytes (the run's key): they fit the pipe's buffer, so this never waits for the child.
+            if (standardInput is not null) process.StandardInput.Write(standardInput);
+            process.StandardInput.Close();
+        }
+        catch (IOException) { }
         var outTask = stdout.DrainAsync(process.StandardOutput.BaseStream, limits.KillAfterOutputBytes, () => flood.TrySetResult());
         var errTask = stderr.DrainAsync(process.StandardError.BaseStream, limits.KillAfterOutputBytes, () => flood.TrySetResult());
         var exited = process.WaitForExitAsync(CancellationToken.None);
@@ -255,29 +271,34 @@ public static class SandboxedProcess
     }
 
     /// <summary>Can uid 65534 reach this path on the host (o+x on every directory above it, o+x or o+r on it)?</summary>
-    internal static bool ReachableByOthers(string path)
+    internal static bool ReachableByOthers(string path) => ReachableBy(path, SandboxCapabilities.NobodyId);
+
+    /// <summary>Can <paramref name="uid"/> (with no groups) reach this path on the host: x on every directory above it
+    /// and x or r on it, through the owner's bits where it owns the item and the others' bits elsewhere?</summary>
+    internal static bool ReachableBy(string path, int uid)
     {
         if (OperatingSystem.IsWindows()) return false;
         try
         {
             string full = Path.GetFullPath(path);
             if (!File.Exists(full) && !Directory.Exists(full)) return true; // bwrap reports missing paths itself
+            UnixFileMode Bits(string p, UnixFileMode user, UnixFileMode other) =>
+                File.GetUnixFileMode(p) & (Native.OwnerOf(p) == uid ? user : other);
             var dir = Path.GetDirectoryName(full);
             while (dir is not null)
             {
-                if ((File.GetUnixFileMode(dir) & UnixFileMode.OtherExecute) == 0) return false;
+                if (Bits(dir, UnixFileMode.UserExecute, UnixFileMode.OtherExecute) == 0) return false;
                 dir = Path.GetDirectoryName(dir);
             }
-            var mode = File.GetUnixFileMode(full);
             return Directory.Exists(full)
-                ? (mode & UnixFileMode.OtherExecute) != 0
-                : (mode & (UnixFileMode.OtherRead | UnixFileMode.OtherExecute)) != 0;
+                ? Bits(full, UnixFileMode.UserExecute, UnixFileMode.OtherExecute) != 0
+                : Bits(full, UnixFileMode.UserRead | UnixFileMode.UserExecute, UnixFileMode.OtherRead | UnixFileMode.OtherExecute) != 0;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException) { return false; }
     }
 
-    private static bool ReachableForSetpriv(SandboxCommand command) =>
-        ReachableByOthers(command.Executable) && ReachableByOthers(command.WorkingDirectory) && command.ReadOnlyPaths.All(ReachableByOthers);
+    private static bool ReachableForSetpriv(SandboxCommand command, int uid) =>
+        ReachableBy(command.Executable, uid) && ReachableBy(command.WorkingDirectory, uid) && command.ReadOnlyPaths.All(p => ReachableBy(p, uid));
 
     internal static string FormatBytes(long bytes) =>
         bytes >= 1 << 30 && bytes % (1 << 30) == 0 ? $"{bytes >> 30} GiB"

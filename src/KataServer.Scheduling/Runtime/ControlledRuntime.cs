@@ -609,7 +609,7 @@ internal sealed class ControlledRuntime
 
         if ((uint)v >= (uint)maxValue)
         {
-            Cancel(Scheduling.BugKind.Uncontrolled, "The replayed schedule diverged: the program behaves nondeterministically outside the engine's control.", null);
+            Cancel(Scheduling.BugKind.Uncontrolled, ScheduleExplorer.ReplayDivergedMessage, null);
             ThrowCanceled(op);
         }
 
@@ -756,7 +756,7 @@ internal sealed class ControlledRuntime
 
                 if ((uint)index >= (uint)enabled.Count)
                 {
-                    Cancel(Scheduling.BugKind.Uncontrolled, "The replayed schedule diverged: the program behaves nondeterministically outside the engine's control.", null);
+                    Cancel(Scheduling.BugKind.Uncontrolled, ScheduleExplorer.ReplayDivergedMessage, null);
                     return null;
                 }
 

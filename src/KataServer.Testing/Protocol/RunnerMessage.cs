@@ -13,6 +13,9 @@ public sealed record RunnerMessage
     public const string TestFinished = "test-finished";
     public const string Measured = "measured";
     public const string Finished = "done";
+    /// <summary>The runner found the test infrastructure's own state changed (by learner code): Finding says what.
+    /// The grader then distrusts the whole run.</summary>
+    public const string Tampered = "tampered";
 
     public string Type { get; init; } = "";
     public string? Test { get; init; }

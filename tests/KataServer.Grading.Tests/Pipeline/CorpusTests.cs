@@ -4,7 +4,7 @@ using KataServer.Grading.Reports;
 namespace KataServer.Grading.Tests.Pipeline;
 
 /// <summary>
-/// Grades every learner solution of the shared corpus whose kata exists here, and checks the verdict and
+/// Grades every learner solution of the corpus (tests/corpus) whose kata exists here, and checks the verdict and
 /// finding kind its expected.json gives. Hostile files are graded the same way; their side effects are
 /// checked in <see cref="HostileSubmissionTests"/>.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class CorpusTests(GraderFixture fixture) : IClassFixture<GraderFix
     [MemberData(nameof(Solutions))]
     public async Task GradesAsExpected(CorpusEntry entry)
     {
-        var source = await File.ReadAllTextAsync(Path.Combine(Repository.Corpus, entry.File));
+        var source = await Repository.ReadCorpusFileAsync(entry.File);
 
         var report = await fixture.GradeAsync(Repository.Kata(entry.Kata), source, CorpusModes.Default, Path.GetFileName(entry.File));
 

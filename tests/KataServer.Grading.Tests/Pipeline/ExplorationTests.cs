@@ -46,7 +46,7 @@ public sealed class ExplorationTests(GraderFixture fixture) : IClassFixture<Grad
     [MemberData(nameof(WrongCorpusSolutions))]
     public async Task ExplorerAloneFindsEveryWrongCorpusSolution(CorpusEntry entry)
     {
-        var source = await File.ReadAllTextAsync(Path.Combine(Repository.Corpus, entry.File));
+        var source = await Repository.ReadCorpusFileAsync(entry.File);
 
         var report = await fixture.GradeAsync(Repository.Kata(entry.Kata), source, GradeMode.Explore, Path.GetFileName(entry.File));
 
@@ -57,7 +57,7 @@ public sealed class ExplorationTests(GraderFixture fixture) : IClassFixture<Grad
     public async Task ReplayTokenReproducesTheFindingWithItsTrace()
     {
         var kata = Repository.Kata("hit-counter");
-        var source = await File.ReadAllTextAsync(Path.Combine(Repository.Corpus, "hit-counter", "bug-plain-increment.cs"));
+        var source = await Repository.ReadCorpusFileAsync("hit-counter/bug-plain-increment.cs");
         var found = await fixture.GradeAsync(kata, source, GradeMode.Explore, "bug-plain-increment.cs");
         var finding = found.Findings.First(f => f.Replay is not null);
         Assert.NotNull(finding.Trace);

@@ -26,7 +26,7 @@ public sealed class HostileSubmissionTests(GraderFixture fixture) : IClassFixtur
         var canaryValue = "canary-" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(Canary, canaryValue);
         if (entry.Marker is not null && entry.MarkerExpect != "present") File.Delete(entry.Marker);
-        var source = await File.ReadAllTextAsync(Path.Combine(Repository.Corpus, entry.File));
+        var source = await Repository.ReadCorpusFileAsync(entry.File);
 
         var report = await fixture.GradeAsync(Repository.Kata(entry.Kata), source, CorpusModes.Default, Path.GetFileName(entry.File));
 

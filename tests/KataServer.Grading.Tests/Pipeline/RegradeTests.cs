@@ -20,7 +20,7 @@ public sealed class RegradeTests(GraderFixture fixture) : IClassFixture<GraderFi
     [MemberData(nameof(CorrectSolutions))]
     public async Task CorrectSolutionPassesTwentyRegrades(CorpusEntry entry)
     {
-        var source = Encoding.UTF8.GetBytes(await File.ReadAllTextAsync(Path.Combine(Repository.Corpus, entry.File)));
+        var source = Encoding.UTF8.GetBytes(await Repository.ReadCorpusFileAsync(entry.File));
         for (ulong seed = 1; seed <= 20; seed++)
         {
             var report = await fixture.Grader.GradeAsync(new GradeRequest(Repository.Kata(entry.Kata), source, Path.GetFileName(entry.File))

@@ -3,14 +3,22 @@ using KataServer.Katas;
 
 namespace KataServer.Grading.Tests.Pipeline;
 
-/// <summary>Paths of the repository's katas and of the shared learner corpus beside the repository.</summary>
+/// <summary>Paths of the repository's katas and of its learner corpus (tests/corpus).</summary>
 public static class Repository
 {
     public static string Root { get; } = FindRoot();
 
     public static string Katas => Path.Combine(Root, "katas");
 
-    public static string Corpus => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus"));
+    public static string Corpus => Path.Combine(Root, "tests", "corpus");
+
+    /// <summary>The text of a corpus file; a missing file fails the test with its name.</summary>
+    public static Task<string> ReadCorpusFileAsync(string relative)
+    {
+        string path = Path.Combine(Corpus, relative);
+        return File.Exists(path) ? File.ReadAllTextAsync(path)
+            : throw new FileNotFoundException($"the learner corpus lacks {relative} (expected {path}; see tests/corpus/README.md)", path);
+    }
 
     public static KataCatalog Catalog { get; } = KataCatalog.Load(Katas);
 
@@ -24,9 +32,15 @@ public static class Repository
     }
 
     /// <summary>The corpus's expected.json entries.</summary>
-    public static IReadOnlyList<CorpusEntry> CorpusEntries() =>
-        JsonSerializer.Deserialize<List<CorpusEntry>>(File.ReadAllText(Path.Combine(Corpus, "expected.json")),
-            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+    public static IReadOnlyList<CorpusEntry> CorpusEntries()
+    {
+        string path = Path.Combine(Corpus, "expected.json");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"the learner corpus lacks expected.json (expected {path}; see tests/corpus/README.md)", path);
+        var entries = JsonSerializer.Deserialize<List<CorpusEntry>>(File.ReadAllText(path),
+            new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+        return entries is { Count: > 0 } ? entries : throw new InvalidDataException($"{path} lists no corpus files");
+    }
 }
 
 public sealed record CorpusEntry

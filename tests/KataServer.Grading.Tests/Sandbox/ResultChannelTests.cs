@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using System.Text;
 using KataServer.Grading.Sandbox;
 using Xunit.Abstractions;
 using static KataServer.Grading.Tests.Sandbox.SandboxTestSupport;
@@ -15,94 +15,109 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
         return list;
     }
 
+    /// <summary>The write end as the launcher opens it (through /proc), and the run's key as the runner reads it.</summary>
+    private static (FileStream Writer, byte[] Key) OpenLikeTheLauncher(ResultChannel channel)
+    {
+        var command = channel.ApplyTo(SandboxCommand.Create("/bin/true"));
+        var writer = new FileStream($"/proc/self/fd/{command.ResultDescriptor}", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+        return (writer, Convert.FromHexString(command.StandardInput!.Split('\n')[0]));
+    }
+
+    private static void Write(Stream stream, string line)
+    {
+        stream.Write(Encoding.UTF8.GetBytes(line + "\n"));
+        stream.Flush();
+    }
+
+    private static string Signed(byte[] key, long sequence, string json) => $"{sequence} {ResultChannel.Sign(key, sequence, json)} {json}";
+
     [Fact]
-    public async Task Socket_is_private_but_connectable()
+    public void The_channel_has_no_path_and_a_fresh_key_per_run()
+    {
+        using var a = ResultChannel.Create();
+        using var b = ResultChannel.Create();
+        var ca = a.ApplyTo(SandboxCommand.Create("/bin/true"));
+        var cb = b.ApplyTo(SandboxCommand.Create("/bin/true"));
+        Assert.NotNull(ca.ResultDescriptor);
+        Assert.Empty(ca.Environment);
+        Assert.Empty(ca.ReadOnlyPaths);
+        Assert.StartsWith("pipe:", new FileInfo($"/proc/self/fd/{ca.ResultDescriptor}").LinkTarget);
+        Assert.NotEqual(ca.StandardInput, cb.StandardInput);
+        Assert.Equal(65, ca.StandardInput!.Length); // 32 bytes as hex and a line feed
+    }
+
+    [Fact]
+    public async Task Signed_messages_in_sequence_are_read()
     {
         await using var channel = ResultChannel.Create();
-        Assert.Equal((UnixFileMode)0b111_001_001, File.GetUnixFileMode(channel.DirectoryPath));
-        Assert.Equal((UnixFileMode)0b110_110_110, File.GetUnixFileMode(channel.SocketPath) & (UnixFileMode)0b111_111_111);
+        var (writer, key) = OpenLikeTheLauncher(channel);
         var reading = Collect(channel);
-        using (var w = TestChannelClient.Connect(channel.SocketPath))
+        using (writer)
         {
-            w.WriteLine("{\"a\":1}");
-            w.WriteLine("{\"b\":\"é\"}");
+            Write(writer, Signed(key, 0, "{\"a\":1}"));
+            Write(writer, Signed(key, 1, "{\"b\":\"é\"}"));
         }
-        Assert.Equal(new[] { "{\"a\":1}", "{\"b\":\"é\"}" }, await reading);
+        channel.StopAccepting();
+        Assert.Equal(new[] { "{\"a\":1}", "{\"b\":\"é\"}" }, await reading.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(channel.IncompleteTail);
     }
 
-    [Fact]
-    public async Task Only_the_first_connection_is_accepted()
+    public static TheoryData<string, string> Forgeries() => new()
+    {
+        { "unsigned", "{\"type\":\"done\"}" },
+        { "wrong key", "1 " + new string('A', 64) + " {\"type\":\"done\"}" },
+        { "replayed", "REPLAY" },
+        { "skipped a number", "SKIP" },
+        { "not utf-8", "BADUTF8" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Forgeries))]
+    public async Task A_line_the_runner_did_not_sign_breaks_the_channel(string what, string forged)
     {
         await using var channel = ResultChannel.Create();
+        var (writer, key) = OpenLikeTheLauncher(channel);
         var reading = Collect(channel);
-        using var first = TestChannelClient.Connect(channel.SocketPath);
-        first.WriteLine("first");
-        await WaitUntil(() => channel.HasConnected);
-        using (var second = TestChannelClient.Connect(channel.SocketPath))
+        using (writer)
         {
-            try { second.WriteLine("forged"); } catch (IOException) { }
-            second.Stream.ReadTimeout = 5000;
-            int n;
-            try { n = second.Stream.Read(new byte[1], 0, 1); } catch (IOException) { n = 0; } // reset: closed with our data unread
-            Assert.Equal(0, n); // closed by the grader
+            var first = Signed(key, 0, "{\"type\":\"started\"}");
+            Write(writer, first);
+            if (forged == "REPLAY") Write(writer, first);
+            else if (forged == "SKIP") Write(writer, Signed(key, 2, "{\"type\":\"done\"}"));
+            else if (forged == "BADUTF8") { writer.Write([0xff, 0xfe, (byte)'\n']); writer.Flush(); }
+            else Write(writer, forged);
         }
-        await WaitUntil(() => channel.RejectedConnections == 1);
-        first.WriteLine("last");
-        first.Dispose();
-        Assert.Equal(new[] { "first", "last" }, await reading);
-        Assert.Equal(1, channel.RejectedConnections);
+        channel.StopAccepting();
+        var e = await Assert.ThrowsAsync<ResultChannelException>(() => reading.WaitAsync(TimeSpan.FromSeconds(10)));
+        output.WriteLine($"{what}: {e.Message}");
     }
 
     [Fact]
-    public async Task Message_size_limit_is_enforced()
-    {
-        await using var channel = ResultChannel.Create(new ResultChannelOptions(MaxMessageBytes: 100));
-        var reading = Collect(channel);
-        using var w = TestChannelClient.Connect(channel.SocketPath);
-        w.WriteLine(new string('x', 100));
-        try { w.WriteLine(new string('y', 100_000)); } catch (IOException) { }
-        w.Dispose();
-        await Assert.ThrowsAsync<ResultChannelException>(() => reading);
-    }
-
-    [Fact]
-    public async Task Total_size_limit_is_enforced()
+    public async Task Size_limits_are_enforced()
     {
         await using var channel = ResultChannel.Create(new ResultChannelOptions(MaxMessageBytes: 1000, MaxTotalBytes: 10_000));
+        var (writer, key) = OpenLikeTheLauncher(channel);
         var reading = Collect(channel);
-        using var w = TestChannelClient.Connect(channel.SocketPath);
-        try { for (int i = 0; i < 100; i++) w.WriteLine(new string('z', 500)); } catch (IOException) { }
-        w.Dispose();
-        await Assert.ThrowsAsync<ResultChannelException>(() => reading);
+        using (writer)
+        {
+            try { for (int i = 0; i < 100; i++) Write(writer, Signed(key, i, new string('z', 500))); } catch (IOException) { }
+        }
+        channel.StopAccepting();
+        await Assert.ThrowsAsync<ResultChannelException>(() => reading.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
-    public async Task Invalid_utf8_is_a_protocol_violation()
+    public async Task Stop_without_a_writer_ends_reading()
     {
         await using var channel = ResultChannel.Create();
         var reading = Collect(channel);
-        using var w = TestChannelClient.Connect(channel.SocketPath);
-        w.Stream.Write(new byte[] { 0xff, 0xfe, (byte)'\n' });
-        w.Dispose();
-        await Assert.ThrowsAsync<ResultChannelException>(() => reading);
-    }
-
-    [Fact]
-    public async Task Stop_without_connection_ends_reading_and_dispose_removes_the_directory()
-    {
-        var channel = ResultChannel.Create();
-        var reading = Collect(channel);
         channel.StopAccepting();
-        Assert.Empty(await reading);
+        Assert.Empty(await reading.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(channel.HasConnected);
-        channel.Dispose();
-        Assert.False(Directory.Exists(channel.DirectoryPath));
-        Assert.ThrowsAny<SocketException>(() => TestChannelClient.Connect(channel.SocketPath));
     }
 
     [Fact]
-    public async Task Runner_in_the_sandbox_reports_over_the_channel_and_cannot_forge_it()
+    public async Task Runner_in_the_sandbox_reports_over_descriptor_3_and_finds_no_key_or_path()
     {
         await using var channel = ResultChannel.Create();
         var command = channel.ApplyTo(await DotnetChildAsync("channel"));
@@ -115,10 +130,25 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
 
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("{\"verdict\":\"pass\"}", outcome.Stdout); // the garbage went to stdout, which nobody trusts
-        Assert.Equal(new[] { "{\"event\":\"started\"}", "{\"second\":\"closed\"}", "{\"event\":\"done\"}" }, messages);
-        Assert.Equal(1, channel.RejectedConnections);
+        // stdin was read to its end before anything else: no key left for learner code; no channel in env or on disk.
+        Assert.Equal(new[] { "{\"event\":\"started\"}", "{\"stdin\":0,\"env\":0,\"sockets\":0,\"fd3\":\"pipe\"}", "{\"event\":\"done\"}" }, messages);
         if (HasBubblewrap)
-            Assert.Contains(outcome.ActiveLayers, l => l.Contains("no network", StringComparison.Ordinal)); // and yet the socket works
+            Assert.Contains(outcome.ActiveLayers, l => l.Contains("no network", StringComparison.Ordinal)); // and yet the channel works
+    }
+
+    [Theory]
+    [InlineData("forge")]
+    [InlineData("replay")]
+    public async Task Code_in_the_runner_process_writing_on_descriptor_3_is_detected(string attack)
+    {
+        await using var channel = ResultChannel.Create();
+        var command = channel.ApplyTo(await DotnetChildAsync(attack));
+        var reading = Collect(channel);
+        var outcome = await SandboxedProcess.RunAsync(command, Limits(), Caps);
+        channel.StopAccepting();
+        output.WriteLine(Describe(outcome));
+        var e = await Assert.ThrowsAsync<ResultChannelException>(() => reading.WaitAsync(TimeSpan.FromSeconds(10)));
+        output.WriteLine(e.Message);
     }
 
     [Fact]
@@ -131,11 +161,5 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
         output.WriteLine(Describe(outcome));
         channel.StopAccepting();
         await Assert.ThrowsAsync<ResultChannelException>(() => reading.WaitAsync(TimeSpan.FromSeconds(10)));
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition());
     }
 }

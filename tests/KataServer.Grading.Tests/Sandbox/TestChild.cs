@@ -74,31 +74,41 @@ internal static class TestChild
                         return 0;
                     case "channel":
                     {
-                        string path = Environment.GetEnvironmentVariable(ResultChannelClient.EnvironmentVariable)!;
-                        using var w = ResultChannelClient.ConnectFromEnvironment();
+                        // The runner's way in: descriptor 3 and the key on stdin, read before anything else.
+                        using var w = ResultChannelClient.OpenInherited();
                         w.WriteLine("{\"event\":\"started\"}");
-                        // Learner-style forgery: stdout garbage and a second connection.
+                        // Learner-style forgery on stdout, which nobody trusts.
                         Console.WriteLine("{\"verdict\":\"pass\"}");
                         Console.Out.Write("\0\u0001 garbage \n\n");
-                        string second;
-                        try
-                        {
-                            using var forged = ResultChannelClient.Connect(path);
-                            try { forged.WriteLine("{\"verdict\":\"forged\"}"); } catch (IOException) { }
-                            var buf = new byte[1];
-                            forged.Stream.ReadTimeout = 5000;
-                            int n;
-                            try { n = forged.Stream.Read(buf, 0, 1); } catch (IOException) { n = 0; }
-                            second = n == 0 ? "closed" : "open";
-                        }
-                        catch (SocketException e) { second = "refused " + e.SocketErrorCode; }
-                        w.WriteLine("{\"second\":\"" + second + "\"}");
+                        // What learner code could find: the key again on stdin? a channel path in the environment or on disk?
+                        int stdinBytes = 0;
+                        try { stdinBytes = Console.OpenStandardInput().Read(new byte[100], 0, 100); } catch (Exception) { stdinBytes = -1; }
+                        int envChannel = Environment.GetEnvironmentVariables().Keys.Cast<object>().Count(k => k.ToString()!.StartsWith("KATA", StringComparison.Ordinal));
+                        int sockets = new[] { "/tmp", "/" }.Sum(d => Directory.EnumerateFileSystemEntries(d).Count(f => f.Contains("kata-rc", StringComparison.Ordinal) || f.EndsWith(".sock", StringComparison.Ordinal)));
+                        string fd3 = new FileInfo("/proc/self/fd/3").LinkTarget ?? "none";
+                        w.WriteLine("{\"stdin\":" + stdinBytes + ",\"env\":" + envChannel + ",\"sockets\":" + sockets + ",\"fd3\":\"" + fd3.Split(':')[0] + "\"}");
+                        w.WriteLine("{\"event\":\"done\"}");
+                        return 0;
+                    }
+                    case "forge":
+                    case "replay":
+                    {
+                        using var w = ResultChannelClient.OpenInherited();
+                        w.WriteLine("{\"event\":\"started\"}");
+                        // What learner code in the runner's process could do: write on descriptor 3 itself.
+                        using var raw = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)3, ownsHandle: false), FileAccess.Write, 0);
+                        string line = args[0] == "forge"
+                            ? "{\"type\":\"done\"}\n"
+                            : "0 " + new string('0', 64) + " {\"event\":\"started\"}\n"; // message 0 again, as seen on the wire
+                        var bytes = System.Text.Encoding.UTF8.GetBytes(line);
+                        raw.Write(bytes, 0, bytes.Length);
+                        raw.Flush();
                         w.WriteLine("{\"event\":\"done\"}");
                         return 0;
                     }
                     case "bigmsg":
                     {
-                        using var w = ResultChannelClient.ConnectFromEnvironment();
+                        using var w = ResultChannelClient.OpenInherited();
                         try { w.WriteLine(new string('x', int.Parse(args[1]))); } catch (IOException) { }
                         return 0;
                     }
