@@ -15,6 +15,13 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
     /// <summary>Steps kept of a finding's trace (the last ones; step numbers keep counting from the start).</summary>
     public const int MaxTraceSteps = 400;
 
+    /// <summary>
+    /// Schedules that could show overlap before a test's threads are called serialized: the first schedules of a
+    /// portfolio run each thread to its end (no preemption), so a test cut short by its time budget on a busy machine
+    /// must not be taken for code that made its threads take turns.
+    /// </summary>
+    public const int MinSchedulesToCallSerialized = 20;
+
     public void Run(TestSuite suite)
     {
         Concurrent.Driver = new ControlledDriver();
@@ -43,7 +50,8 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             Concurrent.ResetOverlap();
             var result = Explore(test, suite.SubmissionFileName);
             var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, dataSeed, suite.SubmissionFileName)
-                : request.Explore.ReplayToken is null && Concurrent.Overlap.NeverOverlapped ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
+                : request.Explore.ReplayToken is null && Concurrent.Overlap is { NeverOverlapped: true, Observed: >= MinSchedulesToCallSerialized }
+                    ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
                 : null;
             channel.Send(new()
             {
