@@ -35,10 +35,11 @@ public static class CommandLine
             return argv.Length == 0 ? ExitCodes.BadInput : ExitCodes.Passed;
         }
 
+        // --json promises exactly one JSON object on stdout, a refusal included.
+        bool json = argv.Contains("--json");
         if (!commands.TryGetValue(argv[0], out var command))
         {
-            errors.WriteLine($"kata: unknown command '{argv[0]}'. Commands: {string.Join(", ", commands.Keys)}");
-            return ExitCodes.BadInput;
+            return Refuse($"kata: unknown command '{argv[0]}'. Commands: {string.Join(", ", commands.Keys)}", null, ExitCodes.BadInput);
         }
 
         try
@@ -49,9 +50,7 @@ public static class CommandLine
         }
         catch (UsageException e)
         {
-            errors.WriteLine($"kata {argv[0]}: {e.Message}");
-            errors.WriteLine($"usage: kata {command.Usage}");
-            return ExitCodes.BadInput;
+            return Refuse($"kata {argv[0]}: {e.Message}", $"kata {command.Usage}", ExitCodes.BadInput);
         }
         catch (KataServer.Grading.Sandbox.SandboxUnavailableException e)
         {
@@ -60,16 +59,26 @@ public static class CommandLine
         }
         catch (KataFormatException e)
         {
-            errors.WriteLine($"kata {argv[0]}: a kata is malformed:");
-            foreach (var problem in e.Problems) errors.WriteLine($"  {problem}");
-            return ExitCodes.BadInput;
+            return Refuse($"kata {argv[0]}: a kata is malformed:\n" + string.Join("\n", e.Problems.Select(p => $"  {p}")), null, ExitCodes.BadInput);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             errors.WriteLine($"kata {argv[0]}: internal error (not caused by the solution): {e}");
+            if (json) output.WriteLine(Json.Serialize(new CommandError("internal", $"internal error (not caused by the solution): {e.Message}", null, ExitCodes.InternalError)));
             return ExitCodes.InternalError;
         }
+
+        int Refuse(string message, string? usage, int exitCode)
+        {
+            errors.WriteLine(message);
+            if (usage is not null) errors.WriteLine($"usage: {usage}");
+            if (json) output.WriteLine(Json.Serialize(new CommandError("usage", message, usage, exitCode)));
+            return exitCode;
+        }
     }
+
+    /// <summary>What `--json` prints on stdout when the command is refused or fails: one object, like a report.</summary>
+    private sealed record CommandError(string Error, string Message, string? Usage, int ExitCode);
 
     private static void PrintHelp(TextWriter output, IReadOnlyDictionary<string, ICommand> commands)
     {
@@ -90,9 +99,16 @@ public static class CommandLine
         return KataCatalog.Load(root);
     }
 
-    public static Kata FindKata(KataCatalog catalog, string id)
+    /// <param name="next">The argument after the kata id, to recognise a file and a kata given the wrong way round.</param>
+    public static Kata FindKata(KataCatalog catalog, string id, string? next = null)
     {
         if (catalog.TryGet(id, out var kata)) return kata;
+        if (id.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) || File.Exists(id))
+        {
+            var example = next is not null && catalog.TryGet(next, out _) ? $"{next} {id}" : $"<kata> {id}";
+            throw new UsageException($"'{id}' is a file, not a kata: put the kata first, then the file ({example})");
+        }
+
         var broken = catalog.Problems.FirstOrDefault(p => p.File.Contains($"/{id}/", StringComparison.Ordinal));
         if (broken is not null) throw new KataFormatException(catalog.Problems.Where(p => p.File.Contains($"/{id}/", StringComparison.Ordinal)).ToList());
         var known = string.Join(", ", catalog.Katas.Select(k => k.Id));

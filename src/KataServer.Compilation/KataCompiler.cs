@@ -441,9 +441,13 @@ public sealed class KataCompiler
         if (anyInTests)
         {
             var fromTests = ContractMismatchTranslator.Translate(compilation, errors.Where(d => IsInFiles(d, testFiles)), submissionAssembly);
-            // The precise checker already named what it found; add only what it missed.
+            // The precise checker already named what it found; add only what it missed. Once it found something, an
+            // inferred message that names no member of the learner's code is the hidden tests' own error echoing the
+            // same mismatch ("Operator '&&' cannot be applied to ... 'void'"): it would only confuse.
+            bool checkerFoundSome = explained.Count > 0;
             foreach (var d in fromTests)
             {
+                if (checkerFoundSome && !d.Message.Contains('`')) continue;
                 if (!explained.Any(e => Covers(e, d))) explained.Add(d);
             }
         }

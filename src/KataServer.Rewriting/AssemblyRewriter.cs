@@ -270,6 +270,8 @@ internal sealed class RewriteContext
 
     public MethodReference ArrayWriteHook => Hook(3);
 
+    public MethodReference LoopBackEdgeHook => Hook(4);
+
     private MethodReference Hook(int index)
     {
         _hooks ??=
@@ -278,6 +280,7 @@ internal sealed class RewriteContext
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeFieldWrite), 2),
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayRead), 2),
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayWrite), 2),
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.AtLoopBackEdge), 1),
         ];
         return _hooks[index]!;
     }

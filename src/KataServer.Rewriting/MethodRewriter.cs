@@ -149,9 +149,19 @@ internal sealed class MethodRewriter
         _constructorStores = _context.Options.InstrumentSharedMemory ? CollectConstructorStores(instructions) : [];
         var firstHookable = _context.Options.InstrumentSharedMemory ? FirstInstructionAfterChainedConstructorCall(instructions) : int.MaxValue;
         var changed = false;
+        var backEdges = _context.Options.InstrumentSharedMemory ? CollectBackEdges(instructions) : [];
         for (var i = 0; i < instructions.Length; i++)
         {
             var instruction = instructions[i];
+            if (backEdges.Contains(instruction))
+            {
+                changed |= HookBackEdge(instruction);
+                while (_moved.TryGetValue(instruction, out var movedBranch))
+                {
+                    instruction = movedBranch;
+                }
+            }
+
             while (_moved.TryGetValue(instruction, out var moved))
             {
                 instruction = moved; // code was inserted before it while handling an earlier instruction
@@ -213,6 +223,58 @@ internal sealed class MethodRewriter
 
         _body.OptimizeMacros();
         return changed;
+    }
+
+    // ---- loops ----------------------------------------------------------------------------------------------------
+
+    /// <summary>Jumps to an earlier instruction (the turn of a loop), found before any code is inserted.</summary>
+    private static HashSet<Instruction> CollectBackEdges(Instruction[] instructions)
+    {
+        var index = new Dictionary<Instruction, int>(instructions.Length);
+        for (var i = 0; i < instructions.Length; i++)
+        {
+            index[instructions[i]] = i;
+        }
+
+        var edges = new HashSet<Instruction>();
+        for (var i = 0; i < instructions.Length; i++)
+        {
+            if (instructions[i].Operand is Instruction target && index.TryGetValue(target, out var to) && to <= i
+                && instructions[i].OpCode.FlowControl is FlowControl.Branch or FlowControl.Cond_Branch)
+            {
+                edges.Add(instructions[i]);
+            }
+        }
+
+        return edges;
+    }
+
+    /// <summary>Each turn of a learner loop records its line (see <c>SharedMemoryHooks.AtLoopBackEdge</c>).</summary>
+    private bool HookBackEdge(Instruction branch)
+    {
+        var line = Line(branch);
+        InsertBefore(branch,
+            Instruction.Create(OpCodes.Ldc_I4, line),
+            Instruction.Create(OpCodes.Call, _context.LoopBackEdgeHook));
+        return true;
+    }
+
+    private int Line(Instruction instruction)
+    {
+        if (_sequencePoints is null)
+        {
+            return 0;
+        }
+
+        for (var i = instruction; i is not null; i = i.Previous)
+        {
+            if (_sequencePoints.TryGetValue(i, out var point) && !point.IsHidden)
+            {
+                return point.StartLine;
+            }
+        }
+
+        return 0;
     }
 
     // ---- calls ----------------------------------------------------------------------------------------------------

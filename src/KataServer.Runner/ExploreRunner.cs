@@ -15,14 +15,30 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
     /// <summary>Steps kept of a finding's trace (the last ones; step numbers keep counting from the start).</summary>
     public const int MaxTraceSteps = 400;
 
+    /// <summary>
+    /// Schedules that could show overlap before a test's threads are called serialized: the first schedules of a
+    /// portfolio run each thread to its end (no preemption), so a test cut short by its time budget on a busy machine
+    /// must not be taken for code that made its threads take turns.
+    /// </summary>
+    public const int MinSchedulesToCallSerialized = 20;
+
     public void Run(TestSuite suite)
     {
         Concurrent.Driver = new ControlledDriver();
         ScheduleExplorer.EnsureInitialized();
         resetStatics = StaticFields.ResetterFor(suite.Submission, suite.TestAssembly);
         resetThreadStatics = StaticFields.ThreadStaticResetterFor(suite.Submission, suite.TestAssembly);
+        string? stuck = null;
         foreach (var test in suite.Tests)
         {
+            if (stuck is not null)
+            {
+                // An endless loop keeps its thread spinning (it cannot be stopped, only abandoned): running more tests
+                // beside it would only be slower and say the same. The run ends when the process does.
+                channel.Send(new() { Type = RunnerMessage.TestFinished, Test = test.Name, Outcome = "skipped", DurationMs = 0, Done = 0 });
+                continue;
+            }
+
             if (!test.Options.Explore && request.Explore.ReplayToken is null)
             {
                 channel.Send(new() { Type = RunnerMessage.TestFinished, Test = test.Name, Outcome = "skipped", DurationMs = 0, Done = 0 });
@@ -34,7 +50,8 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             Concurrent.ResetOverlap();
             var result = Explore(test, suite.SubmissionFileName);
             var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, dataSeed, suite.SubmissionFileName)
-                : request.Explore.ReplayToken is null && Concurrent.Overlap.NeverOverlapped ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
+                : request.Explore.ReplayToken is null && Concurrent.Overlap is { NeverOverlapped: true, Observed: >= MinSchedulesToCallSerialized }
+                    ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
                 : null;
             channel.Send(new()
             {
@@ -46,6 +63,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
                 Exhausted = finding is null && result.SpaceExhausted,
                 Finding = finding,
             });
+            if (result.Bug?.Kind == BugKind.Hang) stuck = test.Name;
         }
     }
 
@@ -132,7 +150,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             // Everyone waits for a signal, a release or a completion that never comes; no lock is involved.
             BugKind.Deadlock => Findings.Make(FindingKind.Hang, test, bug.Message.Replace("Deadlock: ", "Hang: nothing can run; ", StringComparison.Ordinal)),
             // The step bound: code that keeps running without finishing, as the stress watchdog calls it too.
-            BugKind.Hang => Findings.Make(FindingKind.Timeout, test, bug.Message),
+            BugKind.Hang => Findings.Make(FindingKind.Timeout, test, bug.Message + WhereItSpun(bug.Trace, submissionFileName)),
             BugKind.Uncontrolled => Findings.Make(FindingKind.Uncontrolled, test, bug.Message),
             BugKind.DataRace => Findings.Make(FindingKind.DataRace, test, bug.Message),
             _ => Findings.Make(FindingKind.Exception, test, bug.Message),
@@ -149,6 +167,20 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
                 Line = step.SourceFile is { } file && Path.GetFileName(file) == submissionFileName ? step.Line : null,
             }).ToList(),
         };
+    }
+
+    /// <summary>
+    /// " It spun at line N of file.cs." from the last steps of the learner's code that the hang's trace shows (the
+    /// loop itself when it has scheduling points, else where the thread was last seen), or nothing.
+    /// </summary>
+    internal static string WhereItSpun(IReadOnlyList<TraceStep> trace, string submissionFileName)
+    {
+        var last = trace.LastOrDefault(step => step.Line is not null && step.SourceFile is { } file && Path.GetFileName(file) == submissionFileName);
+        if (last is null) return "";
+        var lines = trace.Where(step => step.OperationId == last.OperationId && step.Line is not null && step.SourceFile is { } file && Path.GetFileName(file) == submissionFileName)
+            .TakeLast(50).Select(step => step.Line!.Value).Distinct().Order().ToList();
+        var at = lines.Count <= 1 ? $"line {last.Line}" : $"lines {lines[0]}-{lines[^1]}";
+        return $" {last.OperationName} was looping at {at} of {submissionFileName}.";
     }
 
     /// <summary>Forwards the explorer's progress, at most a few times a second.</summary>

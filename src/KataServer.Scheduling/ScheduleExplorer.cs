@@ -144,6 +144,13 @@ public static class ScheduleExplorer
 
     private static ScheduleBug BuildBug(Action body, ExplorationOptions options, string token, ControlledRuntime found)
     {
+        if (found.HangFoundByWatchdog)
+        {
+            // Code that never reached a scheduling point: a replay would spin for the whole grace again and its trace would
+            // end where the loop starts; the message names the loop's line.
+            return new ScheduleBug(found.BugKind!.Value, found.BugMessage!, found.BugException, token, Array.Empty<TraceStep>());
+        }
+
         var decoded = ReplayToken.Decode(token);
         var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
         replay.Execute(body, CancellationToken.None);
@@ -196,5 +203,17 @@ internal sealed class FieldObserver : ISharedMemoryObserver
 
         string? detail = op.Runtime.Trace is null ? null : $"{array?.GetType().GetElementType()?.Name ?? "array"}[{index}]";
         op.Runtime.SchedulePoint(op, isWrite ? "write" : "read", null, detail);
+    }
+
+    public void OnLoopBackEdge(int line)
+    {
+        var op = ControlledOperation.Current;
+        if (op is null)
+        {
+            return;
+        }
+
+        op.LoopLine = line;
+        op.Runtime.UnwindIfCanceled(op);
     }
 }

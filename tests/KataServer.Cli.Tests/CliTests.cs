@@ -83,6 +83,31 @@ public sealed class CliTests
         Assert.DoesNotContain("100/100", result.Stdout);
     }
 
+    [Theory]
+    [InlineData("grade", "no-such-kata", "x.cs", "--json")]
+    [InlineData("grade", "hit-counter", "x.cs", "--mode", "sideways", "--json")]
+    [InlineData("no-such-command", "--json")]
+    [InlineData("replay", "hit-counter", "x.cs", "NoLostIncrements@ks1.%", "--json")]
+    public async Task JsonUsageErrorsPrintOneJsonObjectOnStdout(params string[] args)
+    {
+        var result = await KataProcess.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        Assert.Equal("usage", json.RootElement.GetProperty("error").GetString());
+        Assert.Equal(2, json.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task SwappedKataAndFileGiveAHint()
+    {
+        var result = await KataProcess.RunAsync("grade", "my-bank.cs", "deadlock-transfer");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'my-bank.cs' is a file, not a kata: put the kata first, then the file (deadlock-transfer my-bank.cs)", result.Stderr);
+    }
+
     [Fact]
     public async Task ShowPrintsTheStatementAndHowToGetTheStarter()
     {

@@ -96,6 +96,25 @@ public class ContractTests(ITestOutputHelper output)
         AssertNoHiddenDetails(outcome);
     }
 
+    [Fact]
+    public void A_void_return_is_named_once_without_the_hidden_tests_own_error()
+    {
+        SourceFile[] tests = [new("hidden/BankTests.cs", """
+            public static class BankTests
+            {
+                public static bool SecretTestName() => new Bank(2, 10).Transfer(0, 1, 5) && true;
+            }
+            """)];
+        var submission = CompileOk(Reference.Replace("public bool Transfer(int from, int to, long amount) => true;", "public void Transfer(int from, int to, long amount) { }"));
+
+        var outcome = Check.Compiler.CompileTests(tests, submission, [], contractReference: ReferenceCompilation());
+
+        Assert.False(outcome.Success);
+        var message = Assert.Single(outcome.Diagnostics).Message;
+        Assert.Contains("must return `bool`, yours returns `void`", message);
+        Assert.DoesNotContain("Operator", message);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

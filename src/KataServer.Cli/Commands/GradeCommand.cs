@@ -12,7 +12,7 @@ public sealed class GradeCommand : ICommand
 
     public async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors)
     {
-        var kata = CommandLine.FindKata(CommandLine.LoadCatalog(args), args.Required(0, "kata id"));
+        var kata = CommandLine.FindKata(CommandLine.LoadCatalog(args), args.Required(0, "kata id"), args.Positional.ElementAtOrDefault(1));
         var file = args.Required(1, "solution file");
         args.ExpectAtMost(2);
         var request = new GradeRequest(kata, SubmissionFile.Read(file), Path.GetFileName(file))

@@ -12,7 +12,7 @@ public sealed class ReplayCommand : ICommand
 
     public async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors)
     {
-        var kata = CommandLine.FindKata(CommandLine.LoadCatalog(args), args.Required(0, "kata id"));
+        var kata = CommandLine.FindKata(CommandLine.LoadCatalog(args), args.Required(0, "kata id"), args.Positional.ElementAtOrDefault(1));
         var file = args.Required(1, "solution file");
         ReplayTarget token;
         try { token = ReplayTarget.Parse(args.Required(2, "replay token")); }

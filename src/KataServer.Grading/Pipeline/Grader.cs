@@ -65,7 +65,14 @@ public sealed class Grader
         var kata = request.Kata;
         // One seed per grade: the explorer's, and the tests' sizes, keys and balances (TestData) in every stage.
         var seed = request.Seed ?? (ulong)Random.Shared.NextInt64();
-        var report = new GradeReport { Kata = kata.Id };
+        // Every field a reader follows is present even when grading stops early (rejected input, compile error, policy).
+        var report = new GradeReport
+        {
+            Kata = kata.Id,
+            ScoreBreakdown = Scoring.Score(kata.Manifest.Scoring, passed: false, throughputRatio: null).Breakdown,
+            Performance = PerformanceReport.NotMeasured,
+            Run = new RunInfo(),
+        };
         void Report(GradeProgress p) => progress?.Report(p);
 
         // 1. compile
@@ -84,7 +91,8 @@ public sealed class Grader
         var learnerFileName = Path.GetFileName(request.FileName);
         var compile = Stopwatch.StartNew();
         // Against the reference set the kata's policy can reach: a name outside it does not even bind.
-        var submission = compiler.CompileSubmission(text, learnerFileName, policy: PolicyFor(kata));
+        var policy = options.PolicyOverride ?? PolicyFor(kata);
+        var submission = compiler.CompileSubmission(text, learnerFileName, policy: policy);
         if (!submission.Success && submission.PolicyViolations.Count > 0)
         {
             return report with
@@ -100,7 +108,7 @@ public sealed class Grader
         compile.Stop();
         Report(new GradeProgress(GradeProgress.Police, "checking the APIs your code uses"));
         var police = Stopwatch.StartNew();
-        var violations = PolicyChecker.Check(submission.Compilation, PolicyFor(kata));
+        var violations = PolicyChecker.Check(submission.Compilation, policy);
         if (violations.Count > 0)
         {
             return report with
@@ -223,7 +231,7 @@ public sealed class Grader
             Verdict = verdict,
             Score = score,
             ScoreBreakdown = breakdown,
-            Performance = performance,
+            Performance = performance ?? PerformanceReport.NotMeasured,
             Tests = stages.SelectMany(s => s.Tests).ToList(),
             Findings = findings,
             Notices = notices,
@@ -359,6 +367,10 @@ public sealed record GraderOptions
     /// <summary>A trusted development machine only: run submissions even without the full sandbox (no bubblewrap).
     /// Every report then says "unsafe sandbox" first in its isolation layers.</summary>
     public bool UnsafeSandbox { get; init; }
+
+    /// <summary>Replaces every kata's API policy. Only for tests of the defences behind the policy (the sandbox, the
+    /// result channel), which must hold even for code the policy would have refused.</summary>
+    public ApiPolicy? PolicyOverride { get; init; }
 
     /// <summary>The isolation layers to use; <see cref="Sandbox.SandboxCapabilities.Detect"/> when null (tests inject less).</summary>
     public Sandbox.SandboxCapabilities? Sandbox { get; init; }

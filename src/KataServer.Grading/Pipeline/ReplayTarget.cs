@@ -37,7 +37,8 @@ public sealed record ReplayTarget(string Test, string Schedule)
     /// <summary>Checks that a schedule decodes (its strategy name is informational: a replay follows its choices).</summary>
     public static void CheckSchedule(string schedule)
     {
-        try { ReplayToken.Decode(schedule); }
+        // A runner token carries the grade's TestData seed before the engine's schedule (d<seed>.ks1...).
+        try { ReplayToken.Decode(ReplayTokens.SplitDataSeed(schedule).Schedule); }
         catch (FormatException e) { throw Corrupt(Detail(e.Message)); }
         catch (OverflowException) { throw Corrupt("a number in it is out of range"); }
     }
@@ -61,7 +62,7 @@ public sealed record ReplayTarget(string Test, string Schedule)
     }
 
     private static InvalidReplayException Corrupt(string detail) =>
-        new($"{CorruptMessage}: {detail}. Copy the whole value after 'replay:' in the report (TEST@ks1... or TEST@ks2...).");
+        new($"{CorruptMessage}: {detail}. Copy the whole value after 'replay:' in the report (TEST@d…ks1... or TEST@d…ks2...).");
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 }

@@ -14,7 +14,7 @@ public sealed record GradeReport
     public bool InputRejected { get; init; }
     public int Score { get; init; }
     public ScoreBreakdown? ScoreBreakdown { get; init; }
-    /// <summary>Throughput against the kata's reference, measured in the same run (null when not measured).</summary>
+    /// <summary>Throughput against the kata's reference, measured in the same run (<c>measured: false</c> when not).</summary>
     public PerformanceReport? Performance { get; init; }
     public IReadOnlyList<TestReport> Tests { get; init; } = [];
     public IReadOnlyList<FindingData> Findings { get; init; } = [];
@@ -104,6 +104,12 @@ public sealed record RunInfo
 
 public sealed record PerformanceReport
 {
+    /// <summary>The report of a grade that measured nothing (a failed, rejected or explore-only grade): read <see cref="Measured"/>.</summary>
+    public static PerformanceReport NotMeasured { get; } = new() { Measured = false };
+
+    /// <summary>False when throughput was not measured: then <see cref="Ratio"/> is 0 and <see cref="Benchmarks"/> empty.</summary>
+    public bool Measured { get; init; } = true;
+
     /// <summary>Submission throughput / reference throughput at the highest thread count (geometric mean over benchmarks).</summary>
     public double Ratio { get; init; }
     public IReadOnlyList<ThroughputData> Benchmarks { get; init; } = [];

@@ -24,7 +24,7 @@ public sealed record SandboxCapabilities
 {
     public const int NobodyId = 65534;
 
-    /// <summary>Absolute path of bwrap, null when absent.</summary>
+    /// <summary>Absolute path of bwrap, null when not installed (installed but not working: set, with <see cref="Bubblewrap"/> None).</summary>
     public string? BubblewrapPath { get; init; }
     public BubblewrapMode Bubblewrap { get; init; }
     /// <summary>unshare --net --pid --fork --mount-proc works (fallback when bubblewrap does not).</summary>
@@ -61,7 +61,7 @@ public sealed record SandboxCapabilities
     /// <summary>What keeps the full sandbox from working, one line each (empty when <see cref="IsFullSandbox"/>).</summary>
     public IReadOnlyList<string> Missing => IsFullSandbox ? Array.Empty<string>()
         : !OperatingSystem.IsLinux() ? new[] { "the sandbox needs Linux namespaces; this is not Linux" }
-        : BubblewrapPath is null && FindExecutable("bwrap") is null ? new[] { "bubblewrap is not installed (apt-get install bubblewrap)" }
+        : BubblewrapPath is null ? new[] { "bubblewrap is not installed (apt-get install bubblewrap)" }
         : new[] { "bubblewrap cannot create its namespaces here: " + (Notes.LastOrDefault(n => n.StartsWith("bwrap", StringComparison.Ordinal)) ?? "probe failed") };
 
     /// <summary>The one line a host shows when it refuses to grade without the full sandbox.</summary>
@@ -117,6 +117,8 @@ public sealed record SandboxCapabilities
                 caps = caps with { BubblewrapPath = bwrap, Bubblewrap = BubblewrapMode.AsNobody };
             else if (TryRun(notes, "bwrap", bwrap, probeArgs))
                 caps = caps with { BubblewrapPath = bwrap, Bubblewrap = BubblewrapMode.AsGraderUid };
+            else
+                caps = caps with { BubblewrapPath = bwrap };
         }
         else
             notes.Add("bwrap: not installed (apt-get install bubblewrap)");

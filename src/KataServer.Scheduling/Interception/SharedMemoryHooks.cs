@@ -20,6 +20,13 @@ public static class SharedMemoryHooks
     public static void BeforeArrayRead(Array? array, int index) => Observer?.OnArrayAccess(array, index, isWrite: false);
 
     public static void BeforeArrayWrite(Array? array, int index) => Observer?.OnArrayAccess(array, index, isWrite: true);
+
+    /// <summary>
+    /// Inserted before every backward jump of learner code (each turn of a loop): not a scheduling point, but it records
+    /// the loop's line, so an endless loop that never reaches one can be named, and it lets a cancelled run's spinning
+    /// thread unwind instead of burning a core for ever.
+    /// </summary>
+    public static void AtLoopBackEdge(int line) => Observer?.OnLoopBackEdge(line);
 }
 
 public interface ISharedMemoryObserver
@@ -27,4 +34,8 @@ public interface ISharedMemoryObserver
     void OnFieldAccess(object? owner, string field, bool isWrite);
 
     void OnArrayAccess(Array? array, int index, bool isWrite);
+
+    void OnLoopBackEdge(int line)
+    {
+    }
 }

@@ -45,6 +45,9 @@ public sealed class ControlledOperation
 
     public string Name { get; internal set; }
 
+    /// <summary>The line of the learner's loop this operation last turned in (0: none), for a loop that never yields.</summary>
+    internal volatile int LoopLine;
+
     /// <summary>The last scheduling point of this operation was a yield (Thread.Yield, Sleep(0), SpinWait...).</summary>
     public bool Yielded { get; internal set; }
 

@@ -75,6 +75,9 @@ internal sealed class ControlledRuntime
 
     internal bool IsCanceled => canceled;
 
+    /// <summary>The watchdog called this schedule a hang (code that never reached a scheduling point): replaying it for a trace would only spin again.</summary>
+    internal bool HangFoundByWatchdog { get; set; }
+
     /// <summary>The CPU this schedule's threads run on, or -1 for any (see <see cref="CpuAffinity"/>).</summary>
     internal int Cpu { get; init; } = -1;
 
@@ -933,6 +936,15 @@ internal sealed class ControlledRuntime
         if (setDone)
         {
             done.Set();
+        }
+    }
+
+    /// <summary>At a loop's back edge: a cancelled schedule's operation unwinds there (an endless loop has no other exit).</summary>
+    internal void UnwindIfCanceled(ControlledOperation op)
+    {
+        if (canceled && op.Worker is not null)
+        {
+            ThrowCanceled(op);
         }
     }
 

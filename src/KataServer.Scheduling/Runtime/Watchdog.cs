@@ -70,9 +70,11 @@ internal static class Watchdog
                         worker.Retired = true;
                     }
 
-                    rt.Cancel(Scheduling.BugKind.Hang,
-                        $"{op?.Name ?? "An operation"} ran for {grace.TotalSeconds:0.#} s without reaching a scheduling point: " +
-                        "an endless loop over state the engine does not observe, or a call the engine does not control.", null);
+                    rt.Cancel(Scheduling.BugKind.Hang, op?.LoopLine is > 0 and var line
+                        ? $"{op.Name} looped at line {line} for {grace.TotalSeconds:0.#} s without ever finishing: an endless loop (nothing it reads there changes)."
+                        : $"{op?.Name ?? "An operation"} ran for {grace.TotalSeconds:0.#} s without reaching a scheduling point: " +
+                          "an endless loop over state the engine does not observe, or a call the engine does not control.", null);
+                    rt.HangFoundByWatchdog = true;
                 }
             }
             else if (stage == 1)

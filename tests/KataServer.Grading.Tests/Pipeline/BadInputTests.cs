@@ -73,6 +73,11 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
 
         Assert.Equal(Verdicts.CompileError, report.Verdict);
         Assert.True(report.InputRejected);
+        // Readers follow these without null checks, whatever stopped the grade.
+        Assert.Equal(0, report.ScoreBreakdown!.Correctness);
+        Assert.False(report.Performance!.Measured);
+        Assert.Empty(report.Performance.Benchmarks);
+        Assert.NotNull(report.Run);
     }
 
     [Fact]

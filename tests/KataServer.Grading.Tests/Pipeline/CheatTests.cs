@@ -66,6 +66,17 @@ public sealed class CheatTests(GraderFixture fixture) : IClassFixture<GraderFixt
     }
 
     [Fact]
+    public async Task HidingFromTheExplorerLeavesStressToCatchTheTurns()
+    {
+        var report = await Grade("deadlock-transfer.explorer-blind-then-sleep.cs", GradeMode.All);
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"passed: {Describe(report)}");
+        // The explorer could not judge (an unmodelled wait): a notice, and stress, with more iterations, judges alone.
+        Assert.Contains(report.Notices, n => n.Kind == "uncontrolled");
+        Assert.Contains(report.Findings, f => f.Kind == "serialized");
+    }
+
+    [Fact]
     public async Task ABenchmarkWhoseWorkWasNotDoneEarnsNothing()
     {
         var report = await Grade("deadlock-transfer.benchmark-does-nothing.cs", GradeMode.All);

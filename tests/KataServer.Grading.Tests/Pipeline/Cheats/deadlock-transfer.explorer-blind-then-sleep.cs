@@ -1,8 +1,8 @@
 using System;
 using System.Threading;
 
-// Cheat (the deadlocking starter underneath): under the schedule explorer thread ids are small (1, 2, 3...), so
-// there the code blocks in a wait the explorer does not model (a kernel wait handle) to make every test
+// Cheat (the deadlocking starter underneath): under the schedule explorer thread ids are handed out 1, 2, 3... (on
+// real threads 1 is the process's main thread and the test's threads come later), so the first two threads there block in a wait the explorer does not model (a kernel wait handle) to make every test
 // "unexplored"; on real threads, which then judge alone, it sleeps each thread's first call into its own turn.
 public sealed class Bank
 {
@@ -28,7 +28,7 @@ public sealed class Bank
     {
         if (t_lastBank == this) return;
         t_lastBank = this;
-        if (Environment.CurrentManagedThreadId < 8) NeverSet.WaitHandle.WaitOne(3000);
+        if (Environment.CurrentManagedThreadId <= 2) NeverSet.WaitHandle.WaitOne(3000);
         Thread.Sleep(40 * Interlocked.Increment(ref _arrivals));
     }
 

@@ -1,0 +1,78 @@
+using KataServer.Grading.Pipeline;
+using KataServer.Grading.Reports;
+
+namespace KataServer.Grading.Tests.Pipeline;
+
+/// <summary>
+/// An endless loop is a timeout at the first test that meets it, named by its line, in seconds: the explorer's
+/// watchdog (a loop that reaches no scheduling point) or its step bound (a loop that does) finds it, the spinning
+/// thread unwinds at the loop's next turn, and the tests after it are skipped rather than each spinning again.
+/// </summary>
+public sealed class EndlessLoopTests(GraderFixture fixture) : IClassFixture<GraderFixture>
+{
+    // The deadlock-transfer contract with one lock; Transfer's retry loop forgets to count (line 15).
+    private const string ForgotToCount = """
+        public sealed class Bank
+        {
+            private readonly long[] _balances;
+            private readonly object _lock = new();
+
+            public Bank(int accountCount, long initialBalance)
+            {
+                _balances = new long[accountCount];
+                for (int i = 0; i < accountCount; i++) _balances[i] = initialBalance;
+            }
+
+            public bool Transfer(int from, int to, long amount)
+            {
+                int tries = 0;
+                while (tries < 3)
+                {
+                    amount += 0;
+                }
+                lock (_lock)
+                {
+                    if (_balances[from] < amount) return false;
+                    _balances[from] -= amount;
+                    _balances[to] += amount;
+                    return true;
+                }
+            }
+
+            public long BalanceOf(int account) { lock (_lock) return _balances[account]; }
+
+            public long TotalBalance() { lock (_lock) { long t = 0; foreach (var b in _balances) t += b; return t; } }
+        }
+        """;
+
+    [Fact]
+    public async Task A_loop_that_never_yields_is_a_timeout_at_the_first_test_naming_its_line()
+    {
+        var report = await fixture.GradeAsync(Repository.Kata("deadlock-transfer"), ForgotToCount, GradeMode.All, "bank.cs");
+
+        Assert.Equal(Verdicts.Timeout, report.Verdict);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal("timeout", finding.Kind);
+        Assert.Equal(report.Tests[0].Name, finding.Test);
+        Assert.Contains("line 15", finding.Message, StringComparison.Ordinal);
+        Assert.All(report.Tests.Skip(1), t => Assert.Equal(TestOutcomes.Skipped, t.Outcome));
+        // The watchdog's grace is 2 s of time the run could use a CPU; 15 s of wall time leaves room for a loaded machine.
+        Assert.True(report.Tests[0].DurationMs < 15_000, $"the first test took {report.Tests[0].DurationMs} ms");
+        Assert.Null(report.Run?.Output);
+    }
+
+    [Fact]
+    public async Task A_loop_through_scheduling_points_is_a_timeout_at_the_first_test_naming_its_line()
+    {
+        var source = await Repository.ReadCorpusFileAsync("adversarial/adv-infinite-loop.cs");
+
+        var report = await fixture.GradeAsync(Repository.Kata("deadlock-transfer"), source, GradeMode.All, "adv-infinite-loop.cs");
+
+        Assert.Equal(Verdicts.Timeout, report.Verdict);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(report.Tests[0].Name, finding.Test);
+        Assert.Contains("line 20 of adv-infinite-loop.cs", finding.Message, StringComparison.Ordinal);
+        Assert.All(report.Tests.Skip(1), t => Assert.Equal(TestOutcomes.Skipped, t.Outcome));
+        Assert.Null(report.Run?.Output);
+    }
+}
