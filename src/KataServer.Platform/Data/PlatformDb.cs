@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KataServer.Platform.Data;
 
@@ -12,6 +13,14 @@ public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityD
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<HintReveal> HintReveals => Set<HintReveal>();
     public DbSet<Draft> Drafts => Set<Draft>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        // Every time is stored in UTC; SQLite gives back no kind, so say so (the API then writes "...Z").
+        configuration.Properties<DateTime>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
