@@ -16,6 +16,7 @@ builder.UseQuietLogs();
 var platform = builder.Services.AddPlatformData(builder.Configuration);
 builder.Services.AddPlatformJobs(platform);
 builder.Services.AddAccounts(platform);
+builder.Services.AddJobDashboardPolicy();
 builder.Services.AddApiProblems();
 builder.Services.AddApiRateLimits(platform);
 builder.Services.AddOpenApi();
@@ -31,6 +32,7 @@ app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapHealthEndpoints();
+app.MapJobDashboard();
 app.MapAuthEndpoints();
 app.MapTokenEndpoints();
 app.MapKataEndpoints();

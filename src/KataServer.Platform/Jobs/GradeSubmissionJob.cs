@@ -29,9 +29,10 @@ public sealed class GradeSubmissionJob(
         var submission = await ClaimAsync(submissionId, cancellationToken);
         if (submission is null) return;
 
+        PlatformMetrics.GradingStarted(submission.Mode);
         if (submission.GradingRuns > options.MaxGradingAttempts)
         {
-            await FinishWithErrorAsync(submissionId, $"Grading failed {submission.GradingRuns - 1} times, so it was stopped. Last failure: {submission.Error ?? "the worker stopped while grading"}", cancellationToken);
+            await FinishWithErrorAsync(submission, $"Grading failed {submission.GradingRuns - 1} times, so it was stopped. Last failure: {submission.Error ?? "the worker stopped while grading"}", cancellationToken);
             return;
         }
 
@@ -45,7 +46,7 @@ public sealed class GradeSubmissionJob(
             catch (ArgumentException e)
             {
                 // The request itself cannot be graded (e.g. a replay token naming no test): the same every time.
-                await FinishWithErrorAsync(submissionId, e.Message, CancellationToken.None);
+                await FinishWithErrorAsync(submission, e.Message, CancellationToken.None);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -56,9 +57,10 @@ public sealed class GradeSubmissionJob(
             catch (Exception e)
             {
                 log.LogWarning(e, "grading {Submission} failed (run {Run} of {Max})", submissionId, submission.GradingRuns, options.MaxGradingAttempts);
+                PlatformMetrics.GradingFailed(submission.Mode);
                 if (submission.GradingRuns >= options.MaxGradingAttempts)
                 {
-                    await FinishWithErrorAsync(submissionId, $"Grading failed {submission.GradingRuns} times, so it was stopped. Last failure: {e.Message}", CancellationToken.None);
+                    await FinishWithErrorAsync(submission, $"Grading failed {submission.GradingRuns} times, so it was stopped. Last failure: {e.Message}", CancellationToken.None);
                     return;
                 }
 
@@ -67,7 +69,7 @@ public sealed class GradeSubmissionJob(
             }
         }
 
-        await CompleteAsync(submissionId, report);
+        await CompleteAsync(submission, report);
     }
 
     private async Task<Submission?> ClaimAsync(Guid id, CancellationToken cancellationToken)
@@ -99,8 +101,9 @@ public sealed class GradeSubmissionJob(
         }
     }
 
-    private async Task CompleteAsync(Guid id, GradeReport report)
+    private async Task CompleteAsync(Submission submission, GradeReport report)
     {
+        var id = submission.Id;
         await using var db = await dbs.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
         var now = DateTime.UtcNow;
@@ -117,11 +120,13 @@ public sealed class GradeSubmissionJob(
         if (stored == 1) db.SubmissionEvents.Add(DatabaseProgress.DoneEvent(id, now));
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
-        if (stored == 0) log.LogInformation("submission {Submission} was already finished: this grading's result is dropped", id);
+        if (stored == 1) PlatformMetrics.Finished(submission.Mode, report.Verdict, submission.CreatedAt, now);
+        else log.LogInformation("submission {Submission} was already finished: this grading's result is dropped", id);
     }
 
-    private async Task FinishWithErrorAsync(Guid id, string message, CancellationToken cancellationToken)
+    private async Task FinishWithErrorAsync(Submission submission, string message, CancellationToken cancellationToken)
     {
+        var id = submission.Id;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = DateTime.UtcNow;
@@ -134,6 +139,7 @@ public sealed class GradeSubmissionJob(
         if (stored == 1) db.SubmissionEvents.Add(DatabaseProgress.DoneEvent(id, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (stored == 1) PlatformMetrics.Finished(submission.Mode, SubmissionStatus.Error, submission.CreatedAt, now);
     }
 
     /// <summary>Puts a running submission back in the queue (its job is retried or re-delivered).</summary>

@@ -57,7 +57,9 @@ public static class AccountServices
         var method = http.Request.Method;
         var writes = HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
         var byCookie = http.User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == IdentityConstants.ApplicationScheme);
-        if (writes && byCookie)
+        // The Hangfire dashboard checks its own antiforgery token (ASP.NET Core's, in its forms).
+        var dashboard = http.Request.Path.StartsWithSegments(Health.JobDashboard.Path);
+        if (writes && byCookie && !dashboard)
         {
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(http))
