@@ -85,6 +85,17 @@ public sealed class AccessTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_job_dashboard_is_for_admins_only()
+    {
+        using var anonymous = fixture.Server.Client();
+        using var learner = fixture.Server.Client(fixture.LearnerToken);
+        using var admin = fixture.Server.Client(fixture.AdminToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/hangfire")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await learner.GetAsync("/hangfire")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/hangfire")).StatusCode);
+    }
+
+    [Fact]
     public async Task Repeated_wrong_passwords_lock_the_account()
     {
         using var http = fixture.Server.Client();

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using KataServer.Grading.Reports;
 using KataServer.Platform.Grading;
@@ -42,6 +43,17 @@ public sealed class GradingTests(ServerFixture fixture)
         var mine = JsonNode.Parse(await http.GetStringAsync("/api/submissions?kata=deadlock-transfer"))!.AsArray();
         Assert.Equal([right.ToString(), wrong.ToString()], mine.Select(s => (string)s!["id"]!).Take(2));
         Assert.Equal("passed", (string?)mine[0]!["verdict"]);
+
+        // Replay re-runs the finding's interleaving: the same bug again, and not an attempt.
+        var finding = (await Api.GetAsync(http, wrong))["report"]!["findings"]!.AsArray().First(f => f!["replay"] is not null)!;
+        var replay = await http.PostAsJsonAsync("/api/submissions", new { kata = "deadlock-transfer", code = Api.Corpus("bug-lock-from-only.cs"), mode = "replay", replay = (string)finding["replay"]! });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, replay.StatusCode);
+        var replayId = Guid.Parse((string)(await replay.Content.ReadFromJsonAsync<JsonObject>())!["id"]!);
+        var replayed = await Api.WaitUntilFinishedAsync(http, replayId, GradeTimeout);
+        Assert.Equal("done", (string?)replayed["status"]);
+        Assert.Null(replayed["attempt"]);
+        Assert.Equal(Verdicts.Failed, (string?)replayed["report"]!["verdict"]);
+        Assert.Equal((string?)finding["kind"], (string?)replayed["report"]!["findings"]![0]!["kind"]);
     }
 
     [Fact]

@@ -9,12 +9,14 @@ public sealed class ServerFixture : IAsyncLifetime
     public string LearnerToken { get; private set; } = "";
     public string OtherLearnerToken { get; private set; } = "";
     public string InstructorToken { get; private set; } = "";
+    public string AdminToken { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         LearnerToken = await Server.AddUserWithTokenAsync("ada@example.org", "learner");
         OtherLearnerToken = await Server.AddUserWithTokenAsync("bob@example.org", "learner");
         InstructorToken = await Server.AddUserWithTokenAsync("ina@example.org", "instructor");
+        AdminToken = await Server.AddUserWithTokenAsync("adm@example.org", "admin");
         await Server.StartAsync();
     }
 
