@@ -81,6 +81,35 @@ public sealed class DurabilityTests
         Directory.Delete(data, recursive: true);
     }
 
+    [Fact]
+    public async Task An_infrastructure_failure_is_retried_and_then_ends_as_error_with_its_message()
+    {
+        var data = Repository.TempDirectory("broken");
+        // The grader builds each run's job folder under the temp directory: a temp "directory" that is a file is a
+        // failure of the machine, not of the submission (like a sandbox that cannot start).
+        var notADirectory = Path.Combine(data, "not-a-directory");
+        await File.WriteAllTextAsync(notADirectory, "");
+        await using var server = new ServerProcess(data, new Dictionary<string, string>
+        {
+            ["KataServer__MaxGradingAttempts"] = "2",
+            ["TMPDIR"] = notADirectory,
+        });
+        var token = await server.AddUserWithTokenAsync("ivy@example.org", "learner");
+        await server.StartAsync();
+        using var http = server.Client(token);
+
+        var id = await Api.SubmitAsync(http, "deadlock-transfer", Api.Corpus("ok-global-lock.cs"));
+        var finished = await Api.WaitUntilFinishedAsync(http, id, TimeSpan.FromMinutes(3));
+        Assert.Equal("error", (string?)finished["status"]);
+        Assert.Null(finished["report"]);
+        Assert.Contains("Grading failed 2 times", (string?)finished["error"]);
+        Assert.Equal(2, Scalar(server, $"SELECT GradingRuns FROM Submissions WHERE Id = '{Upper(id)}'"));
+
+        var events = await Api.StreamAsync(http, id, TimeSpan.FromSeconds(30));
+        Assert.Equal("error", (string?)events[^1].Data["status"]);
+        Directory.Delete(data, recursive: true);
+    }
+
     // EF Core stores a Guid as upper-case text in SQLite.
     private static string Upper(Guid id) => id.ToString().ToUpperInvariant();
 
