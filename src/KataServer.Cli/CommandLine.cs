@@ -119,7 +119,7 @@ public static class CommandLine
 /// <summary>Positional arguments, --flags and --name value options.</summary>
 public sealed class Arguments
 {
-    private static readonly HashSet<string> ValueOptions = ["katas", "mode", "seed", "strategy", "repeat", "test", "kata", "schedules", "hints"];
+    private static readonly HashSet<string> ValueOptions = ["katas", "mode", "seed", "strategy", "repeat", "test", "kata", "schedules", "hints", "server", "token"];
     private readonly List<string> positional = [];
     private readonly Dictionary<string, string> options = new(StringComparer.Ordinal);
     private readonly HashSet<string> flags = new(StringComparer.Ordinal);

@@ -10,4 +10,5 @@ return await CommandLine.RunAsync(args, new Dictionary<string, ICommand>
     ["replay"] = new ReplayCommand(),
     ["validate"] = new ValidateCommand(),
     ["bench"] = new BenchCommand(),
+    ["submit"] = new SubmitCommand(),
 });
