@@ -24,6 +24,14 @@ public sealed class PlatformOptions
     /// </summary>
     public bool UnsafeSandbox { get; set; }
 
+    /// <summary>
+    /// Null when this host may grade; otherwise the one line saying why it must not (no full sandbox and no
+    /// <see cref="UnsafeSandbox"/> opt-out) and how to fix it. A host with <see cref="Workers"/> = 0 grades nothing.
+    /// </summary>
+    public string? WhyGradingCannotStart(KataServer.Grading.Sandbox.SandboxCapabilities sandbox) =>
+        Workers == 0 || UnsafeSandbox || sandbox.IsFullSandbox ? null
+            : $"{sandbox.RefusalMessage} (or KataServer__Workers=0 to serve without grading; KataServer__UnsafeSandbox=true only on a trusted development machine)";
+
     /// <summary>Queued submissions (all users) above which a new one is answered 429.</summary>
     public int MaxQueueDepth { get; set; } = 200;
 

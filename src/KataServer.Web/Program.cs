@@ -1,3 +1,4 @@
+using KataServer.Grading.Sandbox;
 using KataServer.Platform;
 using KataServer.Web.Accounts;
 using KataServer.Web.Health;
@@ -14,6 +15,12 @@ builder.UseDefaultAddress("http://127.0.0.1:5917");
 builder.UseQuietLogs();
 
 var platform = builder.Services.AddPlatformData(builder.Configuration);
+// Strangers' code runs only inside the full sandbox: without it this host refuses to start grading.
+if (platform.WhyGradingCannotStart(SandboxCapabilities.Detect()) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return 4;
+}
 builder.Services.AddPlatformJobs(platform);
 builder.Services.AddAccounts(platform);
 builder.Services.AddJobDashboardPolicy();

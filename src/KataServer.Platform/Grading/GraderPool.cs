@@ -32,13 +32,8 @@ public sealed class GraderPool
     /// <summary>The warm compiler, also used for the editor's diagnostics.</summary>
     public KataCompiler Compiler { get; }
 
-    private GraderOptions OptionsFor(PlatformOptions options, double budgetScale)
-    {
-        // KataServer__UnsafeSandbox (options.UnsafeSandbox) belongs here: GraderOptions has no sandbox switch yet; when the
-        // grader gains its "refuse without the full sandbox unless opted out" property, set it from options.UnsafeSandbox.
-        _ = options.UnsafeSandbox;
-        return new GraderOptions { BudgetScale = budgetScale, Compiler = Compiler };
-    }
+    private GraderOptions OptionsFor(PlatformOptions options, double budgetScale) =>
+        new() { BudgetScale = budgetScale, Compiler = Compiler, UnsafeSandbox = options.UnsafeSandbox };
 
     public void WarmUp() => Compiler.WarmUp();
 
