@@ -77,7 +77,7 @@ public static class CommandLine
     {
         output.WriteLine("kata: grade concurrent C# katas\n\nusage:");
         foreach (var command in commands.Values) output.WriteLine($"  kata {command.Usage,-58} {command.Summary}");
-        output.WriteLine("\nKatas are read from ./katas (or $KATA_HOME/katas, or --katas DIR).");
+        output.WriteLine("\nKatas are read from the repository's katas/ (or $KATA_HOME/katas, or --katas DIR, or the ones the installed tool shipped with).");
     }
 
     /// <summary>The kata catalog named by --katas, $KATA_HOME, or the repository this runs from.</summary>
