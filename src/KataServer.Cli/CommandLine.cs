@@ -84,7 +84,7 @@ public static class CommandLine
     {
         output.WriteLine("kata: grade concurrent C# katas\n\nusage:");
         foreach (var command in commands.Values) output.WriteLine($"  kata {command.Usage,-58} {command.Summary}");
-        output.WriteLine("\nKatas are read from ./katas (or $KATA_HOME/katas, or --katas DIR).");
+        output.WriteLine("\nKatas are read from the repository's katas/ (or $KATA_HOME/katas, or --katas DIR, or the ones the installed tool shipped with).");
     }
 
     /// <summary>The grader's options from the command line: --unsafe-sandbox allows grading without the full sandbox.</summary>

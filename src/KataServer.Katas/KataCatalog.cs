@@ -40,7 +40,10 @@ public sealed class KataCatalog
 
     public bool TryGet(string id, out Kata kata) => byId.TryGetValue(id, out kata!);
 
-    /// <summary>Finds the repository's katas folder: $KATA_HOME/katas, else the nearest katas/ above the current or app directory.</summary>
+    /// <summary>
+    /// Finds the katas folder: $KATA_HOME/katas, else the nearest repository's katas/ above the current or app directory,
+    /// else the katas shipped beside the program (the installed `kata` tool).
+    /// </summary>
     public static string? FindDefaultRoot()
     {
         var home = System.Environment.GetEnvironmentVariable("KATA_HOME");
@@ -54,6 +57,7 @@ public sealed class KataCatalog
             }
         }
 
-        return null;
+        var shipped = Path.Combine(AppContext.BaseDirectory, "katas");
+        return Directory.Exists(shipped) ? shipped : null;
     }
 }

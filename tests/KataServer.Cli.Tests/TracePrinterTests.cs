@@ -65,4 +65,52 @@ public sealed class TracePrinterTests
         Assert.Contains($"step {300 - TracePrinter.RowsShown + 1}", text);
         Assert.DoesNotContain($"step {300 - TracePrinter.RowsShown} ", text);
     }
+
+    private static string Print(IReadOnlyList<TraceStepData> trace, int width)
+    {
+        var output = new StringWriter();
+        TracePrinter.Print(trace, output, width);
+        return output.ToString();
+    }
+
+    [Fact]
+    public void ACutCellKeepsItsLineNumber()
+    {
+        var trace = new List<TraceStepData>
+        {
+            Step(1, 1, "blocked: waits for lock B, held by thread 2 since step 12", 23),
+            Step(2, 2, "blocked: waits for lock A, held by thread 1 since step 9", 21),
+        };
+
+        var text = Print(trace);
+
+        Assert.Contains("… (line 23)", text);
+        Assert.Contains("… (line 21)", text);
+    }
+
+    [Fact]
+    public void TheRowOfSkippedStepsIsAlignedWithTheStepRows()
+    {
+        var trace = new List<TraceStepData> { Step(1, 1, "read A", 10) };
+        trace.AddRange(Enumerable.Range(2, 20).Select(i => Step(i, 2, $"loop {i}", 30)));
+
+        var lines = Print(trace).Split('\n');
+
+        var stepRow = lines.First(l => l.Contains("read A", StringComparison.Ordinal));
+        var skippedRow = lines.First(l => l.Contains("more steps", StringComparison.Ordinal));
+        Assert.Equal(stepRow.IndexOf('|'), skippedRow.IndexOf('|'));
+    }
+
+    [Fact]
+    public void AWideTraceFitsTheWidthByShowingItsThreadsAGroupAtATime()
+    {
+        var trace = Enumerable.Range(0, 14 * 3).Select(i => Step(i, i % 14, $"Interlocked.Increment(HitCounter._count) {i}", 10 + i)).ToList();
+
+        var text = Print(trace, 100);
+
+        Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 100, $"{line.Length} characters: {line}"));
+        Assert.Contains("threads 1-", text);
+        Assert.Contains("of 14", text);
+        for (int i = 0; i < 14 * 3; i++) Assert.Contains($"(line {10 + i})", text);
+    }
 }

@@ -95,7 +95,7 @@ public static class ReportPrinter
     {
         var test = finding.Test is null ? "" : $" in {finding.Test}";
         output.WriteLine($"  [{finding.Kind}]{test}: {finding.Message}");
-        if (finding.Trace is { Count: > 0 } trace) TracePrinter.Print(trace, output);
+        if (finding.Trace is { Count: > 0 } trace) TracePrinter.Print(trace, output, TracePrinter.TerminalWidth());
         if (finding.Replay is not null) output.WriteLine($"    replay: {finding.Replay}");
     }
 }

@@ -830,7 +830,9 @@ internal sealed class ControlledRuntime
             }
         }
 
-        return NameOf(t, "task");
+        // A Task no operation of this run executes (a TaskCompletionSource's, an unstarted one): a thing waited on, named by a
+        // letter like locks, never to be mixed up with "task 7", the lane of a running task.
+        return NameOf(t, "Task object");
     }
 
     /// <summary>Stable learner-facing name of a resource in this schedule: "lock A", "semaphore B"...</summary>
