@@ -56,8 +56,6 @@ public sealed class EndlessLoopTests(GraderFixture fixture) : IClassFixture<Grad
         Assert.Equal(report.Tests[0].Name, finding.Test);
         Assert.Contains("line 15", finding.Message, StringComparison.Ordinal);
         Assert.All(report.Tests.Skip(1), t => Assert.Equal(TestOutcomes.Skipped, t.Outcome));
-        // The watchdog's grace is 2 s of time the run could use a CPU; 15 s of wall time leaves room for a loaded machine.
-        Assert.True(report.Tests[0].DurationMs < 15_000, $"the first test took {report.Tests[0].DurationMs} ms");
         Assert.Null(report.Run?.Output);
     }
 
