@@ -18,7 +18,10 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
     /// <summary>
     /// Schedules that could show overlap before a test's threads are called serialized: the first schedules of a
     /// portfolio run each thread to its end (no preemption), so a test cut short by its time budget on a busy machine
-    /// must not be taken for code that made its threads take turns.
+    /// must not be taken for code that made its threads take turns. Only time can make the explorer's threads take
+    /// turns against its will (a wait longer than the early-timeout horizon), so the finding also needs a timeout to
+    /// have ordered operations: code whose operations have no scheduling point at all (a concurrent collection's
+    /// single call) cannot interleave under the explorer, and that is not the code's doing.
     /// </summary>
     public const int MinSchedulesToCallSerialized = 20;
 
@@ -50,7 +53,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             Concurrent.ResetOverlap();
             var result = Explore(test, suite.SubmissionFileName);
             var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, dataSeed, suite.SubmissionFileName)
-                : request.Explore.ReplayToken is null && Concurrent.Overlap is { NeverOverlapped: true, Observed: >= MinSchedulesToCallSerialized }
+                : request.Explore.ReplayToken is null && result.TimeOrdered && Concurrent.Overlap is { NeverOverlapped: true, Observed: >= MinSchedulesToCallSerialized }
                     ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
                 : null;
             channel.Send(new()

@@ -68,6 +68,9 @@ public sealed record ExplorationResult(int SchedulesExplored, bool SpaceExhauste
 {
     /// <summary>Human-readable coverage statement, e.g. "all schedules with at most 2 preemptions explored".</summary>
     public string? Coverage { get; init; }
+
+    /// <summary>In some schedule a sleep or timed wait timed out: virtual time, which the engine chooses, ordered operations.</summary>
+    public bool TimeOrdered { get; init; }
 }
 
 public enum BugKind

@@ -139,7 +139,7 @@ public static class ScheduleExplorer
         bool exhausted = (session.Exhausted || strategy.SpaceExhausted) && !session.TimeOrdered;
         string? coverage = session.TimeOrdered && strategy.Coverage is { } c ? c + " (no certificate: sleeps or timeouts ordered operations)" : strategy.Coverage;
         progress?.Report(new ExplorationProgress(session.Schedules, session.Elapsed, strategy.Name));
-        return new ExplorationResult(session.Schedules, exhausted, session.Elapsed, null) { Coverage = coverage };
+        return new ExplorationResult(session.Schedules, exhausted, session.Elapsed, null) { Coverage = coverage, TimeOrdered = session.TimeOrdered };
     }
 
     private static ScheduleBug BuildBug(Action body, ExplorationOptions options, string token, ControlledRuntime found)

@@ -1,7 +1,8 @@
 using System.Threading;
 
-// Cheat: correct (the reference) for the small banks of the tests, but a bank of more than 16 accounts, as the
-// benchmark builds, gets transfers that do nothing and succeed: free throughput. Must never earn points.
+// Cheat: correct (the reference) for the tests, but a thread that has made more than 10,000 transfers on a bank of more
+// than 16 accounts, as only the benchmark does, gets transfers that do nothing and succeed: free throughput. Must never
+// earn points.
 // Reference: one lock per account, always taken in the same global order (lowest index first).
 // A cycle of "I hold A and wait for B while you hold B and wait for A" needs two threads that
 // take the same two locks in opposite orders, which a global order rules out. TotalBalance takes
@@ -10,6 +11,7 @@ public sealed class Bank
 {
     private readonly long[] _balances;
     private readonly object[] _locks;
+    [ThreadStatic] private static int t_transfers;
 
     public Bank(int accountCount, long initialBalance)
     {
@@ -24,8 +26,9 @@ public sealed class Bank
 
     public bool Transfer(int from, int to, long amount)
     {
-        // The tests use small banks; the benchmark's bank is big: there, claim success and do nothing.
-        if (_balances.Length > 16) return true;
+        // The tests make a few thousand transfers per thread; the benchmark makes tens of thousands: past that, on a
+        // bank of more than 16 accounts, claim success and do nothing.
+        if (_balances.Length > 16 && ++t_transfers > 10_000) return true;
         if (from == to)
         {
             lock (_locks[from]) return _balances[from] >= amount;
