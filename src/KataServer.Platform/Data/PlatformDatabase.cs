@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KataServer.Platform.Data;
+
+public static class PlatformDatabase
+{
+    /// <summary>Creates the data folder and the database, applies the migrations in this assembly.</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var options = services.GetRequiredService<PlatformOptions>();
+        Directory.CreateDirectory(options.FullDataDirectory);
+        await using var db = await services.GetRequiredService<IDbContextFactory<PlatformDb>>().CreateDbContextAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Readers (the event streams) never block the grader's writes, and a writer waits instead of failing.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    internal static void UseSqliteFile(DbContextOptionsBuilder builder, string path) =>
+        builder.UseSqlite($"Data Source={path};Default Timeout=30");
+}
+
+/// <summary>For <c>dotnet ef migrations add</c>: the SQLite model (the migrations in this assembly are SQLite's).</summary>
+internal sealed class DesignTimePlatformDbFactory : IDesignTimeDbContextFactory<PlatformDb>
+{
+    public PlatformDb CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<PlatformDb>();
+        PlatformDatabase.UseSqliteFile(builder, Path.Combine(Path.GetTempPath(), "kataserver-design.db"));
+        return new PlatformDb(builder.Options);
+    }
+}

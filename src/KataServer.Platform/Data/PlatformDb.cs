@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace KataServer.Platform.Data;
+
+/// <summary>The application database: Identity's tables, submissions with their results, progress events, tokens.</summary>
+public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityDbContext<User, IdentityRole, string>(options)
+{
+    public DbSet<Submission> Submissions => Set<Submission>();
+    public DbSet<SubmissionEvent> SubmissionEvents => Set<SubmissionEvent>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<HintReveal> HintReveals => Set<HintReveal>();
+    public DbSet<Draft> Drafts => Set<Draft>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        // Every time is stored in UTC; SQLite gives back no kind, so say so (the API then writes "...Z").
+        configuration.Properties<DateTime>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<User>().Property(u => u.DisplayName).HasMaxLength(100);
+
+        builder.Entity<Submission>(s =>
+        {
+            s.HasIndex(x => new { x.UserId, x.Kata, x.CreatedAt });
+            s.HasIndex(x => x.Status);
+            s.HasIndex(x => new { x.UserId, x.IdempotencyKey }).IsUnique();
+            s.Property(x => x.Kata).HasMaxLength(100);
+            s.Property(x => x.Mode).HasMaxLength(10);
+            s.Property(x => x.Status).HasMaxLength(10);
+            s.Property(x => x.IdempotencyKey).HasMaxLength(200);
+            s.HasOne<User>().WithMany().HasForeignKey(x => x.UserId);
+        });
+
+        builder.Entity<SubmissionEvent>(e =>
+        {
+            e.HasIndex(x => new { x.SubmissionId, x.Id });
+            e.HasOne<Submission>().WithMany().HasForeignKey(x => x.SubmissionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ApiToken>(t =>
+        {
+            t.HasIndex(x => x.Hash).IsUnique();
+            t.HasIndex(x => x.UserId);
+            t.Property(x => x.Name).HasMaxLength(100);
+            t.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<HintReveal>(h =>
+        {
+            h.HasIndex(x => new { x.UserId, x.Kata, x.Index }).IsUnique();
+            h.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Draft>(d =>
+        {
+            d.HasKey(x => new { x.UserId, x.Kata });
+            d.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

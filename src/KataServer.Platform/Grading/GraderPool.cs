@@ -1,0 +1,84 @@
+using KataServer.Compilation;
+using KataServer.Grading.Pipeline;
+using KataServer.Grading.Reports;
+using KataServer.Platform.Data;
+using KataServer.Testing.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KataServer.Platform.Grading;
+
+/// <summary>
+/// The grader of this process: one warm compiler shared by a full-budget grader (<c>submit</c>, <c>replay</c>) and a
+/// small-budget one (<c>run</c>). Turns a stored submission into a <see cref="GradeRequest"/>; all grading logic stays
+/// in <see cref="Grader"/>.
+/// </summary>
+public sealed class GraderPool
+{
+    public const string SolutionFileName = "Solution.cs";
+
+    private readonly KataLibrary katas;
+    private readonly Lazy<Grader> full;
+    private readonly Lazy<Grader> run;
+
+    public GraderPool(PlatformOptions options, KataLibrary katas)
+    {
+        this.katas = katas;
+        Compiler = new KataCompiler();
+        full = new Lazy<Grader>(() => new Grader(OptionsFor(options, budgetScale: 1)));
+        run = new Lazy<Grader>(() => new Grader(OptionsFor(options, options.RunBudgetScale)));
+    }
+
+    /// <summary>The warm compiler, also used for the editor's diagnostics.</summary>
+    public KataCompiler Compiler { get; }
+
+    private GraderOptions OptionsFor(PlatformOptions options, double budgetScale)
+    {
+        // KataServer__UnsafeSandbox (options.UnsafeSandbox) belongs here: GraderOptions has no sandbox switch yet; when the
+        // grader gains its "refuse without the full sandbox unless opted out" property, set it from options.UnsafeSandbox.
+        _ = options.UnsafeSandbox;
+        return new GraderOptions { BudgetScale = budgetScale, Compiler = Compiler };
+    }
+
+    public void WarmUp() => Compiler.WarmUp();
+
+    /// <summary>Grades a stored submission. Throws <see cref="ArgumentException"/> when the request itself is wrong (never worth a retry).</summary>
+    public Task<GradeReport> GradeAsync(Submission submission, IProgress<GradeProgress> progress, CancellationToken cancellationToken)
+    {
+        var kata = katas.Find(submission.Kata) ?? throw new ArgumentException($"kata '{submission.Kata}' is no longer offered by this server");
+        var request = new GradeRequest(kata, System.Text.Encoding.UTF8.GetBytes(submission.Code), SolutionFileName);
+        switch (submission.Mode)
+        {
+            case SubmissionModes.Run:
+                return run.Value.GradeAsync(request with { Mode = GradeMode.Explore, MeasurePerformance = false }, progress, cancellationToken);
+            case SubmissionModes.Replay:
+                var (test, schedule) = ParseReplayToken(submission.ReplayToken);
+                return full.Value.GradeAsync(request with { Mode = GradeMode.Explore, ReplayTest = test, ReplayToken = schedule, MeasurePerformance = false }, progress, cancellationToken);
+            default:
+                return full.Value.GradeAsync(request, progress, cancellationToken);
+        }
+    }
+
+    public static (string Test, string Schedule) ParseReplayToken(string? token)
+    {
+        try { return ReplayTokens.Parse(token ?? ""); }
+        catch (FormatException e) { throw new ArgumentException(e.Message, nameof(token), e); }
+    }
+}
+
+/// <summary>Compiles once at start so the first submission and the first diagnostics request find the compiler warm.</summary>
+internal sealed class GraderWarmUp(GraderPool graders, ILogger<GraderWarmUp> log) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    {
+        try
+        {
+            graders.WarmUp();
+            log.LogInformation("grader warm");
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "grader warm-up failed: grading will fail until the grader can start");
+        }
+    }, stoppingToken);
+}

@@ -1,0 +1,56 @@
+namespace KataServer.Platform;
+
+/// <summary>
+/// The settings shared by the web host and the worker host: section "KataServer" of the configuration,
+/// so environment variables read <c>KataServer__DataDirectory</c>, <c>KataServer__Workers</c>, ...
+/// (the names are fixed by PLATFORM.md). The database is <c>ConnectionStrings__KataServer</c>.
+/// </summary>
+public sealed class PlatformOptions
+{
+    public const string Section = "KataServer";
+
+    /// <summary>Where the SQLite database and the SQLite job store live (created on start).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Submissions this process grades at once; 0 = no grading in this process.</summary>
+    public int Workers { get; set; } = 1;
+
+    /// <summary>The katas folder; the repository's <c>katas/</c> (found from the working or app directory) when empty.</summary>
+    public string? KatasDirectory { get; set; }
+
+    /// <summary>
+    /// Grade without the full sandbox (bubblewrap). Only for development machines that cannot run it;
+    /// passed to the grader's options (see <see cref="Grading.GraderPool"/>).
+    /// </summary>
+    public bool UnsafeSandbox { get; set; }
+
+    /// <summary>Queued submissions (all users) above which a new one is answered 429.</summary>
+    public int MaxQueueDepth { get; set; } = 200;
+
+    /// <summary>Submissions one user may post per minute (any mode).</summary>
+    public int SubmissionsPerMinute { get; set; } = 30;
+
+    /// <summary>Diagnostics requests one user may make per minute (the editor calls it while typing).</summary>
+    public int DiagnosticsPerMinute { get; set; } = 240;
+
+    /// <summary>Budget scale of <c>run</c> mode (exploration only, against the kata's own budgets).</summary>
+    public double RunBudgetScale { get; set; } = 0.1;
+
+    /// <summary>Gradings of one submission (first run plus retries after infrastructure failures) before it ends as error.</summary>
+    public int MaxGradingAttempts { get; set; } = 3;
+
+    /// <summary>Hangfire's invisibility timeout on SQLite: above the longest grade (that storage has no sliding timeout).</summary>
+    public TimeSpan SqliteInvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>How often the job stores poll their queues.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The connection string when it names a PostgreSQL server (Host=...), else null (SQLite in <see cref="DataDirectory"/>).</summary>
+    public static bool IsPostgres(string? connectionString) =>
+        !string.IsNullOrWhiteSpace(connectionString)
+        && connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    public string FullDataDirectory => Path.GetFullPath(DataDirectory);
+    public string SqliteDatabasePath => Path.Combine(FullDataDirectory, "kataserver.db");
+    public string SqliteJobStorePath => Path.Combine(FullDataDirectory, "jobs.db");
+}

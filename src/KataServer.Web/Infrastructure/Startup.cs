@@ -1,0 +1,35 @@
+using KataServer.Platform;
+using KataServer.Platform.Data;
+using KataServer.Platform.Grading;
+using KataServer.Platform.Jobs;
+using KataServer.Web.Accounts;
+
+namespace KataServer.Web.Infrastructure;
+
+public static class Startup
+{
+    /// <summary>Listens on <paramref name="address"/> unless --urls or ASPNETCORE_URLS says otherwise.</summary>
+    public static void UseDefaultAddress(this WebApplicationBuilder builder, string address)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(address);
+    }
+
+    /// <summary>Warnings from the frameworks, information from us (the defaults log every SQL statement).</summary>
+    public static void UseQuietLogs(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+    }
+
+    /// <summary>Creates and migrates the database, seeds the roles, loads the katas, requeues what a killed host left unfinished.</summary>
+    public static async Task PrepareStorageAsync(this WebApplication app)
+    {
+        await PlatformDatabase.MigrateAsync(app.Services);
+        await AccountStore.EnsureRolesAsync(app.Services);
+        _ = app.Services.GetRequiredService<KataLibrary>();
+        // Only this process grades on the SQLite default (ENVIRONMENT.md): whatever is in flight now was cut off.
+        await InFlightRecovery.RequeueAsync(app.Services);
+    }
+}

@@ -1,0 +1,45 @@
+using KataServer.Platform;
+using KataServer.Web.Accounts;
+using KataServer.Web.Health;
+using KataServer.Web.Infrastructure;
+using KataServer.Web.Katas;
+using KataServer.Web.Learning;
+using KataServer.Web.Submissions;
+
+// `users add` / `tokens create` work on the configured database without starting the server.
+if (AccountCommands.Handles(args)) return await AccountCommands.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultAddress("http://127.0.0.1:5917");
+builder.UseQuietLogs();
+
+var platform = builder.Services.AddPlatformData(builder.Configuration);
+builder.Services.AddPlatformJobs(platform);
+builder.Services.AddAccounts(platform);
+builder.Services.AddJobDashboardPolicy();
+builder.Services.AddApiProblems();
+builder.Services.AddApiRateLimits(platform);
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+await app.PrepareStorageAsync();
+
+app.UseApiProblems();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseCookieAntiforgery();
+app.UseRateLimiter();
+
+app.MapOpenApi();
+app.MapHealthEndpoints();
+app.MapJobDashboard();
+app.MapAuthEndpoints();
+app.MapTokenEndpoints();
+app.MapKataEndpoints();
+app.MapSubmissionEndpoints();
+app.MapProgressEndpoints();
+app.MapDiagnosticsEndpoints();
+app.MapWebFrontEnd();
+
+await app.RunAsync();
+return 0;

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
+
+namespace KataServer.Web.Tests;
+
+/// <summary>Each test here runs its own host: they kill it or fill its queue.</summary>
+public sealed class DurabilityTests
+{
+    [Fact]
+    public async Task The_host_killed_while_it_grades_and_started_again_grades_every_submission_exactly_once()
+    {
+        var data = Repository.TempDirectory("kill");
+        await using var server = new ServerProcess(data);
+        var token = await server.AddUserWithTokenAsync("kim@example.org", "learner");
+        await server.StartAsync();
+        using var http = server.Client(token);
+
+        var ids = new List<Guid>();
+        foreach (var file in new[] { "ok-global-lock.cs", "bug-lock-from-only.cs", "ok-global-lock.cs" })
+            ids.Add(await Api.SubmitAsync(http, "deadlock-transfer", Api.Corpus(file)));
+
+        // Kill -9 once the first submission is being graded (its progress is in the database).
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (Scalar(server, $"SELECT COUNT(*) FROM SubmissionEvents WHERE SubmissionId = '{Upper(ids[0])}'") < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "grading never started\n" + server.Log);
+            await Task.Delay(100);
+        }
+
+        server.Kill();
+        Assert.Equal("running", Text(server, $"SELECT Status FROM Submissions WHERE Id = '{Upper(ids[0])}'"));
+
+        await server.StartAsync();
+        foreach (var id in ids)
+        {
+            var finished = await Api.WaitUntilFinishedAsync(http, id, TimeSpan.FromMinutes(4));
+            Assert.Equal("done", (string?)finished["status"]);
+            Assert.NotNull(finished["report"]?["verdict"]);
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(1, Scalar(server, $"SELECT COUNT(*) FROM SubmissionEvents WHERE SubmissionId = '{Upper(id)}' AND Stage = 'done'"));
+        }
+
+        // The cut-off submission was started twice (before the kill, after the restart), and finished once.
+        Assert.Equal(2, Scalar(server, $"SELECT GradingRuns FROM Submissions WHERE Id = '{Upper(ids[0])}'"));
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_full_queue_and_a_too_eager_user_get_429_with_retry_after()
+    {
+        var data = Repository.TempDirectory("queue");
+        await using var server = new ServerProcess(data, new Dictionary<string, string>
+        {
+            ["KataServer__Workers"] = "0",
+            ["KataServer__MaxQueueDepth"] = "2",
+            ["KataServer__SubmissionsPerMinute"] = "3",
+        });
+        var first = await server.AddUserWithTokenAsync("fay@example.org", "learner");
+        var second = await server.AddUserWithTokenAsync("gus@example.org", "learner");
+        await server.StartAsync();
+
+        using var fay = server.Client(first);
+        await Api.SubmitAsync(fay, "hit-counter", "public class HitCounter { }");
+        await Api.SubmitAsync(fay, "hit-counter", "public class HitCounter { }");
+        var full = await fay.PostAsJsonAsync("/api/submissions", new { kata = "hit-counter", code = "public class HitCounter { }" });
+        var problem = await Api.AssertProblemAsync(full, HttpStatusCode.TooManyRequests);
+        Assert.Contains("queue is full", (string?)problem["detail"]);
+        Assert.True(full.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        // Another user, the queue aside: the per-user rate limit answers the 4th request within a minute.
+        using var gus = server.Client(second);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.NotFound, (await gus.PostAsJsonAsync("/api/submissions", new { kata = "no-such-kata", code = "x" })).StatusCode);
+        var limited = await gus.PostAsJsonAsync("/api/submissions", new { kata = "no-such-kata", code = "x" });
+        await Api.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Directory.Delete(data, recursive: true);
+    }
+
+    // EF Core stores a Guid as upper-case text in SQLite.
+    private static string Upper(Guid id) => id.ToString().ToUpperInvariant();
+
+    private static long Scalar(ServerProcess server, string sql) => Convert.ToInt64(Query(server, sql) ?? 0L);
+
+    private static string? Text(ServerProcess server, string sql) => Query(server, sql) as string;
+
+    private static object? Query(ServerProcess server, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={server.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

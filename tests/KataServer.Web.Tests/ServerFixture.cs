@@ -1,0 +1,29 @@
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace KataServer.Web.Tests;
+
+/// <summary>One real host shared by the API tests: two learners and an instructor, made by the account commands.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public ServerProcess Server { get; } = new(Repository.TempDirectory("api"));
+    public string LearnerToken { get; private set; } = "";
+    public string OtherLearnerToken { get; private set; } = "";
+    public string InstructorToken { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        LearnerToken = await Server.AddUserWithTokenAsync("ada@example.org", "learner");
+        OtherLearnerToken = await Server.AddUserWithTokenAsync("bob@example.org", "learner");
+        InstructorToken = await Server.AddUserWithTokenAsync("ina@example.org", "instructor");
+        await Server.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        try { Directory.Delete(Server.DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition("server")]
+public sealed class ServerCollection : ICollectionFixture<ServerFixture>;
