@@ -6,8 +6,8 @@ using Microsoft.Playwright;
 namespace KataServer.Web.BrowserTests;
 
 /// <summary>
-/// One real host (its own port and data folder, grading in the full sandbox) and one headless Chromium for a test
-/// class. The browser is the system's Chromium driven by Playwright through its executable path: nothing is downloaded.
+/// One real host (its own port and data folder, grading in the full sandbox) and one headless Chromium, shared by the
+/// browser tests; each test gets its own browser context (cookies) and signs its own learner up. The browser is the system's Chromium driven by Playwright through its executable path: nothing is downloaded.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -29,6 +29,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(dist))
             throw new InvalidOperationException($"the web UI is not built ({dist} is missing): building src/KataServer.Web builds it when Node.js and npm are installed (or: cd web && npm ci && npm run build)");
 
+        // Signing up hashes a password and grading runs in a sandbox: on a loaded machine both take seconds.
+        Assertions.SetDefaultExpectTimeout(30_000);
         await Server.StartAsync();
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -52,6 +54,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Signs a new learner up through the form, as a visitor does; the catalogue opens signed in.</summary>
+    public static async Task SignUpAsync(IPage page, string email, string displayName)
+    {
+        await page.GotoAsync("/signup");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Display name").FillAsync(displayName);
+        await page.GetByLabel("Password").FillAsync("correct-horse-battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign up", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+    }
+
     private static string FindChromium()
     {
         var configured = Environment.GetEnvironmentVariable("KATASERVER_CHROMIUM");
@@ -71,3 +84,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         try { Directory.Delete(Server.DataDirectory, recursive: true); } catch (IOException) { }
     }
 }
+
+[CollectionDefinition("browser")]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;

@@ -10,7 +10,8 @@ namespace KataServer.Web.BrowserTests;
 /// starter and see it drawn, get a compile error underlined while typing, pass with the reference, find both in the
 /// history. Each state is saved as a screenshot in bin/.../artifacts.
 /// </summary>
-public sealed class LearnerJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection("browser")]
+public sealed class LearnerJourneyTests(BrowserFixture fixture)
 {
     // A full grade (explore, stress, measure) on a loaded CI machine; the page waits as long as the learner would.
     private static readonly LocatorAssertionsToBeVisibleOptions GradeTimeout = new() { Timeout = 300_000 };
@@ -27,14 +28,9 @@ public sealed class LearnerJourneyTests(BrowserFixture fixture) : IClassFixture<
         };
 
         // Sign up: the cookie signs the learner in and the catalogue opens.
-        await page.GotoAsync("/signup");
-        await page.GetByLabel("Email").FillAsync("grace@example.org");
-        await page.GetByLabel("Display name").FillAsync("Grace");
-        await page.GetByLabel("Password").FillAsync("correct-horse-battery");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign up", Exact = true }).ClickAsync();
+        await BrowserFixture.SignUpAsync(page, "grace@example.org", "Grace");
         var kataLink = page.Locator("a[href='/katas/deadlock-transfer']");
         await Expect(kataLink).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
         await Screenshot(page, "1-catalogue");
 
         // Open the kata: the editor holds the starter.
@@ -71,7 +67,8 @@ public sealed class LearnerJourneyTests(BrowserFixture fixture) : IClassFixture<
         await page.Keyboard.TypeAsync("class Broken { NoSuchType field; }");
         var squiggle = editor.Locator(".squiggly-error").First;
         await Expect(squiggle).ToBeVisibleAsync();
-        await squiggle.HoverAsync();
+        // The text layer lies over the squiggle: move the mouse there regardless, as a person pointing at it does.
+        await squiggle.HoverAsync(new() { Force = true });
         await Expect(page.Locator(".monaco-hover").Filter(new() { HasText = "NoSuchType" }).First).ToBeVisibleAsync();
         await Screenshot(page, "4-compile-error");
 
