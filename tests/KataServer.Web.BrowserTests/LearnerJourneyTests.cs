@@ -59,6 +59,7 @@ public sealed class LearnerJourneyTests(BrowserFixture fixture)
         await Expect(editor.Locator(".trace-line").First).ToBeAttachedAsync();
         await timeline.ScrollIntoViewIfNeededAsync();
         await Screenshot(page, "3-deadlock-picture");
+        await page.Locator(".results .finding").First.ScreenshotAsync(new() { Path = Path.Combine(fixture.ArtifactsDirectory, "3-deadlock-finding.png") });
 
         // Typing a compile error: it is underlined in the editor, with the compiler's message on hover.
         await editor.Locator(".view-lines").ClickAsync();
@@ -71,12 +72,15 @@ public sealed class LearnerJourneyTests(BrowserFixture fixture)
         await squiggle.HoverAsync(new() { Force = true });
         await Expect(page.Locator(".monaco-hover").Filter(new() { HasText = "NoSuchType" }).First).ToBeVisibleAsync();
         await Screenshot(page, "4-compile-error");
+        // The page as the learner sees it while pointing at the error (a full-page picture loses Monaco's hover).
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ArtifactsDirectory, "4-compile-error-hover.png") });
 
         // Replace everything with a correct solution (pasted, as a learner would) and submit it: it passes with a score.
         var reference = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "katas", "deadlock-transfer", "reference.cs"));
         await editor.Locator(".view-lines").ClickAsync();
         await page.Keyboard.PressAsync("Control+A");
         await Paste(page, reference);
+        await page.Keyboard.PressAsync("Control+Home");
         await Expect(editor.Locator(".view-lines")).ToContainTextAsync("global order");
         await Expect(editor.Locator(".squiggly-error")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
