@@ -69,7 +69,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var configured = Environment.GetEnvironmentVariable("KATASERVER_CHROMIUM");
         if (!string.IsNullOrEmpty(configured))
-            return File.Exists(configured) ? configured : throw new FileNotFoundException($"KATASERVER_CHROMIUM names no file: {configured}");
+            return File.Exists(configured) ? configured : throw new FileNotFoundException($"KATASERVER_CHROMIUM names no file: {configured} (unset it to use Debian's: apt-get install chromium)");
         return ChromiumCandidates.FirstOrDefault(File.Exists)
             ?? throw new FileNotFoundException(
                 "no Chromium found (looked for " + string.Join(", ", ChromiumCandidates) + "). The browser tests need it: " +

@@ -40,8 +40,7 @@ public sealed class LearnerJourneyTests(BrowserFixture fixture)
 
         // Submit the starter: it fails, and the deadlock is drawn with the two threads of the cycle.
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
-        await Expect(page.Locator(".results .stages")).ToBeVisibleAsync();
-        await Screenshot(page, "2-grading-progress");
+        await Screenshot(page, "2-grading-progress"); // the stage bars, unless a fast machine has already finished
         var verdict = page.Locator(".results .verdict-word");
         await Expect(verdict).ToBeVisibleAsync(GradeTimeout);
         await Expect(verdict).ToHaveTextAsync("Failed");
