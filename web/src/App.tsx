@@ -3,6 +3,7 @@ import { AuthPage } from "./auth/AuthPage";
 import { CataloguePage } from "./catalogue/CataloguePage";
 import { ProgressPage } from "./catalogue/ProgressPage";
 import { KataPage } from "./kata/KataPage";
+import { TokensPage } from "./account/TokensPage";
 import { Link, navigate, usePath } from "./app/router";
 import { useTheme } from "./app/theme";
 
@@ -25,6 +26,7 @@ function Shell() {
   else if (path === "/signup") page = <AuthPage mode="signup" />;
   else if (kata) page = <KataPage id={decodeURIComponent(kata[1])} dark={theme === "dark"} />;
   else if (path === "/progress") page = user ? <ProgressPage /> : loading ? null : <AuthPage mode="signin" />;
+  else if (path === "/tokens") page = user ? <TokensPage /> : loading ? null : <AuthPage mode="signin" />;
   else if (path === "/" || path === "/katas") page = <CataloguePage />;
   else page = <main className="page"><h1>Not found</h1><p>There is no page at this address. <Link to="/">See the katas</Link>.</p></main>;
 
@@ -38,6 +40,7 @@ function Shell() {
         <nav aria-label="Main">
           <Link to="/" aria-current={path === "/" ? "page" : undefined}>Katas</Link>
           {user && <Link to="/progress" aria-current={path === "/progress" ? "page" : undefined}>Progress</Link>}
+          {user && <Link to="/tokens" aria-current={path === "/tokens" ? "page" : undefined}>API tokens</Link>}
         </nav>
         <div className="topbar-right">
           <button type="button" className="icon" onClick={() => setTheme(theme === "dark" ? "light" : "dark")}

@@ -10,7 +10,12 @@ public static class WebFrontEnd
     {
         var katasRoot = app.Services.GetRequiredService<KataLibrary>().Catalog.Root;
         var dist = Path.Combine(Path.GetDirectoryName(katasRoot)!, "web", "dist");
-        if (!File.Exists(Path.Combine(dist, "index.html"))) return;
+        if (!File.Exists(Path.Combine(dist, "index.html")))
+        {
+            // Building this project builds the UI (WebFrontEnd.targets) when Node.js and npm are installed.
+            app.Logger.LogWarning("The web UI is not served: {Dist} has no index.html (install Node.js 20 and npm, then run this project again; the API works without it)", dist);
+            return;
+        }
 
         var files = new PhysicalFileProvider(dist);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });

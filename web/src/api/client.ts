@@ -1,7 +1,7 @@
 // The one place that talks HTTP. Cookie auth; every write carries the antiforgery
 // header (X-XSRF-TOKEN, the value of the XSRF-TOKEN cookie the server sets).
 import type {
-  Diagnostic, Draft, GradeReport, Hints, Kata, KataProgress, KataSummary,
+  ApiToken, CreatedApiToken, Diagnostic, Draft, GradeReport, Hints, Kata, KataProgress, KataSummary,
   LeaderboardEntry, Submission, SubmissionListItem, SubmissionMode, User,
 } from "./types";
 
@@ -92,6 +92,10 @@ export const api = {
     request<User>("POST", "/api/auth/signup", { email, password, displayName: displayName || undefined }),
   signIn: (email: string, password: string) => request<User>("POST", "/api/auth/signin", { email, password }),
   signOut: () => request<void>("POST", "/api/auth/signout"),
+
+  tokens: () => request<ApiToken[]>("GET", "/api/tokens"),
+  createToken: (name: string) => request<CreatedApiToken>("POST", "/api/tokens", { name: name || undefined }),
+  revokeToken: (id: string) => request<void>("DELETE", `/api/tokens/${enc(id)}`),
 
   katas: () => request<KataSummary[]>("GET", "/api/katas"),
   kata: (id: string) => request<Kata>("GET", `/api/katas/${enc(id)}`),

@@ -41,6 +41,22 @@ export interface Draft {
   savedAt: string;
 }
 
+/** A personal API token as listed: the secret itself is never sent again after it was created. */
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface CreatedApiToken {
+  id: string;
+  name: string;
+  /** shown once */
+  token: string;
+  createdAt: string;
+}
+
 export interface LeaderboardEntry {
   rank: number;
   displayName: string;
