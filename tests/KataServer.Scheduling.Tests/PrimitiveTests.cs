@@ -498,7 +498,7 @@ public class PrimitiveTests
             await tcs.Task;
         }, Opts(schedules: 5));
         Assert.Equal(BugKind.Deadlock, r.Bug?.Kind);
-        Assert.Contains("main waits for task", r.Bug!.Message);
+        Assert.Contains("main waits for Task object A", r.Bug!.Message); // a Task no thread runs, named apart from running tasks
     }
 
     [Fact]

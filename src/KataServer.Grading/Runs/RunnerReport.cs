@@ -124,7 +124,9 @@ internal sealed class RunnerReport(RunRequest request, RunPlan plan, string stag
             if (planned is null) { Distrust($"a result came for '{Cut(name)}', which was not asked for"); return; }
             if (tests.Any(t => t.Name == name)) { Distrust($"'{Cut(name)}' reported twice"); return; }
             var runsHere = mode == RunMode.Explore ? planned.Explore || request.Explore.ReplayToken is not null : planned.Stress;
-            var legitimateSkip = !runsHere || (mode == RunMode.Stress && findings.Count > 0);
+            // After a finding a runner skips the rest when a test got stuck (a spinning or deadlocked thread cannot be
+            // stopped); a skip then cannot turn the stage into a pass, since the finding already fails it.
+            var legitimateSkip = !runsHere || findings.Count > 0;
             var consistent = outcome switch
             {
                 TestOutcomes.Passed => finding is null && runsHere,

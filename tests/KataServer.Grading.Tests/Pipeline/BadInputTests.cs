@@ -31,7 +31,7 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
             public sealed class HitCounter
             {
                 [StructLayout(LayoutKind.Explicit, Size = 128)]
-                private struct Cell { [FieldOffset(64)] public long Value; }
+                private struct Cell { [FieldOffset(64)] public long Value; [FieldOffset(0)] public object? Owner; }
                 private readonly Cell[] cells = new Cell[1];
                 public void Increment() => Interlocked.Increment(ref cells[0].Value);
                 public long Total => Interlocked.Read(ref cells[0].Value);
@@ -39,7 +39,8 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
             """);
 
         Assert.Equal(Verdicts.PolicyViolation, report.Verdict);
-        Assert.Equal(2, report.Findings.Count);
+        // A reference in an explicitly laid out type could be overlaid with other data (padding of unmanaged fields is allowed).
+        Assert.True(report.Findings.Count >= 2, $"{report.Findings.Count} findings");
         Assert.All(report.Findings, f => Assert.Contains("is not allowed (explicit field layout)", f.Message));
         Assert.Contains("use [StructLayout(LayoutKind.Sequential, Size = 128)] or padding fields", report.Findings[0].Message);
         Assert.DoesNotContain("StructLayout(LayoutKind.Sequential", report.Findings[1].Message); // said once

@@ -65,6 +65,22 @@ public sealed class RunnerReportTests
         AssertDistrusted(Run(RunMode.Stress, Exit(0), Started(), Passed("Transfers"), Skipped("Snapshots"), Passed("OnlyStress"), Done), "Snapshots");
 
     [Fact]
+    public void After_a_stuck_test_the_rest_may_be_skipped_in_either_run_and_the_stage_still_fails()
+    {
+        var timedOut = Msg(new()
+        {
+            Type = RunnerMessage.TestFinished, Test = "Transfers", Outcome = TestOutcomes.Failed, Done = 1, DurationMs = 2000,
+            Finding = new FindingData { Kind = "timeout", Message = "main looped at line 15" },
+        });
+        foreach (var mode in new[] { RunMode.Explore, RunMode.Stress })
+        {
+            var run = Run(mode, Exit(0), Started(), timedOut, Skipped("Snapshots"), Skipped("OnlyStress"), Done);
+            Assert.Equal("timeout", Assert.Single(run.Findings).Kind);
+            Assert.DoesNotContain(run.Tests, t => t.Outcome == TestOutcomes.Passed);
+        }
+    }
+
+    [Fact]
     public void A_test_reported_twice_or_not_asked_for_is_distrusted()
     {
         AssertDistrusted(Run(RunMode.Stress, Exit(0), Started(), Passed("Transfers"), Passed("Transfers"), Passed("Snapshots"), Passed("OnlyStress"), Done), "reported twice");
