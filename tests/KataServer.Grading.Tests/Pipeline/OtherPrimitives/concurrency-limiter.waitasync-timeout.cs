@@ -6,7 +6,9 @@ using System.Threading.Tasks;
 // next "slot released" broadcast: a TaskCompletionSource that every Release swaps for a fresh one
 // (Interlocked.Exchange) and completes. The caller reads the broadcast before the count, so a
 // release that happens after the count was read always completes the broadcast it waits on.
-// The wait is Task.WaitAsync(timeout, token): cancellable, and re-checked every 20 ms anyway.
+// The wait is Task.WaitAsync(timeout, token): cancellable, and re-checked every 20 ms anyway. A slot found after
+// the caller was cancelled is given back: without that re-check, a caller whose 20 ms wait ran out just before its
+// cancellation took the slot freed after it and ran its body (found once the explorer let timeouts fire early).
 public sealed class ConcurrencyLimiter
 {
     private int _free;
@@ -29,7 +31,16 @@ public sealed class ConcurrencyLimiter
             int free = Volatile.Read(ref _free);
             if (free > 0)
             {
-                if (Interlocked.CompareExchange(ref _free, free - 1, free) == free) return;
+                if (Interlocked.CompareExchange(ref _free, free - 1, free) == free)
+                {
+                    // A cancellation that came while this caller looked for a slot wins over the slot it found.
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        Release();
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                    return;
+                }
                 continue;
             }
             try
