@@ -158,6 +158,37 @@ public static class TokenBucketTests
         Check.Equal(5L, granted, FindingKind.Assertion, "A full bucket of capacity 5 must grant 5 tokens");
     }
 
+    [KataTest(Description = "On one thread: the clock moves in steps shorter than one token's time and each step takes what is there: the fractions earned between calls add up, so over time the bucket grants the tokens its rate earned.")]
+    public static void FractionsCarryOver()
+    {
+        long capacity = TestData.Int(2, 5); // at least 2: taken at every step, the bucket never fills, so no fraction is capped away
+        long rate = TestData.Pick(1L, 2L, 4L, 5L, 10L);
+        int tenths = TestData.Pick(3, 6, 7, 9); // each step earns tenths/10 of a token
+        int stepMs = (int)(1_000 / rate * tenths / 10); // exact for these rates
+        int steps = 10 * TestData.Int(6, 9) / tenths + 1;
+        var time = new ManualTime();
+        var bucket = new TokenBucket(capacity, rate, time);
+        while (bucket.TryTake()) { } // drained at the start: nothing earned yet, no fraction carried
+        long granted = 0;
+        for (int k = 1; k <= steps; k++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(stepMs));
+            if (k % 2 == 1) _ = bucket.Available; // a refill through Available must carry the fraction too
+            for (int i = 0; i <= capacity && bucket.TryTake(); i++) granted++;
+
+            // Exactly k x tenths / 10 tokens were earned by now. A bucket that carries fractions grants
+            // the whole ones; allow one token less for a bucket that rounds its arithmetic (double
+            // tokens, a credited moment rounded up to the clock's tick) right at a token's boundary.
+            long earned = k * tenths / 10;
+            Check.That(granted >= earned - 1, FindingKind.Assertion,
+                $"A drained bucket (capacity {capacity}, {rate} per second) was called every {stepMs} ms, {tenths}/10 of a token's time; " +
+                $"after {k} calls ({k * stepMs} ms) it had earned {earned} whole tokens but granted {granted}: " +
+                "the part of a token earned since the last call must carry over to the next one, or a bucket called often never refills");
+            Check.That(granted <= earned, FindingKind.Invariant,
+                $"A drained bucket ({rate} per second) granted {granted} tokens in {k * stepMs} ms, but it had earned only {earned}");
+        }
+    }
+
     [KataTest(Description = "The clock jumps further than a drained bucket needs to refill, then callers take at once: the refill is capped at capacity before any of it can be taken.")]
     public static void RefillPastCapacityUnderLoad()
     {
