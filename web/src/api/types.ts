@@ -1,4 +1,4 @@
-// Shapes of the KataServer API (../shared/PLATFORM.md and team/API.md).
+// Shapes of the KataServer API (docs/platform.md and docs/api.md at the repository root).
 // A submission's `report` is exactly what `kata grade --json` prints.
 
 export interface User {
