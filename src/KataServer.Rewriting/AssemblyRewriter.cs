@@ -272,15 +272,18 @@ internal sealed class RewriteContext
 
     public MethodReference LoopBackEdgeHook => Hook(4);
 
+    public MethodReference SourceLineHook => Hook(5);
+
     private MethodReference Hook(int index)
     {
         _hooks ??=
         [
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeFieldRead), 2),
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeFieldWrite), 2),
-            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayRead), 2),
-            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayWrite), 2),
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayRead), 3),
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayWrite), 3),
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.AtLoopBackEdge), 1),
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.AtSourceLine), 3),
         ];
         return _hooks[index]!;
     }

@@ -221,8 +221,87 @@ internal sealed class MethodRewriter
             }
         }
 
+        if (_context.Options.InstrumentSharedMemory)
+        {
+            changed |= RecordLinesOfCalls();
+        }
+
         _body.OptimizeMacros();
         return changed;
+    }
+
+    // ---- source lines ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// In a method with exception handlers, every call out of the module (each controlled call and hook among them) is
+    /// preceded by <c>SharedMemoryHooks.AtSourceLine(file, line, lockLine)</c>: inside a catch or finally the runtime's stack
+    /// trace gives a wrong line (dotnet/runtime#44986), so the trace takes the line read here from the PDB. A call at a
+    /// hidden sequence point (compiler-generated code) gets the nearest line before it: for the <c>Monitor.Exit</c> the
+    /// compiler writes in a <c>lock</c> statement's finally, the lock's closing brace, with the <c>lock</c>'s own line as lockLine.
+    /// </summary>
+    private bool RecordLinesOfCalls()
+    {
+        if (!_body.HasExceptionHandlers || _sequencePoints is null)
+        {
+            return false;
+        }
+
+        var changed = false;
+        foreach (var instruction in _body.Instructions.ToArray())
+        {
+            if (instruction.OpCode.Code is not (Code.Call or Code.Callvirt or Code.Newobj) || instruction.Operand is not MethodReference callee ||
+                IsDefinedHere(callee.DeclaringType) || IsLineHook(callee) || SourcePoint(instruction) is not { } point)
+            {
+                continue;
+            }
+
+            InsertBefore(instruction,
+                Instruction.Create(OpCodes.Ldstr, point.Document.Url),
+                Instruction.Create(OpCodes.Ldc_I4, point.StartLine),
+                Instruction.Create(OpCodes.Ldc_I4, LockLineOfCompilerRelease(instruction, callee)),
+                Instruction.Create(OpCodes.Call, _context.SourceLineHook));
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    private static bool IsLineHook(MethodReference callee) =>
+        callee.DeclaringType.Name == nameof(SharedMemoryHooks) && callee.Name is nameof(SharedMemoryHooks.AtSourceLine) or nameof(SharedMemoryHooks.AtLoopBackEdge);
+
+    /// <summary>
+    /// For <c>Monitor.Exit</c> in a finally the learner did not write (no visible sequence point from the handler's start to
+    /// the call: what <c>lock (x) { }</c> compiles to), the line of the <c>lock</c> (the nearest before its try); else 0.
+    /// </summary>
+    private int LockLineOfCompilerRelease(Instruction call, MethodReference callee)
+    {
+        if (callee.Name != "Exit" || callee.DeclaringType.Name is not ("Monitor" or nameof(ControlledMonitor)))
+        {
+            return 0;
+        }
+
+        foreach (var handler in _body.ExceptionHandlers)
+        {
+            if (handler.HandlerType != ExceptionHandlerType.Finally)
+            {
+                continue;
+            }
+
+            for (var i = handler.HandlerStart; i is not null && i != handler.HandlerEnd; i = i.Next)
+            {
+                if (_sequencePoints!.TryGetValue(i, out var point) && !point.IsHidden)
+                {
+                    break; // the learner's own finally
+                }
+
+                if (i == call)
+                {
+                    return SourcePoint(handler.TryStart)?.StartLine ?? 0;
+                }
+            }
+        }
+
+        return 0;
     }
 
     // ---- loops ----------------------------------------------------------------------------------------------------
@@ -259,22 +338,25 @@ internal sealed class MethodRewriter
         return true;
     }
 
-    private int Line(Instruction instruction)
+    private int Line(Instruction instruction) => SourcePoint(instruction)?.StartLine ?? 0;
+
+    /// <summary>The visible sequence point <paramref name="instruction"/> belongs to: the nearest at or before it (hidden ones are compiler-generated code).</summary>
+    private SequencePoint? SourcePoint(Instruction instruction)
     {
         if (_sequencePoints is null)
         {
-            return 0;
+            return null;
         }
 
         for (var i = instruction; i is not null; i = i.Previous)
         {
             if (_sequencePoints.TryGetValue(i, out var point) && !point.IsHidden)
             {
-                return point.StartLine;
+                return point;
             }
         }
 
-        return 0;
+        return null;
     }
 
     // ---- calls ----------------------------------------------------------------------------------------------------
@@ -669,6 +751,7 @@ internal sealed class MethodRewriter
 
     private bool HookArrayRead(Instruction instruction)
     {
+        var name = ArrayName(instruction, above: 1);
         var writeThrough = instruction.OpCode.Code == Code.Ldelema ? FindWriteThroughAddress(instruction) : null;
         if (writeThrough is null)
         {
@@ -678,6 +761,7 @@ internal sealed class MethodRewriter
                 Instruction.Create(OpCodes.Dup),
                 Instruction.Create(OpCodes.Ldloc, index),
                 Instruction.Create(OpCodes.Conv_I4),
+                NameOf(name),
                 Instruction.Create(OpCodes.Call, _context.ArrayReadHook),
                 Instruction.Create(OpCodes.Ldloc, index));
         }
@@ -693,12 +777,14 @@ internal sealed class MethodRewriter
                 Instruction.Create(OpCodes.Stloc, array),
                 Instruction.Create(OpCodes.Ldloc, index),
                 Instruction.Create(OpCodes.Conv_I4),
+                NameOf(name),
                 Instruction.Create(OpCodes.Call, _context.ArrayReadHook),
                 Instruction.Create(OpCodes.Ldloc, index));
             InsertBefore(writeThrough,
                 Instruction.Create(OpCodes.Ldloc, array),
                 Instruction.Create(OpCodes.Ldloc, index),
                 Instruction.Create(OpCodes.Conv_I4),
+                NameOf(name),
                 Instruction.Create(OpCodes.Call, _context.ArrayWriteHook));
             Report.ArrayWriteHooks++;
         }
@@ -720,6 +806,7 @@ internal sealed class MethodRewriter
             Code.Stelem_Ref => types.Object,
             _ => (TypeReference)instruction.Operand,
         };
+        var name = ArrayName(instruction, above: 2);
         var value = Temp(valueType);
         var index = Temp(types.IntPtr);
         InsertBefore(instruction,
@@ -728,12 +815,89 @@ internal sealed class MethodRewriter
             Instruction.Create(OpCodes.Dup),
             Instruction.Create(OpCodes.Ldloc, index),
             Instruction.Create(OpCodes.Conv_I4),
+            NameOf(name),
             Instruction.Create(OpCodes.Call, _context.ArrayWriteHook),
             Instruction.Create(OpCodes.Ldloc, index),
             Instruction.Create(OpCodes.Ldloc, value));
         Report.ArrayWriteHooks++;
         return true;
     }
+
+    private static Instruction NameOf(string? name) => name is null ? Instruction.Create(OpCodes.Ldnull) : Instruction.Create(OpCodes.Ldstr, name);
+
+    /// <summary>
+    /// What the array of an element access was loaded from, for the trace ("Bank._balances", a local's or parameter's name),
+    /// found by walking back over the straight-line code that pushed the <paramref name="above"/> operands above it (the
+    /// index, the value); null when not sure (then the trace names the element type).
+    /// </summary>
+    private string? ArrayName(Instruction access, int above)
+    {
+        var steps = 0;
+        for (var instruction = access.Previous; instruction is not null && steps < 32; instruction = instruction.Previous, steps++)
+        {
+            if (instruction.OpCode.OpCodeType == OpCodeType.Prefix)
+            {
+                continue;
+            }
+
+            if (instruction.OpCode.FlowControl is FlowControl.Branch or FlowControl.Cond_Branch or FlowControl.Return or FlowControl.Throw)
+            {
+                return null;
+            }
+
+            if (instruction.OpCode.Code == Code.Dup && above <= 1)
+            {
+                above = 0; // either copy is the value below it
+            }
+            else
+            {
+                if (!StackEffect(instruction, out var pop, out var push))
+                {
+                    return null;
+                }
+
+                if (push > above)
+                {
+                    return push == 1 ? NameOfSource(instruction) : null;
+                }
+
+                above += pop - push;
+            }
+
+            if (_boundaries.Contains(instruction))
+            {
+                return null; // control may arrive here from elsewhere
+            }
+        }
+
+        return null;
+    }
+
+    private string? NameOfSource(Instruction producer)
+    {
+        switch (producer.OpCode.Code)
+        {
+            case Code.Ldfld or Code.Ldsfld when producer.Operand is FieldReference field:
+                var declaring = field.DeclaringType.Resolve();
+                var fieldName = SourceName(field.Name);
+                // A captured or hoisted local (closure, async or iterator state machine) is a local in the learner's source.
+                return declaring is null || IsDisplayClass(declaring) || IsStateMachine(declaring) || declaring.IsNested && declaring.Name.StartsWith('<')
+                    ? fieldName
+                    : DisplayName(declaring) + "." + fieldName;
+            case Code.Ldloc when producer.Operand is VariableDefinition local:
+                return _method.DebugInformation.TryGetName(local, out var localName) && !string.IsNullOrEmpty(localName) ? localName : null;
+            case Code.Ldarg when producer.Operand is ParameterDefinition parameter:
+                return string.IsNullOrEmpty(parameter.Name) ? null : parameter.Name;
+            case Code.Call or Code.Callvirt when producer.Operand is MethodReference { Name: var getter } && getter.StartsWith("get_", StringComparison.Ordinal):
+                return getter[4..];
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>"&lt;items&gt;5__2" (a local hoisted into a state machine) is "items".</summary>
+    private static string SourceName(string name) =>
+        name.StartsWith('<') && name.IndexOf('>') is > 1 and var end ? name[1..end] : name;
 
     // ---- writes through addresses ---------------------------------------------------------------------------------
 

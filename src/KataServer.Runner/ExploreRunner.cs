@@ -51,7 +51,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             channel.Send(new() { Type = RunnerMessage.TestStarted, Test = test.Name });
             var clock = Stopwatch.StartNew();
             Concurrent.ResetOverlap();
-            var result = Explore(test, suite.SubmissionFileName);
+            var result = Explore(test, suite);
             var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, dataSeed, suite.SubmissionFileName)
                 : request.Explore.ReplayToken is null && result.TimeOrdered && Concurrent.Overlap is { NeverOverlapped: true, Observed: >= MinSchedulesToCallSerialized }
                     ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
@@ -92,7 +92,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         return test.InvokeAsync();
     };
 
-    private ExplorationResult Explore(KataTestCase test, string submissionFileName)
+    private ExplorationResult Explore(KataTestCase test, TestSuite suite)
     {
         var settings = request.Explore;
         var options = new ExplorationOptions
@@ -105,7 +105,10 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             // Virtual time is ours to choose: a short sleep may end while others run, so sleeping cannot order threads.
             ExploreEarlyTimeouts = true,
             EarlyTimeoutHorizonMs = settings.EarlyTimeoutHorizonMs,
-            IsUserSourceFile = file => Path.GetFileName(file) == submissionFileName,
+            IsUserSourceFile = file => Path.GetFileName(file) == suite.SubmissionFileName,
+            IsUserAssembly = assembly => assembly == suite.Submission,
+            // The hidden tests and the harness they call (Concurrent.Run...): their steps are the test's, not the learner's.
+            IsTestAssembly = assembly => assembly == suite.TestAssembly || assembly == typeof(Concurrent).Assembly,
             OnOperationStart = resetThreadStatics,
         };
 
@@ -168,6 +171,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
                 ThreadName = step.OperationName,
                 Action = step.Action,
                 Line = step.SourceFile is { } file && Path.GetFileName(file) == submissionFileName ? step.Line : null,
+                ByTest = step.ByTest,
             }).ToList(),
         };
     }

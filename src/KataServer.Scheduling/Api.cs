@@ -49,6 +49,18 @@ public sealed record ExplorationOptions
     public Func<string, bool>? IsUserSourceFile { get; init; }
 
     /// <summary>
+    /// The learner's code: a frame of such an assembly is the learner's even where the runtime gives it no file (inside a
+    /// catch or finally), and its step carries the line the rewriter recorded there (see <see cref="Interception.SharedMemoryHooks.AtSourceLine"/>).
+    /// </summary>
+    public Func<System.Reflection.Assembly, bool>? IsUserAssembly { get; init; }
+
+    /// <summary>
+    /// The kata tests' code: a step whose innermost program frame is theirs (a test's own counter, a test callback the
+    /// learner's code invoked) is the test's (<see cref="TraceStep.ByTest"/>), never shown on a learner line.
+    /// </summary>
+    public Func<System.Reflection.Assembly, bool>? IsTestAssembly { get; init; }
+
+    /// <summary>
     /// Run first on the thread of every operation (see <see cref="Interception.StaticFields.ThreadStaticResetterFor"/>):
     /// operations share pooled threads, and each must see <c>[ThreadStatic]</c> fields as a new thread does.
     /// </summary>
@@ -99,4 +111,8 @@ public sealed record ScheduleBug(BugKind Kind, string Message, Exception? Except
 
 /// <param name="Step">position in the schedule (0-based)</param>
 /// <param name="Action">what the operation is about to do, e.g. "read Bank.balance", "Monitor.Enter(lock A)", "blocked: waits for lock B", "completed"</param>
-public sealed record TraceStep(int Step, int OperationId, string OperationName, string Action, string? SourceFile, int? Line);
+public sealed record TraceStep(int Step, int OperationId, string OperationName, string Action, string? SourceFile, int? Line)
+{
+    /// <summary>The kata test's own code took this step (see <see cref="ExplorationOptions.IsTestAssembly"/>); it has no learner line.</summary>
+    public bool ByTest { get; init; }
+}

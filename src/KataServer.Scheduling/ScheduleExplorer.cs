@@ -193,7 +193,9 @@ internal sealed class FieldObserver : ISharedMemoryObserver
         op.Runtime.SchedulePoint(op, isWrite ? "write" : "read", null, field);
     }
 
-    public void OnArrayAccess(Array? array, int index, bool isWrite)
+    public void OnArrayAccess(Array? array, int index, bool isWrite) => OnArrayAccess(array, index, isWrite, null);
+
+    public void OnArrayAccess(Array? array, int index, bool isWrite, string? name)
     {
         var op = ControlledOperation.Current;
         if (op is null || !op.Runtime.FieldInterleavings)
@@ -201,8 +203,16 @@ internal sealed class FieldObserver : ISharedMemoryObserver
             return;
         }
 
-        string? detail = op.Runtime.Trace is null ? null : $"{array?.GetType().GetElementType()?.Name ?? "array"}[{index}]";
+        string? detail = op.Runtime.Trace is null ? null : $"{name ?? array?.GetType().GetElementType()?.Name ?? "array"}[{index}]";
         op.Runtime.SchedulePoint(op, isWrite ? "write" : "read", null, detail);
+    }
+
+    public void OnSourceLine(string file, int line, int lockLine)
+    {
+        if (ControlledOperation.Current is { Runtime.Trace: not null } op)
+        {
+            op.Runtime.NoteSourceLine(op, file, line, lockLine);
+        }
     }
 
     public void OnLoopBackEdge(int line)

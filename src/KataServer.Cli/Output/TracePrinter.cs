@@ -120,12 +120,15 @@ public static class TracePrinter
     }
 
     private static Row StepRow(TraceStepData step, Dictionary<int, int> column, int columns, int width) =>
-        new(step.Step, Line(step.Step.ToString(), column[step.Thread], columns, width, step.Action, step.Line));
+        new(step.Step, Line(step.Step.ToString(), column[step.Thread], columns, width, step.Action, Where(step)));
 
-    private static string Line(string stepText, int columnIndex, int columns, int width, string text, int? line = null)
+    /// <summary>" (line 12)" for the learner's code, " (test)" for the kata test's own steps, which have no learner line.</summary>
+    public static string Where(TraceStepData step) => step.ByTest ? " (test)" : step.Line is { } line ? $" (line {line})" : "";
+
+    private static string Line(string stepText, int columnIndex, int columns, int width, string text, string where = "")
     {
         var cells = Enumerable.Repeat(Fit("", width), columns).ToArray();
-        cells[columnIndex] = Fit(text, width, line is { } l ? $" (line {l})" : "");
+        cells[columnIndex] = Fit(text, width, where);
         return ($"    {stepText,4} | " + string.Join(" | ", cells)).TrimEnd();
     }
 

@@ -19,16 +19,13 @@ public static class ControlledBlockingCollection<T>
     public static void Add(BlockingCollection<T> self, T item, CancellationToken cancellationToken) =>
         TryAddCore(self, item, Timeout.Infinite, cancellationToken, "BlockingCollection.Add");
 
-    public static bool TryAdd(BlockingCollection<T> self, T item) => TryAddCore(self, item, 0, default, "BlockingCollection.TryAdd");
+    public static bool TryAdd(BlockingCollection<T> self, T item) => TryResult.Show(TryAddCore(self, item, 0, default, "BlockingCollection.TryAdd"));
 
-    public static bool TryAdd(BlockingCollection<T> self, T item, int millisecondsTimeout) =>
-        TryAddCore(self, item, LockModel.ToMs(millisecondsTimeout), default, "BlockingCollection.TryAdd");
+    public static bool TryAdd(BlockingCollection<T> self, T item, int millisecondsTimeout) => TryResult.Show(TryAddCore(self, item, LockModel.ToMs(millisecondsTimeout), default, "BlockingCollection.TryAdd"));
 
-    public static bool TryAdd(BlockingCollection<T> self, T item, TimeSpan timeout) =>
-        TryAddCore(self, item, LockModel.ToMs(timeout), default, "BlockingCollection.TryAdd");
+    public static bool TryAdd(BlockingCollection<T> self, T item, TimeSpan timeout) => TryResult.Show(TryAddCore(self, item, LockModel.ToMs(timeout), default, "BlockingCollection.TryAdd"));
 
-    public static bool TryAdd(BlockingCollection<T> self, T item, int millisecondsTimeout, CancellationToken cancellationToken) =>
-        TryAddCore(self, item, LockModel.ToMs(millisecondsTimeout), cancellationToken, "BlockingCollection.TryAdd");
+    public static bool TryAdd(BlockingCollection<T> self, T item, int millisecondsTimeout, CancellationToken cancellationToken) => TryResult.Show(TryAddCore(self, item, LockModel.ToMs(millisecondsTimeout), cancellationToken, "BlockingCollection.TryAdd"));
 
     public static T Take(BlockingCollection<T> self) => Take(self, default);
 
@@ -42,16 +39,13 @@ public static class ControlledBlockingCollection<T>
         return item;
     }
 
-    public static bool TryTake(BlockingCollection<T> self, out T item) => TryTakeCore(self, out item, 0, default, "BlockingCollection.TryTake");
+    public static bool TryTake(BlockingCollection<T> self, out T item) => TryResult.Show(TryTakeCore(self, out item, 0, default, "BlockingCollection.TryTake"));
 
-    public static bool TryTake(BlockingCollection<T> self, out T item, int millisecondsTimeout) =>
-        TryTakeCore(self, out item, LockModel.ToMs(millisecondsTimeout), default, "BlockingCollection.TryTake");
+    public static bool TryTake(BlockingCollection<T> self, out T item, int millisecondsTimeout) => TryResult.Show(TryTakeCore(self, out item, LockModel.ToMs(millisecondsTimeout), default, "BlockingCollection.TryTake"));
 
-    public static bool TryTake(BlockingCollection<T> self, out T item, TimeSpan timeout) =>
-        TryTakeCore(self, out item, LockModel.ToMs(timeout), default, "BlockingCollection.TryTake");
+    public static bool TryTake(BlockingCollection<T> self, out T item, TimeSpan timeout) => TryResult.Show(TryTakeCore(self, out item, LockModel.ToMs(timeout), default, "BlockingCollection.TryTake"));
 
-    public static bool TryTake(BlockingCollection<T> self, out T item, int millisecondsTimeout, CancellationToken cancellationToken) =>
-        TryTakeCore(self, out item, LockModel.ToMs(millisecondsTimeout), cancellationToken, "BlockingCollection.TryTake");
+    public static bool TryTake(BlockingCollection<T> self, out T item, int millisecondsTimeout, CancellationToken cancellationToken) => TryResult.Show(TryTakeCore(self, out item, LockModel.ToMs(millisecondsTimeout), cancellationToken, "BlockingCollection.TryTake"));
 
     public static IEnumerable<T> GetConsumingEnumerable(BlockingCollection<T> self) => GetConsumingEnumerable(self, default);
 

@@ -20,7 +20,7 @@ public static class ControlledChannelWriter<T>
     public static bool TryWrite(ChannelWriter<T> self, T item)
     {
         Point("ChannelWriter.TryWrite");
-        return self.TryWrite(item);
+        return TryResult.Show(self.TryWrite(item));
     }
 
     public static ValueTask WriteAsync(ChannelWriter<T> self, T item, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ public static class ControlledChannelWriter<T>
     public static bool TryComplete(ChannelWriter<T> self, Exception? error)
     {
         Point("ChannelWriter.TryComplete");
-        return self.TryComplete(error);
+        return TryResult.Show(self.TryComplete(error));
     }
 
     public static void Complete(ChannelWriter<T> self, Exception? error)
@@ -64,7 +64,7 @@ public static class ControlledChannelReader<T>
     public static bool TryRead(ChannelReader<T> self, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item)
     {
         Point("ChannelReader.TryRead");
-        return self.TryRead(out item);
+        return TryResult.Show(self.TryRead(out item));
     }
 
     public static ValueTask<T> ReadAsync(ChannelReader<T> self, CancellationToken cancellationToken)

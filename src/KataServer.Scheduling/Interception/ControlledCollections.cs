@@ -48,7 +48,7 @@ internal static class ExclusiveAccess
         var op = ControlledOperation.Current;
         if (op is null || !op.Runtime.FieldInterleavings) return default;
         var changing = Changing.GetOrCreateValue(collection);
-        var (file, line) = op.Runtime.Trace is null ? (null, null) : op.Runtime.SourceOf();
+        var (file, line) = op.Runtime.Trace is null ? (null, null) : op.Runtime.SourceOf(op) is var site ? (site.File, site.Line) : default;
         var inside = new Inside(op, call, file, line);
         changing.Add(inside);
         var change = new Change(changing, inside);
@@ -108,10 +108,10 @@ public static class ControlledDictionary<TKey, TValue> where TKey : notnull
 {
     public static TValue get_Item(Dictionary<TKey, TValue> self, TKey key) { CollectionPoint.Read(self, "Dictionary[key]"); return self[key]; }
     public static void set_Item(Dictionary<TKey, TValue> self, TKey key, TValue value) { using var change = CollectionPoint.Change(self, "Dictionary[key] ="); self[key] = value; }
-    public static bool TryGetValue(Dictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Read(self, "Dictionary.TryGetValue"); return self.TryGetValue(key, out value!); }
+    public static bool TryGetValue(Dictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Read(self, "Dictionary.TryGetValue"); return TryResult.Show(self.TryGetValue(key, out value!)); }
     public static bool ContainsKey(Dictionary<TKey, TValue> self, TKey key) { CollectionPoint.Read(self, "Dictionary.ContainsKey"); return self.ContainsKey(key); }
     public static void Add(Dictionary<TKey, TValue> self, TKey key, TValue value) { using var change = CollectionPoint.Change(self, "Dictionary.Add"); self.Add(key, value); }
-    public static bool TryAdd(Dictionary<TKey, TValue> self, TKey key, TValue value) { using var change = CollectionPoint.Change(self, "Dictionary.TryAdd"); return self.TryAdd(key, value); }
+    public static bool TryAdd(Dictionary<TKey, TValue> self, TKey key, TValue value) { using var change = CollectionPoint.Change(self, "Dictionary.TryAdd"); return TryResult.Show(self.TryAdd(key, value)); }
     public static bool Remove(Dictionary<TKey, TValue> self, TKey key) { using var change = CollectionPoint.Change(self, "Dictionary.Remove"); return self.Remove(key); }
     public static bool Remove(Dictionary<TKey, TValue> self, TKey key, out TValue value) { using var change = CollectionPoint.Change(self, "Dictionary.Remove"); return self.Remove(key, out value!); }
     public static int get_Count(Dictionary<TKey, TValue> self) { CollectionPoint.Before("Dictionary.Count"); return self.Count; }
@@ -139,9 +139,9 @@ public static class ControlledQueue<T>
 {
     public static void Enqueue(Queue<T> self, T item) { using var change = CollectionPoint.Change(self, "Queue.Enqueue"); self.Enqueue(item); }
     public static T Dequeue(Queue<T> self) { using var change = CollectionPoint.Change(self, "Queue.Dequeue"); return self.Dequeue(); }
-    public static bool TryDequeue(Queue<T> self, out T result) { using var change = CollectionPoint.Change(self, "Queue.TryDequeue"); return self.TryDequeue(out result!); }
+    public static bool TryDequeue(Queue<T> self, out T result) { using var change = CollectionPoint.Change(self, "Queue.TryDequeue"); return TryResult.Show(self.TryDequeue(out result!)); }
     public static T Peek(Queue<T> self) { CollectionPoint.Read(self, "Queue.Peek"); return self.Peek(); }
-    public static bool TryPeek(Queue<T> self, out T result) { CollectionPoint.Read(self, "Queue.TryPeek"); return self.TryPeek(out result!); }
+    public static bool TryPeek(Queue<T> self, out T result) { CollectionPoint.Read(self, "Queue.TryPeek"); return TryResult.Show(self.TryPeek(out result!)); }
     public static int get_Count(Queue<T> self) { CollectionPoint.Before("Queue.Count"); return self.Count; }
 }
 
@@ -151,7 +151,7 @@ public static class ControlledStack<T>
 {
     public static void Push(Stack<T> self, T item) { using var change = CollectionPoint.Change(self, "Stack.Push"); self.Push(item); }
     public static T Pop(Stack<T> self) { using var change = CollectionPoint.Change(self, "Stack.Pop"); return self.Pop(); }
-    public static bool TryPop(Stack<T> self, out T result) { using var change = CollectionPoint.Change(self, "Stack.TryPop"); return self.TryPop(out result!); }
+    public static bool TryPop(Stack<T> self, out T result) { using var change = CollectionPoint.Change(self, "Stack.TryPop"); return TryResult.Show(self.TryPop(out result!)); }
     public static T Peek(Stack<T> self) { CollectionPoint.Read(self, "Stack.Peek"); return self.Peek(); }
     public static int get_Count(Stack<T> self) { CollectionPoint.Before("Stack.Count"); return self.Count; }
 }
@@ -172,11 +172,11 @@ public static class ControlledConcurrentDictionary<TKey, TValue> where TKey : no
 {
     public static TValue get_Item(ConcurrentDictionary<TKey, TValue> self, TKey key) { CollectionPoint.Before("ConcurrentDictionary[key]"); return self[key]; }
     public static void set_Item(ConcurrentDictionary<TKey, TValue> self, TKey key, TValue value) { CollectionPoint.Before("ConcurrentDictionary[key] ="); self[key] = value; }
-    public static bool TryGetValue(ConcurrentDictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Before("ConcurrentDictionary.TryGetValue"); return self.TryGetValue(key, out value!); }
+    public static bool TryGetValue(ConcurrentDictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Before("ConcurrentDictionary.TryGetValue"); return TryResult.Show(self.TryGetValue(key, out value!)); }
     public static bool ContainsKey(ConcurrentDictionary<TKey, TValue> self, TKey key) { CollectionPoint.Before("ConcurrentDictionary.ContainsKey"); return self.ContainsKey(key); }
-    public static bool TryAdd(ConcurrentDictionary<TKey, TValue> self, TKey key, TValue value) { CollectionPoint.Before("ConcurrentDictionary.TryAdd"); return self.TryAdd(key, value); }
-    public static bool TryRemove(ConcurrentDictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Before("ConcurrentDictionary.TryRemove"); return self.TryRemove(key, out value!); }
-    public static bool TryUpdate(ConcurrentDictionary<TKey, TValue> self, TKey key, TValue newValue, TValue comparisonValue) { CollectionPoint.Before("ConcurrentDictionary.TryUpdate"); return self.TryUpdate(key, newValue, comparisonValue); }
+    public static bool TryAdd(ConcurrentDictionary<TKey, TValue> self, TKey key, TValue value) { CollectionPoint.Before("ConcurrentDictionary.TryAdd"); return TryResult.Show(self.TryAdd(key, value)); }
+    public static bool TryRemove(ConcurrentDictionary<TKey, TValue> self, TKey key, out TValue value) { CollectionPoint.Before("ConcurrentDictionary.TryRemove"); return TryResult.Show(self.TryRemove(key, out value!)); }
+    public static bool TryUpdate(ConcurrentDictionary<TKey, TValue> self, TKey key, TValue newValue, TValue comparisonValue) { CollectionPoint.Before("ConcurrentDictionary.TryUpdate"); return TryResult.Show(self.TryUpdate(key, newValue, comparisonValue)); }
     public static TValue GetOrAdd(ConcurrentDictionary<TKey, TValue> self, TKey key, TValue value) { CollectionPoint.Before("ConcurrentDictionary.GetOrAdd"); return self.GetOrAdd(key, value); }
     public static TValue GetOrAdd(ConcurrentDictionary<TKey, TValue> self, TKey key, Func<TKey, TValue> valueFactory) { CollectionPoint.Before("ConcurrentDictionary.GetOrAdd"); return self.GetOrAdd(key, valueFactory); }
     public static TValue AddOrUpdate(ConcurrentDictionary<TKey, TValue> self, TKey key, TValue addValue, Func<TKey, TValue, TValue> updateValueFactory) { CollectionPoint.Before("ConcurrentDictionary.AddOrUpdate"); return self.AddOrUpdate(key, addValue, updateValueFactory); }
@@ -189,8 +189,8 @@ public static class ControlledConcurrentDictionary<TKey, TValue> where TKey : no
 public static class ControlledConcurrentQueue<T>
 {
     public static void Enqueue(ConcurrentQueue<T> self, T item) { CollectionPoint.Before("ConcurrentQueue.Enqueue"); self.Enqueue(item); }
-    public static bool TryDequeue(ConcurrentQueue<T> self, out T result) { CollectionPoint.Before("ConcurrentQueue.TryDequeue"); return self.TryDequeue(out result!); }
-    public static bool TryPeek(ConcurrentQueue<T> self, out T result) { CollectionPoint.Before("ConcurrentQueue.TryPeek"); return self.TryPeek(out result!); }
+    public static bool TryDequeue(ConcurrentQueue<T> self, out T result) { CollectionPoint.Before("ConcurrentQueue.TryDequeue"); return TryResult.Show(self.TryDequeue(out result!)); }
+    public static bool TryPeek(ConcurrentQueue<T> self, out T result) { CollectionPoint.Before("ConcurrentQueue.TryPeek"); return TryResult.Show(self.TryPeek(out result!)); }
     public static int get_Count(ConcurrentQueue<T> self) { CollectionPoint.Before("ConcurrentQueue.Count"); return self.Count; }
     public static bool get_IsEmpty(ConcurrentQueue<T> self) { CollectionPoint.Before("ConcurrentQueue.IsEmpty"); return self.IsEmpty; }
 }
@@ -200,8 +200,8 @@ public static class ControlledConcurrentQueue<T>
 public static class ControlledConcurrentStack<T>
 {
     public static void Push(ConcurrentStack<T> self, T item) { CollectionPoint.Before("ConcurrentStack.Push"); self.Push(item); }
-    public static bool TryPop(ConcurrentStack<T> self, out T result) { CollectionPoint.Before("ConcurrentStack.TryPop"); return self.TryPop(out result!); }
-    public static bool TryPeek(ConcurrentStack<T> self, out T result) { CollectionPoint.Before("ConcurrentStack.TryPeek"); return self.TryPeek(out result!); }
+    public static bool TryPop(ConcurrentStack<T> self, out T result) { CollectionPoint.Before("ConcurrentStack.TryPop"); return TryResult.Show(self.TryPop(out result!)); }
+    public static bool TryPeek(ConcurrentStack<T> self, out T result) { CollectionPoint.Before("ConcurrentStack.TryPeek"); return TryResult.Show(self.TryPeek(out result!)); }
     public static int get_Count(ConcurrentStack<T> self) { CollectionPoint.Before("ConcurrentStack.Count"); return self.Count; }
     public static bool get_IsEmpty(ConcurrentStack<T> self) { CollectionPoint.Before("ConcurrentStack.IsEmpty"); return self.IsEmpty; }
 }

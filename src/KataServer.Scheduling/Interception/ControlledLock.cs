@@ -30,11 +30,11 @@ public static class ControlledLock
         LockModel.Acquire(op, s, Timeout.Infinite);
     }
 
-    public static bool TryEnter(Lock self) => TryEnterCore(self, 0);
+    public static bool TryEnter(Lock self) => TryResult.Show(TryEnterCore(self, 0));
 
-    public static bool TryEnter(Lock self, int millisecondsTimeout) => TryEnterCore(self, LockModel.ToMs(millisecondsTimeout));
+    public static bool TryEnter(Lock self, int millisecondsTimeout) => TryResult.Show(TryEnterCore(self, LockModel.ToMs(millisecondsTimeout)));
 
-    public static bool TryEnter(Lock self, TimeSpan timeout) => TryEnterCore(self, LockModel.ToMs(timeout));
+    public static bool TryEnter(Lock self, TimeSpan timeout) => TryResult.Show(TryEnterCore(self, LockModel.ToMs(timeout)));
 
     private static bool TryEnterCore(Lock self, long timeoutMs)
     {

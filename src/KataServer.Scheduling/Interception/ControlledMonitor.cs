@@ -50,11 +50,11 @@ public static class ControlledMonitor
         lockTaken = true;
     }
 
-    public static bool TryEnter(object obj) => TryEnterCore(obj, 0, out _, null);
+    public static bool TryEnter(object obj) => TryResult.Show(TryEnterCore(obj, 0, out _, null));
 
-    public static bool TryEnter(object obj, int millisecondsTimeout) => TryEnterCore(obj, LockModel.ToMs(millisecondsTimeout), out _, null);
+    public static bool TryEnter(object obj, int millisecondsTimeout) => TryResult.Show(TryEnterCore(obj, LockModel.ToMs(millisecondsTimeout), out _, null));
 
-    public static bool TryEnter(object obj, TimeSpan timeout) => TryEnterCore(obj, LockModel.ToMs(timeout), out _, null);
+    public static bool TryEnter(object obj, TimeSpan timeout) => TryResult.Show(TryEnterCore(obj, LockModel.ToMs(timeout), out _, null));
 
     public static void TryEnter(object obj, ref bool lockTaken)
     {

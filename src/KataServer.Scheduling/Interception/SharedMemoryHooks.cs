@@ -17,9 +17,20 @@ public static class SharedMemoryHooks
 
     public static void BeforeFieldWrite(object? owner, string field) => Observer?.OnFieldAccess(owner, field, isWrite: true);
 
-    public static void BeforeArrayRead(Array? array, int index) => Observer?.OnArrayAccess(array, index, isWrite: false);
+    /// <param name="name">what the array was loaded from, when the rewriter could tell ("Bank._balances", a local's name), else null</param>
+    public static void BeforeArrayRead(Array? array, int index, string? name) => Observer?.OnArrayAccess(array, index, isWrite: false, name);
 
-    public static void BeforeArrayWrite(Array? array, int index) => Observer?.OnArrayAccess(array, index, isWrite: true);
+    public static void BeforeArrayWrite(Array? array, int index, string? name) => Observer?.OnArrayAccess(array, index, isWrite: true, name);
+
+    /// <summary>
+    /// Inserted before each call in a learner method that has exception handlers: the line of the call, as the rewriter
+    /// read it from the PDB. Inside a catch or finally the runtime's stack trace gives a wrong line (handlers run as
+    /// funclets; dotnet/runtime#44986: the method's opening brace, the <c>await</c> before, or none), so the trace takes
+    /// this one for steps made from that frame.
+    /// </summary>
+    /// <param name="lockLine">for the <c>Monitor.Exit</c> the compiler wrote at the end of a <c>lock</c> statement, the line of
+    /// that <c>lock</c> (the step then reads "releases lock A (end of the lock at line N)"); else 0</param>
+    public static void AtSourceLine(string file, int line, int lockLine) => Observer?.OnSourceLine(file, line, lockLine);
 
     /// <summary>
     /// Inserted before every backward jump of learner code (each turn of a loop): not a scheduling point, but it records
@@ -34,6 +45,12 @@ public interface ISharedMemoryObserver
     void OnFieldAccess(object? owner, string field, bool isWrite);
 
     void OnArrayAccess(Array? array, int index, bool isWrite);
+
+    void OnArrayAccess(Array? array, int index, bool isWrite, string? name) => OnArrayAccess(array, index, isWrite);
+
+    void OnSourceLine(string file, int line, int lockLine)
+    {
+    }
 
     void OnLoopBackEdge(int line)
     {

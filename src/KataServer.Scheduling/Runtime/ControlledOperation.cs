@@ -48,6 +48,9 @@ public sealed class ControlledOperation
     /// <summary>The line of the learner's loop this operation last turned in (0: none), for a loop that never yields.</summary>
     internal volatile int LoopLine;
 
+    /// <summary>The line the rewriter recorded before the learner's last call from a method with handlers (traced runs only).</summary>
+    internal SourceHint? Hint;
+
     /// <summary>The last scheduling point of this operation was a yield (Thread.Yield, Sleep(0), SpinWait...).</summary>
     public bool Yielded { get; internal set; }
 
@@ -108,3 +111,9 @@ public sealed class ControlledOperation
 internal sealed class ExecutionCanceledException() : Exception("The controlled schedule was cancelled.")
 {
 }
+
+/// <summary>
+/// Where the learner's code was when it made a call, as the rewriter read it from the PDB: valid for steps whose
+/// innermost learner frame is <paramref name="Method"/> at the same stack depth (that activation, at that call).
+/// </summary>
+internal sealed record SourceHint(System.Reflection.MethodBase Method, int Depth, string File, int Line, int LockLine);

@@ -18,6 +18,7 @@ internal sealed class ControlledRuntime
     private readonly DeterministicRandom fairRandom;
     private readonly ManualResetEventSlim done = new(false, 20);
     private readonly Func<StackFrame, bool> isUserFrame;
+    private readonly Func<StackFrame, bool>? isTestFrame;
     private Dictionary<Type, object>? states;
     private Dictionary<object, string>? names;
     private int nextId;
@@ -51,10 +52,14 @@ internal sealed class ControlledRuntime
         }
 
         var userFile = options.IsUserSourceFile;
+        var userAssembly = options.IsUserAssembly;
         var self = typeof(ControlledRuntime).Assembly;
         isUserFrame = userFile is not null
-            ? f => f.GetFileName() is { } file && userFile(file)
-            : f => f.GetFileName() is not null && f.GetMethod()?.DeclaringType?.Assembly != self;
+            ? f => (f.GetFileName() is { } file && userFile(file)) || (userAssembly is not null && AssemblyOf(f) is { } a && userAssembly(a))
+            : userAssembly is not null
+                ? f => AssemblyOf(f) is { } a && userAssembly(a)
+                : f => f.GetFileName() is not null && AssemblyOf(f) != self;
+        isTestFrame = options.IsTestAssembly is { } testAssembly ? f => AssemblyOf(f) is { } a && testAssembly(a) : null;
     }
 
     internal ExplorationOptions Options { get; }
@@ -439,17 +444,17 @@ internal sealed class ControlledRuntime
 
         // The step is recorded when the operation goes on to perform the action (after the scheduler let it run),
         // so the trace is the order in which actions really happened.
-        var (file, line) = SourceOf();
+        var site = SourceOf(op);
         string action = FormatAction(verb, resource, detail);
         if (alreadyDone)
         {
-            Add(op, action, file, line);
+            Add(op, action, site);
             Reschedule(op);
             return;
         }
 
         Reschedule(op);
-        Add(op, action, file, line);
+        Add(op, action, site);
     }
 
     private IEnumerable<string> LiveNames()
@@ -873,31 +878,104 @@ internal sealed class ControlledRuntime
 
     private void Record(ControlledOperation op, string action, bool captureSource)
     {
-        var (file, line) = captureSource ? SourceOf() : (null, null);
-        Add(op, action, file, line);
+        Add(op, action, captureSource ? SourceOf(op) : default);
     }
 
-    /// <summary>The learner's source line the calling operation is at (a stack walk: for traced runs only).</summary>
-    internal (string? File, int? Line) SourceOf()
+    private static System.Reflection.Assembly? AssemblyOf(StackFrame frame) => frame.GetMethod()?.DeclaringType?.Assembly;
+
+    /// <summary>
+    /// Where the calling operation is (a stack walk: for traced runs only): the innermost learner frame and its line, or
+    /// "the test's" when a frame of the kata tests comes first. The line is the rewriter's (<see cref="SourceHint"/>) when
+    /// the frame is the one that recorded it, since inside a catch or finally the runtime's is wrong; a learner frame with
+    /// no line at all (compiler-generated code) takes the line of the learner's call below it.
+    /// </summary>
+    internal SourceSite SourceOf(ControlledOperation op)
     {
-        foreach (var frame in new StackTrace(2, true).GetFrames())
+        var frames = new StackTrace(2, true).GetFrames();
+        var sawUser = false;
+        for (var i = 0; i < frames.Length; i++)
         {
+            var frame = frames[i];
             if (isUserFrame(frame))
             {
-                return (frame.GetFileName(), frame.GetFileLineNumber());
+                if (op.Hint is { } hint && hint.Depth == frames.Length - i && Equals(hint.Method, frame.GetMethod()))
+                {
+                    return new SourceSite(hint.File, hint.Line, ByTest: false, hint.LockLine);
+                }
+
+                if (frame.GetFileName() is { } file && frame.GetFileLineNumber() is > 0 and var line)
+                {
+                    return new SourceSite(file, line, ByTest: false, 0);
+                }
+
+                sawUser = true;
+            }
+            else if (!sawUser && isTestFrame?.Invoke(frame) == true)
+            {
+                return new SourceSite(null, null, ByTest: true, 0);
             }
         }
 
-        return (null, null);
+        return default;
     }
 
-    private void Add(ControlledOperation op, string action, string? file, int? line)
+    /// <summary>The rewriter's line for the learner's next call (<see cref="Interception.SharedMemoryHooks.AtSourceLine"/>), kept with the frame that made it.</summary>
+    internal void NoteSourceLine(ControlledOperation op, string file, int line, int lockLine)
+    {
+        var frames = new StackTrace(1, false).GetFrames();
+        var self = typeof(ControlledRuntime).Assembly;
+        for (var i = 0; i < frames.Length; i++)
+        {
+            if (frames[i].GetMethod() is { } method && method.DeclaringType?.Assembly != self)
+            {
+                op.Hint = new SourceHint(method, frames.Length - i, file, line, lockLine);
+                return;
+            }
+        }
+    }
+
+    private void Add(ControlledOperation op, string action, SourceSite site)
+    {
+        if (site.LockLine > 0 && action.StartsWith(MonitorExit, StringComparison.Ordinal) && action.EndsWith(')'))
+        {
+            // The Monitor.Exit the compiler wrote for a lock statement: the learner wrote no such call.
+            action = $"releases {action[MonitorExit.Length..^1]} (end of the lock at line {site.LockLine})";
+        }
+
+        lock (gate)
+        {
+            Trace!.Add(new TraceStep(Trace.Count, op.Id, op.Name, action, site.ByTest ? null : site.File, site.ByTest ? null : site.Line) { ByTest = site.ByTest });
+        }
+    }
+
+    private const string MonitorExit = "Monitor.Exit(";
+
+    private void Add(ControlledOperation op, string action, string? file, int? line) => Add(op, action, new SourceSite(file, line, ByTest: false, 0));
+
+    /// <summary>
+    /// A Try* call of <paramref name="op"/> returned false: its last step says so, since a trace otherwise reads as if it
+    /// had succeeded (a TryWrite into a full channel, a TryEnter of a held lock).
+    /// </summary>
+    internal void NoteReturnedFalse(ControlledOperation op)
     {
         lock (gate)
         {
-            Trace!.Add(new TraceStep(Trace.Count, op.Id, op.Name, action, file, line));
+            for (var i = Trace!.Count - 1; i >= 0 && i >= Trace.Count - 64; i--)
+            {
+                if (Trace[i].OperationId == op.Id)
+                {
+                    if (!Trace[i].Action.EndsWith(ReturnedFalse, StringComparison.Ordinal))
+                    {
+                        Trace[i] = Trace[i] with { Action = Trace[i].Action + ReturnedFalse };
+                    }
+
+                    return;
+                }
+            }
         }
     }
+
+    internal const string ReturnedFalse = " → returned false";
 
     // ------------------------------------------------------------------ cancellation
 
@@ -1075,3 +1153,7 @@ internal sealed class ControlledRuntime
         return timerOp;
     }
 }
+
+/// <summary>Where a step was taken: the learner's file and line, or the kata test's own code (<see cref="ByTest"/>).</summary>
+/// <param name="LockLine">the step is the release at the end of the <c>lock</c> statement on this line (0: not one)</param>
+internal readonly record struct SourceSite(string? File, int? Line, bool ByTest, int LockLine);

@@ -59,4 +59,7 @@ public sealed record TraceStepData
     public string ThreadName { get; init; } = "";
     public string Action { get; init; } = "";
     public int? Line { get; init; }
+
+    /// <summary>The kata test's own code took this step (its counters, its callbacks): it has no line in the learner's file.</summary>
+    public bool ByTest { get; init; }
 }
