@@ -939,7 +939,7 @@ internal sealed class ControlledRuntime
         if (site.LockLine > 0 && action.StartsWith(MonitorExit, StringComparison.Ordinal) && action.EndsWith(')'))
         {
             // The Monitor.Exit the compiler wrote for a lock statement: the learner wrote no such call.
-            action = $"releases {action[MonitorExit.Length..^1]} (end of the lock at line {site.LockLine})";
+            action = $"releases {action[MonitorExit.Length..^1]} (end of lock at line {site.LockLine})";
         }
 
         lock (gate)
