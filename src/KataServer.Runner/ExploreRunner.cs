@@ -172,6 +172,8 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
                 Action = step.Action,
                 Line = step.SourceFile is { } file && Path.GetFileName(file) == submissionFileName ? step.Line : null,
                 ByTest = step.ByTest,
+                LockStatementLine = step.LockStatementLine,
+                Result = step.Result,
             }).ToList(),
         };
     }

@@ -115,4 +115,13 @@ public sealed record TraceStep(int Step, int OperationId, string OperationName, 
 {
     /// <summary>The kata test's own code took this step (see <see cref="ExplorationOptions.IsTestAssembly"/>); it has no learner line.</summary>
     public bool ByTest { get; init; }
+
+    /// <summary>
+    /// This step is the <c>Monitor.Exit</c> the compiler wrote at the end of the <c>lock</c> statement on this line (the step's
+    /// own <see cref="Line"/> is where the lock's block ends): renderers call it "releases lock A (end of lock at line N)".
+    /// </summary>
+    public int? LockStatementLine { get; init; }
+
+    /// <summary>What the call returned when a reader needs it: "false" for a Try* call that failed (a full channel, a held lock).</summary>
+    public string? Result { get; init; }
 }

@@ -124,7 +124,7 @@ public class TraceLineTests(ITestOutputHelper output)
     {
         foreach (var step in Trace.Value)
         {
-            output.WriteLine($"{step.Step,3} {step.OperationName,-14} {step.Action,-55} {(step.ByTest ? "(test)" : step.Line?.ToString())}");
+            output.WriteLine($"{step.Step,3} {step.OperationName,-14} {step.Action,-40} {(step.ByTest ? "(test)" : step.Line?.ToString())} {step.LockStatementLine} {step.Result}");
         }
 
         return Trace.Value;
@@ -142,10 +142,11 @@ public class TraceLineTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_release_at_the_end_of_a_lock_statement_is_on_its_closing_brace_and_names_the_lock_line()
+    public void The_release_at_the_end_of_a_lock_statement_is_on_its_closing_brace_and_knows_the_lock_line()
     {
-        var release = Assert.Single(Steps(), s => s.Action.StartsWith("releases lock", StringComparison.Ordinal));
-        Assert.Matches(@"^releases lock [A-Z]+ \(end of lock at line " + LineOf("// LOCK") + @"\)$", release.Action);
+        var exits = Steps().Where(s => s.Action.StartsWith("Monitor.Exit(", StringComparison.Ordinal)).ToList();
+        var release = Assert.Single(exits, s => s.LockStatementLine is not null); // the compiler's, at the end of lock (...) { }
+        Assert.Equal(LineOf("// LOCK"), release.LockStatementLine);
         Assert.Equal(LineOf("// END LOCK"), release.Line);
         var enter = Steps().First(s => s.Action.StartsWith("Monitor.Enter", StringComparison.Ordinal));
         Assert.Equal(LineOf("// LOCK"), enter.Line);
@@ -154,7 +155,7 @@ public class TraceLineTests(ITestOutputHelper output)
     [Fact]
     public void A_Monitor_Exit_the_learner_wrote_in_a_finally_and_a_call_in_a_catch_keep_their_own_lines()
     {
-        var exit = Assert.Single(Steps(), s => s.Action.StartsWith("Monitor.Exit(", StringComparison.Ordinal));
+        var exit = Assert.Single(Steps(), s => s.Action.StartsWith("Monitor.Exit(", StringComparison.Ordinal) && s.LockStatementLine is null);
         Assert.Equal(LineOf("// EXPLICIT EXIT"), exit.Line);
         var inCatch = Assert.Single(Steps(), s => s.Action == "read Bank._failures");
         Assert.Equal(LineOf("// CATCH"), inCatch.Line);
@@ -195,10 +196,11 @@ public class TraceLineTests(ITestOutputHelper output)
     [Fact]
     public void A_TryWrite_that_returned_false_says_so()
     {
-        var writes = Steps().Where(s => s.Action.StartsWith("ChannelWriter.TryWrite", StringComparison.Ordinal)).ToList();
+        var writes = Steps().Where(s => s.Action == "ChannelWriter.TryWrite").ToList();
         Assert.Equal(2, writes.Count);
-        Assert.Equal("ChannelWriter.TryWrite", writes[0].Action); // room in the channel: true, nothing added
-        Assert.Equal("ChannelWriter.TryWrite → returned false", writes[1].Action); // full
+        Assert.Equal(["ChannelWriter.TryWrite", "ChannelWriter.TryWrite"], writes.Select(s => s.Action));
+        Assert.Null(writes[0].Result); // room in the channel: true, nothing to say
+        Assert.Equal("false", writes[1].Result); // full
         Assert.All(writes, s => Assert.Equal(LineOf("// TRYWRITE"), s.Line));
     }
 }

@@ -119,8 +119,25 @@ public static class TracePrinter
         return rows;
     }
 
+    // A cut cell keeps its suffix: what a failed Try* returned and where the step was are never the part cut off.
     private static Row StepRow(TraceStepData step, Dictionary<int, int> column, int columns, int width) =>
-        new(step.Step, Line(step.Step.ToString(), column[step.Thread], columns, width, step.Action, Where(step)));
+        new(step.Step, Line(step.Step.ToString(), column[step.Thread], columns, width, Name(step), Returned(step) + Where(step)));
+
+    /// <summary>
+    /// What a step did, in the learner's words: the release a <c>lock</c> statement makes at its end is "releases lock A (end
+    /// of lock at line 12)" (the learner wrote no Monitor.Exit), and a Try* call that failed says "→ false".
+    /// </summary>
+    public static string Describe(TraceStepData step) => Name(step) + Returned(step);
+
+    private static string Name(TraceStepData step)
+    {
+        const string exit = "Monitor.Exit(";
+        return step.LockStatementLine is { } lockLine && step.Action.StartsWith(exit, StringComparison.Ordinal) && step.Action.EndsWith(')')
+            ? $"releases {step.Action[exit.Length..^1]} (end of lock at line {lockLine})"
+            : step.Action;
+    }
+
+    private static string Returned(TraceStepData step) => step.Result is { } result ? $" → {result}" : "";
 
     /// <summary>" (line 12)" for the learner's code, " (test)" for the kata test's own steps, which have no learner line.</summary>
     public static string Where(TraceStepData step) => step.ByTest ? " (test)" : step.Line is { } line ? $" (line {line})" : "";

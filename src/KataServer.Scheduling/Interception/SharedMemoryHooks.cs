@@ -29,7 +29,7 @@ public static class SharedMemoryHooks
     /// this one for steps made from that frame.
     /// </summary>
     /// <param name="lockLine">for the <c>Monitor.Exit</c> the compiler wrote at the end of a <c>lock</c> statement, the line of
-    /// that <c>lock</c> (the step then reads "releases lock A (end of lock at line N)"); else 0</param>
+    /// that <c>lock</c> (see <see cref="TraceStep.LockStatementLine"/>); else 0</param>
     public static void AtSourceLine(string file, int line, int lockLine) => Observer?.OnSourceLine(file, line, lockLine);
 
     /// <summary>

@@ -3,7 +3,7 @@ using KataServer.Scheduling.Runtime;
 namespace KataServer.Scheduling.Interception;
 
 /// <summary>
-/// The result of a Try* call in a trace: a step that returned false says so ("ChannelWriter.TryWrite → returned false"),
+/// The result of a Try* call in a trace: the step of one that returned false says so (<see cref="TraceStep.Result"/>),
 /// since otherwise the trace reads as if the call had succeeded. Costs nothing outside traced runs.
 /// </summary>
 internal static class TryResult

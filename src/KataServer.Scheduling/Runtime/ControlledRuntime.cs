@@ -936,19 +936,17 @@ internal sealed class ControlledRuntime
 
     private void Add(ControlledOperation op, string action, SourceSite site)
     {
-        if (site.LockLine > 0 && action.StartsWith(MonitorExit, StringComparison.Ordinal) && action.EndsWith(')'))
-        {
-            // The Monitor.Exit the compiler wrote for a lock statement: the learner wrote no such call.
-            action = $"releases {action[MonitorExit.Length..^1]} (end of lock at line {site.LockLine})";
-        }
-
+        // The Monitor.Exit the compiler wrote for a lock statement: the learner wrote no such call (renderers name it).
+        int? lockLine = site.LockLine > 0 && action.StartsWith("Monitor.Exit(", StringComparison.Ordinal) ? site.LockLine : null;
         lock (gate)
         {
-            Trace!.Add(new TraceStep(Trace.Count, op.Id, op.Name, action, site.ByTest ? null : site.File, site.ByTest ? null : site.Line) { ByTest = site.ByTest });
+            Trace!.Add(new TraceStep(Trace.Count, op.Id, op.Name, action, site.ByTest ? null : site.File, site.ByTest ? null : site.Line)
+            {
+                ByTest = site.ByTest,
+                LockStatementLine = lockLine,
+            });
         }
     }
-
-    private const string MonitorExit = "Monitor.Exit(";
 
     private void Add(ControlledOperation op, string action, string? file, int? line) => Add(op, action, new SourceSite(file, line, ByTest: false, 0));
 
@@ -964,18 +962,12 @@ internal sealed class ControlledRuntime
             {
                 if (Trace[i].OperationId == op.Id)
                 {
-                    if (!Trace[i].Action.EndsWith(ReturnedFalse, StringComparison.Ordinal))
-                    {
-                        Trace[i] = Trace[i] with { Action = Trace[i].Action + ReturnedFalse };
-                    }
-
+                    Trace[i] = Trace[i] with { Result = "false" };
                     return;
                 }
             }
         }
     }
-
-    internal const string ReturnedFalse = " → returned false";
 
     // ------------------------------------------------------------------ cancellation
 

@@ -62,4 +62,10 @@ public sealed record TraceStepData
 
     /// <summary>The kata test's own code took this step (its counters, its callbacks): it has no line in the learner's file.</summary>
     public bool ByTest { get; init; }
+
+    /// <summary>The compiler's release at the end of the <c>lock</c> statement on this line (rendered "releases lock A (end of lock at line N)").</summary>
+    public int? LockStatementLine { get; init; }
+
+    /// <summary>What the call returned when a reader needs it: "false" for a Try* call that failed.</summary>
+    public string? Result { get; init; }
 }

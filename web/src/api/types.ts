@@ -127,6 +127,12 @@ export interface TraceStep {
   threadName: string;
   action: string;
   line?: number | null;
+  /** the kata test's own code took this step (its counters, its callbacks): no line in the learner's file */
+  byTest?: boolean;
+  /** the release the compiler wrote at the end of the `lock` statement on this line ("releases lock A (end of lock at line N)") */
+  lockStatementLine?: number | null;
+  /** what the call returned when a reader needs it: "false" for a Try* call that failed */
+  result?: string | null;
 }
 
 export interface Finding {

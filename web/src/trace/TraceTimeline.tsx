@@ -2,7 +2,7 @@
 // and handles selection (click, keyboard) and expanding collapsed runs.
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { Finding } from "../api/types";
-import { layoutTrace, type Row } from "./layout";
+import { layoutTrace, stepLabel, stepWhere, type Row } from "./layout";
 
 const LANE_WIDTH = 190;
 /** on a phone, lanes are narrower: labels run on over the lanes to their right anyway */
@@ -106,7 +106,7 @@ export function TraceTimeline({ finding, onSelectLine }: Props) {
       </div>
       <p id={liveId} className="timeline-status" aria-live="polite">
         {current
-          ? `Step ${current.step} (${position} of ${layout.stepOrder.length} shown): ${current.threadName}, ${current.action}${current.line ? `, line ${current.line}` : ""}`
+          ? `Step ${current.step} (${position} of ${layout.stepOrder.length} shown): ${current.threadName}, ${stepLabel(current)}${current.byTest ? ", the test's own step" : current.line ? `, line ${current.line}` : ""}`
           : "Focus the timeline and use the arrow keys (or j/k) to step through the interleaving; click a step to see its line."}
       </p>
       <div className="timeline-scroll" ref={box} tabIndex={0} onKeyDown={onKey} role="group"
@@ -179,12 +179,12 @@ function RowView({ row, width, laneX: x, selected, onSelect, onExpand }: {
   const cls = ["step", ...row.marks, selected ? "selected" : ""].join(" ");
   return (
     <g className={cls} onClick={() => onSelect(row.index)}>
-      <title>{`step ${row.step.step}, ${row.step.threadName}: ${row.label}${row.step.line ? ` (line ${row.step.line})` : ""}`}</title>
+      <title>{`step ${row.step.step}, ${row.step.threadName}: ${row.label}${row.step.byTest ? " (the test's own step)" : row.step.line ? ` (line ${row.step.line})` : ""}`}</title>
       {selected && <rect x={0} y={row.y - 13} width={width} height={26} className="selected-bg" />}
       <circle cx={x} cy={row.y} r={row.marks.length ? 6 : 4.5} />
       <text x={x + 12} y={row.y + 4}>
         {label}
-        {row.step.line ? <tspan className="line-ref"> :{row.step.line}</tspan> : null}
+        {stepWhere(row.step) ? <tspan className="line-ref">{stepWhere(row.step)}</tspan> : null}
       </text>
     </g>
   );

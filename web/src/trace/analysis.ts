@@ -70,7 +70,7 @@ export function analyzeTrace(steps: readonly TraceStep[], kind?: string): TraceA
       if (p && action.slice(BLOCKED.length) === p.resource) pending.set(s.thread, { resource: p.resource, index: p.index });
     } else if (action.startsWith(RESUMES)) {
       waiting.delete(s.thread); // a lock it waited for was taken above, with the Enter's step
-    } else if (call && ACQUIRE.test(call.op) && call.arg) {
+    } else if (call && ACQUIRE.test(call.op) && call.arg && s.result !== "false") { // a TryEnter that failed took nothing
       pending.set(s.thread, { resource: call.arg, index });
     } else if (call && RELEASE.test(call.op) && call.arg) {
       const h = heldBy(s.thread);

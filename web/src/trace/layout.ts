@@ -17,6 +17,23 @@ export interface LayoutOptions {
   charWidth?: number;
 }
 
+/**
+ * What a step did, in the learner's words (as the CLI's table says it): the release a `lock` statement makes at its end
+ * is "releases lock A (end of lock at line 12)", since the learner wrote no Monitor.Exit; a Try* call that failed says "→ false".
+ */
+export function stepLabel(s: TraceStep): string {
+  const exit = "Monitor.Exit(";
+  const action = s.lockStatementLine && s.action.startsWith(exit) && s.action.endsWith(")")
+    ? `releases ${s.action.slice(exit.length, -1)} (end of lock at line ${s.lockStatementLine})`
+    : s.action;
+  return s.result ? `${action} → ${s.result}` : action;
+}
+
+/** " :12" after a step of the learner's code, " (test)" after one of the kata test's own code. */
+export function stepWhere(s: TraceStep): string {
+  return s.byTest ? " (test)" : s.line ? ` :${s.line}` : "";
+}
+
 export interface Lane {
   thread: number;
   name: string;
@@ -125,7 +142,7 @@ export function layoutTrace(steps: readonly TraceStep[], kind?: string, options:
     };
     const pushStep = (i: number) => {
       const s = steps[i];
-      push({ kind: "step", y, lane: laneOf.get(s.thread)!, index: i, step: s, label: s.action, marks: [...(analysis.marks.get(i) ?? [])] });
+      push({ kind: "step", y, lane: laneOf.get(s.thread)!, index: i, step: s, label: stepLabel(s), marks: [...(analysis.marks.get(i) ?? [])] });
     };
     for (let i = run.start; i <= run.end; i++) {
       const atEnds = i - run.start < KEEP_EACH_END || run.end - i < KEEP_EACH_END;
@@ -149,7 +166,7 @@ export function layoutTrace(steps: readonly TraceStep[], kind?: string, options:
   // A row holds one step, so its label may run on over the lanes to its right (only their
   // lines cross it); the picture is as wide as the lanes or the longest label, whichever is more.
   const labelEnd = (r: Row) => r.kind === "gap" ? 0
-    : lanes[r.lane].x + 12 + (r.label.length + (r.kind === "step" && r.step.line ? ` :${r.step.line}`.length : 0)) * charWidth + 8;
+    : lanes[r.lane].x + 12 + (r.label.length + (r.kind === "step" ? stepWhere(r.step).length : 0)) * charWidth + 8;
   return {
     lanes,
     rows,
