@@ -962,7 +962,12 @@ internal sealed class ControlledRuntime
             {
                 if (Trace[i].OperationId == op.Id)
                 {
-                    Trace[i] = Trace[i] with { Result = "false" };
+                    // Only the Try call's own step (a call that took no step, or timed out, leaves the trace as it is).
+                    if (Trace[i].Action.Contains(".Try", StringComparison.Ordinal))
+                    {
+                        Trace[i] = Trace[i] with { Result = "false" };
+                    }
+
                     return;
                 }
             }
