@@ -25,10 +25,8 @@ public sealed class UsageException(string message) : Exception(message);
 
 public static class CommandLine
 {
-    public static async Task<int> RunAsync(string[] argv, IReadOnlyDictionary<string, ICommand> commands)
+    public static async Task<int> RunAsync(string[] argv, IReadOnlyDictionary<string, ICommand> commands, TextWriter output, TextWriter errors)
     {
-        var output = Console.Out;
-        var errors = Console.Error;
         if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
         {
             PrintHelp(output, commands);
@@ -86,6 +84,9 @@ public static class CommandLine
         foreach (var command in commands.Values) output.WriteLine($"  kata {command.Usage,-58} {command.Summary}");
         output.WriteLine("\nKatas are read from the repository's katas/ (or $KATA_HOME/katas, or --katas DIR, or the ones the installed tool shipped with).");
     }
+
+    /// <summary>Whether a command may redraw a live progress line on <paramref name="errors"/>: only on the process's own terminal.</summary>
+    public static bool IsTerminal(TextWriter errors) => ReferenceEquals(errors, Console.Error) && !Console.IsErrorRedirected;
 
     /// <summary>The grader's options from the command line: --unsafe-sandbox allows grading without the full sandbox.</summary>
     public static KataServer.Grading.Pipeline.GraderOptions GraderOptions(Arguments args, double budgetScale = 1) =>

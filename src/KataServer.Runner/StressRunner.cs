@@ -48,8 +48,11 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
         var settings = request.Stress;
         // A test the explorer could not judge (the code used an API it does not model) has only stress to judge it.
         var scale = Math.Max(1, test.Options.StressWeight) * (settings.Unexplored.Contains(test.Name) ? Math.Max(1, settings.UnexploredScale) : 1);
-        var iterationsWanted = Math.Max(1, settings.Iterations * scale);
-        var budget = TimeSpan.FromSeconds(settings.SecondsPerTest * scale);
+        // What exploration already covered needs less of the budget; never a share above the whole, never none.
+        var share = settings.Shares.TryGetValue(test.Name, out var s) && double.IsFinite(s) ? Math.Clamp(s, 0.01, 1) : 1;
+        var iterationsWanted = Math.Max(1, (long)(settings.Iterations * scale * share));
+        var budget = TimeSpan.FromSeconds(settings.SecondsPerTest * scale * share);
+        var overlapBudget = TimeSpan.FromSeconds(settings.SecondsPerTest * scale);
         var iterationTimeout = TimeSpan.FromSeconds(settings.IterationTimeoutSeconds);
         var clock = Stopwatch.StartNew();
 
@@ -60,7 +63,7 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
         Concurrent.ResetOverlap();
         // Before calling a test serialized, look as long again for one iteration in which its threads overlapped.
         bool More() => iterations < iterationsWanted && (iterations == 0 || clock.Elapsed < budget)
-            || Concurrent.Overlap.NeverOverlapped && clock.Elapsed < 2 * budget;
+            || Concurrent.Overlap.NeverOverlapped && clock.Elapsed < 2 * overlapBudget;
         var driver = new Thread(() =>
         {
             try

@@ -189,7 +189,8 @@ public sealed class CliTests
     [Fact]
     public async Task PassingSolutionExitsZeroWithOneJsonObject()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--json", "--mode", "stress");
+        // The real process: stdout must hold the JSON object and nothing else, whatever else in the process writes.
+        var result = await KataProcess.RunProcessAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--json", "--mode", "stress");
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Stdout); // stdout holds the JSON object and nothing else

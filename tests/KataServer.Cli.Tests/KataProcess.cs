@@ -2,7 +2,11 @@ using System.Diagnostics;
 
 namespace KataServer.Cli.Tests;
 
-/// <summary>Runs the real `kata` program (dotnet kata.dll) from the repository root.</summary>
+/// <summary>
+/// Runs `kata` from the repository root: <see cref="RunAsync"/> calls its entry point in this process (the same
+/// commands, arguments, exit code and streams, without a process start and a cold compiler per test);
+/// <see cref="RunProcessAsync"/> starts the real program (dotnet kata.dll), for tests about the process itself.
+/// </summary>
 public static class KataProcess
 {
     public static string RepositoryRoot { get; } = FindRoot();
@@ -16,7 +20,27 @@ public static class KataProcess
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>`kata args...` in process: what it writes to stdout and stderr, and its exit code.</summary>
     public static async Task<Result> RunAsync(params string[] args)
+    {
+        // The tests of this assembly run one at a time (AssemblyInfo.cs), so the process's directory is ours to set.
+        var directory = Directory.GetCurrentDirectory();
+        using var stdout = new StringWriter { NewLine = "\n" };
+        using var stderr = new StringWriter { NewLine = "\n" };
+        try
+        {
+            Directory.SetCurrentDirectory(RepositoryRoot);
+            int exitCode = await KataProgram.RunAsync(args, stdout, stderr);
+            return new Result(exitCode, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(directory);
+        }
+    }
+
+    /// <summary>`dotnet kata.dll args...` as a child process.</summary>
+    public static async Task<Result> RunProcessAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {

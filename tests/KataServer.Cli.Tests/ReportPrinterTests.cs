@@ -60,7 +60,8 @@ public sealed class ReportPrinterTests
     [Fact]
     public async Task Grade_with_unsafe_sandbox_runs_and_says_so_first()
     {
-        var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--mode", "stress", "--unsafe-sandbox");
+        // The real process, its stdout redirected: no colour codes when the output is not a terminal.
+        var result = await KataProcess.RunProcessAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--mode", "stress", "--unsafe-sandbox");
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("UNSAFE SANDBOX: unsafe sandbox allowed (--unsafe-sandbox), though the full sandbox was available", result.Stdout);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using KataServer.Compilation;
 using KataServer.Grading.Pipeline;
@@ -14,7 +13,7 @@ public sealed class BenchCommand : ICommand
     private static readonly string[] Parts = ["compile", "grade", "linearizability", "explore", "mutants", "seeds"];
     private static readonly string[] Strategies = ["random", "pct", "dfs", "portfolio"];
 
-    public string Usage => "bench [compile|grade|linearizability|explore|mutants|seeds]... [--kata ID] [--repeat SEEDS]";
+    public string Usage => "bench [compile|grade|linearizability|explore|mutants|seeds]... [--kata ID] [--repeat N]";
     public string Summary => "measure compile, grade, checker and explorer speed on this machine";
 
     public async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors)
@@ -28,7 +27,7 @@ public sealed class BenchCommand : ICommand
             output.WriteLine(part switch
             {
                 "compile" => CompilationBenchmark.Run(),
-                "grade" => await GradeBenchmarkAsync(CommandLine.LoadCatalog(args)),
+                "grade" => await GradeBenchmarkAsync(CommandLine.LoadCatalog(args), args.Option("kata"), args.IntOption("repeat") ?? 3, errors),
                 "linearizability" => KataServer.Testing.Linearizability.LinearizabilityBenchmark.Run(),
                 "mutants" => await MutantBenchmarkAsync(CommandLine.LoadCatalog(args), args.Option("kata"), errors),
                 "seeds" => await SeedSweepAsync(CommandLine.LoadCatalog(args), args.Option("kata"), args.IntOption("repeat") ?? 20, errors),
@@ -40,30 +39,74 @@ public sealed class BenchCommand : ICommand
         return ExitCodes.Passed;
     }
 
-    /// <summary>End-to-end grading wall time: the first grade in a process (cold compiler) and warm medians.</summary>
-    private static async Task<string> GradeBenchmarkAsync(KataCatalog catalog)
+    /// <summary>
+    /// End-to-end grading on the katas' own files: the reference (passing) and the first mutant (failing), graded in the
+    /// default mode with one warm compiler, alternately by the grader as it was (every test gets the kata's whole stress
+    /// budget) and as it is (one stress budget per grade, <see cref="StressBudget"/>), so both sides share the
+    /// machine's noise. Prints the median time of each stage.
+    /// </summary>
+    private static async Task<string> GradeBenchmarkAsync(KataCatalog catalog, string? kataId, int rounds, TextWriter errors)
     {
-        var kata = CommandLine.FindKata(catalog, "hit-counter");
-        var passing = kata.Reference.Text;
-        var failing = kata.Mutants[0].Source.Text;
-        var grader = new Grader(new GraderOptions());
-
-        var cold = await TimeAsync(grader, kata, passing);
-        var warmPass = new List<double>();
-        var warmFail = new List<double>();
-        for (var i = 0; i < 5; i++)
+        var katas = kataId is not null ? [CommandLine.FindKata(catalog, kataId)]
+            : new[] { "hit-counter", "deadlock-transfer", "bounded-buffer", "countdown-latch", "lock-free-stack" }.Select(id => CommandLine.FindKata(catalog, id)).ToList();
+        var compiler = new KataCompiler();
+        var graders = new (string Name, Grader Grader)[]
         {
-            warmPass.Add(await TimeAsync(grader, kata, passing));
-            warmFail.Add(await TimeAsync(grader, kata, failing));
+            ("whole stress budget per test", new Grader(new GraderOptions { Compiler = compiler, ShareStressBudget = false })),
+            ("one stress budget per grade", new Grader(new GraderOptions { Compiler = compiler })),
+        };
+
+        var first = await TimedGradeAsync(graders[1].Grader, katas[0], katas[0].Reference.Text, seed: 1);
+        var table = new StringBuilder();
+        table.AppendLine($"First grade in this process (cold compiler, {katas[0].Id} reference): {first.TimingsMs.Total} ms, of which compile {first.TimingsMs.Compile} ms.");
+        table.AppendLine();
+        table.AppendLine($"| kata | submission | grader | verdict | compile | police | rewrite | explore | stress | measure | total (median of {rounds}) |");
+        table.AppendLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var totals = new Dictionary<(bool Passing, string Grader), List<long>>();
+        foreach (var kata in katas)
+        {
+            var files = new[] { (Passing: true, Name: "reference", Text: kata.Reference.Text), (Passing: false, Name: kata.Mutants[0].Name, Text: kata.Mutants[0].Source.Text) };
+            var reports = new Dictionary<(bool, string), List<GradeReport>>();
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var file in files)
+                {
+                    foreach (var (name, grader) in graders)
+                    {
+                        // The same seed on both sides of a round: the same exploration, only the stress budget differs.
+                        var report = await TimedGradeAsync(grader, kata, file.Text, seed: (ulong)round + 1);
+                        errors.WriteLine($"  {kata.Id} {file.Name} ({name}): {report.Verdict}, {report.TimingsMs.Total} ms");
+                        (reports.TryGetValue((file.Passing, name), out var list) ? list : reports[(file.Passing, name)] = []).Add(report);
+                    }
+                }
+            }
+
+            foreach (var file in files)
+            {
+                foreach (var (name, _) in graders)
+                {
+                    var runs = reports[(file.Passing, name)];
+                    long M(Func<Timings, long> stage) => MedianOf(runs.Select(r => stage(r.TimingsMs)));
+                    var verdicts = string.Join("/", runs.Select(r => r.Verdict).Distinct());
+                    table.AppendLine($"| {kata.Id} | {file.Name} | {name} | {verdicts} | {M(t => t.Compile)} | {M(t => t.Police)} | {M(t => t.Rewrite)} | {M(t => t.Explore)} | {M(t => t.Stress)} | {M(t => t.Measure)} | {M(t => t.Total)} ms |");
+                    (totals.TryGetValue((file.Passing, name), out var all) ? all : totals[(file.Passing, name)] = []).AddRange(runs.Select(r => r.TimingsMs.Total));
+                }
+            }
         }
 
-        var table = new StringBuilder();
-        table.AppendLine($"| grade `{kata.Id}` (mode stress, kata budgets) | wall time |");
-        table.AppendLine("| --- | --- |");
-        table.AppendLine($"| first grade in a fresh process (passing, cold compiler) | {cold:0} ms |");
-        table.AppendLine($"| passing submission, warm, median of 5 | {Median(warmPass):0} ms |");
-        table.AppendLine($"| failing submission ({kata.Mutants[0].Name}), warm, median of 5 | {Median(warmFail):0} ms |");
+        table.AppendLine();
+        foreach (var ((passing, name), all) in totals)
+            table.AppendLine($"- {(passing ? "passing" : "failing")} grades, {name}: p50 {MedianOf(all)} ms over {all.Count} grades of {katas.Count} katas");
         return table.ToString();
+    }
+
+    private static Task<GradeReport> TimedGradeAsync(Grader grader, Kata kata, string source, ulong seed) =>
+        grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(source), "Solution.cs") { Seed = seed });
+
+    private static long MedianOf(IEnumerable<long> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
     }
 
     /// <summary>
@@ -202,13 +245,4 @@ public sealed class BenchCommand : ICommand
 
     private static bool Found(GradeReport report, LoadedMutant mutant) =>
         report.Findings.Any(f => mutant.Spec.AcceptedFindings.Contains(f.Kind));
-
-    private static async Task<double> TimeAsync(Grader grader, Kata kata, string source)
-    {
-        var watch = Stopwatch.StartNew();
-        await grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(source), "Solution.cs") { Mode = GradeMode.Stress });
-        return watch.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -23,7 +23,7 @@ public sealed class GradeCommand : ICommand
         };
 
         var json = args.Flag("json");
-        var progress = new ProgressLine(errors, live: !json && !Console.IsErrorRedirected);
+        var progress = new ProgressLine(errors, live: !json && CommandLine.IsTerminal(errors));
         var report = await new Grader(CommandLine.GraderOptions(args)).GradeAsync(request, json ? null : progress);
         progress.Clear();
         if (json) output.WriteLine(Json.Serialize(report));

@@ -28,7 +28,7 @@ public sealed class ReplayCommand : ICommand
         };
 
         var json = args.Flag("json");
-        var progress = new ProgressLine(errors, live: !json && !Console.IsErrorRedirected);
+        var progress = new ProgressLine(errors, live: !json && CommandLine.IsTerminal(errors));
         GradeReport report;
         try { report = await new Grader(CommandLine.GraderOptions(args)).GradeAsync(request, json ? null : progress); }
         catch (InvalidReplayException e) { throw new UsageException(e.Message); }

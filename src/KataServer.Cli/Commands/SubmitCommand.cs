@@ -57,7 +57,7 @@ public sealed class SubmitCommand : ICommand
 
         var id = (string)(await posted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
         var json = args.Flag("json");
-        var progress = new ProgressLine(errors, live: !json && !Console.IsErrorRedirected);
+        var progress = new ProgressLine(errors, live: !json && CommandLine.IsTerminal(errors));
         var done = await StreamAsync(http, id, json ? null : progress);
         progress.Clear();
         if ((string?)done["status"] != "done" || done["report"] is not JsonObject reportJson)

@@ -88,7 +88,7 @@ public static class ReportPrinter
         }
 
         var t = report.TimingsMs;
-        output.WriteLine($"Time: compile {t.Compile} ms, policy {t.Police} ms, explore {t.Explore} ms, stress {t.Stress} ms, total {t.Total} ms");
+        output.WriteLine($"Time: compile {t.Compile} ms, policy {t.Police} ms, rewrite {t.Rewrite} ms, explore {t.Explore} ms, stress {t.Stress} ms, measure {t.Measure} ms, total {t.Total} ms");
     }
 
     private static void PrintFinding(FindingData finding, TextWriter output)

@@ -138,13 +138,15 @@ public sealed class Grader
         var measureThreads = new[] { 1, Math.Max(2, Environment.ProcessorCount) };
         var plan = RunPlan.From(tests.Compilation!, request.OnlyTests, measureThreads);
         var stages = new List<StageResult>();
-        long exploreMs = 0, stressMs = 0;
+        long rewriteMs = 0, exploreMs = 0, stressMs = 0;
         if (request.Mode is GradeMode.All or GradeMode.Explore)
         {
-            var watch = Stopwatch.StartNew();
+            var rewrite = Stopwatch.StartNew();
             Report(new GradeProgress(GradeProgress.Explore, "instrumenting for schedule exploration"));
             var instrumented = Instrumentation.Rewrite(submission.Assembly!, tests.Assembly!, Path.GetDirectoryName(typeof(Check).Assembly.Location)!);
             job.AddInstrumented(instrumented.Submission, instrumented.Tests);
+            rewriteMs = rewrite.ElapsedMilliseconds;
+            var watch = Stopwatch.StartNew();
             var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
             stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan, LimitsFor(kata), Report, cancellationToken));
             exploreMs = watch.ElapsedMilliseconds;
@@ -182,7 +184,11 @@ public sealed class Grader
         if (request.Mode is GradeMode.All or GradeMode.Stress && !exploreFailed && request.ReplayToken is null)
         {
             var watch = Stopwatch.StartNew();
-            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored), plan, LimitsFor(kata), Report, cancellationToken));
+            // What exploration covered needs less stress: the grade's one stress budget goes where it could not look.
+            var shares = options.ShareStressBudget && stages is [var passedExploration]
+                ? StressBudget.Shares(passedExploration, ExploreSchedules(kata))
+                : new Dictionary<string, double>();
+            stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored, shares), plan, LimitsFor(kata), Report, cancellationToken));
             stressMs = watch.ElapsedMilliseconds;
         }
 
@@ -236,7 +242,7 @@ public sealed class Grader
             Findings = findings,
             Notices = notices,
             Diagnostics = Messages(submission.Diagnostics),
-            TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Explore = exploreMs, Stress = stressMs, Measure = measureMs, Total = total.ElapsedMilliseconds },
+            TimingsMs = new Timings { Compile = compileMs, Police = policeMs, Rewrite = rewriteMs, Explore = exploreMs, Stress = stressMs, Measure = measureMs, Total = total.ElapsedMilliseconds },
             Run = new RunInfo
             {
                 IsolationLayers = UnsafeLayer().Concat(stages.SelectMany(s => s.IsolationLayers)).Distinct().ToList(),
@@ -304,7 +310,7 @@ public sealed class Grader
         };
     }
 
-    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed, IReadOnlyList<string> unexplored)
+    private RunRequest StressRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed, IReadOnlyList<string> unexplored, IReadOnlyDictionary<string, double> shares)
     {
         var b = request.Kata.Manifest.Budgets;
         return job.Request(learnerFileName) with
@@ -318,6 +324,7 @@ public sealed class Grader
                 SecondsPerTest = b.StressSeconds * options.BudgetScale,
                 IterationTimeoutSeconds = b.IterationTimeoutSeconds,
                 Unexplored = unexplored,
+                Shares = shares,
             },
         };
     }
@@ -334,6 +341,8 @@ public sealed class Grader
         },
     };
 
+    private int ExploreSchedules(Kata kata) => (int)Math.Max(1, kata.Manifest.Budgets.ExploreSchedules * options.BudgetScale);
+
     private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed)
     {
         var b = request.Kata.Manifest.Budgets;
@@ -347,7 +356,7 @@ public sealed class Grader
                 Strategy = request.Strategy ?? "portfolio",
                 Seed = seed,
                 EarlyTimeoutHorizonMs = (long)Math.Max(1000, b.IterationTimeoutSeconds * 1000 * 2),
-                MaxSchedules = (int)Math.Max(1, b.ExploreSchedules * options.BudgetScale),
+                MaxSchedules = ExploreSchedules(request.Kata),
                 SecondsPerTest = b.ExploreSeconds * options.BudgetScale,
                 MaxSteps = b.ExploreMaxSteps,
                 ReplayToken = request.ReplayToken,
@@ -359,6 +368,10 @@ public sealed class Grader
 
 public sealed record GraderOptions
 {
+    /// <summary>Shares one stress budget per grade among the tests by what exploration could not cover
+    /// (<see cref="StressBudget"/>); off: every test gets the kata's whole stress budget (`kata bench grade` compares).</summary>
+    public bool ShareStressBudget { get; init; } = true;
+
     /// <summary>Multiplies the kata's iteration, schedule and time budgets (validate --exhaustive uses more).</summary>
     public double BudgetScale { get; init; } = 1;
     public KataCompiler? Compiler { get; init; }

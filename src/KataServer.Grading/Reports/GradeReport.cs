@@ -80,6 +80,8 @@ public sealed record Timings
 {
     public long Compile { get; init; }
     public long Police { get; init; }
+    /// <summary>Rewriting the assemblies for exploration (Mono.Cecil); <see cref="Explore"/> is the sandboxed exploration run.</summary>
+    public long Rewrite { get; init; }
     public long Explore { get; init; }
     public long Stress { get; init; }
     public long Measure { get; init; }

@@ -47,6 +47,9 @@ public sealed record StressSettings
     /// with <see cref="UnexploredScale"/> times the iterations and time.</summary>
     public IReadOnlyList<string> Unexplored { get; init; } = [];
     public int UnexploredScale { get; init; } = 4;
+    /// <summary>Each test's share of <see cref="Iterations"/> and <see cref="SecondsPerTest"/> (a test not named: 1), from
+    /// what exploration covered. The search for an iteration in which the threads overlapped keeps the whole budget.</summary>
+    public IReadOnlyDictionary<string, double> Shares { get; init; } = new Dictionary<string, double>();
 }
 
 public sealed record ExploreSettings

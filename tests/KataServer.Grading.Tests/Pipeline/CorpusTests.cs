@@ -5,7 +5,7 @@ namespace KataServer.Grading.Tests.Pipeline;
 
 /// <summary>
 /// Grades every learner solution of the corpus (tests/corpus) whose kata exists here, and checks the verdict and
-/// finding kind its expected.json gives. Hostile files are graded the same way; their side effects are
+/// finding kind its expected.json gives; a wrong solution must be found by the explorer, before stress. Hostile files are graded the same way; their side effects are
 /// checked in <see cref="HostileSubmissionTests"/>.
 /// </summary>
 public sealed class CorpusTests(GraderFixture fixture) : IClassFixture<GraderFixture>
@@ -27,6 +27,13 @@ public sealed class CorpusTests(GraderFixture fixture) : IClassFixture<GraderFix
         var report = await fixture.GradeAsync(Repository.Kata(entry.Kata), source, CorpusModes.Default, Path.GetFileName(entry.File));
 
         CorpusModes.AssertExpected(entry, report);
+        if (entry.Expect == "fail" && entry.Finding != "any")
+        {
+            // A grade stops at the first stage that finds a bug: no stress test ran, so the explorer alone found it
+            // ("any": code the explorer may call uncontrolled, which stress then judges).
+            Assert.True(report.Tests.All(t => t.Mode != GradeProgress.Stress),
+                $"{entry.File}: not found by the explorer: " + string.Join("; ", report.Tests.Select(t => $"{t.Mode} {t.Name} {t.Outcome}")));
+        }
     }
 }
 

@@ -6,8 +6,9 @@ using KataServer.Testing.Protocol;
 namespace KataServer.Grading.Tests.Pipeline;
 
 /// <summary>
-/// The schedule explorer alone (stress disabled) finds the bug of every mutant of every kata and of every
-/// wrong corpus solution, with the right finding kind, and its replay tokens reproduce the finding.
+/// The schedule explorer's findings replay exactly. That it alone finds every mutant and every wrong corpus solution,
+/// with the right finding kind, is checked where they are graded once: <see cref="Validation.KataValidationTests"/>
+/// and <see cref="CorpusTests"/>.
 /// </summary>
 public sealed class ExplorationTests(GraderFixture fixture) : IClassFixture<GraderFixture>
 {
@@ -17,40 +18,6 @@ public sealed class ExplorationTests(GraderFixture fixture) : IClassFixture<Grad
         foreach (var kata in Repository.Catalog.Katas)
             foreach (var mutant in kata.Mutants) data.Add(kata.Id, mutant.Name);
         return data;
-    }
-
-    public static TheoryData<CorpusEntry> WrongCorpusSolutions()
-    {
-        var data = new TheoryData<CorpusEntry>();
-        foreach (var entry in Repository.CorpusEntries().Where(e => e.Expect == "fail" && !e.File.StartsWith("adversarial/", StringComparison.Ordinal)))
-            if (Repository.Catalog.TryGet(entry.Kata, out _)) data.Add(entry);
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(Mutants))]
-    public async Task ExplorerAloneFindsEveryMutant(string kataId, string mutantName)
-    {
-        var kata = Repository.Kata(kataId);
-        var mutant = kata.Mutants.Single(m => m.Name == mutantName);
-
-        var report = await fixture.GradeAsync(kata, mutant.Source.Text, GradeMode.Explore, Path.GetFileName(mutant.Source.Path));
-
-        Assert.NotEqual(Verdicts.Passed, report.Verdict);
-        var kinds = report.Findings.Select(f => f.Kind).ToList();
-        Assert.True(kinds.Intersect(mutant.Spec.AcceptedFindings).Any(),
-            $"{kataId}/{mutantName}: expected {string.Join(" or ", mutant.Spec.AcceptedFindings)}, got {string.Join(", ", report.Findings.Select(f => $"[{f.Kind}] {f.Message}"))}");
-    }
-
-    [Theory]
-    [MemberData(nameof(WrongCorpusSolutions))]
-    public async Task ExplorerAloneFindsEveryWrongCorpusSolution(CorpusEntry entry)
-    {
-        var source = await Repository.ReadCorpusFileAsync(entry.File);
-
-        var report = await fixture.GradeAsync(Repository.Kata(entry.Kata), source, GradeMode.Explore, Path.GetFileName(entry.File));
-
-        CorpusModes.AssertExpected(entry, report);
     }
 
     [Fact]
