@@ -120,7 +120,9 @@ public sealed class ScreeningTests(ServerFixture fixture)
         // The full report (for the interviewer) has findings with text; the candidate saw none of it.
         var findings = full["report"]!["findings"]!.AsArray();
         Assert.NotEmpty(findings);
-        var secrets = findings.SelectMany(f => Strings(f)).Where(s => s.Length >= 12).Distinct().ToList();
+        // Test names are shown (pass/fail per test); everything else a finding says is not.
+        var testNames = full["report"]!["tests"]!.AsArray().Select(t => (string)t!["name"]!).ToHashSet();
+        var secrets = findings.SelectMany(f => Strings(f)).Where(s => s.Length >= 12 && !testNames.Any(s.Contains)).Distinct().ToList();
         Assert.NotEmpty(secrets);
         foreach (var text in new[] { stream, seen })
         {

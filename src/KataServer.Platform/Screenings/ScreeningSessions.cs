@@ -30,14 +30,15 @@ public sealed class ScreeningSessions(IDbContextFactory<PlatformDb> dbs, IBackgr
     public void ScheduleEnd(ScreeningCandidate candidate)
     {
         var at = candidate.EndsAt ?? throw new InvalidOperationException("the session has not started");
-        candidate.FinishJobId = jobs.Schedule<FinishSessionJob>(job => job.RunAsync(candidate.Id, EndReasons.TimeUp), new DateTimeOffset(at));
+        candidate.FinishJobId = jobs.Schedule<FinishSessionJob>(JobQueues.Run, job => job.RunAsync(candidate.Id, EndReasons.TimeUp), new DateTimeOffset(at));
     }
 
     /// <summary>Ends the session now if it is running (the first caller wins) and has its last code submitted. True when this call ended it.</summary>
     public async Task<bool> EndAsync(Guid candidateId, string because, CancellationToken cancellationToken)
     {
         var ended = await MarkEndedAsync(candidateId, because, cancellationToken);
-        if (ended) jobs.Enqueue<FinishSessionJob>(job => job.RunAsync(candidateId, because));
+        // On the quick queue: the grading servers listen to ours only (JobQueues), and ending takes milliseconds.
+        if (ended) jobs.Enqueue<FinishSessionJob>(JobQueues.Run, job => job.RunAsync(candidateId, because));
         return ended;
     }
 
