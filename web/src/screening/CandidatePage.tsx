@@ -121,7 +121,7 @@ function CandidateWorkspace({ session, dark, onEnded }: { session: CandidateSess
         ))}
       </div>
       {session.katas.map((k) => (
-        <div key={k.id} hidden={k.id !== current}>
+        <div key={k.id} data-kata={k.id} hidden={k.id !== current}>
           <KataPane kata={k} dark={dark} ended={ended} />
         </div>
       ))}
