@@ -138,8 +138,8 @@ function KataPane({ kata, dark, ended }: { kata: CandidateSession["katas"][numbe
   const grading = useCandidateGrading(kata.id);
 
   const onChange = useCallback((value: string) => {
-    const inserted = value.length - code.current.length;
-    if (inserted >= PASTE_CHARS) pastes.current.push({ line: firstChangedLine(code.current, value), chars: inserted });
+    const { line, inserted } = insertion(code.current, value);
+    if (inserted >= PASTE_CHARS) pastes.current.push({ line, chars: inserted });
     code.current = value;
   }, []);
 
@@ -215,10 +215,13 @@ function CandidateResult({ report, onSelectLine }: { report: CandidateGrade; onS
   );
 }
 
-function firstChangedLine(before: string, after: string): number {
-  let i = 0;
-  while (i < before.length && i < after.length && before[i] === after[i]) i++;
-  return after.slice(0, i).split("\n").length;
+/** What one edit inserted: the new text between the parts before and after that did not change, and its first line. */
+export function insertion(before: string, after: string): { line: number; inserted: number } {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { line: after.slice(0, start).split("\n").length, inserted: after.length - start - end };
 }
 
 /** Run/Submit for the candidate: POST, then the candidate's event stream (the report shaped by the screening's rules). */
