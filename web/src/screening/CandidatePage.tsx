@@ -1,7 +1,7 @@
 // The candidate's side of a screening: the invitation's start page (rules, time limit), then the same editor with Run
 // and Submit, a countdown from the server's deadline, autosave every few seconds and pastes reported.
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
-import type { GradeReport, ProgressEvent } from "../api/types";
+import type { Diagnostic, GradeReport, Hints, ProgressEvent } from "../api/types";
 import { ErrorBox } from "../app/ErrorBox";
 import type { CodeEditorHandle } from "../editor/CodeEditor";
 import { ProgressBars } from "../grading/ProgressBars";
@@ -16,6 +16,7 @@ const CodeEditor = lazy(() => import("../editor/CodeEditor").then((m) => ({ defa
 const AUTOSAVE_MS = 5000;
 /** An insert of at least this many characters at once is reported as a paste. */
 const PASTE_CHARS = 40;
+const DIAGNOSTICS_DELAY_MS = 600;
 
 export function CandidatePage({ dark }: { dark: boolean }) {
   // The secret is in the fragment: it never reaches a server log; the page drops it from the address once read.
@@ -122,26 +123,37 @@ function CandidateWorkspace({ session, dark, onEnded }: { session: CandidateSess
       </div>
       {session.katas.map((k) => (
         <div key={k.id} data-kata={k.id} hidden={k.id !== current}>
-          <KataPane kata={k} dark={dark} ended={ended} />
+          <KataPane kata={k} dark={dark} ended={ended} hintsAllowed={session.hintsAllowed} />
         </div>
       ))}
     </main>
   );
 }
 
-function KataPane({ kata, dark, ended }: { kata: CandidateSession["katas"][number]; dark: boolean; ended: boolean }) {
+function KataPane({ kata, dark, ended, hintsAllowed }: { kata: CandidateSession["katas"][number]; dark: boolean; ended: boolean; hintsAllowed: boolean }) {
   const editor = useRef<CodeEditorHandle>(null);
   const code = useRef(kata.code);
   const saved = useRef(kata.code);
   const pastes = useRef<Paste[]>([]);
   const [saveText, setSaveText] = useState("");
   const grading = useCandidateGrading(kata.id);
+  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  const diagTimer = useRef<number | null>(null);
 
   const onChange = useCallback((value: string) => {
     const { line, inserted } = insertion(code.current, value);
     if (inserted >= PASTE_CHARS) pastes.current.push({ line, chars: inserted });
     code.current = value;
-  }, []);
+    // The editor's squiggles, as for learners (compiler and API policy; nothing runs).
+    if (diagTimer.current !== null) window.clearTimeout(diagTimer.current);
+    diagTimer.current = window.setTimeout(async () => {
+      try {
+        setDiagnostics((await candidateApi.diagnostics(kata.id, code.current)).diagnostics);
+      } catch {
+        // a help while typing: Run shows the real errors
+      }
+    }, DIAGNOSTICS_DELAY_MS);
+  }, [kata.id]);
 
   const save = useCallback(async (keepalive = false) => {
     if (code.current === saved.current && pastes.current.length === 0) return;
@@ -178,6 +190,7 @@ function KataPane({ kata, dark, ended }: { kata: CandidateSession["katas"][numbe
     <div className="workspace">
       <section className="side" aria-label="About this kata">
         <Markdown source={kata.statement} className="statement" />
+        {hintsAllowed && kata.hintCount > 0 && <CandidateHints kata={kata.id} total={kata.hintCount} ended={ended} />}
       </section>
       <section className="main" aria-label="Your solution">
         <div className="toolbar">
@@ -186,7 +199,7 @@ function KataPane({ kata, dark, ended }: { kata: CandidateSession["katas"][numbe
           <span className="save-state muted small" aria-live="polite">{saveText}</span>
         </div>
         <Suspense fallback={<div className="code-editor loading">Loading the editor…</div>}>
-          <CodeEditor ref={editor} initialValue={kata.code} dark={dark} diagnostics={[]} onChange={onChange} onRun={() => run("run")}
+          <CodeEditor ref={editor} initialValue={kata.code} dark={dark} diagnostics={diagnostics} onChange={onChange} onRun={() => run("run")}
             label={`C# editor for ${kata.title}`} />
         </Suspense>
         <div className="results" aria-live="polite">
@@ -196,6 +209,25 @@ function KataPane({ kata, dark, ended }: { kata: CandidateSession["katas"][numbe
         </div>
       </section>
     </div>
+  );
+}
+
+function CandidateHints({ kata, total, ended }: { kata: string; total: number; ended: boolean }) {
+  const [hints, setHints] = useState<Hints | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => { candidateApi.hints(kata).then(setHints, setError); }, [kata]);
+  const revealed = hints?.revealed ?? [];
+  return (
+    <section className="hints">
+      <h3>Hints</h3>
+      {error != null && <ErrorBox error={error} />}
+      <ol>{revealed.map((h, i) => <li key={i}><Markdown source={h} /></li>)}</ol>
+      {revealed.length < total && !ended && (
+        <button type="button" onClick={async () => {
+          try { setHints(await candidateApi.revealHint(kata)); } catch (e) { setError(e); }
+        }}>Show hint {revealed.length + 1} of {total} (the interviewer sees how many you opened)</button>
+      )}
+    </section>
   );
 }
 

@@ -2,7 +2,7 @@
 // everywhere); the candidate has no account: their session cookie is scoped to /api/candidate and the antiforgery
 // value comes in GET /api/candidate/session, kept in memory here.
 import { ApiError, request } from "../api/client";
-import type { Diagnostic, GradeReport, SubmissionStatus } from "../api/types";
+import type { Diagnostic, GradeReport, Hints, SubmissionStatus } from "../api/types";
 
 const enc = encodeURIComponent;
 
@@ -86,6 +86,8 @@ export const candidateApi = {
   submission: (id: string) => request<{ status: SubmissionStatus; report: CandidateGrade | null; error?: string | null }>("GET", `/api/candidate/submissions/${enc(id)}`),
   eventsUrl: (id: string) => `/api/candidate/submissions/${enc(id)}/events`,
   diagnostics: (kata: string, code: string) => request<{ diagnostics: Diagnostic[] }>("POST", "/api/candidate/diagnostics", { kata, code }, withXsrf()),
+  hints: (kata: string) => request<Hints>("GET", `/api/candidate/katas/${enc(kata)}/hints`),
+  revealHint: (kata: string) => request<Hints>("POST", `/api/candidate/katas/${enc(kata)}/hints`, undefined, withXsrf()),
   finish: () => request<void>("POST", "/api/candidate/finish", undefined, withXsrf()),
 };
 
