@@ -48,6 +48,8 @@ public static class PlatformServices
         services.AddSingleton<SubmissionQueue>();
         services.AddSingleton<GraderPool>();
         services.AddTransient<GradeSubmissionJob>();
+        services.AddSingleton<Screenings.ScreeningSessions>();
+        services.AddTransient<Screenings.FinishSessionJob>();
         services.AddHostedService<GraderWarmUp>();
 
         if (options.Workers > 0)

@@ -5,6 +5,7 @@ using KataServer.Web.Health;
 using KataServer.Web.Infrastructure;
 using KataServer.Web.Katas;
 using KataServer.Web.Learning;
+using KataServer.Web.Screenings;
 using KataServer.Web.Submissions;
 
 // `users add` / `tokens create` work on the configured database without starting the server.
@@ -23,6 +24,7 @@ if (platform.WhyGradingCannotStart(SandboxCapabilities.Detect()) is { } refusal)
 }
 builder.Services.AddPlatformJobs(platform);
 builder.Services.AddAccounts(platform);
+builder.Services.AddScreenings(builder.Configuration);
 builder.Services.AddJobDashboardPolicy();
 builder.Services.AddApiProblems();
 builder.Services.AddApiRateLimits(platform);
@@ -46,6 +48,7 @@ app.MapKataEndpoints();
 app.MapSubmissionEndpoints();
 app.MapProgressEndpoints();
 app.MapDiagnosticsEndpoints();
+app.MapScreeningEndpoints();
 app.MapWebFrontEnd();
 
 await app.RunAsync();

@@ -6,6 +6,9 @@ import { KataPage } from "./kata/KataPage";
 import { TokensPage } from "./account/TokensPage";
 import { Link, navigate, usePath } from "./app/router";
 import { useTheme } from "./app/theme";
+import { CandidatePage } from "./screening/CandidatePage";
+import { CandidateReportPage } from "./screening/CandidateReportPage";
+import { ScreeningPage, ScreeningsPage } from "./screening/ScreeningsPage";
 
 export function App() {
   return (
@@ -20,6 +23,9 @@ function Shell() {
   const [theme, setTheme] = useTheme();
   const { user, loading, signOut } = useAuth();
   const kata = /^\/katas\/([^/]+)\/?$/.exec(path);
+  const screening = /^\/screenings\/([^/]+)\/?$/.exec(path);
+  const candidateReport = /^\/screenings\/([^/]+)\/candidates\/([^/]+)\/?$/.exec(path);
+  const interviewer = !!user?.roles.some((r) => r === "instructor" || r === "admin");
 
   let page;
   if (path === "/signin") page = <AuthPage mode="signin" />;
@@ -27,6 +33,10 @@ function Shell() {
   else if (kata) page = <KataPage id={decodeURIComponent(kata[1])} dark={theme === "dark"} />;
   else if (path === "/progress") page = user ? <ProgressPage /> : loading ? null : <AuthPage mode="signin" />;
   else if (path === "/tokens") page = user ? <TokensPage /> : loading ? null : <AuthPage mode="signin" />;
+  else if (path === "/screening/join") page = <CandidatePage dark={theme === "dark"} />;
+  else if (path === "/screenings") page = user ? <ScreeningsPage /> : loading ? null : <AuthPage mode="signin" />;
+  else if (screening) page = user ? <ScreeningPage id={decodeURIComponent(screening[1])} /> : loading ? null : <AuthPage mode="signin" />;
+  else if (candidateReport) page = user ? <CandidateReportPage screening={decodeURIComponent(candidateReport[1])} candidate={decodeURIComponent(candidateReport[2])} /> : loading ? null : <AuthPage mode="signin" />;
   else if (path === "/" || path === "/katas") page = <CataloguePage />;
   else page = <main className="page"><h1>Not found</h1><p>There is no page at this address. <Link to="/">See the katas</Link>.</p></main>;
 
@@ -40,6 +50,7 @@ function Shell() {
         <nav aria-label="Main">
           <Link to="/" aria-current={path === "/" ? "page" : undefined}>Katas</Link>
           {user && <Link to="/progress" aria-current={path === "/progress" ? "page" : undefined}>Progress</Link>}
+          {interviewer && <Link to="/screenings" aria-current={path.startsWith("/screenings") ? "page" : undefined}>Screenings</Link>}
           {user && <Link to="/tokens" aria-current={path === "/tokens" ? "page" : undefined}>API tokens</Link>}
         </nav>
         <div className="topbar-right">

@@ -13,6 +13,9 @@ public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityD
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<HintReveal> HintReveals => Set<HintReveal>();
     public DbSet<Draft> Drafts => Set<Draft>();
+    public DbSet<Screening> Screenings => Set<Screening>();
+    public DbSet<ScreeningCandidate> ScreeningCandidates => Set<ScreeningCandidate>();
+    public DbSet<CodeSnapshot> CodeSnapshots => Set<CodeSnapshot>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -64,5 +67,7 @@ public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityD
             d.HasKey(x => new { x.UserId, x.Kata });
             d.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        ScreeningModel.Configure(builder);
     }
 }

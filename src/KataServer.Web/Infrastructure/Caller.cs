@@ -11,7 +11,11 @@ public static class Caller
     public static string RequiredUserId(this ClaimsPrincipal user) =>
         user.UserId() ?? throw new InvalidOperationException("endpoint reached without an authenticated user");
 
-    /// <summary>Instructors and admins read every submission; a learner only their own.</summary>
+    /// <summary>
+    /// Instructors and admins read every submission; a learner only their own. A screening candidate's submissions are
+    /// read through the screening's report (its owner and admins) and by admins here, never by other instructors.
+    /// </summary>
     public static bool MayRead(this ClaimsPrincipal user, Submission submission) =>
-        submission.UserId == user.UserId() || user.IsInRole(Roles.Instructor) || user.IsInRole(Roles.Admin);
+        submission.UserId == user.UserId() || user.IsInRole(Roles.Admin)
+        || (user.IsInRole(Roles.Instructor) && !KataServer.Platform.Screenings.ScreeningSessions.IsCandidateUser(submission.UserId));
 }

@@ -44,13 +44,13 @@ public static class KataEndpoints
         new(k.Id, k.Manifest.Title, k.Manifest.Order, k.Manifest.Difficulty, k.Manifest.Topics, k.Manifest.Summary,
             k.Statement, k.Starter.Text, k.Manifest.Hints.Count);
 
-    private static async Task<IResult> GetHintsAsync(string id, KataLibrary library, HttpContext http, PlatformDb db)
+    internal static async Task<IResult> GetHintsAsync(string id, KataLibrary library, HttpContext http, PlatformDb db)
     {
         if (library.Find(id) is not { } kata) return UnknownKata(id);
         return Results.Ok(await RevealedAsync(kata, http.User.RequiredUserId(), db));
     }
 
-    private static async Task<IResult> RevealHintAsync(string id, KataLibrary library, HttpContext http, PlatformDb db)
+    internal static async Task<IResult> RevealHintAsync(string id, KataLibrary library, HttpContext http, PlatformDb db)
     {
         if (library.Find(id) is not { } kata) return UnknownKata(id);
         var userId = http.User.RequiredUserId();
@@ -96,6 +96,7 @@ public static class KataEndpoints
         if (library.Find(id) is null) return UnknownKata(id);
         var graded = await db.Submissions.AsNoTracking()
             .Where(s => s.Kata == id && s.Mode == SubmissionModes.Submit && s.Status == SubmissionStatus.Done && s.Score != null)
+            .Where(s => !s.UserId.StartsWith(KataServer.Platform.Screenings.ScreeningSessions.CandidateIdPrefix)) // candidates are private
             .Select(s => new { s.UserId, Score = s.Score!.Value, s.CreatedAt })
             .ToListAsync();
         var best = graded.GroupBy(s => s.UserId)

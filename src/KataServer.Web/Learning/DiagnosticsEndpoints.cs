@@ -17,7 +17,7 @@ public static class DiagnosticsEndpoints
     public static void MapDiagnosticsEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/diagnostics", AnalyzeAsync).WithTags("Learning").RequireAuthorization().RequireRateLimiting(RateLimits.Diagnostics);
 
-    private static async Task<IResult> AnalyzeAsync(DiagnosticsRequest body, KataLibrary katas, GraderPool graders, CancellationToken cancellationToken)
+    internal static async Task<IResult> AnalyzeAsync(DiagnosticsRequest body, KataLibrary katas, GraderPool graders, CancellationToken cancellationToken)
     {
         if (katas.Find(body.Kata) is not { } kata) return KataEndpoints.UnknownKata(body.Kata);
         if (body.Code is null) return Problems.BadRequest("\"code\" is required");

@@ -31,7 +31,7 @@ public static class SubmissionEndpoints
         submissions.MapGet("/{id:guid}/events", SubmissionEvents.StreamAsync);
     }
 
-    private static async Task<IResult> SubmitAsync(SubmitRequest body, HttpContext http, KataLibrary katas, PlatformDb db,
+    internal static async Task<IResult> SubmitAsync(SubmitRequest body, HttpContext http, KataLibrary katas, PlatformDb db,
         SubmissionQueue queue, PlatformOptions options, CancellationToken cancellationToken)
     {
         var userId = http.User.RequiredUserId();

@@ -17,16 +17,21 @@ public static class SubmissionEvents
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private sealed record ProgressData(string Stage, string Message, long? Done, long? Total, string? Test);
-    private sealed record DoneData(Guid Id, string Status, JsonElement? Report, string? Error);
+    public sealed record ProgressData(string Stage, string Message, long? Done, long? Total, string? Test);
+    public sealed record DoneData(Guid Id, string Status, JsonElement? Report, string? Error);
 
-    public static async Task StreamAsync(Guid id, HttpContext http, IDbContextFactory<PlatformDb> dbs)
+    public static Task StreamAsync(Guid id, HttpContext http, IDbContextFactory<PlatformDb> dbs) =>
+        StreamShapedAsync(id, http, dbs, http.User.MayRead, step => step, done => done);
+
+    /// <summary>The stream for a reader the caller decides on, with each event's data shaped by the caller (e.g. findings hidden).</summary>
+    public static async Task StreamShapedAsync(Guid id, HttpContext http, IDbContextFactory<PlatformDb> dbs, Func<Submission, bool> mayRead,
+        Func<ProgressData, object> progress, Func<DoneData, object> done)
     {
         var cancellationToken = http.RequestAborted;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
             var submission = await db.Submissions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-            if (submission is null || !http.User.MayRead(submission))
+            if (submission is null || !mayRead(submission))
             {
                 await Results.Problem(statusCode: 404, title: "Not found", detail: $"you have no submission {id}").ExecuteAsync(http);
                 return;
@@ -51,14 +56,14 @@ public static class SubmissionEvents
                     .OrderBy(e => e.Id).Take(500).ToListAsync(cancellationToken);
                 foreach (var step in steps)
                 {
-                    await WriteAsync(http, "progress", step.Id, new ProgressData(step.Stage, step.Message, step.Done, step.Total, step.Test));
+                    await WriteAsync(http, "progress", step.Id, progress(new ProgressData(step.Stage, step.Message, step.Done, step.Total, step.Test)));
                     after = step.Id;
                 }
 
                 if (steps.Count < 500 && state.Status is SubmissionStatus.Done or SubmissionStatus.Error)
                 {
-                    await WriteAsync(http, "done", null, new DoneData(state.Id, state.Status, SubmissionEndpoints.ReportOf(state),
-                        state.Status == SubmissionStatus.Error ? state.Error : null));
+                    await WriteAsync(http, "done", null, done(new DoneData(state.Id, state.Status, SubmissionEndpoints.ReportOf(state),
+                        state.Status == SubmissionStatus.Error ? state.Error : null)));
                     return;
                 }
 
@@ -79,9 +84,9 @@ public static class SubmissionEvents
         }
     }
 
-    private static async Task WriteAsync<T>(HttpContext http, string name, long? id, T data)
+    private static async Task WriteAsync(HttpContext http, string name, long? id, object data)
     {
-        var text = (id is { } eventId ? $"id: {eventId}\n" : "") + $"event: {name}\ndata: {JsonSerializer.Serialize(data, Json)}\n\n";
+        var text = (id is { } eventId ? $"id: {eventId}\n" : "") + $"event: {name}\ndata: {JsonSerializer.Serialize(data, data.GetType(), Json)}\n\n";
         await http.Response.WriteAsync(text, http.RequestAborted);
         await http.Response.Body.FlushAsync(http.RequestAborted);
     }

@@ -33,11 +33,12 @@ export function readCookie(name: string, cookies: string = document.cookie): str
   return null;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, keepalive = false): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, keepalive = false): Promise<T> {
   const init: RequestInit = { method, credentials: "same-origin", keepalive, headers: { Accept: "application/json", ...headers } };
   if (method !== "GET") {
     const token = readCookie("XSRF-TOKEN");
-    if (token) (init.headers as Record<string, string>)["X-XSRF-TOKEN"] = token;
+    // A caller with its own antiforgery value (the screening candidate's session) keeps it.
+    if (token && !headers["X-XSRF-TOKEN"]) (init.headers as Record<string, string>)["X-XSRF-TOKEN"] = token;
   }
   if (body !== undefined) {
     (init.headers as Record<string, string>)["Content-Type"] = "application/json";
