@@ -34,9 +34,6 @@ public sealed class CasWindowStrategy(ulong seed, int maxWritesInWindow = 4) : I
 
     public bool SpaceExhausted => false;
 
-    /// <summary>True once some schedule reached a compare-and-swap: without one this strategy is a random walk.</summary>
-    public bool SawCompareExchange { get; private set; }
-
     public bool PrepareNextIteration()
     {
         iteration++;
@@ -56,7 +53,6 @@ public sealed class CasWindowStrategy(ulong seed, int maxWritesInWindow = 4) : I
     {
         if (context.Current is { Pending: PendingStep.CompareExchange } atCas && context.CurrentIndex >= 0)
         {
-            SawCompareExchange = true;
             if (casPoints++ == windowAt && !windowDone && held is null)
             {
                 held = atCas; // the window opens: the others go first
