@@ -3,7 +3,7 @@ namespace KataServer.Scheduling;
 /// <summary>Options of one exploration (see <see cref="ScheduleExplorer"/>).</summary>
 public sealed record ExplorationOptions
 {
-    /// <summary>"portfolio" (default), "random", "pct", "dfs" (bounded-preemption depth-first), or "replay" (internal).</summary>
+    /// <summary>"portfolio" (default), "random", "pct", "dfs" (bounded-preemption depth-first), "window" (read-then-CAS windows), or "replay" (internal).</summary>
     public string Strategy { get; init; } = "portfolio";
 
     public ulong Seed { get; init; }

@@ -87,7 +87,7 @@ public static class ScheduleExplorer
     public static bool IsControlled => ControlledOperation.Current is not null;
 
     /// <summary>The names <see cref="ExplorationOptions.Strategy"/> accepts (case does not matter).</summary>
-    public static IReadOnlyList<string> StrategyNames { get; } = ["random", "pct", "dfs", "portfolio"];
+    public static IReadOnlyList<string> StrategyNames { get; } = ["random", "pct", "dfs", "window", "portfolio"];
 
     public static bool IsStrategyName(string name) => StrategyNames.Contains(name.ToLowerInvariant());
 
@@ -96,6 +96,7 @@ public static class ScheduleExplorer
         "random" => new RandomStrategy(options.Seed),
         "pct" => new PctStrategy(options.Seed, options.PctDepth),
         "dfs" => new DfsStrategy(options.MaxPreemptions, options.Seed),
+        "window" => new CasWindowStrategy(options.Seed),
         "portfolio" => new PortfolioStrategy(options.Seed, options.PctDepth, options.MaxPreemptions),
         _ => throw new ArgumentException($"Unknown strategy '{options.Strategy}' ({string.Join(", ", StrategyNames)}).", nameof(options)),
     };

@@ -233,7 +233,7 @@ public sealed class CliTests
         var result = await KataProcess.RunAsync("grade", "hit-counter", KataProcess.CorpusFile("hit-counter", "ok-lock.cs"), "--mode", "explore", "--strategy", "xyz");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--strategy must be one of random, pct, dfs, portfolio (not 'xyz')", result.Stderr);
+        Assert.Contains("--strategy must be one of random, pct, dfs, window, portfolio (not 'xyz')", result.Stderr);
         Assert.DoesNotContain("CRASHED", result.Stdout);
     }
 }

@@ -95,6 +95,33 @@ public static class ConcurrencyLimiterTests
         Check.Equal(0, limiter.InFlight, FindingKind.Assertion, "After every body has completed, InFlight must be 0");
     }
 
+    [KataTest(Description = "A caller whose token is already cancelled when it calls RunAsync gets a cancelled task even though a slot is free: its body never runs and no slot is taken.")]
+    public static async Task AnAlreadyCancelledCallerNeverRunsItsBody()
+    {
+        var limiter = new ConcurrencyLimiter(1);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        bool ran = false;
+        bool refused = false;
+        try
+        {
+            await limiter.RunAsync(ct =>
+            {
+                ran = true;
+                return Task.FromResult(1);
+            }, cancelled.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            refused = true;
+        }
+        Check.That(!ran, FindingKind.Assertion, "The caller's token was cancelled before it called RunAsync, yet its body ran: a cancelled caller never runs its body, even when a slot is free");
+        Check.That(refused, FindingKind.Assertion, "The caller's token was cancelled before it called RunAsync: RunAsync must end cancelled (an OperationCanceledException), not succeed");
+        Check.Equal(0, limiter.InFlight, FindingKind.Assertion, "After a cancelled call, InFlight must be 0");
+        int next = await limiter.RunAsync(ct => Task.FromResult(7));
+        Check.Equal(7, next, FindingKind.Assertion, "The cancelled call must not keep the only slot: the next caller must get in");
+    }
+
     [KataTest(Description = "Eight callers keep calling a limiter of 2: never more than 2 bodies run at the same time.")]
     public static async Task NeverMoreThanTheLimit()
     {

@@ -8,7 +8,7 @@ public sealed record GradeRequest(Kata Kata, byte[] Source, string FileName)
     public GradeMode Mode { get; init; } = GradeMode.All;
     /// <summary>Seed for the explorer and the stress scenario generator; random when null.</summary>
     public ulong? Seed { get; init; }
-    /// <summary>Exploration strategy (random, pct, dfs, portfolio); the kata's default when null.</summary>
+    /// <summary>Exploration strategy (random, pct, dfs, window, portfolio); the kata's default when null.</summary>
     public string? Strategy { get; init; }
     /// <summary>Replays a finding's token instead of exploring (with <see cref="ReplayTest"/>).</summary>
     public string? ReplayToken { get; init; }

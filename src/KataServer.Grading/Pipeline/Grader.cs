@@ -192,6 +192,19 @@ public sealed class Grader
             stressMs = watch.ElapsedMilliseconds;
         }
 
+        // 4b. a bug stress found and exploration missed: explore those tests again, for a trace and a replay token
+        if (request.Mode is GradeMode.All && job.Instrumented is not null && stages is [var firstExplored, var stressed]
+            && ExploreAfterStress.TestsToExploreAgain(firstExplored, stressed) is { Count: > 0 } exploreAgain)
+        {
+            var watch = Stopwatch.StartNew();
+            Report(new GradeProgress(GradeProgress.Explore, $"stress failed {string.Join(", ", exploreAgain)}: exploring again with a larger budget"));
+            var again = await launcher.RunAsync(job.Instrumented, ExploreAfterStress.Request(ExploreRequest(request, job.Instrumented, learnerFileName, seed), exploreAgain),
+                RunPlan.From(tests.Compilation!, exploreAgain, measureThreads), LimitsFor(kata), Report, cancellationToken);
+            var (merged, exploredAgain) = ExploreAfterStress.Merge(stressed, again);
+            stages[1] = merged with { Tests = [.. merged.Tests, .. exploredAgain] };
+            exploreMs += watch.ElapsedMilliseconds;
+        }
+
         var findings = stages.SelectMany(s => s.Findings).ToList();
         var verdict = VerdictOf(stages, findings);
 

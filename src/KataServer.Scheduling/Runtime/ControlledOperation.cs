@@ -16,6 +16,19 @@ internal enum OperationStatus
     Completed,
 }
 
+/// <summary>What an operation parked at a scheduling point does when it goes on (strategies that hunt windows read it).</summary>
+public enum PendingStep
+{
+    /// <summary>Anything else: a read, a plain write, a lock, a wait, a start...</summary>
+    Other,
+
+    /// <summary>Interlocked.CompareExchange: the end of a read-then-CAS window.</summary>
+    CompareExchange,
+
+    /// <summary>Another atomic write (Interlocked.Exchange/Increment/Add..., Volatile.Write): a change others may have to see.</summary>
+    AtomicWrite,
+}
+
 /// <summary>One controlled thread, task, continuation or timer of a schedule.</summary>
 public sealed class ControlledOperation
 {
@@ -53,6 +66,9 @@ public sealed class ControlledOperation
 
     /// <summary>The last scheduling point of this operation was a yield (Thread.Yield, Sleep(0), SpinWait...).</summary>
     public bool Yielded { get; internal set; }
+
+    /// <summary>The step this operation takes when it next runs, while it is parked at a scheduling point.</summary>
+    public PendingStep Pending { get; internal set; }
 
     internal ControlledRuntime Runtime { get; }
 

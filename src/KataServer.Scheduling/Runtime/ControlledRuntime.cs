@@ -436,9 +436,11 @@ internal sealed class ControlledRuntime
         }
 
         op.Yielded = isYield;
+        op.Pending = alreadyDone ? PendingStep.Other : PendingStepOf(verb);
         if (Trace is null)
         {
             Reschedule(op);
+            op.Pending = PendingStep.Other;
             return;
         }
 
@@ -454,8 +456,18 @@ internal sealed class ControlledRuntime
         }
 
         Reschedule(op);
+        op.Pending = PendingStep.Other;
         Add(op, action, site);
     }
+
+    private static PendingStep PendingStepOf(string verb) => verb switch
+    {
+        "Interlocked.CompareExchange" => PendingStep.CompareExchange,
+        "Interlocked.Read" or "Interlocked.MemoryBarrier" => PendingStep.Other,
+        "Volatile.Write" => PendingStep.AtomicWrite,
+        _ when verb.StartsWith("Interlocked.", StringComparison.Ordinal) => PendingStep.AtomicWrite,
+        _ => PendingStep.Other,
+    };
 
     private IEnumerable<string> LiveNames()
     {

@@ -3,12 +3,16 @@ using KataServer.Scheduling.Runtime;
 namespace KataServer.Scheduling.Strategies;
 
 /// <summary>
-/// Rotates schedules among bounded DFS, PCT and random walk. If DFS exhausts its space with no bound reached the
-/// whole space has been explored and the portfolio stops; otherwise it keeps going with the randomized strategies.
+/// Rotates schedules among bounded DFS, PCT and random walk, and, once the program has shown a compare-and-swap, the
+/// read-then-CAS window hunter (<see cref="CasWindowStrategy"/>; a program without one explores exactly as before).
+/// If DFS exhausts its space with no bound reached the whole space has been explored and the portfolio stops;
+/// otherwise it keeps going with the randomized strategies.
 /// </summary>
 public sealed class PortfolioStrategy : ISchedulingStrategy
 {
     private readonly DfsStrategy dfs;
+    private readonly CasWindowStrategy window;
+    private bool sawCompareExchange;
     private readonly List<ISchedulingStrategy> members;
     private ISchedulingStrategy active;
     private int iteration = -1;
@@ -16,12 +20,14 @@ public sealed class PortfolioStrategy : ISchedulingStrategy
     public PortfolioStrategy(ulong seed, int pctDepth, int maxPreemptions)
     {
         dfs = new DfsStrategy(maxPreemptions, DeterministicRandom.Mix(seed, 1));
+        window = new CasWindowStrategy(DeterministicRandom.Mix(seed, 5));
         members =
         [
             dfs,
             new PctStrategy(DeterministicRandom.Mix(seed, 2), pctDepth),
             new RandomStrategy(DeterministicRandom.Mix(seed, 3)),
             new PctStrategy(DeterministicRandom.Mix(seed, 4), Math.Max(1, pctDepth - 1)),
+            window,
         ];
         active = dfs;
     }
@@ -50,6 +56,11 @@ public sealed class PortfolioStrategy : ISchedulingStrategy
                 continue;
             }
 
+            if (next == window && !sawCompareExchange)
+            {
+                continue;
+            }
+
             if (next.PrepareNextIteration())
             {
                 active = next;
@@ -65,7 +76,15 @@ public sealed class PortfolioStrategy : ISchedulingStrategy
         return false;
     }
 
-    public int NextOperation(IReadOnlyList<ControlledOperation> enabled, SchedulingContext context) => active.NextOperation(enabled, context);
+    public int NextOperation(IReadOnlyList<ControlledOperation> enabled, SchedulingContext context)
+    {
+        if (context.Current is { Pending: PendingStep.CompareExchange })
+        {
+            sawCompareExchange = true;
+        }
+
+        return active.NextOperation(enabled, context);
+    }
 
     public int NextInteger(int maxValue) => active.NextInteger(maxValue);
 

@@ -19,7 +19,7 @@ public sealed class BadInputTests(GraderFixture fixture) : IClassFixture<GraderF
         var request = new GradeRequest(HitCounter, Encoding.UTF8.GetBytes(HitCounter.Reference.Text), "Solution.cs") { Mode = GradeMode.Explore, Strategy = "xyz" };
 
         var e = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Grader.GradeAsync(request));
-        Assert.Contains("unknown strategy 'xyz' (choose from random, pct, dfs, portfolio)", e.Message);
+        Assert.Contains("unknown strategy 'xyz' (choose from random, pct, dfs, window, portfolio)", e.Message);
     }
 
     [Fact]
