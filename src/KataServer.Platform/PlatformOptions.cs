@@ -53,6 +53,9 @@ public sealed class PlatformOptions
     /// <summary>How often the job stores poll their queues.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longest one compile may take (null = the grader's default, 30 s). A compile past it is a runaway: a worker recycles itself.</summary>
+    public TimeSpan? CompileTimeout { get; set; }
+
     /// <summary>Hangfire's invisibility timeout on PostgreSQL: sliding (kept fresh while a job runs), so short; a killed worker's job runs again this long after it died.</summary>
     public TimeSpan PostgresInvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
