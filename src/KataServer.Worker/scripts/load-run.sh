@@ -50,7 +50,7 @@ done
 # Wait until the web host answers and every worker has registered with the job store (and warmed its grader).
 for _ in $(seq 1 240); do
   seen=$(curl -sf "http://127.0.0.1:$web_port/api/health" | python3 -c 'import json,sys; print(json.load(sys.stdin)["workers"])' 2>/dev/null || echo 0)
-  warm=$(grep -l "grader warm" "$work"/worker*.log 2>/dev/null | wc -l)
+  warm=$(grep -l "grader warm" "$work"/worker*.log 2>/dev/null | wc -l || true)
   [ "$seen" -ge "$workers" ] && [ "$warm" -ge "$workers" ] && break
   sleep 1
 done
