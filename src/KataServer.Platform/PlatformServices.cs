@@ -40,7 +40,7 @@ public static class PlatformServices
         .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 
     /// <summary>The job store, the submission queue and, when <see cref="PlatformOptions.Workers"/> &gt; 0, an in-process Hangfire server.</summary>
-    public static void AddPlatformJobs(this IServiceCollection services, PlatformOptions options, Action<BackgroundJobServerOptions>? server = null)
+    public static void AddPlatformJobs(this IServiceCollection services, PlatformOptions options, Action<BackgroundJobServerOptions>? configureServer = null)
     {
         services.AddHangfire(hangfire =>
         {
@@ -76,14 +76,14 @@ public static class PlatformServices
 
         if (options.Workers > 0)
         {
-            services.AddHangfireServer(hangfireServer =>
+            services.AddHangfireServer(server =>
             {
-                hangfireServer.WorkerCount = options.Workers;
-                hangfireServer.Queues = JobQueues.InPriorityOrder;
+                server.WorkerCount = options.Workers;
+                server.Queues = JobQueues.InPriorityOrder;
                 // Retries wait at least this long: keep it near the back-off we ask for.
-                hangfireServer.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                hangfireServer.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-                server?.Invoke(hangfireServer);
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                configureServer?.Invoke(server);
             });
         }
     }
