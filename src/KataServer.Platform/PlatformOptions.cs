@@ -53,10 +53,34 @@ public sealed class PlatformOptions
     /// <summary>How often the job stores poll their queues.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The connection string when it names a PostgreSQL server (Host=...), else null (SQLite in <see cref="DataDirectory"/>).</summary>
-    public static bool IsPostgres(string? connectionString) =>
-        !string.IsNullOrWhiteSpace(connectionString)
-        && connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Longest one compile may take (null = the grader's default, 30 s). A compile past it is a runaway: a worker recycles itself.</summary>
+    public TimeSpan? CompileTimeout { get; set; }
+
+    /// <summary>Hangfire's invisibility timeout on PostgreSQL: sliding (kept fresh while a job runs), so short; a killed worker's job runs again this long after it died.</summary>
+    public TimeSpan PostgresInvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The Npgsql connection string of scaled mode (<c>ConnectionStrings__KataServer</c>), or null on the embedded SQLite
+    /// default. Not bound from the "KataServer" section: <see cref="PlatformServices.AddPlatformData"/> sets it.
+    /// </summary>
+    public string? PostgresConnection { get; private set; }
+
+    public bool IsScaled => PostgresConnection is not null;
+
+    /// <summary>
+    /// Reads <c>ConnectionStrings__KataServer</c>: unset or empty = the SQLite default; otherwise it must be an Npgsql
+    /// connection string naming a host, or the host stops with this message (a typo must not fall back to SQLite silently).
+    /// </summary>
+    public void UseConnectionString(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString)) return;
+        Npgsql.NpgsqlConnectionStringBuilder parsed;
+        try { parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString); }
+        catch (ArgumentException e) { throw new InvalidOperationException($"ConnectionStrings__KataServer is not an Npgsql connection string ({e.Message}); example: Host=db;Database=kataserver;Username=kata;Password=..."); }
+        if (string.IsNullOrWhiteSpace(parsed.Host))
+            throw new InvalidOperationException("ConnectionStrings__KataServer names no PostgreSQL host (Host=...); unset it for the embedded SQLite default in " + SqliteDatabasePath);
+        PostgresConnection = connectionString;
+    }
 
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
     public string SqliteDatabasePath => Path.Combine(FullDataDirectory, "kataserver.db");

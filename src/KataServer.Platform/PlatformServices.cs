@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using KataServer.Platform.Data;
 using KataServer.Platform.Grading;
@@ -6,6 +7,7 @@ using KataServer.Platform.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KataServer.Platform;
 
@@ -18,33 +20,55 @@ public static class PlatformServices
         var options = configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
         if (options.Workers < 0) throw new InvalidOperationException($"KataServer__Workers must be 0 or more (is {options.Workers})");
         services.AddSingleton(options);
-        var connection = configuration.GetConnectionString("KataServer");
-        if (PlatformOptions.IsPostgres(connection))
-        {
-            throw new InvalidOperationException(
-                "ConnectionStrings__KataServer names a PostgreSQL server, but this build supports only the embedded SQLite default: unset it to use "
-                + options.SqliteDatabasePath);
-        }
+        options.UseConnectionString(configuration.GetConnectionString("KataServer"));
 
         Directory.CreateDirectory(options.FullDataDirectory);
-        services.AddDbContextFactory<PlatformDb>(db => PlatformDatabase.UseSqliteFile(db, options.SqliteDatabasePath));
+        services.AddDbContextFactory<PlatformDb>(db =>
+        {
+            if (options.PostgresConnection is { } postgres) PlatformDatabase.UsePostgres(db, postgres);
+            else PlatformDatabase.UseSqliteFile(db, options.SqliteDatabasePath);
+        });
         services.AddSingleton<KataLibrary>();
         return options;
     }
 
+    /// <summary>Warnings from the frameworks, information from us (the defaults log every SQL statement).</summary>
+    public static ILoggingBuilder UseQuietLogs(this ILoggingBuilder logging) => logging
+        .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
+        .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+        .AddFilter("Hangfire", LogLevel.Warning)
+        .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
     /// <summary>The job store, the submission queue and, when <see cref="PlatformOptions.Workers"/> &gt; 0, an in-process Hangfire server.</summary>
-    public static void AddPlatformJobs(this IServiceCollection services, PlatformOptions options)
+    public static void AddPlatformJobs(this IServiceCollection services, PlatformOptions options, Action<BackgroundJobServerOptions>? configureServer = null)
     {
-        services.AddHangfire(hangfire => hangfire
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(options.SqliteJobStorePath, new SQLiteStorageOptions
+        services.AddHangfire(hangfire =>
+        {
+            hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            // Hangfire's defaults (15 s poll, 30 min invisibility) are wrong for us: see ENVIRONMENT.md.
+            if (options.PostgresConnection is { } postgres)
             {
-                // Hangfire's defaults (15 s poll, 30 min invisibility) are wrong for us: see ENVIRONMENT.md.
-                QueuePollInterval = options.QueuePollInterval,
-                InvisibilityTimeout = options.SqliteInvisibilityTimeout,
-            }));
+                hangfire.UsePostgreSqlStorage(pg => pg.UseNpgsqlConnection(postgres), new PostgreSqlStorageOptions
+                {
+                    QueuePollInterval = options.QueuePollInterval,
+                    // A running job keeps its fetch fresh, so a killed worker's job is handed out again this soon after.
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = options.PostgresInvisibilityTimeout,
+                    // NOTIFY on enqueue: a worker starts a job in milliseconds instead of at its next poll.
+                    EnableLongPolling = true,
+                });
+            }
+            else
+            {
+                hangfire.UseSQLiteStorage(options.SqliteJobStorePath, new SQLiteStorageOptions
+                {
+                    QueuePollInterval = options.QueuePollInterval,
+                    InvisibilityTimeout = options.SqliteInvisibilityTimeout,
+                });
+            }
+        });
         services.AddSingleton<SubmissionQueue>();
         services.AddSingleton<GraderPool>();
         services.AddTransient<GradeSubmissionJob>();
@@ -61,6 +85,7 @@ public static class PlatformServices
                 // Retries wait at least this long: keep it near the back-off we ask for.
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                configureServer?.Invoke(server);
             });
         }
     }

@@ -13,7 +13,7 @@ if (AccountCommands.Handles(args)) return await AccountCommands.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultAddress("http://127.0.0.1:5917");
-builder.UseQuietLogs();
+builder.Logging.UseQuietLogs();
 
 var platform = builder.Services.AddPlatformData(builder.Configuration);
 // Strangers' code runs only inside the full sandbox: without it this host refuses to start grading.

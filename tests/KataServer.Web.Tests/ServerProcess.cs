@@ -8,53 +8,21 @@ namespace KataServer.Web.Tests;
 
 /// <summary>
 /// The real web host as a child process (`dotnet KataServer.Web.dll`) on a free loopback port, with its own data
-/// folder (a real SQLite database and job store), and the account commands run against the same folder.
+/// folder (a real SQLite database and job store, or the PostgreSQL database its settings name), and the account
+/// commands run against the same database.
 /// </summary>
-public sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess(string dataDirectory, IDictionary<string, string>? settings = null)
+    : HostProcess("KataServer.Web", dataDirectory, settings)
 {
-    private readonly Dictionary<string, string> settings;
-    private Process? process;
-    private readonly StringBuilder log = new();
-
-    public ServerProcess(string dataDirectory, IDictionary<string, string>? settings = null)
-    {
-        DataDirectory = dataDirectory;
-        Port = FreePort();
-        this.settings = new Dictionary<string, string>
-        {
-            ["KataServer__DataDirectory"] = dataDirectory,
-            ["KataServer__KatasDirectory"] = Path.Combine(Repository.Root, "katas"),
-            // Grading here runs beside other test suites on a small machine: CPU-starved bwrap can be slow, not broken.
-            ["DOTNET_gcServer"] = "0",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) this.settings[key] = value;
-    }
-
-    public string DataDirectory { get; }
-    public int Port { get; }
+    public int Port { get; } = FreePort();
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
     public string DatabasePath => Path.Combine(DataDirectory, "kataserver.db");
-    public string Log { get { lock (log) return log.ToString(); } }
 
-    public static string WebDll
-    {
-        get
-        {
-            // The test assembly is built in bin/<Configuration>/net10.0: the host is built beside it in its own project.
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            var dll = Path.Combine(Repository.Root, "src", "KataServer.Web", "bin", configuration, "net10.0", "KataServer.Web.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/KataServer.Web first", dll);
-        }
-    }
+    public static string WebDll => BuiltDll("KataServer.Web");
 
     public async Task StartAsync()
     {
-        var start = StartInfo("--urls", BaseAddress.ToString());
-        process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = Start("--urls", BaseAddress.ToString());
 
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
@@ -71,14 +39,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"the server did not answer /api/health within 120 s:\n{Log}");
-    }
-
-    /// <summary>kill -9: no shutdown, no cleanup.</summary>
-    public void Kill()
-    {
-        if (process is { HasExited: false }) process.Kill(entireProcessTree: false);
-        process?.WaitForExit();
-        process = null;
     }
 
     /// <summary>Runs `KataServer.Web ARGS` (the account commands) on this server's data folder.</summary>
@@ -114,26 +74,80 @@ public sealed class ServerProcess : IAsyncDisposable
         return http;
     }
 
-    private ProcessStartInfo StartInfo(params string[] args)
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A built host (`dotnet src/PROJECT/bin/.../PROJECT.dll`) as a child process with its own data folder and settings; its output is kept.</summary>
+public abstract class HostProcess : IAsyncDisposable
+{
+    private readonly string project;
+    private readonly Dictionary<string, string> settings;
+    private readonly StringBuilder log = new();
+    private Process? process;
+
+    protected HostProcess(string project, string dataDirectory, IDictionary<string, string>? settings)
+    {
+        this.project = project;
+        DataDirectory = dataDirectory;
+        this.settings = new Dictionary<string, string>
+        {
+            ["KataServer__DataDirectory"] = dataDirectory,
+            ["KataServer__KatasDirectory"] = Path.Combine(Repository.Root, "katas"),
+            // Grading here runs beside other test suites on a small machine: CPU-starved bwrap can be slow, not broken.
+            ["DOTNET_gcServer"] = "0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) this.settings[key] = value;
+    }
+
+    public string DataDirectory { get; }
+    public string Log { get { lock (log) return log.ToString(); } }
+    public int? ProcessId => process?.Id;
+
+    /// <summary>The host's build output beside the tests' (bin/&lt;Configuration&gt;/net10.0 of its own project).</summary>
+    public static string BuiltDll(string project)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var dll = Path.Combine(Repository.Root, "src", project, "bin", configuration, "net10.0", project + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build src/{project} first", dll);
+    }
+
+    protected Process Start(params string[] args)
+    {
+        process = Process.Start(StartInfo(args))!;
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>kill -9: no shutdown, no cleanup.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false }) process.Kill(entireProcessTree: false);
+        process?.WaitForExit();
+        process = null;
+    }
+
+    protected ProcessStartInfo StartInfo(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = DataDirectory };
-        start.ArgumentList.Add(WebDll);
+        start.ArgumentList.Add(BuiltDll(project));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (key, value) in settings) start.Environment[key] = value;
         start.Environment.Remove("ASPNETCORE_URLS");
         return start;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public ValueTask DisposeAsync()
     {
         Kill();
+        GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }
 }

@@ -20,6 +20,12 @@ public static class PlatformDatabase
         }
     }
 
+    /// <summary>The assembly holding the PostgreSQL migrations (the SQLite ones are in this assembly's Data/Migrations).</summary>
+    public const string PostgresMigrationsAssembly = "KataServer.Platform.PostgreSql";
+
+    public static void UsePostgres(DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+
     internal static void UseSqliteFile(DbContextOptionsBuilder builder, string path) =>
         builder.UseSqlite($"Data Source={path};Default Timeout=30");
 }

@@ -24,7 +24,7 @@ public sealed class GraderPool
     public GraderPool(PlatformOptions options, KataLibrary katas)
     {
         this.katas = katas;
-        Compiler = new KataCompiler();
+        Compiler = new KataCompiler(options.CompileTimeout is { } limit ? new KataCompilerOptions { CompileTimeout = limit } : null);
         full = new Lazy<Grader>(() => new Grader(OptionsFor(options, budgetScale: 1)));
         run = new Lazy<Grader>(() => new Grader(OptionsFor(options, options.RunBudgetScale)));
     }

@@ -30,6 +30,7 @@ public sealed class GradeSubmissionJob(
         if (submission is null) return;
 
         PlatformMetrics.GradingStarted(submission.Mode);
+        log.LogInformation("grading submission {Submission} (run {Run})", submissionId, submission.GradingRuns);
         if (submission.GradingRuns > options.MaxGradingAttempts)
         {
             await FinishWithErrorAsync(submission, $"Grading failed {submission.GradingRuns - 1} times, so it was stopped. Last failure: {submission.Error ?? "the worker stopped while grading"}", cancellationToken);

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using KataServer.Grading.Sandbox;
+using KataServer.Platform;
+using KataServer.Platform.Data;
+using KataServer.Worker;
+
+// A grading-only host: takes grading jobs from the PostgreSQL job store shared with the web host and grades them with
+// the same GradeSubmissionJob. Exit codes: WorkerExit (0 stopped, 2 misconfigured, 4 no sandbox, 75 recycle me).
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.UseQuietLogs();
+
+PlatformOptions platform;
+try
+{
+    platform = builder.Services.AddPlatformData(builder.Configuration);
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return WorkerExit.Misconfigured;
+}
+
+if (WorkerExit.WhyNotScaled(platform) is { } misconfigured)
+{
+    Console.Error.WriteLine(misconfigured);
+    return WorkerExit.Misconfigured;
+}
+
+// Strangers' code runs only inside the full sandbox.
+if (platform.WhyGradingCannotStart(SandboxCapabilities.Detect()) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return WorkerExit.NoSandbox;
+}
+
+builder.Services.AddPlatformJobs(platform, RecycleOnRunawayCompile.LetRunningGradesFinish);
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = RecycleOnRunawayCompile.GracePeriod);
+builder.Services.AddHostedService<RecycleOnRunawayCompile>();
+
+using var host = builder.Build();
+await PlatformDatabase.MigrateAsync(host.Services);
+await host.RunAsync();
+return Environment.ExitCode;

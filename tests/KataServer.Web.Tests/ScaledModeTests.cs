@@ -1,0 +1,138 @@
+using System.Net.Http.Json;
+using Npgsql;
+
+namespace KataServer.Web.Tests;
+
+/// <summary>
+/// Scaled mode: the web host (no in-process grading) and KataServer.Worker processes sharing one PostgreSQL database,
+/// app tables and Hangfire's. The cluster is this test run's own (<see cref="PostgresCluster"/>).
+/// </summary>
+[Collection("postgres")]
+public sealed class ScaledModeTests(PostgresCluster postgres)
+{
+    [Fact]
+    public async Task Two_workers_one_killed_while_it_grades_every_submission_ends_done_exactly_once()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var shared = new Dictionary<string, string> { ["ConnectionStrings__KataServer"] = database };
+        await using var web = new ServerProcess(Repository.TempDirectory("scaled-web"), With(shared, "KataServer__Workers", "0"));
+        var token = await web.AddUserWithTokenAsync("wes@example.org", "learner");
+        await web.StartAsync();
+        await using var first = new WorkerProcess(Repository.TempDirectory("scaled-w1"), shared);
+        await using var second = new WorkerProcess(Repository.TempDirectory("scaled-w2"), shared);
+        first.Start();
+        second.Start();
+        await WaitForWorkersAsync(web, 2);
+
+        // A passing solution (compile, explore, stress, measure: the longest grade) and a failing one, twice each.
+        using var http = web.Client(token);
+        var passing = Api.Corpus("ok-global-lock.cs");
+        var failing = Api.Corpus("bug-lock-from-only.cs");
+        var expected = new Dictionary<Guid, string>();
+        foreach (var (code, verdict) in new[] { (passing, "passed"), (failing, "failed"), (passing, "passed"), (failing, "failed") })
+            expected[await Api.SubmitAsync(http, "deadlock-transfer", code)] = verdict;
+
+        // kill -9 a worker in the middle of a passing grade: its row says running and it has written progress.
+        var (victim, cutOff) = await FindWorkerGradingAsync(database, [first, second], [.. expected.Where(e => e.Value == "passed").Select(e => e.Key)]);
+        victim.Kill();
+        var survivor = victim == first ? second : first;
+        Assert.Equal("running", await ScalarAsync<string>(database, $"""SELECT "Status" FROM "Submissions" WHERE "Id" = '{cutOff}'"""));
+
+        foreach (var (id, verdict) in expected)
+        {
+            var finished = await Api.WaitUntilFinishedAsync(http, id, TimeSpan.FromMinutes(5));
+            Assert.True("done" == (string?)finished["status"], $"{id}: {finished.ToJsonString()}\n{survivor.Log}");
+            Assert.Equal(verdict, (string?)finished["report"]?["verdict"]);
+            Assert.Equal(1L, await ScalarAsync<long>(database, $"""SELECT COUNT(*) FROM "SubmissionEvents" WHERE "SubmissionId" = '{id}' AND "Stage" = 'done'"""));
+        }
+
+        // The cut-off submission was started twice (by the killed worker, then by the other one) and stored once.
+        Assert.Equal(2, await ScalarAsync<int>(database, $"""SELECT "GradingRuns" FROM "Submissions" WHERE "Id" = '{cutOff}'"""));
+        Assert.Contains($"grading submission {cutOff} (run 2)", survivor.Log);
+    }
+
+    [Fact]
+    public async Task A_worker_recycles_itself_after_a_runaway_compile_with_exit_code_75()
+    {
+        // A compile limit no compile can meet: the first compile (the warm-up, or a grade) runs past it.
+        var database = await postgres.CreateDatabaseAsync();
+        await using var worker = new WorkerProcess(Repository.TempDirectory("scaled-recycle"), new Dictionary<string, string>
+        {
+            ["ConnectionStrings__KataServer"] = database,
+            ["KataServer__CompileTimeout"] = "00:00:00.001",
+        });
+        worker.Start();
+        Assert.Equal(75, await worker.WaitForExitAsync(TimeSpan.FromMinutes(3)));
+        Assert.Contains("a compile ran past its time limit", worker.Log);
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> settings, string key, string value) =>
+        new(settings) { [key] = value };
+
+    private static async Task WaitForWorkersAsync(ServerProcess web, int count)
+    {
+        using var http = web.Client();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var health = await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/health");
+            if ((int?)health?["workers"] >= count) return;
+            Assert.True(DateTime.UtcNow < deadline, $"{count} grading workers never showed up in /api/health: {health}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Waits until one of <paramref name="ids"/> is running with progress written, and names the worker grading it (from its log).</summary>
+    private static async Task<(WorkerProcess Worker, Guid Submission)> FindWorkerGradingAsync(string database, WorkerProcess[] workers, Guid[] ids)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+        while (true)
+        {
+            foreach (var id in ids)
+            {
+                var status = await ScalarAsync<string>(database, $"""SELECT "Status" FROM "Submissions" WHERE "Id" = '{id}'""");
+                var events = await ScalarAsync<long>(database, $"""SELECT COUNT(*) FROM "SubmissionEvents" WHERE "SubmissionId" = '{id}'""");
+                var worker = workers.SingleOrDefault(w => w.Log.Contains($"grading submission {id} (run 1)"));
+                if (status == "running" && events >= 2 && worker is not null) return (worker, id);
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no passing submission was ever seen grading\n" + string.Join("\n", workers.Select(w => w.Log)));
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<T> ScalarAsync<T>(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+/// <summary>A worker without PostgreSQL: refuses at once (the SQLite job store is unsafe for several processes).</summary>
+public sealed class WorkerSettingsTests
+{
+    [Fact]
+    public async Task A_worker_on_the_sqlite_default_refuses_to_start_and_names_postgresql()
+    {
+        var data = Repository.TempDirectory("worker-sqlite");
+        await using var worker = new WorkerProcess(data);
+        worker.Start();
+        Assert.Equal(2, await worker.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Contains("ConnectionStrings__KataServer", worker.Log);
+        Assert.False(File.Exists(Path.Combine(data, "jobs.db")), "the refused worker created an SQLite job store");
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_connection_string_naming_no_host_is_refused_not_taken_for_sqlite()
+    {
+        var data = Repository.TempDirectory("worker-badcs");
+        await using var worker = new WorkerProcess(data, new Dictionary<string, string> { ["ConnectionStrings__KataServer"] = "Data Source=kataserver.db" });
+        worker.Start();
+        Assert.Equal(2, await worker.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Contains("ConnectionStrings__KataServer", worker.Log);
+        Directory.Delete(data, recursive: true);
+    }
+}
