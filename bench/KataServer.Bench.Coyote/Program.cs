@@ -40,9 +40,12 @@ var runner = new ComparisonRunner(
     options.Seeds,
     Console.Error);
 var rows = await runner.RunAsync(mutants);
+var rates = await runner.RunReferencesAsync(mutants.Select(m => m.Kata).Distinct().ToList(), rows);
 
 Console.Out.WriteLine($"Measured {started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {loadBefore} before and {Machine.LoadAverage()} after; seeds 1..{options.Seeds}.");
 Console.Out.WriteLine();
 Console.Out.Write(ComparisonTable.Render(rows, options.Seeds));
+Console.Out.WriteLine();
+Console.Out.Write(ComparisonTable.RenderRates(rates));
 if (options.WorkDirectory is null) Directory.Delete(work, recursive: true);
 return 0;

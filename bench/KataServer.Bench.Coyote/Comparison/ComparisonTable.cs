@@ -10,10 +10,45 @@ public static class ComparisonTable
         "| kata / mutant | test(s) | KataServer explorer | Coyote, default | Coyote + memory-access races (opt-in) | not controlled by Coyote | notes |\n" +
         "| --- | --- | --- | --- | --- | --- | --- |";
 
+    public const string RateHeader =
+        "| kata (reference solution) | tests | schedules: ours / Coyote / Coyote+mem | KataServer explorer | Coyote, default | Coyote + memory-access races | ours ÷ Coyote default | ours ÷ Coyote+mem | false alarms |\n" +
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |";
+
+    public static string RenderRates(IReadOnlyList<ReferenceRate> rates)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Schedules per second on each kata's reference solution (seed 1, the tests of its rows above, the kata's schedule budget; every schedule runs to its end):");
+        text.AppendLine();
+        text.AppendLine(RateHeader);
+        foreach (var rate in rates) text.AppendLine(RateRow(rate));
+        double Total(Func<ReferenceRate, RateSample?> pick) =>
+            rates.Select(pick).OfType<RateSample>().Sum(s => s.Schedules) * 1000.0 / Math.Max(1, rates.Select(pick).OfType<RateSample>().Sum(s => s.Milliseconds));
+        var ours = Total(r => r.Ours);
+        var coyote = Total(r => r.CoyoteDefault);
+        var memory = Total(r => r.CoyoteMemoryRaces);
+        text.AppendLine($"| all | {rates.Sum(r => r.Tests.Count)} | | {Rate(ours)} | {Rate(coyote)} | {Rate(memory)} | {Ratio(ours, coyote)} | {Ratio(ours, memory)} | |");
+        return text.ToString();
+    }
+
+    public static string RateRow(ReferenceRate rate)
+    {
+        var alarms = new[] { ("ours", rate.Ours), ("Coyote", rate.CoyoteDefault), ("Coyote+mem", rate.CoyoteMemoryRaces) }
+            .Where(x => x.Item2?.FalseAlarm is not null).Select(x => $"{x.Item1}: {x.Item2!.FalseAlarm}").ToList();
+        if (rate.Error is not null) alarms.Add("error: " + rate.Error);
+        return $"| {rate.Kata} | {rate.Tests.Count} | {rate.Ours?.Schedules} / {rate.CoyoteDefault?.Schedules} / {rate.CoyoteMemoryRaces?.Schedules} | " +
+            $"{Rate(rate.Ours?.PerSecond)} | {Rate(rate.CoyoteDefault?.PerSecond)} | {Rate(rate.CoyoteMemoryRaces?.PerSecond)} | " +
+            $"{Ratio(rate.Ours?.PerSecond, rate.CoyoteDefault?.PerSecond)} | {Ratio(rate.Ours?.PerSecond, rate.CoyoteMemoryRaces?.PerSecond)} | " +
+            $"{(alarms.Count == 0 ? "none" : Cell(string.Join("; ", alarms)))} |";
+    }
+
+    private static string Rate(double? perSecond) => perSecond is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "—";
+
+    private static string Ratio(double? ours, double? theirs) => ours is > 0 && theirs is > 0 ? $"{ours / theirs:0.0}x" : "—";
+
     public static string Render(IReadOnlyList<MutantComparison> rows, int seeds)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Each engine cell: seeds that found the bug (of {seeds}) · schedules to the bug, median (min–max) over those seeds · schedules per second over all its schedules of the row.");
+        text.AppendLine($"Each engine cell: seeds that found the bug (of {seeds}) · schedules (Coyote: iterations) to the bug, the failing one included, median (min–max) over those seeds.");
         text.AppendLine();
         text.AppendLine(Header);
         foreach (var row in rows) text.AppendLine(Row(row));
@@ -38,16 +73,15 @@ public static class ComparisonTable
         if (summary.Seeds.Count == 0) return "not run";
         var toBug = summary.ToBug;
         var schedules = toBug.Count == 0 ? "—" : toBug.Count == 1 ? $"{toBug[0]}" : $"{toBug[toBug.Count / 2]} ({toBug[0]}–{toBug[^1]})";
-        var rate = summary.SchedulesPerSecond is { } r ? $"{r.ToString("N0", CultureInfo.InvariantCulture)}/s" : "—";
-        return $"{summary.FoundSeeds}/{summary.Seeds.Count} · {schedules} · {rate}";
+        return $"{summary.FoundSeeds}/{summary.Seeds.Count} · {schedules}";
     }
 
     /// <summary>Mutants found on every seed, on some, on none; the overall rate; and the per-mutant rate ratio.</summary>
     private static string Summary(IReadOnlyList<MutantComparison> rows, int seeds)
     {
         var text = new StringBuilder();
-        text.AppendLine("| engine | found on every seed | on some seeds | never | schedules/s over all rows | our rate ÷ its rate, median over rows (min–max) |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | --- |");
+        text.AppendLine("| engine | mutants found on every seed | on some seeds | never | schedules to the bug, summed over found seeds |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var (name, pick) in new (string, Func<MutantComparison, EngineSummary>)[]
                  {
                      ("KataServer explorer", r => r.Ours),
@@ -59,15 +93,7 @@ public static class ComparisonTable
             var every = ran.Count(s => s.FoundSeeds == s.Seeds.Count);
             var some = ran.Count(s => s.FoundSeeds > 0 && s.FoundSeeds < s.Seeds.Count);
             var never = ran.Count(s => s.FoundSeeds == 0);
-            var ms = ran.Sum(s => s.ExploringMs);
-            var rate = ms > 0 ? (ran.Sum(s => s.Explored) * 1000.0 / ms).ToString("N0", CultureInfo.InvariantCulture) : "—";
-            var ratios = rows
-                .Where(r => pick(r).SchedulesPerSecond is > 0 && r.Ours.SchedulesPerSecond is > 0)
-                .Select(r => r.Ours.SchedulesPerSecond!.Value / pick(r).SchedulesPerSecond!.Value)
-                .Order().ToList();
-            var ratio = name == "KataServer explorer" || ratios.Count == 0 ? "—"
-                : $"{ratios[ratios.Count / 2]:0.0}x ({ratios[0]:0.0}x–{ratios[^1]:0.0}x)";
-            text.AppendLine($"| {name} | {every} | {some} | {never} | {rate} | {ratio} |");
+            text.AppendLine($"| {name} | {every} | {some} | {never} | {ran.Sum(s => s.ToBug.Sum())} |");
         }
 
         return text.ToString();

@@ -18,15 +18,16 @@ public sealed class CoyoteBuild(string workDirectory, string repositoryRoot)
 
     public sealed record Built(string AssemblyPath, IReadOnlyList<string> UncontrolledApis);
 
-    public Built Build(Kata kata, LoadedMutant mutant)
+    /// <param name="solution">A mutant's source, or the kata's reference solution.</param>
+    public Built Build(Kata kata, string solutionName, SourceText solution)
     {
-        var name = $"CoyoteMutant_{Sanitize(kata.Id)}_{Sanitize(mutant.Name)}";
+        var name = $"CoyoteKata_{Sanitize(kata.Id)}_{Sanitize(solutionName)}";
         var folder = Path.Combine(workDirectory, name);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
 
         var compiler = KataCompiler.Shared;
-        var trees = new List<SyntaxTree> { compiler.Parse(mutant.Source.Text, Path.GetFileName(mutant.Source.Path)) };
+        var trees = new List<SyntaxTree> { compiler.Parse(solution.Text, Path.GetFileName(solution.Path)) };
         trees.AddRange(kata.Tests.Select(test => compiler.Parse(test.Text, Path.GetFileName(test.Path))));
         trees.Add(compiler.Parse(HarnessSource, "CoyoteKataHarness.cs"));
         var testing = typeof(Concurrent).Assembly.Location;
@@ -37,7 +38,7 @@ public sealed class CoyoteBuild(string workDirectory, string repositoryRoot)
         {
             var emitted = compilation.Emit(output);
             var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-            if (errors.Count > 0) throw new BenchFailure($"{kata.Id}/{mutant.Name} does not compile for Coyote: {errors[0]}");
+            if (errors.Count > 0) throw new BenchFailure($"{kata.Id}/{solutionName} does not compile for Coyote: {errors[0]}");
         }
 
         // The rewriter resolves the assembly's references from its folder.

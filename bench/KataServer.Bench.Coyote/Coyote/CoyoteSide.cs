@@ -17,7 +17,34 @@ public sealed class CoyoteSide(CoyoteBuild build, double timeScale)
 
     public async Task<Result> RunAsync(Kata kata, LoadedMutant mutant, IReadOnlyList<string> tests, IReadOnlyList<ulong> seeds)
     {
-        var built = build.Build(kata, mutant);
+        var (results, uncontrolled) = await RunAsync(kata, mutant.Name, mutant.Source, tests, seeds);
+        var byConfiguration = Configurations.ToDictionary(
+            configuration => configuration,
+            configuration => new EngineSummary(seeds.Select(seed => Outcome(
+                results.Where(r => r.Configuration == configuration && r.Seed == seed).ToList(), mutant)).ToList()));
+        return new Result(byConfiguration, uncontrolled);
+    }
+
+    /// <summary>The kata's reference solution with seed 1: every iteration runs to its end (the rate a passing grade
+    /// sees), and any bug is a false alarm.</summary>
+    public async Task<IReadOnlyDictionary<string, (long Iterations, double Milliseconds, string? FalseAlarm)>> RunReferenceAsync(Kata kata, IReadOnlyList<string> tests)
+    {
+        var (results, _) = await RunAsync(kata, "reference", kata.Reference, tests, [1]);
+        return Configurations.ToDictionary(
+            configuration => configuration,
+            configuration =>
+            {
+                var runs = results.Where(r => r.Configuration == configuration).ToList();
+                var alarm = runs.FirstOrDefault(r => r.BugFound);
+                return ((long)runs.Sum(r => r.Iterations), runs.Sum(r => r.Milliseconds),
+                    alarm is null ? null : $"{alarm.Test}: {alarm.Kind} ({Shorten(alarm.Message)})");
+            });
+    }
+
+    private async Task<(IReadOnlyList<CoyoteRunResult> Results, IReadOnlyList<string> Uncontrolled)> RunAsync(
+        Kata kata, string name, SourceText source, IReadOnlyList<string> tests, IReadOnlyList<ulong> seeds)
+    {
+        var built = build.Build(kata, name, source);
         var job = new CoyoteJob
         {
             AssemblyPath = built.AssemblyPath,
@@ -28,13 +55,8 @@ public sealed class CoyoteSide(CoyoteBuild build, double timeScale)
             SecondsPerTest = kata.Manifest.Budgets.ExploreSeconds * timeScale,
         };
         var results = await RunChildAsync(job);
-
-        var byConfiguration = Configurations.ToDictionary(
-            configuration => configuration,
-            configuration => new EngineSummary(seeds.Select(seed => Outcome(
-                results.Where(r => r.Configuration == configuration && r.Seed == seed).ToList(), mutant)).ToList()));
         var seen = results.SelectMany(r => r.UncontrolledInvocations).Select(ShortName);
-        return new Result(byConfiguration, [.. built.UncontrolledApis.Concat(seen).Distinct().Order(StringComparer.Ordinal)]);
+        return (results, [.. built.UncontrolledApis.Concat(seen).Distinct().Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>Found when a test's bug is of a kind the mutant accepts (Coyote's deadlock stands for our deadlock and hang).</summary>

@@ -14,21 +14,38 @@ namespace KataServer.Bench.Coyote.Ours;
 /// </summary>
 public sealed class ExplorerSide(Grader grader)
 {
-    /// <summary>The explore tests that find the mutant with seed 1 (every explore test when none does).</summary>
-    public async Task<IReadOnlyList<string>> TestsThatFindAsync(Kata kata, LoadedMutant mutant)
+    /// <summary>
+    /// The kata test that finds the mutant: the first (in the suite's order) that fails under our explorer with seed 1
+    /// with a finding the mutant accepts; every explore test when none does (then both engines run them all).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> TestThatFindsAsync(Kata kata, LoadedMutant mutant)
     {
         var report = await GradeAsync(kata, mutant, seed: 1, onlyTests: []);
-        var failed = report.Tests.Where(t => t.Mode == "explore" && t.Outcome == TestOutcomes.Failed).Select(t => t.Name).ToList();
-        return failed.Count > 0
-            ? failed
+        var finder = report.Tests.FirstOrDefault(t => t.Mode == "explore" && t.Outcome == TestOutcomes.Failed &&
+            report.Findings.Any(f => f.Test == t.Name && mutant.Spec.AcceptedFindings.Contains(f.Kind)));
+        return finder is not null
+            ? [finder.Name]
             : report.Tests.Where(t => t.Mode == "explore" && t.Outcome != TestOutcomes.Skipped).Select(t => t.Name).ToList();
     }
 
     public async Task<SeedOutcome> RunAsync(Kata kata, LoadedMutant mutant, ulong seed, IReadOnlyList<string> tests) =>
         Outcome(await GradeAsync(kata, mutant, seed, tests), mutant);
 
+    /// <summary>The kata's reference solution with seed 1: every schedule runs to its end (the rate a passing grade
+    /// sees), and any finding is a false alarm.</summary>
+    public async Task<(long Schedules, double Milliseconds, string? FalseAlarm)> RunReferenceAsync(Kata kata, IReadOnlyList<string> tests)
+    {
+        var report = await GradeAsync(kata, kata.Reference, seed: 1, tests);
+        var explored = report.Tests.Where(t => t.Mode == "explore").ToList();
+        var alarm = report.Findings.FirstOrDefault();
+        return (explored.Sum(t => t.Runs), explored.Sum(t => t.DurationMs), alarm is null ? null : $"{alarm.Test}: {alarm.Kind}");
+    }
+
     private Task<GradeReport> GradeAsync(Kata kata, LoadedMutant mutant, ulong seed, IReadOnlyList<string> onlyTests) =>
-        grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(mutant.Source.Text), Path.GetFileName(mutant.Source.Path))
+        GradeAsync(kata, mutant.Source, seed, onlyTests);
+
+    private Task<GradeReport> GradeAsync(Kata kata, SourceText solution, ulong seed, IReadOnlyList<string> onlyTests) =>
+        grader.GradeAsync(new GradeRequest(kata, Encoding.UTF8.GetBytes(solution.Text), Path.GetFileName(solution.Path))
         {
             Mode = GradeMode.Explore,
             Seed = seed,
