@@ -63,7 +63,7 @@ public static class ComparisonTable
         if (row.Error is not null) notes.Add("error: " + Cell(row.Error));
         notes.AddRange(row.Ours.Notes.Select(n => "ours: " + n));
         notes.AddRange(row.CoyoteDefault.Notes.Select(n => "Coyote: " + n));
-        notes.AddRange(row.CoyoteMemoryRaces.Notes.Except(row.CoyoteDefault.Notes).Select(n => "Coyote+mem: " + n));
+        notes.AddRange(row.CoyoteMemoryRaces.Notes.Select(n => "Coyote+mem: " + n));
         return $"| {row.Kata} / {row.Mutant} | {string.Join(", ", row.Tests)} | {Engine(row.Ours)} | {Engine(row.CoyoteDefault)} | " +
             $"{Engine(row.CoyoteMemoryRaces)} | {(row.UncontrolledByCoyote.Count == 0 ? "—" : string.Join(", ", row.UncontrolledByCoyote))} | {Cell(string.Join("; ", notes))} |";
     }

@@ -69,7 +69,7 @@ public sealed class CoyoteSide(CoyoteBuild build, double timeScale)
         var stopped = runs.FirstOrDefault(r => r.Stopped);
         var note = hits.Count > 0 ? null
             : other is not null ? $"found {other.Kind}, not what the mutant breaks ({Shorten(other.Message)})"
-            : stopped is not null ? $"stopped at the time limit after {stopped.Iterations} iterations"
+            : stopped is not null ? "stopped at the wall-clock limit before the schedule budget"
             : null;
         return new SeedOutcome(hits.Count > 0, hits.Count > 0 ? hits.Min(r => r.BugIteration) : null,
             runs.Sum(r => r.Iterations), runs.Sum(r => r.Milliseconds), note);
@@ -109,12 +109,12 @@ public sealed class CoyoteSide(CoyoteBuild build, double timeScale)
         return results;
     }
 
-    /// <summary>"System.Threading.ManualResetEventSlim.Wait()" and the like, as "ManualResetEventSlim.Wait".</summary>
+    /// <summary>The type of an invocation Coyote reported ("System.Threading.ManualResetEventSlim..ctor()" gives "ManualResetEventSlim").</summary>
     private static string ShortName(string invocation)
     {
-        var name = invocation.Split('(')[0];
+        var name = invocation.Split('(')[0].Replace("..ctor", ".ctor", StringComparison.Ordinal);
         var parts = name.Split('.');
-        return parts.Length >= 2 ? $"{parts[^2]}.{parts[^1]}" : name;
+        return parts.Length >= 2 ? parts[^2] : name;
     }
 
     private static string Shorten(string? text, int max = 120)
