@@ -28,7 +28,12 @@ public sealed class ComparisonRunner(ExplorerSide ours, CoyoteSide coyote, int s
             try
             {
                 var coyoteRates = await coyote.RunReferenceAsync(kata, tests);
-                RateSample Sample(string configuration) => coyoteRates[configuration] is var (i, m, a) ? new RateSample(i, m, a) : null!;
+                RateSample Sample(string configuration)
+                {
+                    var (iterations, milliseconds, alarm) = coyoteRates[configuration];
+                    return new RateSample(iterations, milliseconds, alarm);
+                }
+
                 rates.Add(new ReferenceRate(kata.Id, tests, oursSample, Sample(CoyoteConfigurations.Default), Sample(CoyoteConfigurations.MemoryAccessRaces)));
             }
             catch (BenchFailure failure)
