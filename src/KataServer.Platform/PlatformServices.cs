@@ -48,6 +48,7 @@ public static class PlatformServices
         services.AddSingleton<SubmissionQueue>();
         services.AddSingleton<GraderPool>();
         services.AddTransient<GradeSubmissionJob>();
+        services.AddTransient<Authoring.ValidateKataJob>();
         services.AddHostedService<GraderWarmUp>();
 
         if (options.Workers > 0)

@@ -13,6 +13,13 @@ public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityD
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<HintReveal> HintReveals => Set<HintReveal>();
     public DbSet<Draft> Drafts => Set<Draft>();
+    public DbSet<Data.Authoring.AuthoredKata> AuthoredKatas => Set<Data.Authoring.AuthoredKata>();
+    public DbSet<Data.Authoring.AuthoredKataVersion> AuthoredKataVersions => Set<Data.Authoring.AuthoredKataVersion>();
+    public DbSet<Data.Authoring.KataValidationRun> KataValidations => Set<Data.Authoring.KataValidationRun>();
+    public DbSet<Data.Cohorts.Cohort> Cohorts => Set<Data.Cohorts.Cohort>();
+    public DbSet<Data.Cohorts.CohortInvite> CohortInvites => Set<Data.Cohorts.CohortInvite>();
+    public DbSet<Data.Cohorts.CohortMember> CohortMembers => Set<Data.Cohorts.CohortMember>();
+    public DbSet<Data.Cohorts.CohortAssignment> CohortAssignments => Set<Data.Cohorts.CohortAssignment>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -64,5 +71,8 @@ public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityD
             d.HasKey(x => new { x.UserId, x.Kata });
             d.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        Data.Authoring.AuthoringModel.Configure(builder);
+        Data.Cohorts.CohortModel.Configure(builder);
     }
 }
