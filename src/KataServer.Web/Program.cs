@@ -1,6 +1,7 @@
 using KataServer.Grading.Sandbox;
 using KataServer.Platform;
 using KataServer.Web.Accounts;
+using KataServer.Web.Authoring;
 using KataServer.Web.Health;
 using KataServer.Web.Infrastructure;
 using KataServer.Web.Katas;
@@ -46,6 +47,7 @@ app.MapKataEndpoints();
 app.MapSubmissionEndpoints();
 app.MapProgressEndpoints();
 app.MapDiagnosticsEndpoints();
+app.MapAuthoringEndpoints();
 app.MapWebFrontEnd();
 
 await app.RunAsync();
