@@ -2,6 +2,7 @@ using KataServer.Grading.Sandbox;
 using KataServer.Platform;
 using KataServer.Web.Accounts;
 using KataServer.Web.Authoring;
+using KataServer.Web.Cohorts;
 using KataServer.Web.Health;
 using KataServer.Web.Infrastructure;
 using KataServer.Web.Katas;
@@ -48,6 +49,7 @@ app.MapSubmissionEndpoints();
 app.MapProgressEndpoints();
 app.MapDiagnosticsEndpoints();
 app.MapAuthoringEndpoints();
+app.MapCohortEndpoints();
 app.MapWebFrontEnd();
 
 await app.RunAsync();
