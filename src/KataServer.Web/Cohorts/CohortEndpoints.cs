@@ -159,9 +159,10 @@ public static class CohortEndpoints
     private static async Task<(List<Member> Members, List<Attempt> Attempts, IReadOnlyList<Assignment> Assignments, List<KataStats> Katas)> LoadAsync(
         PlatformDb db, KataLibrary library, Cohort cohort)
     {
-        var members = await db.CohortMembers.AsNoTracking().Where(m => m.CohortId == cohort.Id)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new Member(u.Id, u.DisplayName, u.Email ?? "", m.JoinedAt))
-            .OrderBy(m => m.DisplayName).ToListAsync();
+        var joined = await db.CohortMembers.AsNoTracking().Where(m => m.CohortId == cohort.Id)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Id, u.DisplayName, u.Email, m.JoinedAt })
+            .ToListAsync();
+        var members = joined.Select(m => new Member(m.Id, m.DisplayName, m.Email ?? "", m.JoinedAt)).OrderBy(m => m.DisplayName, StringComparer.Ordinal).ToList();
         var ids = members.Select(m => m.UserId).ToList();
         var assignments = await AssignmentsAsync(db, cohort.Id, library);
         var kataIds = assignments.Select(a => a.Kata).ToList();
