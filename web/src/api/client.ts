@@ -33,7 +33,7 @@ export function readCookie(name: string, cookies: string = document.cookie): str
   return null;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, keepalive = false): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, keepalive = false): Promise<T> {
   const init: RequestInit = { method, credentials: "same-origin", keepalive, headers: { Accept: "application/json", ...headers } };
   if (method !== "GET") {
     const token = readCookie("XSRF-TOKEN");
