@@ -83,7 +83,7 @@ public sealed class AuthoringTests(AuthoringServer fixture) : IClassFixture<Auth
 
         var hitCounter = await http.GetByteArrayAsync("/api/authoring/katas/hit-counter/export");
         Assert.Contains("says id 'hit-counter'", await Refused(hitCounter, "?id=my-hits"));
-        Assert.Contains("read-only", await Refused(hitCounter, "", HttpStatusCode.Forbidden));
+        Assert.Contains("copy it to edit", await Refused(hitCounter, "", HttpStatusCode.Forbidden));
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PutAsJsonAsync("/api/authoring/katas/hit-counter/files", new { files = new { a = "b" } })).StatusCode);
     }
 
