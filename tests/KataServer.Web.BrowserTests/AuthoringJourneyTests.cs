@@ -34,7 +34,7 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await teacher.GotoAsync("/teach");
         await teacher.Locator("input[name=kata-id]").FillAsync("tiny-sum");
         await teacher.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        await Expect(teacher.Locator(".authoring h1")).ToContainTextAsync("tiny-sum");
+        await Expect(teacher.Locator(".authoring > h1")).ToContainTextAsync("tiny-sum");
         await teacher.GetByRole(AriaRole.Button, new() { Name = "tests/CounterTests.cs" }).ClickAsync();
         var strong = await TemplateTestAsync();
         var weak = strong[..strong.IndexOf(AdditionsTest, StringComparison.Ordinal)].TrimEnd() + "\n}\n";
@@ -55,7 +55,7 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await Expect(teacher.Locator(".mutants tr.missed")).ToHaveCountAsync(0);
         await Screenshot(teacher, "authoring-2-validated");
         await teacher.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
-        await Expect(teacher.Locator(".authoring")).ToContainTextAsync("published version 1");
+        await Expect(teacher.Locator(".authoring > p.muted")).ToContainTextAsync("published version 1");
 
         // A cohort with the kata assigned, and an invite link.
         await teacher.GotoAsync("/teach/cohorts");
