@@ -81,7 +81,7 @@ public static class CohortEndpoints
         return Results.Ok(new Invite(token, $"/join/{token}", invite.ExpiresAt));
     }
 
-    private static async Task<IResult> JoinAsync(JoinRequest body, HttpContext http, PlatformDb db)
+    private static async Task<IResult> JoinAsync(JoinRequest body, HttpContext http, PlatformDb db, KataLibrary library)
     {
         if (string.IsNullOrWhiteSpace(body.Token) || body.Token.Length > 100) return Problems.BadRequest("\"token\" is required (the end of the invite link)");
         var hash = Hash(body.Token);
@@ -97,7 +97,7 @@ public static class CohortEndpoints
             catch (DbUpdateException) { /* joined twice at once: a member either way */ }
         }
 
-        return Results.Ok(new MyCohort(cohort.Id, cohort.Name, await AssignmentsAsync(db, cohort.Id, null)));
+        return Results.Ok(new MyCohort(cohort.Id, cohort.Name, await AssignmentsAsync(db, cohort.Id, library)));
     }
 
     private static async Task<IResult> MineAsync(HttpContext http, PlatformDb db, KataLibrary library)
@@ -181,10 +181,10 @@ public static class CohortEndpoints
         return (members, attempts, assignments, katas);
     }
 
-    private static async Task<IReadOnlyList<Assignment>> AssignmentsAsync(PlatformDb db, Guid cohortId, KataLibrary? library)
+    private static async Task<IReadOnlyList<Assignment>> AssignmentsAsync(PlatformDb db, Guid cohortId, KataLibrary library)
     {
         var rows = await db.CohortAssignments.AsNoTracking().Where(a => a.CohortId == cohortId).OrderBy(a => a.AssignedAt).ToListAsync();
-        return rows.Select(a => new Assignment(a.Kata, library?.Find(a.Kata)?.Manifest.Title ?? a.Kata, a.DueAt)).ToList();
+        return rows.Select(a => new Assignment(a.Kata, library.Find(a.Kata)?.Manifest.Title ?? a.Kata, a.DueAt)).ToList();
     }
 
     private static async Task<(Cohort? Cohort, IResult? Denied)> FindAsync(Guid id, HttpContext http, PlatformDb db)
