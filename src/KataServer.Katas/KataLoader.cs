@@ -27,12 +27,27 @@ public static partial class KataLoader
         var manifestPath = Path.Combine(folder, ManifestFileName);
         if (!File.Exists(manifestPath))
             throw new KataFormatException(manifestPath, null, "the kata folder has no kata.json manifest");
+        return Load(new FolderSource(folder), Path.GetFileName(folder), manifestPath);
+    }
 
-        var manifest = ReadManifest(manifestPath);
+    /// <summary>
+    /// Loads a kata held in memory (an uploaded zip, a stored version): the same checks as a folder, where
+    /// <paramref name="id"/> plays the folder name and <paramref name="origin"/> names it in problems.
+    /// </summary>
+    public static Kata Load(Archives.KataFiles files, string id, string origin)
+    {
+        var manifestPath = $"{origin}/{ManifestFileName}";
+        if (files.Text(ManifestFileName) is null)
+            throw new KataFormatException(manifestPath, null, "the kata has no kata.json manifest");
+        return Load(new MemorySource(files, origin), id, manifestPath);
+    }
+
+    private static Kata Load(IKataSource source, string folderName, string manifestPath)
+    {
+        var manifest = ParseManifest(source.Read(ManifestFileName)!, manifestPath);
         var problems = new List<KataProblem>();
         void Problem(string field, string message) => problems.Add(new KataProblem(manifestPath, field, message));
 
-        var folderName = Path.GetFileName(folder);
         if (!IdPattern().IsMatch(manifest.Id))
             Problem("id", $"'{manifest.Id}' must be lowercase words joined by '-'");
         else if (manifest.Id != folderName)
@@ -55,23 +70,24 @@ public static partial class KataLoader
             if (string.IsNullOrWhiteSpace(mutant.Mistake)) Problem($"mutants[{i}].mistake", "describe the mistake in a sentence");
         }
 
-        var statement = ReadFile(folder, manifest.Statement, "statement", Problem);
-        var starter = ReadSource(folder, manifest.Starter, "starter", Problem);
-        var reference = ReadSource(folder, manifest.Reference, "reference", Problem);
-        var tests = manifest.Tests.Select((path, i) => ReadSource(folder, path, $"tests[{i}]", Problem)).ToList();
+        var statement = ReadFile(source, manifest.Statement, "statement", Problem);
+        var starter = ReadSource(source, manifest.Starter, "starter", Problem);
+        var reference = ReadSource(source, manifest.Reference, "reference", Problem);
+        var tests = manifest.Tests.Select((path, i) => ReadSource(source, path, $"tests[{i}]", Problem)).ToList();
         var mutants = manifest.Mutants
-            .Select((m, i) => new LoadedMutant(m, ReadSource(folder, m.File, $"mutants[{i}].file", Problem)))
+            .Select((m, i) => new LoadedMutant(m, ReadSource(source, m.File, $"mutants[{i}].file", Problem)))
             .ToList();
 
         if (problems.Count > 0) throw new KataFormatException(problems);
-        return new Kata(manifest, folder, statement, starter, reference, tests, mutants);
+        return new Kata(manifest, source.Origin, statement, starter, reference, tests, mutants);
     }
 
-    private static KataManifest ReadManifest(string path)
+    /// <summary>Reads a manifest's text; a malformed one throws <see cref="KataFormatException"/> naming the line and field.</summary>
+    public static KataManifest ParseManifest(string json, string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<KataManifest>(File.ReadAllText(path), JsonOptions)
+            return JsonSerializer.Deserialize<KataManifest>(json, JsonOptions)
                 ?? throw new KataFormatException(path, null, "the manifest is empty (null)");
         }
         catch (JsonException e)
@@ -108,24 +124,53 @@ public static partial class KataLoader
         if (s.TargetRatio <= 0) problem("scoring.targetRatio", "must be positive");
     }
 
-    private static string ReadFile(string folder, string relative, string field, Action<string, string> problem)
+    private static string ReadFile(IKataSource source, string relative, string field, Action<string, string> problem)
     {
         if (string.IsNullOrWhiteSpace(relative)) { problem(field, "is required"); return ""; }
-        var full = Path.GetFullPath(Path.Combine(folder, relative));
-        if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (!source.IsInside(relative))
         {
             problem(field, $"'{relative}' points outside the kata folder");
             return "";
         }
 
-        if (!File.Exists(full)) { problem(field, $"file '{relative}' does not exist"); return ""; }
-        var text = File.ReadAllText(full);
+        if (source.Read(relative) is not { } text) { problem(field, $"file '{relative}' does not exist"); return ""; }
         if (string.IsNullOrWhiteSpace(text)) problem(field, $"file '{relative}' is empty");
         return text;
     }
 
-    private static SourceText ReadSource(string folder, string relative, string field, Action<string, string> problem) =>
-        new(relative, ReadFile(folder, relative, field, problem));
+    private static SourceText ReadSource(IKataSource source, string relative, string field, Action<string, string> problem) =>
+        new(relative, ReadFile(source, relative, field, problem));
+
+    /// <summary>Where a kata's files come from: a folder on disk, or files held in memory.</summary>
+    private interface IKataSource
+    {
+        string Origin { get; }
+        bool IsInside(string relative);
+        string? Read(string relative);
+    }
+
+    private sealed class FolderSource(string folder) : IKataSource
+    {
+        public string Origin => folder;
+
+        public bool IsInside(string relative) =>
+            Path.GetFullPath(Path.Combine(folder, relative)).StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+        public string? Read(string relative)
+        {
+            var full = Path.GetFullPath(Path.Combine(folder, relative));
+            return File.Exists(full) ? File.ReadAllText(full) : null;
+        }
+    }
+
+    private sealed class MemorySource(Archives.KataFiles files, string origin) : IKataSource
+    {
+        public string Origin => origin;
+
+        public bool IsInside(string relative) => Archives.KataFiles.IsSafePath(relative.Replace('\\', '/'));
+
+        public string? Read(string relative) => files.Text(relative.Replace('\\', '/'));
+    }
 }
 
 public sealed record KataProblem(string File, string? Field, string Message)

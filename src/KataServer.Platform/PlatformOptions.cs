@@ -44,6 +44,9 @@ public sealed class PlatformOptions
     /// <summary>Budget scale of <c>run</c> mode (exploration only, against the kata's own budgets).</summary>
     public double RunBudgetScale { get; set; } = 0.1;
 
+    /// <summary>Times a kata validation grades the reference (each must pass) before an authored kata may be published.</summary>
+    public int ValidationReferenceRuns { get; set; } = 5;
+
     /// <summary>Gradings of one submission (first run plus retries after infrastructure failures) before it ends as error.</summary>
     public int MaxGradingAttempts { get; set; } = 3;
 

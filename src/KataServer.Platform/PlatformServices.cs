@@ -74,6 +74,7 @@ public static class PlatformServices
         services.AddTransient<GradeSubmissionJob>();
         services.AddSingleton<Screenings.ScreeningSessions>();
         services.AddTransient<Screenings.FinishSessionJob>();
+        services.AddTransient<Authoring.ValidateKataJob>();
         services.AddHostedService<GraderWarmUp>();
 
         if (options.Workers > 0)

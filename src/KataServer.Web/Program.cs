@@ -1,6 +1,8 @@
 using KataServer.Grading.Sandbox;
 using KataServer.Platform;
 using KataServer.Web.Accounts;
+using KataServer.Web.Authoring;
+using KataServer.Web.Cohorts;
 using KataServer.Web.Health;
 using KataServer.Web.Infrastructure;
 using KataServer.Web.Katas;
@@ -49,6 +51,8 @@ app.MapSubmissionEndpoints();
 app.MapProgressEndpoints();
 app.MapDiagnosticsEndpoints();
 app.MapScreeningEndpoints();
+app.MapAuthoringEndpoints();
+app.MapCohortEndpoints();
 app.MapWebFrontEnd();
 
 await app.RunAsync();

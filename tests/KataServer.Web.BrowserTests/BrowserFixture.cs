@@ -9,14 +9,19 @@ namespace KataServer.Web.BrowserTests;
 /// One real host (its own port and data folder, grading in the full sandbox) and one headless Chromium, shared by the
 /// browser tests; each test gets its own browser context (cookies) and signs its own learner up. The browser is the system's Chromium driven by Playwright through its executable path: nothing is downloaded.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     // /usr/bin/chromium is Debian's wrapper script; Playwright needs the binary itself.
     private static readonly string[] ChromiumCandidates = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
     private IPlaywright? playwright;
 
-    public ServerProcess Server { get; } = new(Repository.TempDirectory("browser"));
+    public BrowserFixture() : this(null) { }
+
+    /// <summary>A host with its own settings (a test class that needs them brings its own fixture).</summary>
+    protected BrowserFixture(IDictionary<string, string>? settings) => Server = new(Repository.TempDirectory("browser"), settings);
+
+    public ServerProcess Server { get; }
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Screenshots of each state, beside the test assembly (bin/.../artifacts), for a person to look at.</summary>

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { AuthProvider, useAuth } from "./auth/AuthContext";
 import { AuthPage } from "./auth/AuthPage";
 import { CataloguePage } from "./catalogue/CataloguePage";
@@ -9,6 +10,13 @@ import { useTheme } from "./app/theme";
 import { CandidatePage } from "./screening/CandidatePage";
 import { CandidateReportPage } from "./screening/CandidateReportPage";
 import { ScreeningPage, ScreeningsPage } from "./screening/ScreeningsPage";
+import { AuthoringListPage } from "./teaching/AuthoringListPage";
+import { CohortsPage } from "./teaching/CohortsPage";
+import { CohortPage } from "./teaching/CohortPage";
+import { JoinPage } from "./teaching/JoinPage";
+
+// Monaco comes with the authoring page only, as with the kata page.
+const AuthoringPage = lazy(() => import("./teaching/AuthoringPage").then((m) => ({ default: m.AuthoringPage })));
 
 export function App() {
   return (
@@ -25,10 +33,20 @@ function Shell() {
   const kata = /^\/katas\/([^/]+)\/?$/.exec(path);
   const screening = /^\/screenings\/([^/]+)\/?$/.exec(path);
   const candidateReport = /^\/screenings\/([^/]+)\/candidates\/([^/]+)\/?$/.exec(path);
-  const interviewer = !!user?.roles.some((r) => r === "instructor" || r === "admin");
+  // Instructors teach (authoring, cohorts) and interview (screenings); admins may do both.
+  const teacher = user?.roles.some((r) => r === "instructor" || r === "admin") ?? false;
+  const authored = /^\/teach\/katas\/([^/]+)\/?$/.exec(path);
+  const cohort = /^\/teach\/cohorts\/([^/]+)\/?$/.exec(path);
+  const join = /^\/join\/([^/]+)\/?$/.exec(path);
 
   let page;
-  if (path === "/signin") page = <AuthPage mode="signin" />;
+  if (path.startsWith("/teach") && !teacher) page = loading ? null : user ? <main className="page"><h1>Instructors only</h1><p>These pages are for instructors.</p></main> : <AuthPage mode="signin" />;
+  else if (path === "/teach" || path === "/teach/katas") page = <AuthoringListPage />;
+  else if (authored) page = <Suspense fallback={<main className="page"><p>Loading the editor…</p></main>}><AuthoringPage id={decodeURIComponent(authored[1])} dark={theme === "dark"} /></Suspense>;
+  else if (path === "/teach/cohorts") page = <CohortsPage />;
+  else if (cohort) page = <CohortPage id={decodeURIComponent(cohort[1])} />;
+  else if (join) page = user ? <JoinPage token={decodeURIComponent(join[1])} /> : loading ? null : <AuthPage mode="signin" />;
+  else if (path === "/signin") page = <AuthPage mode="signin" />;
   else if (path === "/signup") page = <AuthPage mode="signup" />;
   else if (kata) page = <KataPage id={decodeURIComponent(kata[1])} dark={theme === "dark"} />;
   else if (path === "/progress") page = user ? <ProgressPage /> : loading ? null : <AuthPage mode="signin" />;
@@ -50,7 +68,8 @@ function Shell() {
         <nav aria-label="Main">
           <Link to="/" aria-current={path === "/" ? "page" : undefined}>Katas</Link>
           {user && <Link to="/progress" aria-current={path === "/progress" ? "page" : undefined}>Progress</Link>}
-          {interviewer && <Link to="/screenings" aria-current={path.startsWith("/screenings") ? "page" : undefined}>Screenings</Link>}
+          {teacher && <Link to="/screenings" aria-current={path.startsWith("/screenings") ? "page" : undefined}>Screenings</Link>}
+          {teacher && <Link to="/teach" aria-current={path.startsWith("/teach") ? "page" : undefined}>Teach</Link>}
           {user && <Link to="/tokens" aria-current={path === "/tokens" ? "page" : undefined}>API tokens</Link>}
         </nav>
         <div className="topbar-right">

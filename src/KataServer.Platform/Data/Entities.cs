@@ -37,6 +37,8 @@ public sealed class Submission
     public Guid Id { get; set; }
     public string UserId { get; set; } = "";
     public string Kata { get; set; } = "";
+    /// <summary>The published version of an authored kata it was graded against; null for a built-in kata.</summary>
+    public int? KataVersion { get; set; }
     public string Mode { get; set; } = SubmissionModes.Submit;
     public string Code { get; set; } = "";
     public string? ReplayToken { get; set; }

@@ -16,6 +16,13 @@ public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityD
     public DbSet<Screening> Screenings => Set<Screening>();
     public DbSet<ScreeningCandidate> ScreeningCandidates => Set<ScreeningCandidate>();
     public DbSet<CodeSnapshot> CodeSnapshots => Set<CodeSnapshot>();
+    public DbSet<Data.Authoring.AuthoredKata> AuthoredKatas => Set<Data.Authoring.AuthoredKata>();
+    public DbSet<Data.Authoring.AuthoredKataVersion> AuthoredKataVersions => Set<Data.Authoring.AuthoredKataVersion>();
+    public DbSet<Data.Authoring.KataValidationRun> KataValidations => Set<Data.Authoring.KataValidationRun>();
+    public DbSet<Data.Cohorts.Cohort> Cohorts => Set<Data.Cohorts.Cohort>();
+    public DbSet<Data.Cohorts.CohortInvite> CohortInvites => Set<Data.Cohorts.CohortInvite>();
+    public DbSet<Data.Cohorts.CohortMember> CohortMembers => Set<Data.Cohorts.CohortMember>();
+    public DbSet<Data.Cohorts.CohortAssignment> CohortAssignments => Set<Data.Cohorts.CohortAssignment>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -69,5 +76,7 @@ public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityD
         });
 
         ScreeningModel.Configure(builder);
+        Data.Authoring.AuthoringModel.Configure(builder);
+        Data.Cohorts.CohortModel.Configure(builder);
     }
 }

@@ -38,21 +38,26 @@ public sealed class GraderPool
     public void WarmUp() => Compiler.WarmUp();
 
     /// <summary>Grades a stored submission. Throws <see cref="ArgumentException"/> when the request itself is wrong (never worth a retry).</summary>
-    public Task<GradeReport> GradeAsync(Submission submission, IProgress<GradeProgress> progress, CancellationToken cancellationToken)
+    public async Task<GradeReport> GradeAsync(Submission submission, IProgress<GradeProgress> progress, CancellationToken cancellationToken)
     {
-        var kata = katas.Find(submission.Kata) ?? throw new ArgumentException($"kata '{submission.Kata}' is no longer offered by this server");
+        var kata = await katas.ResolveAsync(submission.Kata, submission.KataVersion, cancellationToken)
+            ?? throw new ArgumentException($"kata '{submission.Kata}'{(submission.KataVersion is { } v ? $" version {v}" : "")} is no longer offered by this server");
         var request = new GradeRequest(kata, System.Text.Encoding.UTF8.GetBytes(submission.Code), SolutionFileName);
         switch (submission.Mode)
         {
             case SubmissionModes.Run:
-                return run.Value.GradeAsync(request with { Mode = GradeMode.Explore, MeasurePerformance = false }, progress, cancellationToken);
+                return await run.Value.GradeAsync(request with { Mode = GradeMode.Explore, MeasurePerformance = false }, progress, cancellationToken);
             case SubmissionModes.Replay:
                 var (test, schedule) = ParseReplayToken(submission.ReplayToken);
-                return full.Value.GradeAsync(request with { Mode = GradeMode.Explore, ReplayTest = test, ReplayToken = schedule, MeasurePerformance = false }, progress, cancellationToken);
+                return await full.Value.GradeAsync(request with { Mode = GradeMode.Explore, ReplayTest = test, ReplayToken = schedule, MeasurePerformance = false }, progress, cancellationToken);
             default:
-                return full.Value.GradeAsync(request, progress, cancellationToken);
+                return await full.Value.GradeAsync(request, progress, cancellationToken);
         }
     }
+
+    /// <summary>Validates a kata (starter fails, reference passes, mutants caught) with the full-budget grader: the same check as <c>kata validate</c>.</summary>
+    public Task<KataServer.Grading.Validation.KataValidation> ValidateAsync(KataServer.Katas.Kata kata, int referenceRuns, IProgress<string> progress, CancellationToken cancellationToken) =>
+        new KataServer.Grading.Validation.KataValidator(full.Value).ValidateAsync(kata, referenceRuns, progress, cancellationToken);
 
     public static (string Test, string Schedule) ParseReplayToken(string? token)
     {

@@ -11,8 +11,10 @@ public static class JobQueues
 {
     public const string Run = "p1-run";
     public const string Submit = "p2-submit";
+    /// <summary>Kata validations (authoring): many gradings each, so after everything a learner waits for.</summary>
+    public const string Validate = "p3-validate";
 
-    public static readonly string[] InPriorityOrder = [Run, Submit];
+    public static readonly string[] InPriorityOrder = [Run, Submit, Validate];
 
     public static string For(string mode) => mode == SubmissionModes.Submit ? Submit : Run;
 }

@@ -34,7 +34,7 @@ public static class DiagnosticsEndpoints
     }
 
     /// <summary>The analyzer gives a start; the squiggle covers the word that starts there (one character at least).</summary>
-    private static Diagnostic ToDiagnostic(CompilerDiagnostic d, string[] lines)
+    internal static Diagnostic ToDiagnostic(CompilerDiagnostic d, string[] lines)
     {
         var line = Math.Max(1, d.Line);
         var column = Math.Max(1, d.Column);

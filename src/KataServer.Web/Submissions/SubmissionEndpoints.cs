@@ -18,9 +18,9 @@ public static class SubmissionEndpoints
 
     public sealed record SubmitRequest(string? Kata, string? Code, string? Mode, string? Replay);
     public sealed record Accepted(Guid Id, string Status);
-    public sealed record SubmissionView(Guid Id, string Kata, string Mode, string Status, DateTime CreatedAt, DateTime? FinishedAt,
+    public sealed record SubmissionView(Guid Id, string Kata, int? KataVersion, string Mode, string Status, DateTime CreatedAt, DateTime? FinishedAt,
         JsonElement? Report, string? Code, int? Attempt, string? Error);
-    public sealed record SubmissionItem(Guid Id, string Kata, string Mode, string Status, DateTime CreatedAt, DateTime? FinishedAt, string? Verdict, int? Score);
+    public sealed record SubmissionItem(Guid Id, string Kata, int? KataVersion, string Mode, string Status, DateTime CreatedAt, DateTime? FinishedAt, string? Verdict, int? Score);
 
     public static void MapSubmissionEndpoints(this IEndpointRouteBuilder app)
     {
@@ -66,6 +66,7 @@ public static class SubmissionEndpoints
             Id = Guid.CreateVersion7(),
             UserId = userId,
             Kata = body.Kata,
+            KataVersion = katas.LatestVersionOf(body.Kata),
             Mode = mode,
             Code = body.Code,
             ReplayToken = mode == SubmissionModes.Replay ? body.Replay : null,
@@ -102,7 +103,7 @@ public static class SubmissionEndpoints
         return Results.Ok(View(submission));
     }
 
-    public static SubmissionView View(Submission s) => new(s.Id, s.Kata, s.Mode, s.Status, s.CreatedAt, s.FinishedAt,
+    public static SubmissionView View(Submission s) => new(s.Id, s.Kata, s.KataVersion, s.Mode, s.Status, s.CreatedAt, s.FinishedAt,
         ReportOf(s), s.Code, s.Attempt, s.Status == SubmissionStatus.Error ? s.Error : null);
 
     public static JsonElement? ReportOf(Submission s) =>
@@ -114,7 +115,7 @@ public static class SubmissionEndpoints
         var query = db.Submissions.AsNoTracking().Where(s => s.UserId == userId);
         if (!string.IsNullOrEmpty(kata)) query = query.Where(s => s.Kata == kata);
         var items = await query.OrderByDescending(s => s.CreatedAt).Take(Math.Clamp(limit ?? 50, 1, 200))
-            .Select(s => new SubmissionItem(s.Id, s.Kata, s.Mode, s.Status, s.CreatedAt, s.FinishedAt, s.Verdict, s.Score))
+            .Select(s => new SubmissionItem(s.Id, s.Kata, s.KataVersion, s.Mode, s.Status, s.CreatedAt, s.FinishedAt, s.Verdict, s.Score))
             .ToListAsync(cancellationToken);
         return Results.Ok(items);
     }

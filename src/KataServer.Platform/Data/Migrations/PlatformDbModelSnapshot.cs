@@ -55,46 +55,6 @@ namespace KataServer.Platform.Data.Migrations
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("KataServer.Platform.Data.CodeSnapshot", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("CandidateId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Code")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kata")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Pastes")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("SubmissionId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CandidateId", "Kata", "Id");
-
-                    b.ToTable("CodeSnapshots");
-                });
-
             modelBuilder.Entity("KataServer.Platform.Data.Draft", b =>
                 {
                     b.Property<string>("UserId")
@@ -141,120 +101,6 @@ namespace KataServer.Platform.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("HintReveals");
-                });
-
-            modelBuilder.Entity("KataServer.Platform.Data.Screening", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FindingsShown")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("HintsAllowed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("InvitationValidHours")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Katas")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("TimeLimitSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId");
-
-                    b.ToTable("Screenings");
-                });
-
-            modelBuilder.Entity("KataServer.Platform.Data.ScreeningCandidate", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Email")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("EmailedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("EndsAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FinishJobId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("FinishedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FinishedBecause")
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("InvitationExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("InvitationHash")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("InvitedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ScreeningId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SessionHash")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("StartedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InvitationHash")
-                        .IsUnique();
-
-                    b.HasIndex("ScreeningId");
-
-                    b.HasIndex("UserId")
-                        .IsUnique();
-
-                    b.ToTable("ScreeningCandidates");
                 });
 
             modelBuilder.Entity("KataServer.Platform.Data.Submission", b =>
@@ -580,15 +426,6 @@ namespace KataServer.Platform.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("KataServer.Platform.Data.CodeSnapshot", b =>
-                {
-                    b.HasOne("KataServer.Platform.Data.ScreeningCandidate", null)
-                        .WithMany()
-                        .HasForeignKey("CandidateId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("KataServer.Platform.Data.Draft", b =>
                 {
                     b.HasOne("KataServer.Platform.Data.User", null)
@@ -600,30 +437,6 @@ namespace KataServer.Platform.Data.Migrations
 
             modelBuilder.Entity("KataServer.Platform.Data.HintReveal", b =>
                 {
-                    b.HasOne("KataServer.Platform.Data.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("KataServer.Platform.Data.Screening", b =>
-                {
-                    b.HasOne("KataServer.Platform.Data.User", null)
-                        .WithMany()
-                        .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("KataServer.Platform.Data.ScreeningCandidate", b =>
-                {
-                    b.HasOne("KataServer.Platform.Data.Screening", null)
-                        .WithMany()
-                        .HasForeignKey("ScreeningId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("KataServer.Platform.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")

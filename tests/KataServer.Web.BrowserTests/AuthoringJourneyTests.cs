@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using KataServer.Web.Tests;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace KataServer.Web.BrowserTests;
+
+/// <summary>A host whose validations grade the reference once, so the journey below stays short.</summary>
+public sealed class AuthoringBrowserFixture() : BrowserFixture(new Dictionary<string, string> { ["KataServer__ValidationReferenceRuns"] = "1" });
+
+/// <summary>
+/// The proof in the browser: an instructor authors a small kata whose mutant survives, validation refuses to
+/// publish and names the mutant, a test is strengthened and the kata published; a learner joins the cohort by its link
+/// and solves it; the cohort page shows the attempt. A learner is kept out of the authoring pages.
+/// </summary>
+public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : IClassFixture<AuthoringBrowserFixture>
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions GradeTimeout = new() { Timeout = 300_000 };
+    private const string AdditionsTest = "    [KataTest(Description = \"Two threads add at once: Total counts every addition.\")]";
+
+    [Fact]
+    public async Task An_instructor_fixes_a_surviving_mutant_publishes_and_sees_a_cohort_learner_solve_the_kata()
+    {
+        var added = await fixture.Server.RunCommandAsync("correct-horse-battery", "users", "add", "teacher@example.org", "--role", "instructor");
+        Assert.True(added.ExitCode == 0, added.Errors);
+        var teacher = await fixture.NewPageAsync();
+        await teacher.GotoAsync("/signin");
+        await teacher.GetByLabel("Email").FillAsync("teacher@example.org");
+        await teacher.GetByLabel("Password").FillAsync("correct-horse-battery");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(teacher.GetByRole(AriaRole.Link, new() { Name = "Teach" })).ToBeVisibleAsync();
+
+        // A new kata from the template; its hidden test is weakened so that one mutant survives.
+        await teacher.GotoAsync("/teach");
+        await teacher.Locator("input[name=kata-id]").FillAsync("tiny-sum");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(teacher.Locator(".authoring > h1")).ToContainTextAsync("tiny-sum");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "tests/CounterTests.cs" }).ClickAsync();
+        var strong = await TemplateTestAsync();
+        var weak = strong[..strong.IndexOf(AdditionsTest, StringComparison.Ordinal)].TrimEnd() + "\n}\n";
+        await ReplaceEditorTextAsync(teacher, weak);
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
+        var missed = teacher.Locator(".mutants tr.missed");
+        await Expect(missed).ToBeVisibleAsync(GradeTimeout);
+        await Expect(missed).ToContainTextAsync("add-not-atomic");
+        await Expect(teacher.Locator(".validation-verdict")).ToContainTextAsync("Not valid");
+        await Screenshot(teacher, "authoring-1-mutant-survives");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+        await Expect(teacher.Locator(".error-box")).ToContainTextAsync("mutant add-not-atomic");
+
+        // Strengthen the test: every mutant is caught, and the kata is published.
+        await ReplaceEditorTextAsync(teacher, strong);
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
+        await Expect(teacher.Locator(".validation-verdict.passed")).ToBeVisibleAsync(GradeTimeout);
+        await Expect(teacher.Locator(".mutants tr.missed")).ToHaveCountAsync(0);
+        await Screenshot(teacher, "authoring-2-validated");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+        await Expect(teacher.Locator(".authoring > p.muted")).ToContainTextAsync("published version 1");
+
+        // A cohort with the kata assigned, and an invite link.
+        await teacher.GotoAsync("/teach/cohorts");
+        await teacher.Locator("input[name=cohort-name]").FillAsync("Friday group");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Create cohort" }).ClickAsync();
+        await Expect(teacher.Locator(".cohort h1")).ToHaveTextAsync("Friday group");
+        await teacher.Locator("select[name=assign-kata]").SelectOptionAsync("tiny-sum");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Assign", Exact = true }).ClickAsync();
+        await Expect(teacher.Locator(".kata-stats")).ToContainTextAsync("A counter that keeps every hit");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Create invite link" }).ClickAsync();
+        var link = await teacher.Locator(".invite-link").InputValueAsync();
+        Assert.Contains("/join/", link);
+
+        // The learner joins by the link, cannot open the authoring pages, and solves the kata.
+        var learner = await fixture.NewPageAsync();
+        await BrowserFixture.SignUpAsync(learner, "lin@example.org", "Lin");
+        await learner.GotoAsync("/teach/katas/tiny-sum");
+        await Expect(learner.Locator("main h1")).ToHaveTextAsync("Instructors only");
+        await learner.GotoAsync(new Uri(link).PathAndQuery);
+        await Expect(learner.Locator("main h1")).ToHaveTextAsync("You joined Friday group");
+        await learner.GetByRole(AriaRole.Link, new() { Name = "A counter that keeps every hit" }).ClickAsync();
+        await Expect(learner.Locator(".monaco-editor .view-lines").First).ToContainTextAsync("class Counter");
+        await ReplaceEditorTextAsync(learner, await TemplateFileAsync("reference.cs"));
+        await learner.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
+        var verdict = learner.Locator(".results .verdict-word");
+        await Expect(verdict).ToBeVisibleAsync(GradeTimeout);
+        await Expect(verdict).ToHaveTextAsync("Passed");
+
+        // The cohort page shows the attempt, and the pass rate in the chart.
+        await teacher.ReloadAsync();
+        await Expect(teacher.Locator(".learner .attempt").First).ToContainTextAsync("passed");
+        await Expect(teacher.Locator(".cohort-chart")).ToContainTextAsync("100 % passed");
+        await Screenshot(teacher, "authoring-3-cohort");
+    }
+
+    /// <summary>Replaces the open Monaco editor's text as a paste would (no auto-closing of brackets).</summary>
+    private static async Task ReplaceEditorTextAsync(IPage page, string text)
+    {
+        await page.Locator(".monaco-editor .view-lines").First.ClickAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.PressAsync("Delete");
+        await page.Keyboard.InsertTextAsync(text);
+    }
+
+    private static Task<string> TemplateTestAsync() => TemplateFileAsync("tests/CounterTests.cs");
+
+    private static Task<string> TemplateFileAsync(string path) =>
+        File.ReadAllTextAsync(Path.Combine(Repository.Root, "src", "KataServer.Platform", "Authoring", "Template", path));
+
+    private async Task Screenshot(IPage page, string name) =>
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ArtifactsDirectory, $"{name}.png"), FullPage = true });
+}

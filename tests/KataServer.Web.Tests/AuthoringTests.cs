@@ -1,0 +1,213 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using KataServer.Katas.Archives;
+
+namespace KataServer.Web.Tests;
+
+/// <summary>A host of its own for authoring and cohorts: validations grade the reference once (not 5 times) to stay quick.</summary>
+public sealed class AuthoringServer : IAsyncLifetime
+{
+    public ServerProcess Server { get; } = new(Repository.TempDirectory("authoring"), new Dictionary<string, string> { ["KataServer__ValidationReferenceRuns"] = "1" });
+    public string Learner { get; private set; } = "";
+    public string Instructor { get; private set; } = "";
+    public string OtherInstructor { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        Learner = await Server.AddUserWithTokenAsync("lea@example.org", "learner");
+        Instructor = await Server.AddUserWithTokenAsync("ian@example.org", "instructor");
+        OtherInstructor = await Server.AddUserWithTokenAsync("oli@example.org", "instructor");
+        await Server.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        try { Directory.Delete(Server.DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+public sealed class AuthoringTests(AuthoringServer fixture) : IClassFixture<AuthoringServer>
+{
+    private const string AdditionsTest = "    [KataTest(Description = \"Two threads add at once: Total counts every addition.\")]";
+
+    [Fact]
+    public async Task Learners_get_403_from_every_authoring_and_cohort_endpoint()
+    {
+        using var instructor = fixture.Server.Client(fixture.Instructor);
+        (await instructor.PostAsJsonAsync("/api/authoring/katas", new { id = "learner-probe" })).EnsureSuccessStatusCode();
+        var cohort = await (await instructor.PostAsJsonAsync("/api/cohorts", new { name = "probe" })).Content.ReadFromJsonAsync<JsonObject>();
+        var cohortId = (string)cohort!["id"]!;
+        using var learner = fixture.Server.Client(fixture.Learner);
+
+        foreach (var (method, path) in new[]
+        {
+            ("GET", "/api/authoring/katas"), ("POST", "/api/authoring/katas"), ("POST", "/api/authoring/katas/import"),
+            ("GET", "/api/authoring/katas/learner-probe"), ("GET", "/api/authoring/katas/hit-counter"), ("PUT", "/api/authoring/katas/learner-probe/files"),
+            ("GET", "/api/authoring/katas/learner-probe/export"), ("GET", "/api/authoring/katas/hit-counter/export"),
+            ("POST", "/api/authoring/katas/learner-probe/diagnostics"), ("POST", "/api/authoring/katas/learner-probe/validations"),
+            ("POST", "/api/authoring/katas/learner-probe/publish"), ("GET", "/api/cohorts"), ("POST", "/api/cohorts"),
+            ($"GET", $"/api/cohorts/{cohortId}"), ("GET", $"/api/cohorts/{cohortId}/export.csv"), ("POST", $"/api/cohorts/{cohortId}/invites"),
+        })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "GET" ? null : JsonContent.Create(new { }) };
+            var response = await learner.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path}: {(int)response.StatusCode}");
+        }
+
+        using var anonymous = fixture.Server.Client();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/authoring/katas/learner-probe")).StatusCode);
+        // Another instructor is not an author of this kata.
+        using var other = fixture.Server.Client(fixture.OtherInstructor);
+        await Api.AssertProblemAsync(await other.GetAsync("/api/authoring/katas/learner-probe"), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await other.GetAsync($"/api/cohorts/{cohortId}"), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Hostile_uploads_get_a_problem_that_names_what_is_wrong()
+    {
+        using var http = fixture.Server.Client(fixture.Instructor);
+        async Task<string> Refused(byte[] body, string query = "", HttpStatusCode status = HttpStatusCode.BadRequest)
+        {
+            var problem = await Api.AssertProblemAsync(await http.PostAsync($"/api/authoring/katas/import{query}", new ByteArrayContent(body)), status);
+            return (string)problem["detail"]!;
+        }
+
+        Assert.Contains("not a zip", await Refused("hello, this is not a zip"u8.ToArray()));
+        Assert.Contains("outside the kata folder", await Refused(Zip(("kata.json", "{}"), ("../../evil.cs", "x"))));
+        Assert.Contains("absolute path", await Refused(Zip(("kata.json", "{}"), ("/etc/passwd", "x"))));
+        Assert.Contains("appears twice", await Refused(Zip(("kata.json", "{}"), ("a.cs", "x"), ("A.cs", "y"))));
+        Assert.Contains("'README.md' is 16384 KiB", await Refused(Zip(("kata.json", "{}"), ("README.md", new string(' ', 16 * 1024 * 1024))), ""));
+
+        var hitCounter = await http.GetByteArrayAsync("/api/authoring/katas/hit-counter/export");
+        Assert.Contains("says id 'hit-counter'", await Refused(hitCounter, "?id=my-hits"));
+        Assert.Contains("copy it to edit", await Refused(hitCounter, "", HttpStatusCode.Forbidden));
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.PutAsJsonAsync("/api/authoring/katas/hit-counter/files", new { files = new { a = "b" } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_copied_built_in_kata_exports_as_the_same_files_and_a_broken_save_lists_its_problems()
+    {
+        using var http = fixture.Server.Client(fixture.Instructor);
+        var created = await http.PostAsJsonAsync("/api/authoring/katas", new { id = "my-deadlock", from = "deadlock-transfer" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var copy = KataArchive.Read(await http.GetByteArrayAsync("/api/authoring/katas/my-deadlock/export"));
+        var original = KataFiles.FromFolder(Path.Combine(Repository.Root, "katas", "deadlock-transfer"));
+        Assert.Equal(original.Files.Keys, copy.Files.Keys);
+        foreach (var path in original.Files.Keys.Where(p => p != "kata.json")) Assert.Equal(original.Files[path], copy.Files[path]);
+        Assert.Contains("\"id\": \"my-deadlock\"", copy.Text("kata.json"));
+
+        var view = await (await http.GetAsync("/api/authoring/katas/my-deadlock")).Content.ReadFromJsonAsync<JsonObject>();
+        var files = view!["files"]!.AsObject().ToDictionary(p => p.Key, p => (string?)p.Value);
+        files["reference.cs"] = null; // deleted
+        var saved = await (await http.PutAsJsonAsync("/api/authoring/katas/my-deadlock/files", new { files, revision = (int)view["draftRevision"]! })).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Contains(saved!["problems"]!.AsArray(), p => ((string)p!).Contains("reference.cs") && ((string)p!).Contains("does not exist"));
+        await Api.AssertProblemAsync(await http.PostAsync("/api/authoring/katas/my-deadlock/validations", null), HttpStatusCode.BadRequest);
+        // A save from a stale editor is refused rather than overwriting.
+        await Api.AssertProblemAsync(await http.PutAsJsonAsync("/api/authoring/katas/my-deadlock/files", new { files, revision = 1 }), HttpStatusCode.Conflict);
+        await Api.AssertProblemAsync(await http.PutAsJsonAsync("/api/authoring/katas/my-deadlock/files", new { files = new Dictionary<string, string> { ["../x.cs"] = "x" } }), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_weak_test_blocks_publishing_naming_the_mutant_and_the_strengthened_kata_is_published_graded_and_shown_to_the_cohort()
+    {
+        using var instructor = fixture.Server.Client(fixture.Instructor);
+        using var learner = fixture.Server.Client(fixture.Learner);
+        var created = await (await instructor.PostAsJsonAsync("/api/authoring/katas", new { id = "tiny-counter" })).Content.ReadFromJsonAsync<JsonObject>();
+        var files = created!["files"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+        var strong = files["tests/CounterTests.cs"];
+        var weak = strong[..strong.IndexOf(AdditionsTest, StringComparison.Ordinal)].TrimEnd() + "\n}\n";
+        files["tests/CounterTests.cs"] = weak;
+        (await instructor.PutAsJsonAsync("/api/authoring/katas/tiny-counter/files", new { files })).EnsureSuccessStatusCode();
+
+        var failed = await ValidateAsync(instructor, "tiny-counter");
+        Assert.False((bool)failed["passed"]!);
+        var mutants = failed["report"]!["mutants"]!.AsArray();
+        Assert.False((bool)mutants.Single(m => (string)m!["name"]! == "add-not-atomic")!["caught"]!);
+        Assert.True((bool)mutants.Single(m => (string)m!["name"]! == "increment-not-atomic")!["caught"]!);
+        Assert.NotNull(mutants.Single(m => (string)m!["name"]! == "increment-not-atomic")!["schedules"]);
+        var refused = await Api.AssertProblemAsync(await instructor.PostAsync("/api/authoring/katas/tiny-counter/publish", null), HttpStatusCode.Conflict);
+        Assert.Contains("mutant add-not-atomic", (string)refused["detail"]!);
+        Assert.DoesNotContain((await learner.GetFromJsonAsync<JsonArray>("/api/katas"))!, k => (string)k!["id"]! == "tiny-counter");
+
+        files["tests/CounterTests.cs"] = strong;
+        (await instructor.PutAsJsonAsync("/api/authoring/katas/tiny-counter/files", new { files })).EnsureSuccessStatusCode();
+        var passed = await ValidateAsync(instructor, "tiny-counter");
+        Assert.True((bool)passed["passed"]!, passed.ToJsonString());
+        var published = await (await instructor.PostAsync("/api/authoring/katas/tiny-counter/publish", null)).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(1, (int)published!["latestVersion"]!);
+
+        // The learner joins the cohort by link, sees the assignment and solves it; the cohort page shows the attempt.
+        var cohort = await (await instructor.PostAsJsonAsync("/api/cohorts", new { name = "=Tuesday group" })).Content.ReadFromJsonAsync<JsonObject>();
+        var cohortId = (string)cohort!["id"]!;
+        (await instructor.PutAsJsonAsync($"/api/cohorts/{cohortId}/assignments/tiny-counter", new { dueAt = DateTime.UtcNow.AddDays(7) })).EnsureSuccessStatusCode();
+        var invite = await (await instructor.PostAsJsonAsync($"/api/cohorts/{cohortId}/invites", new { days = 3 })).Content.ReadFromJsonAsync<JsonObject>();
+        await Api.AssertProblemAsync(await learner.PostAsJsonAsync("/api/my/cohorts/join", new { token = "guessed" }), HttpStatusCode.NotFound);
+        (await learner.PostAsJsonAsync("/api/my/cohorts/join", new { token = (string)invite!["token"]! })).EnsureSuccessStatusCode();
+        var mine = await learner.GetFromJsonAsync<JsonArray>("/api/my/cohorts");
+        Assert.Equal("tiny-counter", (string)mine!.Single()!["assignments"]![0]!["kata"]!);
+
+        var detail = await learner.GetStringAsync("/api/katas/tiny-counter");
+        Assert.DoesNotContain("Interlocked.Add", detail); // the reference stays hidden
+        Assert.DoesNotContain("AdditionsAreNotLost", detail);
+        var starterAttempt = await Api.SubmitAsync(learner, "tiny-counter", files["starter.cs"]);
+        var first = await Api.WaitUntilFinishedAsync(learner, starterAttempt, TimeSpan.FromMinutes(3));
+        Assert.Equal("failed", (string)first["report"]!["verdict"]!);
+        var solved = await Api.WaitUntilFinishedAsync(learner, await Api.SubmitAsync(learner, "tiny-counter", files["reference.cs"]), TimeSpan.FromMinutes(3));
+        Assert.Equal("passed", (string)solved["report"]!["verdict"]!);
+        Assert.Equal(1, (int)solved["kataVersion"]!);
+
+        var pageResponse = await instructor.GetAsync($"/api/cohorts/{cohortId}");
+        Assert.True(pageResponse.IsSuccessStatusCode, await pageResponse.Content.ReadAsStringAsync());
+        var page = await pageResponse.Content.ReadFromJsonAsync<JsonObject>();
+        var stats = page!["katas"]!.AsArray().Single()!;
+        Assert.Equal(1.0, (double)stats["passRate"]!);
+        Assert.Equal(2.0, (double)stats["medianAttemptsToPass"]!);
+        Assert.Equal("lost-update", (string)stats["findingKinds"]![0]!["name"]!);
+        Assert.Equal(2, page["learners"]!.AsArray().Single()!["attempts"]!.AsArray().Count);
+
+        var csv = await instructor.GetStringAsync($"/api/cohorts/{cohortId}/export.csv");
+        Assert.StartsWith("learner,email,kata,kata_version,attempt", csv);
+        Assert.Contains("lea@example.org,tiny-counter,1,2,", csv);
+    }
+
+    private static async Task<JsonObject> ValidateAsync(HttpClient http, string id)
+    {
+        var response = await http.PostAsync($"/api/authoring/katas/{id}/validations", null);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var location = response.Headers.Location!.ToString();
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        var sawProgress = false;
+        while (true)
+        {
+            var run = (await http.GetFromJsonAsync<JsonObject>(location))!;
+            if ((string)run["status"]! == "running" && (int)run["total"]! > 0) sawProgress = true;
+            if ((string)run["status"]! is "done" or "error")
+            {
+                Assert.True((string)run["status"]! == "done", run.ToJsonString());
+                Assert.True(sawProgress || (int)run["total"]! > 0);
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"validation still {run["status"]}");
+            await Task.Delay(300);
+        }
+    }
+
+    private static byte[] Zip(params (string Name, string Text)[] entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in entries)
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name, CompressionLevel.Optimal).Open());
+                writer.Write(text);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+}
