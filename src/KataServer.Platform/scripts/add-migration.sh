@@ -11,6 +11,8 @@ cd "$(dirname "$0")/../../.."
 usage() { echo "usage: $0 NAME | --check   (NAME: letters and digits, starting with a letter)" >&2; exit 2; }
 [ $# -eq 1 ] || usage
 dotnet tool restore >/dev/null   # dotnet-ef, pinned in dotnet-tools.json
+# dotnet-ef reads project metadata before it builds: a fresh clone needs the assets files first.
+dotnet restore src/KataServer.Platform.PostgreSql >/dev/null
 
 sqlite=(--project src/KataServer.Platform --startup-project src/KataServer.Platform)
 postgres=(--project src/KataServer.Platform.PostgreSql --startup-project src/KataServer.Platform.PostgreSql)
