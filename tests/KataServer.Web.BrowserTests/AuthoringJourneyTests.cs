@@ -89,6 +89,25 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await Expect(teacher.Locator(".learner .attempt").First).ToContainTextAsync("passed");
         await Expect(teacher.Locator(".cohort-chart")).ToContainTextAsync("100 % passed");
         await Screenshot(teacher, "authoring-3-cohort");
+
+        // The kata's export, imported again from the list page's file input, becomes its next draft.
+        var before = await DraftRevisionAsync(teacher);
+        var exported = await teacher.Context.APIRequest.GetAsync("/api/authoring/katas/tiny-sum/export");
+        Assert.True(exported.Ok, $"export answered {exported.Status}");
+        await teacher.GotoAsync("/teach");
+        await teacher.Locator("input[name=kata-zip]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "tiny-sum.zip", MimeType = "application/zip", Buffer = await exported.BodyAsync(),
+        });
+        await Expect(teacher.Locator(".authoring > h1")).ToContainTextAsync("tiny-sum");
+        Assert.Equal(before + 1, await DraftRevisionAsync(teacher));
+    }
+
+    private static async Task<int> DraftRevisionAsync(IPage page)
+    {
+        var kata = await page.Context.APIRequest.GetAsync("/api/authoring/katas/tiny-sum");
+        Assert.True(kata.Ok, $"the authored kata answered {kata.Status}");
+        return JsonNode.Parse(await kata.TextAsync())!["draftRevision"]!.GetValue<int>();
     }
 
     /// <summary>Replaces the open Monaco editor's text as a paste would (no auto-closing of brackets).</summary>

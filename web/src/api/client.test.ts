@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, ApiError, readCookie } from "./client";
+import { api, ApiError, readCookie, request } from "./client";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -28,6 +28,17 @@ describe("api client", () => {
     await api.katas().catch(() => undefined);
     expect((calls[0][1].headers as Record<string, string>)["X-XSRF-TOKEN"]).toBe("tok123");
     expect((calls[1][1].headers as Record<string, string>)["X-XSRF-TOKEN"]).toBeUndefined();
+  });
+
+  it("uploads a zip as its own bytes, with the antiforgery header", async () => {
+    document.cookie = "XSRF-TOKEN=tok123";
+    const calls = stubFetch(new Response(JSON.stringify({ id: "my-counter" }), { status: 201 }));
+    const zip = new Blob([new Uint8Array([0x50, 0x4b, 3, 4])], { type: "application/zip" });
+    await request("POST", "/api/authoring/katas/import", zip);
+    const headers = calls[0][1].headers as Record<string, string>;
+    expect(calls[0][1].body).toBe(zip);
+    expect(headers["Content-Type"]).toBe("application/zip");
+    expect(headers["X-XSRF-TOKEN"]).toBe("tok123");
   });
 
   it("sends an Idempotency-Key with each submission", async () => {

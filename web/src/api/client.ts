@@ -40,7 +40,11 @@ export async function request<T>(method: string, path: string, body?: unknown, h
     // A caller with its own antiforgery value (the screening candidate's session) keeps it.
     if (token && !headers["X-XSRF-TOKEN"]) (init.headers as Record<string, string>)["X-XSRF-TOKEN"] = token;
   }
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // An upload (a kata zip) goes as its own bytes.
+    (init.headers as Record<string, string>)["Content-Type"] = body.type || "application/octet-stream";
+    init.body = body;
+  } else if (body !== undefined) {
     (init.headers as Record<string, string>)["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }

@@ -5,7 +5,7 @@ import { Link, navigate } from "../app/router";
 import { ErrorBox } from "../app/ErrorBox";
 import { teaching } from "./api";
 
-/** The instructor's katas: create one from the template or as a copy of a built-in kata. */
+/** The instructor's katas: create one from the template, as a copy of a built-in kata, or from a kata folder's zip. */
 export function AuthoringListPage() {
   const mine = useAsync(() => teaching.katas(), []);
   const builtIn = useAsync(() => api.katas(), []);
@@ -18,6 +18,17 @@ export function AuthoringListPage() {
     setError(null);
     try {
       const kata = await teaching.create(id.trim(), from);
+      navigate(`/teach/katas/${encodeURIComponent(kata.id)}`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const importZip = async (file: File | undefined) => {
+    if (!file) return;
+    setError(null);
+    try {
+      const kata = await teaching.importZip(file);
       navigate(`/teach/katas/${encodeURIComponent(kata.id)}`);
     } catch (err) {
       setError(err);
@@ -52,6 +63,12 @@ export function AuthoringListPage() {
         </label>
         <button type="submit" className="primary">Create</button>
       </form>
+      <h2>Import a kata</h2>
+      <p>A zip of a <code>katas/&lt;id&gt;/</code> folder (as <em>Export</em> makes it): a new kata, or the next draft of one of yours.</p>
+      <label>Kata zip <input type="file" name="kata-zip" accept=".zip,application/zip" onChange={(e) => {
+        void importZip(e.target.files?.[0]);
+        e.target.value = "";
+      }} /></label>
       {error != null && <ErrorBox error={error} />}
     </main>
   );

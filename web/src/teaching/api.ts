@@ -44,6 +44,8 @@ export const teaching = {
   validate: (id: string) => request<Validation>("POST", `${base}/${enc(id)}/validations`),
   validation: (id: string, validationId: string) => request<Validation>("GET", `${base}/${enc(id)}/validations/${enc(validationId)}`),
   publish: (id: string) => request<AuthoredKata>("POST", `${base}/${enc(id)}/publish`),
+  /** Imports a zip of a `katas/<id>/` folder as a new kata, or as the next draft of one of the caller's katas. */
+  importZip: (zip: Blob) => request<AuthoredKata>("POST", `${base}/import`, zip),
   exportUrl: (id: string) => `${base}/${enc(id)}/export`,
 
   cohorts: () => request<CohortItem[]>("GET", "/api/cohorts"),
