@@ -90,6 +90,11 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await Expect(teacher.Locator(".cohort-chart")).ToContainTextAsync("100 % passed");
         await Screenshot(teacher, "authoring-3-cohort");
 
+        // The attempt opens as a page: its report and the learner's code.
+        await teacher.Locator(".learner .attempt").First.GetByRole(AriaRole.Link, new() { Name = "code and report" }).ClickAsync();
+        await Expect(teacher.Locator(".submission .verdict-word")).ToHaveTextAsync("Passed");
+        await Expect(teacher.GetByTestId("submission-code")).ToContainTextAsync("class Counter");
+
         // The kata's export, imported again from the list page's file input, becomes its next draft.
         var before = await DraftRevisionAsync(teacher);
         var exported = await teacher.Context.APIRequest.GetAsync("/api/authoring/katas/tiny-sum/export");

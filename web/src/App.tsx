@@ -5,6 +5,7 @@ import { CataloguePage } from "./catalogue/CataloguePage";
 import { ProgressPage } from "./catalogue/ProgressPage";
 import { KataPage } from "./kata/KataPage";
 import { TokensPage } from "./account/TokensPage";
+import { SubmissionPage } from "./submission/SubmissionPage";
 import { Link, navigate, usePath } from "./app/router";
 import { useTheme } from "./app/theme";
 import { CandidatePage } from "./screening/CandidatePage";
@@ -38,6 +39,7 @@ function Shell() {
   const authored = /^\/teach\/katas\/([^/]+)\/?$/.exec(path);
   const cohort = /^\/teach\/cohorts\/([^/]+)\/?$/.exec(path);
   const join = /^\/join\/([^/]+)\/?$/.exec(path);
+  const submission = /^\/submissions\/([^/]+)\/?$/.exec(path);
 
   let page;
   if (path.startsWith("/teach") && !teacher) page = loading ? null : user ? <main className="page"><h1>Instructors only</h1><p>These pages are for instructors.</p></main> : <AuthPage mode="signin" />;
@@ -46,6 +48,7 @@ function Shell() {
   else if (path === "/teach/cohorts") page = <CohortsPage />;
   else if (cohort) page = <CohortPage id={decodeURIComponent(cohort[1])} />;
   else if (join) page = user ? <JoinPage token={decodeURIComponent(join[1])} /> : loading ? null : <AuthPage mode="signin" />;
+  else if (submission) page = user ? <SubmissionPage id={decodeURIComponent(submission[1])} /> : loading ? null : <AuthPage mode="signin" />;
   else if (path === "/signin") page = <AuthPage mode="signin" />;
   else if (path === "/signup") page = <AuthPage mode="signup" />;
   else if (kata) page = <KataPage id={decodeURIComponent(kata[1])} dark={theme === "dark"} />;

@@ -74,7 +74,7 @@ export function CohortPage({ id }: { id: string }) {
               <li key={t.id} className="attempt">
                 {t.kata}{t.kataVersion != null ? ` v${t.kataVersion}` : ""} attempt {t.attempt ?? "?"}: <strong className="attempt-verdict">{t.verdict ?? t.status}</strong>
                 {t.findingKinds.length > 0 && ` (${t.findingKinds.join(", ")})`} {new Date(t.createdAt).toLocaleString()}{" "}
-                <a href={`/api/submissions/${t.id}`} target="_blank" rel="noreferrer">code and report</a>
+                <Link to={`/submissions/${encodeURIComponent(t.id)}`}>code and report</Link>
               </li>
             ))}
           </ul>
