@@ -31,6 +31,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         ScheduleExplorer.EnsureInitialized();
         resetStatics = StaticFields.ResetterFor(suite.Submission, suite.TestAssembly);
         resetThreadStatics = StaticFields.ThreadStaticResetterFor(suite.Submission, suite.TestAssembly);
+        channel.GuardInfrastructure();
         string? stuck = null;
         foreach (var test in suite.Tests)
         {

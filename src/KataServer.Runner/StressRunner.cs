@@ -17,6 +17,7 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
 
     public void Run(TestSuite suite)
     {
+        channel.GuardInfrastructure();
         var stuck = false;
         foreach (var test in suite.Tests)
         {

@@ -326,12 +326,7 @@ public sealed class Grader
     {
         Mode = RunMode.Measure,
         DataSeed = seed,
-        Measure = new MeasureSettings
-        {
-            ReferenceAssembly = job.Reference!.SubmissionDll,
-            ReferenceTestsAssembly = job.Reference!.TestsDll,
-            Threads = threads,
-        },
+        Measure = new MeasureSettings { Threads = threads },
     };
 
     private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed)

@@ -3,12 +3,55 @@ using KataServer.Scheduling.Runtime;
 
 namespace KataServer.Scheduling.Interception;
 
-/// <summary>Virtual clock helpers: time only advances when every operation waits for time.</summary>
+/// <summary>
+/// Virtual clock helpers: time only advances when every operation waits for time. Virtual time starts where the real
+/// clocks stood when this process started (not at a fixed date, zero ticks or zero milliseconds of uptime), so code
+/// cannot recognise the explorer by a clock's value and behave only there; local time is local, as it is for real.
+/// </summary>
 internal static class VirtualClock
 {
-    internal static readonly DateTimeOffset Epoch = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Epoch = DateTimeOffset.UtcNow;
 
-    internal static DateTimeOffset UtcNow(ControlledRuntime rt) => Epoch.AddMilliseconds(rt.Now);
+    /// <summary>What <see cref="Stopwatch.GetTimestamp"/> and <see cref="Environment.TickCount64"/> read at <see cref="Epoch"/>.</summary>
+    private static readonly long EpochTimestamp = Stopwatch.GetTimestamp();
+    private static readonly long EpochTickCount = Environment.TickCount64;
+
+    private static readonly long TicksPerMillisecond = Stopwatch.Frequency / 1000;
+
+    private sealed class Reads
+    {
+        public long Count;
+        public long SubTicks;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ControlledRuntime, Reads> ReadsOf = new();
+
+    /// <summary>
+    /// Stopwatch ticks added to the virtual milliseconds. Each read of a clock moves on by 0.1-0.7 µs, up to just under
+    /// a millisecond in a schedule (only waiting for time moves a whole millisecond): on real threads two reads with
+    /// work between them never see the same instant, and under the explorer they must not either, or code could tell
+    /// it is being explored. Never going back, a wait of N ms still measures at least N ms. Deterministic: the same
+    /// schedule reads the same values.
+    /// </summary>
+    private static long SubTicks(ControlledRuntime rt)
+    {
+        var reads = ReadsOf.GetOrCreateValue(rt);
+        lock (reads)
+        {
+            var step = Math.Max(1, TicksPerMillisecond / 10_000) * (1 + (++reads.Count % 7));
+            reads.SubTicks = Math.Min(reads.SubTicks + step, TicksPerMillisecond - 1);
+            return reads.SubTicks;
+        }
+    }
+
+    internal static long Timestamp(ControlledRuntime rt) => EpochTimestamp + rt.Now * TicksPerMillisecond + SubTicks(rt);
+
+    internal static DateTimeOffset UtcNow(ControlledRuntime rt) =>
+        Epoch.AddTicks(rt.Now * TimeSpan.TicksPerMillisecond + SubTicks(rt) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+
+    internal static DateTimeOffset Now(ControlledRuntime rt) => UtcNow(rt).ToLocalTime();
+
+    internal static long TickCount64(ControlledRuntime rt) => EpochTickCount + rt.Now;
 
     /// <summary>Runs <paramref name="callback"/> after <paramref name="dueMs"/> then every <paramref name="periodMs"/> (if positive) until <paramref name="stop"/>.</summary>
     internal static void StartPeriodic(ControlledRuntime rt, long dueMs, long periodMs, Func<bool> stop, Action callback, string name)
@@ -168,10 +211,10 @@ public sealed class ControlledTimeProvider : TimeProvider
     public override long GetTimestamp()
     {
         var op = ControlledOperation.Current;
-        return op is null ? System.GetTimestamp() : op.Runtime.Now * (Stopwatch.Frequency / 1000);
+        return op is null ? System.GetTimestamp() : VirtualClock.Timestamp(op.Runtime);
     }
 
-    public override TimeZoneInfo LocalTimeZone => ControlledOperation.Current is null ? System.LocalTimeZone : TimeZoneInfo.Utc;
+    public override TimeZoneInfo LocalTimeZone => System.LocalTimeZone;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -226,7 +269,7 @@ public static class ControlledDateTime
     public static DateTime get_Now()
     {
         var op = ControlledOperation.Current;
-        return op is null ? DateTime.Now : VirtualClock.UtcNow(op.Runtime).UtcDateTime;
+        return op is null ? DateTime.Now : VirtualClock.Now(op.Runtime).LocalDateTime;
     }
 }
 
@@ -242,7 +285,7 @@ public static class ControlledDateTimeOffset
     public static DateTimeOffset get_Now()
     {
         var op = ControlledOperation.Current;
-        return op is null ? DateTimeOffset.Now : VirtualClock.UtcNow(op.Runtime);
+        return op is null ? DateTimeOffset.Now : VirtualClock.Now(op.Runtime);
     }
 }
 
@@ -267,7 +310,7 @@ public static class ControlledStopwatch
     public static long GetTimestamp()
     {
         var op = ControlledOperation.Current;
-        return op is null ? Stopwatch.GetTimestamp() : op.Runtime.Now * (Stopwatch.Frequency / 1000);
+        return op is null ? Stopwatch.GetTimestamp() : VirtualClock.Timestamp(op.Runtime);
     }
 
     public static Stopwatch New()

@@ -45,6 +45,43 @@ public sealed class CheatResistanceTests
     }
 
     [Fact]
+    public async Task AsynchronousBodiesThatTakeTurnsNeverOverlap()
+    {
+        Concurrent.ResetOverlap();
+        var arrivals = 0;
+        await Concurrent.RunAsync(2, async _ =>
+        {
+            // The cheat in asynchronous code: the second body to arrive awaits a delay until the first is done.
+            if (Interlocked.Increment(ref arrivals) == 2) await Task.Delay(300);
+            for (var i = 0; i < 5; i++)
+            {
+                Concurrent.OperationDone();
+                await Task.Yield();
+            }
+        });
+
+        Assert.True(Concurrent.Overlap.NeverOverlapped, $"counted {Concurrent.Overlap}");
+    }
+
+    [Fact]
+    public async Task AsynchronousBodiesThatWaitForEachOtherOverlap()
+    {
+        Concurrent.ResetOverlap();
+        var progress = new int[2];
+        await Concurrent.RunAsync(2, async t =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                Concurrent.OperationDone();
+                Volatile.Write(ref progress[t], i + 1);
+                while (Volatile.Read(ref progress[1 - t]) < i + 1 && i < 4) await Task.Yield();
+            }
+        });
+
+        Assert.Equal(new OverlapCounts(1, 1), Concurrent.Overlap);
+    }
+
+    [Fact]
     public void RunsWithoutMarksOrWithOneOperationEachJudgeNothing()
     {
         Concurrent.ResetOverlap();
