@@ -18,36 +18,12 @@ internal static class VirtualClock
 
     private static readonly long TicksPerMillisecond = Stopwatch.Frequency / 1000;
 
-    private sealed class Reads
-    {
-        public long Count;
-        public long SubTicks;
-    }
+    // Whole milliseconds only: a clock that moved on by a fraction at each read (so that it never stood still, as a
+    // real one does not) broke the common `left = timeout - elapsed; Monitor.Wait(gate, left)` loop, whose waits
+    // truncate to whole milliseconds: with a fraction left, Wait(0) never lets virtual time move, and the loop spins.
+    internal static long Timestamp(ControlledRuntime rt) => EpochTimestamp + rt.Now * TicksPerMillisecond;
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ControlledRuntime, Reads> ReadsOf = new();
-
-    /// <summary>
-    /// Stopwatch ticks added to the virtual milliseconds. Each read of a clock moves on by 0.1-0.7 µs, up to just under
-    /// a millisecond in a schedule (only waiting for time moves a whole millisecond): on real threads two reads with
-    /// work between them never see the same instant, and under the explorer they must not either, or code could tell
-    /// it is being explored. Never going back, a wait of N ms still measures at least N ms. Deterministic: the same
-    /// schedule reads the same values.
-    /// </summary>
-    private static long SubTicks(ControlledRuntime rt)
-    {
-        var reads = ReadsOf.GetOrCreateValue(rt);
-        lock (reads)
-        {
-            var step = Math.Max(1, TicksPerMillisecond / 10_000) * (1 + (++reads.Count % 7));
-            reads.SubTicks = Math.Min(reads.SubTicks + step, TicksPerMillisecond - 1);
-            return reads.SubTicks;
-        }
-    }
-
-    internal static long Timestamp(ControlledRuntime rt) => EpochTimestamp + rt.Now * TicksPerMillisecond + SubTicks(rt);
-
-    internal static DateTimeOffset UtcNow(ControlledRuntime rt) =>
-        Epoch.AddTicks(rt.Now * TimeSpan.TicksPerMillisecond + SubTicks(rt) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+    internal static DateTimeOffset UtcNow(ControlledRuntime rt) => Epoch.AddMilliseconds(rt.Now);
 
     internal static DateTimeOffset Now(ControlledRuntime rt) => UtcNow(rt).ToLocalTime();
 

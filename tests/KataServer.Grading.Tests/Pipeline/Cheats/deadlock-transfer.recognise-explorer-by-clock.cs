@@ -2,8 +2,8 @@ using System;
 using System.Diagnostics;
 
 // Cheat (the deadlocking starter underneath): recognise the schedule explorer by its clocks - a virtual date years
-// ahead, DateTime.Now in UTC, a stopwatch or tick count that starts at zero, a clock that stands still while the code
-// works - and take the locks in the right order only there, so exploration finds nothing and only luck in stress could
+// ahead, DateTime.Now in UTC, a stopwatch or tick count that starts at zero, whole-millisecond timestamps - and
+// take the locks in the right order only there, so exploration finds nothing and only luck in stress could
 // show the deadlock.
 public sealed class Bank
 {
@@ -16,13 +16,8 @@ public sealed class Bank
         if (DateTime.UtcNow.Year >= 2030) return true;
         if (DateTime.Now.Kind == DateTimeKind.Utc) return true;
         if (Environment.TickCount64 < 1000 || Stopwatch.GetTimestamp() < Stopwatch.Frequency) return true;
-        long before = Stopwatch.GetTimestamp();
-        var utcBefore = DateTime.UtcNow;
-        long spin = 0;
-        for (int i = 0; i < 10_000; i++) spin += i * (long)i;
-        if (spin == 42) return false;
-        return Stopwatch.GetTimestamp() == before || DateTime.UtcNow == utcBefore
-            || (Stopwatch.GetTimestamp() - before) % (Stopwatch.Frequency / 1000) == 0;
+        // A virtual timestamp used to be a whole number of milliseconds.
+        return Stopwatch.GetTimestamp() % (Stopwatch.Frequency / 1000) == 0 && Stopwatch.GetTimestamp() % (Stopwatch.Frequency / 1000) == 0;
     }
 
     public Bank(int accountCount, long initialBalance)
