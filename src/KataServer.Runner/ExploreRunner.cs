@@ -31,6 +31,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         ScheduleExplorer.EnsureInitialized();
         resetStatics = StaticFields.ResetterFor(suite.Submission, suite.TestAssembly);
         resetThreadStatics = StaticFields.ThreadStaticResetterFor(suite.Submission, suite.TestAssembly);
+        channel.GuardInfrastructure();
         string? stuck = null;
         foreach (var test in suite.Tests)
         {
@@ -51,8 +52,12 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             channel.Send(new() { Type = RunnerMessage.TestStarted, Test = test.Name });
             var clock = Stopwatch.StartNew();
             Concurrent.ResetOverlap();
+            Check.TakeBroken();
             var result = Explore(test, suite);
+            // An asynchronous test's swallowed check is only seen once exploring is over (without a schedule to replay).
+            var swallowed = result.Bug is null ? Check.TakeBroken() : null;
             var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, dataSeed, suite.SubmissionFileName)
+                : swallowed is not null ? Findings.FromException(swallowed, test.Name, suite.SubmissionFileName)
                 : request.Explore.ReplayToken is null && result.TimeOrdered && Concurrent.Overlap is { NeverOverlapped: true, Observed: >= MinSchedulesToCallSerialized }
                     ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
                 : null;
@@ -83,6 +88,8 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         resetStatics?.Invoke();
         TestData.Begin(dataSeed, test.Name);
         test.Invoke();
+        // A check that failed in a callback the learner's code called, and that code swallowed: this schedule's finding.
+        if (Check.TakeBroken() is { } swallowed) throw swallowed;
     };
 
     private Func<Task> AsyncBody(KataTestCase test) => () =>

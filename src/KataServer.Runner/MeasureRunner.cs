@@ -10,12 +10,17 @@ namespace KataServer.Runner;
 /// Times each [KataBenchmark] for the submission and for the kata's reference in this one process,
 /// alternating the two so that both share the machine's noise, and reports throughput ratios.
 /// </summary>
-public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : ISuiteRunner
+public sealed class MeasureRunner(RunInput input, ResultChannel channel) : ISuiteRunner
 {
+    private readonly RunRequest request = input.Request;
+
+    /// <summary>Loaded before any learner code runs (see Program.cs): the reference's bytes are forgotten with the rest.</summary>
+    private readonly Assembly reference = ReferenceContext.Load(input);
+
     public void Run(TestSuite suite)
     {
         var settings = request.Measure;
-        var reference = ReferenceContext.Load(settings, suite.Submission.GetName().Name!, suite.TestAssembly.GetName().Name!);
+        channel.GuardInfrastructure();
         var results = new List<ThroughputData>();
         foreach (var (name, submissionBenchmark, options) in Benchmarks(suite.TestAssembly))
         {
@@ -76,7 +81,9 @@ public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : I
     {
         var watch = Stopwatch.StartNew();
         KataTestCase.InvokeStatic(benchmark, args);
-        return Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (Check.TakeBroken() is { } swallowed) throw swallowed;
+        return Math.Max(seconds, 1e-9);
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
@@ -92,19 +99,20 @@ public sealed class MeasureRunner(RunRequest request, ResultChannel channel) : I
     /// The reference and the tests compiled against it carry the same assembly names as the submission's:
     /// they live in a load context of their own, sharing KataServer.Testing with the default one.
     /// </summary>
-    private sealed class ReferenceContext(string referencePath, string referenceName, string testsPath, string testsName)
-        : AssemblyLoadContext("reference")
+    private sealed class ReferenceContext() : AssemblyLoadContext("reference")
     {
-        public static Assembly Load(MeasureSettings settings, string submissionName, string testsName)
+        private readonly List<Assembly> loaded = [];
+
+        public static Assembly Load(RunInput input)
         {
-            var tests = Path.GetFullPath(settings.ReferenceTestsAssembly);
-            var context = new ReferenceContext(Path.GetFullPath(settings.ReferenceAssembly), submissionName, tests, testsName);
-            return context.LoadFromAssemblyPath(tests);
+            var context = new ReferenceContext();
+            context.loaded.Add(TestSuite.FromMemory(context, input.Required(RunInput.ReferenceDll), input.Part(RunInput.ReferencePdb)));
+            var tests = TestSuite.FromMemory(context, input.Required(RunInput.ReferenceTestsDll), input.Part(RunInput.ReferenceTestsPdb));
+            context.loaded.Add(tests);
+            return tests;
         }
 
         protected override Assembly? Load(AssemblyName name) =>
-            name.Name == referenceName ? LoadFromAssemblyPath(referencePath)
-            : name.Name == testsName ? LoadFromAssemblyPath(testsPath)
-            : null;
+            loaded.FirstOrDefault(a => AssemblyName.ReferenceMatchesDefinition(name, a.GetName()));
     }
 }

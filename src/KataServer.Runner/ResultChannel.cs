@@ -8,7 +8,7 @@ namespace KataServer.Runner;
 
 /// <summary>
 /// The runner's end of the grader's result channel: one signed <see cref="RunnerMessage"/> per line on descriptor 3.
-/// Before each test result and before "done" it checks that the test infrastructure still is what the runner set up
+/// Before each test result, the measured throughput and "done" it checks that the test infrastructure still is what the runner set up
 /// (the concurrency driver, the explorer's memory observer); if learner code swapped them, it says so ("tampered")
 /// and the grader distrusts the run.
 /// </summary>
@@ -17,22 +17,16 @@ public sealed class ResultChannel(ResultChannelClient.Writer writer) : IDisposab
     private (IConcurrencyDriver Driver, ISharedMemoryObserver? Observer)? infrastructure;
     private bool tamperReported;
 
-    /// <summary>Opens descriptor 3 and reads the run's key from standard input (which is closed afterwards).</summary>
-    public static ResultChannel Open() => new(ResultChannelClient.OpenInherited());
+    /// <summary>Opens descriptor 3 with the run's key, the first line of <paramref name="stdin"/> (the run's input follows).</summary>
+    public static ResultChannel Open(Stream stdin) => new(ResultChannelClient.OpenInherited(stdin));
+
+    /// <summary>Called by each suite runner once it has set up the driver and observer, before any learner code runs:
+    /// from then on every result is preceded by a check that they are still the same.</summary>
+    public void GuardInfrastructure() => infrastructure ??= (Concurrent.Driver, SharedMemoryHooks.Observer);
 
     public void Send(RunnerMessage message)
     {
-        switch (message.Type)
-        {
-            case RunnerMessage.TestStarted:
-                // The suite runner has set up the driver and observer by now, and no test has run yet.
-                infrastructure ??= (Concurrent.Driver, SharedMemoryHooks.Observer);
-                break;
-            case RunnerMessage.TestFinished or RunnerMessage.Finished:
-                ReportTampering();
-                break;
-        }
-
+        if (message.Type is RunnerMessage.TestFinished or RunnerMessage.Measured or RunnerMessage.Finished) ReportTampering();
         Write(message);
     }
 

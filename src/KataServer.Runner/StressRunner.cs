@@ -17,6 +17,7 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
 
     public void Run(TestSuite suite)
     {
+        channel.GuardInfrastructure();
         var stuck = false;
         foreach (var test in suite.Tests)
         {
@@ -61,6 +62,7 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
         FindingData? finding = null;
         var finished = new ManualResetEventSlim();
         Concurrent.ResetOverlap();
+        Check.TakeBroken();
         // Before calling a test serialized, look as long again for one iteration in which its threads overlapped.
         bool More() => iterations < iterationsWanted && (iterations == 0 || clock.Elapsed < budget)
             || Concurrent.Overlap.NeverOverlapped && clock.Elapsed < 2 * overlapBudget;
@@ -73,6 +75,8 @@ public sealed class StressRunner(RunRequest request, ResultChannel channel) : IS
                     Interlocked.Increment(ref iterationsStarted);
                     TestData.Begin(request.DataSeed, test.Name);
                     test.Invoke();
+                    // A check that failed in a callback the learner's code called, and that code swallowed.
+                    if (Check.TakeBroken() is { } swallowed) throw swallowed;
                     Interlocked.Increment(ref iterations);
                 }
 

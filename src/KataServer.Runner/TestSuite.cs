@@ -43,16 +43,14 @@ public sealed record KataTestCase(string Name, MethodInfo Method, KataTestAttrib
 
 public sealed record TestSuite(Assembly Submission, Assembly TestAssembly, IReadOnlyList<KataTestCase> Tests, string SubmissionFileName)
 {
-    public static TestSuite Load(RunRequest request)
+    /// <summary>Loads the submission and the tests from the bytes the grader sent (no file of them exists in the sandbox).</summary>
+    public static TestSuite Load(RunInput input)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(request.SubmissionAssembly))!;
-        AssemblyLoadContext.Default.Resolving += (context, name) =>
-        {
-            var candidate = Path.Combine(folder, name.Name + ".dll");
-            return File.Exists(candidate) ? context.LoadFromAssemblyPath(candidate) : null;
-        };
-        var submission = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(request.SubmissionAssembly));
-        var tests = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(request.TestsAssembly));
+        var request = input.Request;
+        var submission = FromMemory(AssemblyLoadContext.Default, input.Required(RunInput.SubmissionDll), input.Part(RunInput.SubmissionPdb));
+        var tests = FromMemory(AssemblyLoadContext.Default, input.Required(RunInput.TestsDll), input.Part(RunInput.TestsPdb));
+        var loaded = new[] { submission, tests };
+        AssemblyLoadContext.Default.Resolving += (_, name) => loaded.FirstOrDefault(a => AssemblyName.ReferenceMatchesDefinition(name, a.GetName()));
 
         var cases = tests.GetExportedTypes()
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static))
@@ -63,6 +61,14 @@ public sealed record TestSuite(Assembly Submission, Assembly TestAssembly, IRead
             .OrderBy(test => test.Method.DeclaringType!.MetadataToken).ThenBy(test => test.Method.MetadataToken)
             .ToList();
         return new TestSuite(submission, tests, cases, request.SubmissionFileName);
+    }
+
+    /// <summary>An assembly (and its symbols, for the learner's line numbers) loaded from bytes into <paramref name="context"/>.</summary>
+    public static Assembly FromMemory(AssemblyLoadContext context, byte[] dll, byte[]? pdb)
+    {
+        using var image = new MemoryStream(dll, writable: false);
+        using var symbols = pdb is null ? null : new MemoryStream(pdb, writable: false);
+        return context.LoadFromStream(image, symbols);
     }
 }
 

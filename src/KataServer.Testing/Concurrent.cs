@@ -49,8 +49,20 @@ public static class Concurrent
         Run(Enumerable.Range(0, threadCount).Select(index => (Action)(() => body(index))).ToArray());
 
     /// <summary>Starts every asynchronous body concurrently and completes when all have completed.
-    /// (<see cref="OperationDone"/> records nothing in asynchronous bodies.)</summary>
-    public static Task RunAsync(params Func<Task>[] bodies) => Driver.RunAsync(bodies);
+    /// <see cref="OperationDone"/> marks in the bodies count as in <see cref="Run(Action[])"/> (the body's mark follows
+    /// it across awaits); the run is counted when the runner next reads <see cref="Overlap"/>.</summary>
+    public static Task RunAsync(params Func<Task>[] bodies)
+    {
+        // No await here: this assembly is not rewritten, so a continuation of ours would escape the explorer's control.
+        var run = new OverlapRecorder.Run(bodies.Length);
+        OverlapRecorder.RecordLater(run);
+        return Driver.RunAsync(bodies.Select((body, index) => (Func<Task>)(() =>
+        {
+            // Each body runs in a task of its own: what it sets here flows into its awaits, and no further.
+            OverlapRecorder.Enter(run, index);
+            return body();
+        })).ToArray());
+    }
 
     public static Task RunAsync(int count, Func<int, Task> body) =>
         RunAsync(Enumerable.Range(0, count).Select(index => (Func<Task>)(() => body(index))).ToArray());

@@ -38,9 +38,9 @@ public static class Linearizable
         var report = ScenarioRunner<T>.ForModel(factory, operations, model, options, checkOptions).Run();
         if (report.Failure is { } failure)
         {
-            throw new KataAssertionException(
+            throw KataServer.Testing.Check.Broken(new KataAssertionException(
                 failure.Kind == FailureKind.Hung ? FindingKind.Hang : FindingKind.NotLinearizable,
-                failure.Render());
+                failure.Render()));
         }
     }
 

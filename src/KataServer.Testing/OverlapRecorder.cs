@@ -43,7 +43,7 @@ internal static class OverlapRecorder
     }
 
     /// <param name="Start">when the body started, and its thread's scheduler statistics then (null when not on real threads or not on Linux)</param>
-    private sealed record Body(Run Run, int Index, ThreadTimes? Start);
+    private sealed record Body(Run Run, int Index, ThreadTimes? Start, int Thread);
 
     /// <summary>A thread's wall clock, time on a CPU and time waiting for one (Linux /proc/thread-self/schedstat), in nanoseconds.</summary>
     private sealed record ThreadTimes(long Wall, long Running, long Queued)
@@ -63,16 +63,48 @@ internal static class OverlapRecorder
         }
     }
 
-    internal static OverlapCounts Counts => new(Interlocked.Read(ref observed), Interlocked.Read(ref overlapped));
+    /// <summary>Runs of asynchronous bodies, counted when the counts are next read (by then the test has awaited them).</summary>
+    private static readonly List<Run> pending = [];
+
+    internal static OverlapCounts Counts
+    {
+        get
+        {
+            RecordPending();
+            return new(Interlocked.Read(ref observed), Interlocked.Read(ref overlapped));
+        }
+    }
 
     internal static void Reset()
     {
+        lock (pending) pending.Clear();
         Interlocked.Exchange(ref observed, 0);
         Interlocked.Exchange(ref overlapped, 0);
     }
 
+    internal static void RecordLater(Run run)
+    {
+        lock (pending)
+        {
+            // A test that starts runs without end (each iteration or schedule one) must not grow this without bound.
+            if (pending.Count >= 1024) RecordPendingLocked();
+            pending.Add(run);
+        }
+    }
+
+    private static void RecordPending()
+    {
+        lock (pending) RecordPendingLocked();
+    }
+
+    private static void RecordPendingLocked()
+    {
+        foreach (var run in pending) Record(run);
+        pending.Clear();
+    }
+
     internal static void Enter(Run run, int index) =>
-        current.Value = new Body(run, index, Concurrent.OnRealThreads ? ThreadTimes.Now() : null);
+        current.Value = new Body(run, index, Concurrent.OnRealThreads ? ThreadTimes.Now() : null, Environment.CurrentManagedThreadId);
 
     internal static void Leave() => current.Value = null;
 
@@ -91,7 +123,11 @@ internal static class OverlapRecorder
         if (mine == 1)
         {
             run.SeenAtFirst[slot] = others;
-            if (body.Start is { } start && ThreadTimes.Now() is { } now)
+            if (body.Thread != Environment.CurrentManagedThreadId)
+            {
+                run.HeldBack = true; // an asynchronous body awaited something before its first operation: the code waited
+            }
+            else if (body.Start is { } start && ThreadTimes.Now() is { } now)
             {
                 var blocked = now.Wall - start.Wall - (now.Running - start.Running) - (now.Queued - start.Queued);
                 if (blocked >= HeldBackNanoseconds && blocked > now.Queued - start.Queued) run.HeldBack = true;

@@ -346,12 +346,7 @@ public sealed class Grader
     {
         Mode = RunMode.Measure,
         DataSeed = seed,
-        Measure = new MeasureSettings
-        {
-            ReferenceAssembly = job.Reference!.SubmissionDll,
-            ReferenceTestsAssembly = job.Reference!.TestsDll,
-            Threads = threads,
-        },
+        Measure = new MeasureSettings { Threads = threads },
     };
 
     private int ExploreSchedules(Kata kata) => (int)Math.Max(1, kata.Manifest.Budgets.ExploreSchedules * options.BudgetScale);

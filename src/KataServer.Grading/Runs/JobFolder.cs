@@ -1,15 +1,15 @@
-using System.Text.Json;
 using KataServer.Compilation;
 using KataServer.Testing.Protocol;
 
 namespace KataServer.Grading.Runs;
 
 /// <summary>
-/// A private folder holding one grading job's compiled assemblies and run requests. Each run binds only the folder it
-/// needs into its sandbox, read-only (explore: <see cref="Instrumented"/>; stress: this one, before the reference exists;
-/// measure: this one with <see cref="Reference"/>), so no other job's files exist in its mount namespace. On the host the
-/// folder is owned by the job's own uid with mode 0500 (files 0400) under a root folder that cannot be listed (0711),
-/// so even a process outside the namespaces, as another job's uid, can neither find nor read it. Deleted when disposed.
+/// A private folder on the host holding one grading job's compiled assemblies. It is never bound into a sandbox: each
+/// run gets the assemblies it needs as bytes on its standard input (<see cref="Input"/>; explore: <see cref="Instrumented"/>;
+/// stress: this one, before the reference exists; measure: this one with <see cref="Reference"/>), and loads them from
+/// memory, so neither the hidden tests nor the reference exist under any path the learner's process could open. On the
+/// host the folder is owned by the job's own uid with mode 0700 (files 0600) under a root folder that cannot be listed
+/// (0711), so even a process outside the namespaces, as another job's uid, can neither find nor read it. Deleted when disposed.
 /// </summary>
 public sealed class JobFolder : IDisposable
 {
@@ -78,12 +78,11 @@ public sealed class JobFolder : IDisposable
         WriteFile(name + ".pdb", assembly.Pdb);
     }
 
-    private string WriteFile(string name, byte[] bytes)
+    private void WriteFile(string name, byte[] bytes)
     {
         var file = System.IO.Path.Combine(Path, name);
         File.WriteAllBytes(file, bytes);
         CreatePrivate(file, directory: false);
-        return file;
     }
 
     /// <summary>The instrumented copies for the explorer (same assembly names, so in their own folder).</summary>
@@ -106,18 +105,28 @@ public sealed class JobFolder : IDisposable
         return child;
     }
 
-    public RunRequest Request(string learnerFileName) => new()
-    {
-        SubmissionAssembly = SubmissionDll,
-        TestsAssembly = TestsDll,
-        SubmissionFileName = learnerFileName,
-    };
+    public RunRequest Request(string learnerFileName) => new() { SubmissionFileName = learnerFileName };
 
-    /// <summary>Writes the request for one run and returns its path.</summary>
-    public string WriteRequest(RunRequest request)
+    /// <summary>What a run of <paramref name="request"/> is given on its standard input: the request, this folder's
+    /// submission and tests, and for a measure run the reference and the tests compiled against it.</summary>
+    public RunInput Input(RunRequest request)
     {
-        return WriteFile($"request-{request.Mode.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}.json",
-            JsonSerializer.SerializeToUtf8Bytes(request, ProtocolJson.Options));
+        var parts = new Dictionary<string, byte[]>
+        {
+            [RunInput.SubmissionDll] = File.ReadAllBytes(SubmissionDll),
+            [RunInput.SubmissionPdb] = File.ReadAllBytes(System.IO.Path.ChangeExtension(SubmissionDll, ".pdb")),
+            [RunInput.TestsDll] = File.ReadAllBytes(TestsDll),
+            [RunInput.TestsPdb] = File.ReadAllBytes(System.IO.Path.ChangeExtension(TestsDll, ".pdb")),
+        };
+        if (request.Mode == RunMode.Measure)
+        {
+            var reference = Reference ?? throw new InvalidOperationException("a measure run needs the reference (AddReference first)");
+            parts[RunInput.ReferenceDll] = File.ReadAllBytes(reference.SubmissionDll);
+            parts[RunInput.ReferencePdb] = File.ReadAllBytes(System.IO.Path.ChangeExtension(reference.SubmissionDll, ".pdb"));
+            parts[RunInput.ReferenceTestsDll] = File.ReadAllBytes(reference.TestsDll);
+            parts[RunInput.ReferenceTestsPdb] = File.ReadAllBytes(System.IO.Path.ChangeExtension(reference.TestsDll, ".pdb"));
+        }
+        return new RunInput(request, parts);
     }
 
     public void Dispose()

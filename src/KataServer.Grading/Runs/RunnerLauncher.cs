@@ -1,4 +1,3 @@
-using System.Text.Json;
 using KataServer.Grading.Reports;
 using KataServer.Grading.Sandbox;
 using KataServer.Testing;
@@ -26,14 +25,15 @@ public sealed class RunnerLauncher(RunnerLocation runner, SandboxCapabilities sa
             RunMode.Measure => GradeProgress.Measure,
             _ => GradeProgress.Stress,
         };
-        var requestPath = job.WriteRequest(request);
         await using var channel = ResultChannel.Create();
+        // The job's folder is not bound into the sandbox: the request and the assemblies go on standard input, after the
+        // channel's key, and the runner loads them from memory (no path to the hidden tests or the reference exists there).
         var command = channel.ApplyTo(new SandboxCommand(
             runner.DotnetHost,
-            [runner.RunnerDll, requestPath],
+            [runner.RunnerDll],
             new Dictionary<string, string>(),
-            [runner.RunnerDirectory, job.Path],
-            job.Path) { HostUid = job.Uid });
+            [runner.RunnerDirectory],
+            "/tmp") { HostUid = job.Uid, StandardInput = job.Input(request).ToBytes() });
 
         var collector = new RunnerReport(request, plan, stage, progress);
         var reading = ReadAsync(channel, collector, cancellationToken);

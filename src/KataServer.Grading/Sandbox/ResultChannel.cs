@@ -72,7 +72,7 @@ public sealed class ResultChannel : IAsyncDisposable, IDisposable
     public SandboxCommand ApplyTo(SandboxCommand command) => command with
     {
         ResultDescriptor = (int)_pipe.ClientSafePipeHandle.DangerousGetHandle(),
-        StandardInput = Convert.ToHexString(_key) + "\n" + (command.StandardInput ?? ""),
+        StandardInput = [.. Encoding.ASCII.GetBytes(Convert.ToHexString(_key) + "\n"), .. command.StandardInput ?? []],
     };
 
     /// <summary>Close the grader's copy of the write end (call when the runner has exited): reading then ends once every

@@ -22,8 +22,9 @@ public sealed record SandboxCommand(
     /// reopened by the launcher through /proc (see <see cref="ResultChannel"/>); null for none.</summary>
     public int? ResultDescriptor { get; init; }
 
-    /// <summary>Written to the child's standard input, which is then closed (the run's key; never in the environment).</summary>
-    public string? StandardInput { get; init; }
+    /// <summary>Written to the child's standard input, which is then closed (the run's key and its inputs: never in the
+    /// environment, a file or an argument).</summary>
+    public byte[]? StandardInput { get; init; }
 
     /// <summary>The uid (and gid) the child runs as on the host when the grader is root; 65534 when null.
     /// A job gets its own, so no other job's process can read its files even outside the mount namespace.</summary>

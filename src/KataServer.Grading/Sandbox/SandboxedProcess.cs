@@ -165,7 +165,7 @@ public static class SandboxedProcess
     }
 
     private static async Task<SandboxOutcome> RunCoreAsync(List<string> argv, Dictionary<string, string> env, string hostWorkingDirectory,
-        string? standardInput, SandboxLimits limits, CgroupRun? cgroups, bool rlimitCpu, List<string> layers, CancellationToken ct)
+        byte[]? standardInput, SandboxLimits limits, CgroupRun? cgroups, bool rlimitCpu, List<string> layers, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(argv[0])
         {
@@ -188,13 +188,9 @@ public static class SandboxedProcess
         var sw = Stopwatch.StartNew();
         using var process = new Process { StartInfo = psi };
         process.Start();
-        try
-        {
-            // A few bytes (the run's key): they fit the pipe's buffer, so this never waits for the child.
-            if (standardInput is not null) process.StandardInput.Write(standardInput);
-            process.StandardInput.Close();
-        }
-        catch (IOException) { }
+        // The run's key and inputs (assemblies: more than a pipe holds) are written while the child reads them; a child
+        // that dies or stops reading only ends this write (with an error), never the watch below.
+        var input = WriteInputAsync(process.StandardInput, standardInput);
         var outTask = stdout.DrainAsync(process.StandardOutput.BaseStream, limits.KillAfterOutputBytes, () => flood.TrySetResult());
         var errTask = stderr.DrainAsync(process.StandardError.BaseStream, limits.KillAfterOutputBytes, () => flood.TrySetResult());
         var exited = process.WaitForExitAsync(CancellationToken.None);
@@ -232,6 +228,9 @@ public static class SandboxedProcess
             await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         }
 
+        if (await Task.WhenAny(input, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false) != input)
+            CloseQuietly(process.StandardInput);
+
         int exitCode = process.ExitCode;
         int? signal = exitCode is > 128 and <= 128 + 64 ? exitCode - 128 : null;
         var cpuTime = cgroups?.CpuTime();
@@ -257,6 +256,25 @@ public static class SandboxedProcess
             ThreadLimitHit = pidsHit,
             OomKills = oom,
         };
+    }
+
+    private static async Task WriteInputAsync(StreamWriter stdin, byte[]? bytes)
+    {
+        try
+        {
+            if (bytes is not null) await stdin.BaseStream.WriteAsync(bytes).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException) { }
+        finally
+        {
+            CloseQuietly(stdin);
+        }
+    }
+
+    private static void CloseQuietly(StreamWriter stdin)
+    {
+        try { stdin.Close(); }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException) { }
     }
 
     /// <summary>Real time a run may take: its wall time, or on a busy machine (with a control group to tell) up to 4 times that.</summary>

@@ -228,8 +228,11 @@ public static class ControlledThread
     /// <summary>
     /// The runtime gives a Thread object its id when it is made, from ids freed by threads the GC has collected, so a
     /// real id differs from one run of a schedule to the next (and code that picks a stripe by id would not replay).
-    /// Under control ids are 1, 2, 3... in the order the schedule first asks for them.
+    /// Under control ids are <see cref="FirstControlledId"/>, and up, in the order the schedule first asks for them (not
+    /// 1, 2, 3..., which no thread of a test on real threads has: code could recognise the explorer by them).
     /// </summary>
+    public const int FirstControlledId = 9;
+
     public static int get_ManagedThreadId(Thread self)
     {
         var op = ControlledOperation.Current;
@@ -241,7 +244,7 @@ public static class ControlledThread
         var ids = op.Runtime.StatesOf<ManagedId>();
         if (!ids.TryGetValue(self, out var id))
         {
-            ids[self] = id = new ManagedId(ids.Count + 1);
+            ids[self] = id = new ManagedId(ids.Count + FirstControlledId);
         }
 
         return id.Value;
@@ -261,13 +264,13 @@ public static class ControlledEnvironment
     public static int get_TickCount()
     {
         var op = ControlledOperation.Current;
-        return op is null ? Environment.TickCount : (int)op.Runtime.Now;
+        return op is null ? Environment.TickCount : (int)VirtualClock.TickCount64(op.Runtime);
     }
 
     public static long get_TickCount64()
     {
         var op = ControlledOperation.Current;
-        return op is null ? Environment.TickCount64 : op.Runtime.Now;
+        return op is null ? Environment.TickCount64 : VirtualClock.TickCount64(op.Runtime);
     }
 }
 

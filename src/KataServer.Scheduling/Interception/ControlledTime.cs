@@ -3,12 +3,31 @@ using KataServer.Scheduling.Runtime;
 
 namespace KataServer.Scheduling.Interception;
 
-/// <summary>Virtual clock helpers: time only advances when every operation waits for time.</summary>
+/// <summary>
+/// Virtual clock helpers: time only advances when every operation waits for time. Virtual time starts where the real
+/// clocks stood when this process started (not at a fixed date, zero ticks or zero milliseconds of uptime), so code
+/// cannot recognise the explorer by a clock's value and behave only there; local time is local, as it is for real.
+/// </summary>
 internal static class VirtualClock
 {
-    internal static readonly DateTimeOffset Epoch = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Epoch = DateTimeOffset.UtcNow;
+
+    /// <summary>What <see cref="Stopwatch.GetTimestamp"/> and <see cref="Environment.TickCount64"/> read at <see cref="Epoch"/>.</summary>
+    private static readonly long EpochTimestamp = Stopwatch.GetTimestamp();
+    private static readonly long EpochTickCount = Environment.TickCount64;
+
+    private static readonly long TicksPerMillisecond = Stopwatch.Frequency / 1000;
+
+    // Whole milliseconds only: a clock that moved on by a fraction at each read (so that it never stood still, as a
+    // real one does not) broke the common `left = timeout - elapsed; Monitor.Wait(gate, left)` loop, whose waits
+    // truncate to whole milliseconds: with a fraction left, Wait(0) never lets virtual time move, and the loop spins.
+    internal static long Timestamp(ControlledRuntime rt) => EpochTimestamp + rt.Now * TicksPerMillisecond;
 
     internal static DateTimeOffset UtcNow(ControlledRuntime rt) => Epoch.AddMilliseconds(rt.Now);
+
+    internal static DateTimeOffset Now(ControlledRuntime rt) => UtcNow(rt).ToLocalTime();
+
+    internal static long TickCount64(ControlledRuntime rt) => EpochTickCount + rt.Now;
 
     /// <summary>Runs <paramref name="callback"/> after <paramref name="dueMs"/> then every <paramref name="periodMs"/> (if positive) until <paramref name="stop"/>.</summary>
     internal static void StartPeriodic(ControlledRuntime rt, long dueMs, long periodMs, Func<bool> stop, Action callback, string name)
@@ -168,10 +187,10 @@ public sealed class ControlledTimeProvider : TimeProvider
     public override long GetTimestamp()
     {
         var op = ControlledOperation.Current;
-        return op is null ? System.GetTimestamp() : op.Runtime.Now * (Stopwatch.Frequency / 1000);
+        return op is null ? System.GetTimestamp() : VirtualClock.Timestamp(op.Runtime);
     }
 
-    public override TimeZoneInfo LocalTimeZone => ControlledOperation.Current is null ? System.LocalTimeZone : TimeZoneInfo.Utc;
+    public override TimeZoneInfo LocalTimeZone => System.LocalTimeZone;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -226,7 +245,7 @@ public static class ControlledDateTime
     public static DateTime get_Now()
     {
         var op = ControlledOperation.Current;
-        return op is null ? DateTime.Now : VirtualClock.UtcNow(op.Runtime).UtcDateTime;
+        return op is null ? DateTime.Now : VirtualClock.Now(op.Runtime).LocalDateTime;
     }
 }
 
@@ -242,7 +261,7 @@ public static class ControlledDateTimeOffset
     public static DateTimeOffset get_Now()
     {
         var op = ControlledOperation.Current;
-        return op is null ? DateTimeOffset.Now : VirtualClock.UtcNow(op.Runtime);
+        return op is null ? DateTimeOffset.Now : VirtualClock.Now(op.Runtime);
     }
 }
 
@@ -267,7 +286,7 @@ public static class ControlledStopwatch
     public static long GetTimestamp()
     {
         var op = ControlledOperation.Current;
-        return op is null ? Stopwatch.GetTimestamp() : op.Runtime.Now * (Stopwatch.Frequency / 1000);
+        return op is null ? Stopwatch.GetTimestamp() : VirtualClock.Timestamp(op.Runtime);
     }
 
     public static Stopwatch New()

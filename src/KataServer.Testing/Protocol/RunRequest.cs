@@ -1,13 +1,10 @@
 namespace KataServer.Testing.Protocol;
 
-/// <summary>What the grader asks one runner process to do. Written as JSON into the job folder.</summary>
+/// <summary>What the grader asks one runner process to do. Sent on the runner's standard input with the assemblies
+/// (<see cref="RunInput"/>), never written where the sandboxed process could read it.</summary>
 public sealed record RunRequest
 {
     public RunMode Mode { get; init; } = RunMode.Stress;
-    /// <summary>The learner's compiled assembly (with its .pdb beside it).</summary>
-    public string SubmissionAssembly { get; init; } = "";
-    /// <summary>The kata's hidden tests, compiled against the submission.</summary>
-    public string TestsAssembly { get; init; } = "";
     /// <summary>Learner file name as it appears in PDB sequence points (for source lines in findings).</summary>
     public string SubmissionFileName { get; init; } = "Submission.cs";
     /// <summary>The grade's seed for <see cref="TestData"/>: sizes, keys and balances the tests draw (same in every stage of one grade).</summary>
@@ -29,9 +26,6 @@ public enum RunMode
 
 public sealed record MeasureSettings
 {
-    /// <summary>The kata's reference solution (same assembly name as the submission) and the tests compiled against it.</summary>
-    public string ReferenceAssembly { get; init; } = "";
-    public string ReferenceTestsAssembly { get; init; } = "";
     /// <summary>Thread counts to measure at (e.g. 1 and the core count).</summary>
     public IReadOnlyList<int> Threads { get; init; } = [1, 2];
     /// <summary>Timed calls per side and thread count; the median is kept. Sides alternate to share the machine's noise.</summary>

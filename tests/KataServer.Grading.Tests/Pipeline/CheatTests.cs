@@ -15,7 +15,13 @@ public sealed class CheatTests(GraderFixture fixture) : IClassFixture<GraderFixt
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Pipeline", "Cheats");
 
     /// <summary>Cheats that make the test's threads run one after another (all timing tricks, any kata).</summary>
-    public static TheoryData<string> TakingTurns() => Files(name => !name.Contains("benchmark", StringComparison.Ordinal) && !name.Contains("overfit", StringComparison.Ordinal));
+    public static TheoryData<string> TakingTurns() => Files(name => !new[] { "benchmark", "overfit", "recognise-explorer", "first-calls" }.Any(other => name.Contains(other, StringComparison.Ordinal)));
+
+    /// <summary>Cheats that behave right only where they think the explorer is watching (its clocks, its thread ids).</summary>
+    public static TheoryData<string> RecognisingTheExplorer() => Files(name => name.Contains("recognise-explorer", StringComparison.Ordinal));
+
+    /// <summary>Cheats that change behaviour after a number of calls, counted in static state that outlives a test.</summary>
+    public static TheoryData<string> CountingCalls() => Files(name => name.Contains("first-calls", StringComparison.Ordinal));
 
     private static TheoryData<string> Files(Func<string, bool> which)
     {
@@ -63,6 +69,27 @@ public sealed class CheatTests(GraderFixture fixture) : IClassFixture<GraderFixt
 
         Assert.True(report.Verdict != Verdicts.Passed, $"{file} passed exploration: {Describe(report)}");
         Assert.DoesNotContain(report.Tests, t => t.Exhausted == true && t.Outcome == TestOutcomes.Passed && report.Verdict == Verdicts.Passed);
+    }
+
+    [Theory]
+    [MemberData(nameof(RecognisingTheExplorer))]
+    public async Task TheExplorerCannotBeRecognised(string file)
+    {
+        // Exploration alone: the code must take its wrong path there too, and the explorer then finds the deadlock.
+        var report = await Grade(file, GradeMode.Explore);
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"{file} passed exploration: {Describe(report)}");
+        Assert.Contains(report.Findings, f => f.Kind == "deadlock");
+    }
+
+    [Theory]
+    [MemberData(nameof(CountingCalls))]
+    public async Task BehaviourThatChangesWithTheCallCountDoesNotPass(string file)
+    {
+        var report = await Grade(file, GradeMode.All);
+
+        Assert.True(report.Verdict != Verdicts.Passed, $"{file} passed: {Describe(report)}");
+        Assert.Equal(0, report.Score);
     }
 
     [Fact]

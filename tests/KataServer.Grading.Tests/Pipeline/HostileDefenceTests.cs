@@ -87,6 +87,19 @@ public sealed class HostileDefenceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_hidden_tests_exist_under_no_path_the_submission_can_name()
+    {
+        var report = await GradeAsync("read-hidden-tests.cs");
+        var printed = Output(report);
+        Assert.Matches(new Regex("LOOKED maps=[1-9][0-9]* fds=[1-9][0-9]* read=[1-9]"), printed); // the code ran and read what it found
+        Assert.DoesNotContain("FOUND-TESTS", printed);
+        // Loaded from memory: the submission and the tests have no file behind them.
+        Assert.Contains("ASSEMBLY KataTests location=''", printed);
+        Assert.DoesNotMatch(new Regex("ASSEMBLY (?!kata-runner|KataServer)[^\\n]* location='/"), printed);
+        Assert.DoesNotContain(JobFolder.Root, printed);
+    }
+
+    [Fact]
     public async Task Writes_stay_in_the_sandboxs_small_tmpfs()
     {
         const string marker = "kata-hostile-fill-disk-marker";
@@ -100,6 +113,35 @@ public sealed class HostileDefenceTests(ITestOutputHelper output)
             Assert.False(File.Exists(Path.Combine(place, marker + ".big")), $"{place}/{marker}.big was left on the host");
         }
         Assert.Empty(Directory.EnumerateFileSystemEntries(JobFolder.Root, "*" + marker + "*", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData("exhaust-memory.cs")]
+    [InlineData("exhaust-threads.cs")]
+    [InlineData("exhaust-stack.cs")]
+    [InlineData("flood-output.cs")]
+    public async Task Exhausting_a_resource_ends_in_a_clear_verdict(string file)
+    {
+        var report = await GradeAsync(file);
+        Assert.Contains(report.Verdict, new[] { Verdicts.Crashed, Verdicts.Failed, Verdicts.Timeout });
+        Assert.NotEmpty(report.Findings);
+        Assert.All(report.Findings, f => Assert.False(string.IsNullOrWhiteSpace(f.Message)));
+        // However much was printed, the report keeps a bounded part of it (64 KiB per stream and run).
+        Assert.True(Output(report).Length < 4 * 2 * 64 * 1024, $"{Output(report).Length} characters of output kept");
+    }
+
+    [Fact]
+    public async Task No_process_of_a_submission_outlives_its_run()
+    {
+        var report = await GradeAsync("spawn-processes.cs");
+        Assert.Contains("SPAWNED /bin/sleep", Output(report)); // the code ran and could start processes inside its sandbox
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var survivors = Directory.EnumerateDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Select(d => { try { return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' '); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; } })
+            .Where(cmdline => cmdline.Contains("4242.5") || cmdline.Contains("4243.5"))
+            .ToList();
+        Assert.Empty(survivors);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
     {
         var command = channel.ApplyTo(SandboxCommand.Create("/bin/true"));
         var writer = new FileStream($"/proc/self/fd/{command.ResultDescriptor}", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
-        return (writer, Convert.FromHexString(command.StandardInput!.Split('\n')[0]));
+        return (writer, Convert.FromHexString(Encoding.ASCII.GetString(command.StandardInput!).Split('\n')[0]));
     }
 
     private static void Write(Stream stream, string line)
@@ -42,7 +42,7 @@ public sealed class ResultChannelTests(ITestOutputHelper output)
         Assert.Empty(ca.Environment);
         Assert.Empty(ca.ReadOnlyPaths);
         Assert.StartsWith("pipe:", new FileInfo($"/proc/self/fd/{ca.ResultDescriptor}").LinkTarget);
-        Assert.NotEqual(ca.StandardInput, cb.StandardInput);
+        Assert.NotEqual(ca.StandardInput!, cb.StandardInput!);
         Assert.Equal(65, ca.StandardInput!.Length); // 32 bytes as hex and a line feed
     }
 

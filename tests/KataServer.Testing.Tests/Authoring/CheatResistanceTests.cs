@@ -45,6 +45,48 @@ public sealed class CheatResistanceTests
     }
 
     [Fact]
+    public async Task AsynchronousBodiesThatTakeTurnsNeverOverlap()
+    {
+        Concurrent.ResetOverlap();
+        // A run counts when a body was held back by the code (it awaited on another thread, or its thread was blocked):
+        // a few runs, in case the delay's continuation came back on a pool thread that was busy meanwhile.
+        for (var run = 0; run < 5; run++)
+        {
+            var arrivals = 0;
+            await Concurrent.RunAsync(2, async _ =>
+            {
+                // The cheat in asynchronous code: the second body to arrive awaits a delay until the first is done.
+                if (Interlocked.Increment(ref arrivals) == 2) await Task.Delay(100);
+                for (var i = 0; i < 5; i++)
+                {
+                    Concurrent.OperationDone();
+                    await Task.Yield();
+                }
+            });
+        }
+
+        Assert.True(Concurrent.Overlap.NeverOverlapped, $"counted {Concurrent.Overlap}");
+    }
+
+    [Fact]
+    public async Task AsynchronousBodiesThatWaitForEachOtherOverlap()
+    {
+        Concurrent.ResetOverlap();
+        var progress = new int[2];
+        await Concurrent.RunAsync(2, async t =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                Concurrent.OperationDone();
+                Volatile.Write(ref progress[t], i + 1);
+                while (Volatile.Read(ref progress[1 - t]) < i + 1 && i < 4) await Task.Yield();
+            }
+        });
+
+        Assert.Equal(new OverlapCounts(1, 1), Concurrent.Overlap);
+    }
+
+    [Fact]
     public void RunsWithoutMarksOrWithOneOperationEachJudgeNothing()
     {
         Concurrent.ResetOverlap();
@@ -53,6 +95,26 @@ public sealed class CheatResistanceTests
         Concurrent.OperationDone(); // outside a run: ignored
 
         Assert.Equal(new OverlapCounts(0, 0), Concurrent.Overlap);
+    }
+
+    [Fact]
+    public void AFailedCheckSwallowedByTheCodeIsStillReported()
+    {
+        Check.TakeBroken();
+        // What learner code may do with a test's callback (a job, a factory) that found a broken rule: swallow it.
+        void LearnerRuns(Action job)
+        {
+            try { job(); }
+            catch (Exception) { }
+        }
+
+        LearnerRuns(() => Check.Equal(1, 2, FindingKind.Invariant, "job 7 ran twice"));
+        LearnerRuns(() => Check.Fail(FindingKind.Assertion, "a later one"));
+
+        var broken = Check.TakeBroken();
+        Assert.NotNull(broken);
+        Assert.StartsWith("job 7 ran twice", broken.Message); // the first rule broken is the one reported
+        Assert.Null(Check.TakeBroken());
     }
 
     [Fact]
