@@ -32,7 +32,7 @@ public sealed class RunnerLauncher(RunnerLocation runner, SandboxCapabilities sa
             runner.DotnetHost,
             [runner.RunnerDll],
             new Dictionary<string, string>(),
-            [runner.RunnerDirectory],
+            runner.SandboxFiles,
             "/tmp") { HostUid = job.Uid, StandardInput = job.Input(request).ToBytes() });
 
         var collector = new RunnerReport(request, plan, stage, progress);

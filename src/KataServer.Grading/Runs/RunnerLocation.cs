@@ -5,6 +5,23 @@ public sealed record RunnerLocation(string DotnetHost, string RunnerDll)
 {
     public string RunnerDirectory => Path.GetDirectoryName(RunnerDll)!;
 
+    /// <summary>What a sandboxed run may see of the runner's folder: its assemblies and symbols at the top level, and the
+    /// runner's own deps and runtimeconfig. Not the folder itself: beside the runner may sit what learner code must never
+    /// read (the katas a packed `kata` tool ships, the host's appsettings, test sources).</summary>
+    public IReadOnlyList<string> SandboxFiles => sandboxFiles ??= ListSandboxFiles();
+
+    private IReadOnlyList<string>? sandboxFiles;
+
+    private List<string> ListSandboxFiles()
+    {
+        var runnerName = Path.GetFileNameWithoutExtension(RunnerDll);
+        return Directory.EnumerateFiles(RunnerDirectory)
+            .Where(f => Path.GetExtension(f) is ".dll" or ".pdb"
+                || Path.GetFileName(f) == runnerName + ".deps.json" || Path.GetFileName(f) == runnerName + ".runtimeconfig.json")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
     public static RunnerLocation Find()
     {
         var runner = Path.Combine(AppContext.BaseDirectory, "kata-runner.dll");

@@ -4,7 +4,7 @@ namespace KataServer.Grading.Sandbox;
 /// <param name="Executable">Absolute path of the program (inside the sandbox the same path is visible).</param>
 /// <param name="Arguments">Arguments, passed verbatim (no shell).</param>
 /// <param name="Environment">The ONLY variables the child gets besides a minimal base (PATH, HOME, LANG, DOTNET_*).</param>
-/// <param name="ReadOnlyPaths">Host paths bound read-only at the same path inside the sandbox (runner bin dir, job input dir...).
+/// <param name="ReadOnlyPaths">Host paths bound read-only at the same path inside the sandbox (the runner's assemblies, the dotnet root...).
 /// For the strongest mode (bubblewrap started as uid 65534) they must be reachable by "other" (o+x on every parent dir).</param>
 /// <param name="WorkingDirectory">Working directory of the child; should be one of <paramref name="ReadOnlyPaths"/> or /tmp.</param>
 public sealed record SandboxCommand(
