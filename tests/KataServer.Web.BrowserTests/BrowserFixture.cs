@@ -60,6 +60,16 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Signs a new learner up through the form, as a visitor does; the catalogue opens signed in.</summary>
+    /// <summary>A paste into the focused editor: the clipboard event Monaco reads, without needing clipboard permissions.</summary>
+    public static Task PasteAsync(IPage page, string text) => page.EvaluateAsync(
+        """
+        text => {
+          const data = new DataTransfer();
+          data.setData("text/plain", text);
+          document.activeElement.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        }
+        """, text);
+
     public static async Task SignUpAsync(IPage page, string email, string displayName)
     {
         await page.GotoAsync("/signup");

@@ -78,7 +78,7 @@ public sealed class LearnerJourneyTests(BrowserFixture fixture)
         var reference = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "katas", "deadlock-transfer", "reference.cs"));
         await editor.Locator(".view-lines").ClickAsync();
         await page.Keyboard.PressAsync("Control+A");
-        await Paste(page, reference);
+        await BrowserFixture.PasteAsync(page, reference);
         await page.Keyboard.PressAsync("Control+Home");
         await Expect(editor.Locator(".view-lines")).ToContainTextAsync("global order");
         await Expect(editor.Locator(".squiggly-error")).ToHaveCountAsync(0);
@@ -99,16 +99,6 @@ public sealed class LearnerJourneyTests(BrowserFixture fixture)
         // Monaco, its worker, fonts and icons all come from our own origin.
         lock (foreignRequests) Assert.Empty(foreignRequests);
     }
-
-    /// <summary>A paste into the focused editor: the clipboard event Monaco reads, without needing clipboard permissions.</summary>
-    private static Task Paste(IPage page, string text) => page.EvaluateAsync(
-        """
-        text => {
-          const data = new DataTransfer();
-          data.setData("text/plain", text);
-          document.activeElement.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-        }
-        """, text);
 
     private async Task Screenshot(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(fixture.ArtifactsDirectory, name + ".png"), FullPage = true });

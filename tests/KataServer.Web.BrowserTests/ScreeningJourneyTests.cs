@@ -63,7 +63,7 @@ public sealed class ScreeningJourneyTests(BrowserFixture fixture)
         var bankEditor = candidate.Locator("[data-kata='deadlock-transfer'] .monaco-editor");
         await bankEditor.Locator(".view-lines").ClickAsync();
         await candidate.Keyboard.PressAsync("Control+A");
-        await Paste(candidate, await File.ReadAllTextAsync(Path.Combine(Repository.Root, "tests", "corpus", "deadlock-transfer", "ok-global-lock.cs")));
+        await BrowserFixture.PasteAsync(candidate, await File.ReadAllTextAsync(Path.Combine(Repository.Root, "tests", "corpus", "deadlock-transfer", "ok-global-lock.cs")));
         await Expect(bankEditor.Locator(".view-lines")).ToContainTextAsync("_gate");
         await candidate.Locator("[data-kata='deadlock-transfer']").GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
         var verdict = candidate.Locator("[data-kata='deadlock-transfer'] .results .verdict-word");
@@ -128,13 +128,4 @@ public sealed class ScreeningJourneyTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
-
-    private static Task Paste(IPage page, string text) => page.EvaluateAsync(
-        """
-        text => {
-          const data = new DataTransfer();
-          data.setData("text/plain", text);
-          document.activeElement.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-        }
-        """, text);
 }
