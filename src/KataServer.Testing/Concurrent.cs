@@ -60,7 +60,9 @@ public static class Concurrent
         {
             // Each body runs in a task of its own: what it sets here flows into its awaits, and no further.
             OverlapRecorder.Enter(run, index);
-            return body();
+            var task = body();
+            OverlapRecorder.Suspended();
+            return task;
         })).ToArray());
     }
 

@@ -43,7 +43,11 @@ internal static class OverlapRecorder
     }
 
     /// <param name="Start">when the body started, and its thread's scheduler statistics then (null when not on real threads or not on Linux)</param>
-    private sealed record Body(Run Run, int Index, ThreadTimes? Start, int Thread);
+    private sealed record Body(Run Run, int Index, ThreadTimes? Start, int Thread)
+    {
+        /// <summary>An asynchronous body's synchronous part has returned: it is suspended in an await, or resumed from one.</summary>
+        public volatile bool Resumed;
+    }
 
     /// <summary>A thread's wall clock, time on a CPU and time waiting for one (Linux /proc/thread-self/schedstat), in nanoseconds.</summary>
     private sealed record ThreadTimes(long Wall, long Running, long Queued)
@@ -108,6 +112,12 @@ internal static class OverlapRecorder
 
     internal static void Leave() => current.Value = null;
 
+    /// <summary>Called when an asynchronous body's synchronous part returns: any mark after this one came after an await.</summary>
+    internal static void Suspended()
+    {
+        if (current.Value is { } body) body.Resumed = true;
+    }
+
     internal static void Mark()
     {
         if (current.Value is not { } body) return;
@@ -123,9 +133,11 @@ internal static class OverlapRecorder
         if (mine == 1)
         {
             run.SeenAtFirst[slot] = others;
-            if (body.Thread != Environment.CurrentManagedThreadId)
+            if (body.Resumed || body.Thread != Environment.CurrentManagedThreadId)
             {
-                run.HeldBack = true; // an asynchronous body awaited something before its first operation: the code waited
+                // An asynchronous body awaited something before its first operation: the code waited. (It may resume on
+                // the thread it started on, which meanwhile ran other work, so the thread's statistics cannot tell.)
+                run.HeldBack = true;
             }
             else if (body.Start is { } start && ThreadTimes.Now() is { } now)
             {

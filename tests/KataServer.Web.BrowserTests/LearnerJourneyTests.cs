@@ -51,10 +51,14 @@ public sealed class LearnerJourneyTests(BrowserFixture fixture)
         Assert.True(await timeline.Locator("g.step.cycle").CountAsync() >= 2, "the steps of the cycle are highlighted");
         await Expect(timeline.Locator("g.step.cycle").Filter(new() { HasTextRegex = new Regex("waits for lock") }).First).ToBeVisibleAsync();
         await Expect(page.Locator(".results .token").First).ToBeVisibleAsync();
-        // Stepping to the last step with the keyboard highlights the learner's line in the editor.
+        // The keyboard steps through the trace: End selects the last step (the test's own step in some schedules).
         await page.Locator(".results .timeline-scroll").First.FocusAsync();
         await page.Keyboard.PressAsync("End");
         await Expect(timeline.Locator("g.step.selected")).ToHaveCountAsync(1);
+        // Selecting a step of the cycle (the learner's code waiting for a lock) highlights its line in the editor.
+        var waits = timeline.Locator("g.step.cycle").Filter(new() { HasTextRegex = new Regex("waits for lock") }).First;
+        await waits.ClickAsync();
+        await Expect(waits).ToHaveClassAsync(new Regex(@"\bselected\b"));
         await Expect(editor.Locator(".trace-line").First).ToBeAttachedAsync();
         await timeline.ScrollIntoViewIfNeededAsync();
         await Screenshot(page, "3-deadlock-picture");

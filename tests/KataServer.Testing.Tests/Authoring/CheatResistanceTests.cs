@@ -48,20 +48,23 @@ public sealed class CheatResistanceTests
     public async Task AsynchronousBodiesThatTakeTurnsNeverOverlap()
     {
         Concurrent.ResetOverlap();
-        // A run counts when a body was held back by the code (it awaited on another thread, or its thread was blocked):
-        // a few runs, in case the delay's continuation came back on a pool thread that was busy meanwhile.
+        // A run counts when a body was held back by the code (it awaited before its first operation); a few runs, in case
+        // the first body was done before the second had even arrived.
         for (var run = 0; run < 5; run++)
         {
             var arrivals = 0;
+            var firstDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await Concurrent.RunAsync(2, async _ =>
             {
-                // The cheat in asynchronous code: the second body to arrive awaits a delay until the first is done.
-                if (Interlocked.Increment(ref arrivals) == 2) await Task.Delay(100);
+                // The cheat in asynchronous code: the second body to arrive awaits until the first is done.
+                var second = Interlocked.Increment(ref arrivals) == 2;
+                if (second) await firstDone.Task;
                 for (var i = 0; i < 5; i++)
                 {
                     Concurrent.OperationDone();
                     await Task.Yield();
                 }
+                if (!second) firstDone.SetResult();
             });
         }
 
