@@ -81,7 +81,7 @@ public static class LazyValueTests
     public static void ConcurrentFirstUseBuildsOnce()
     {
         const int threads = 3;
-        int values = OnRealThreads ? 200 : 1;
+        int values = OnRealThreads ? TestData.Int(150, 250) : 1;
         var factories = new CountingFactory[values];
         var lazies = new LazyValue<Oven>[values];
         for (int v = 0; v < values; v++)
@@ -92,7 +92,11 @@ public static class LazyValueTests
         var seen = new Oven?[threads, values];
         Concurrent.Run(threads, t =>
         {
-            for (int v = 0; v < values; v++) seen[t, v] = lazies[v].Value;
+            for (int v = 0; v < values; v++)
+            {
+                seen[t, v] = lazies[v].Value;
+                Concurrent.OperationDone(); // lets the runner see whether the threads really overlapped
+            }
         });
         for (int v = 0; v < values; v++)
         {
@@ -111,7 +115,7 @@ public static class LazyValueTests
     [KataTest(Description = "One thread builds the value while another watches IsValueCreated: once it says true, the value is there and is not built again.")]
     public static void IsValueCreatedMeansBuilt()
     {
-        int values = OnRealThreads ? 200 : 1;
+        int values = OnRealThreads ? TestData.Int(150, 250) : 1;
         var factories = new CountingFactory[values];
         var lazies = new LazyValue<Oven>[values];
         for (int v = 0; v < values; v++)
@@ -121,12 +125,21 @@ public static class LazyValueTests
         }
         var built = new Oven?[values];
         Concurrent.Run(
-            () => { for (int v = 0; v < values; v++) built[v] = lazies[v].Value; },
             () =>
             {
                 for (int v = 0; v < values; v++)
                 {
-                    if (!lazies[v].IsValueCreated) continue;
+                    built[v] = lazies[v].Value;
+                    Concurrent.OperationDone();
+                }
+            },
+            () =>
+            {
+                for (int v = 0; v < values; v++)
+                {
+                    bool created = lazies[v].IsValueCreated;
+                    Concurrent.OperationDone();
+                    if (!created) continue;
                     Oven? value = lazies[v].Value;
                     Check.That(value is not null, FindingKind.Invariant,
                         "IsValueCreated returned true, but the next Value returned null: the flag was raised before the value was stored");
@@ -161,7 +174,7 @@ public static class LazyValueTests
     public static void ConcurrentFailureThenSuccess()
     {
         const int threads = 2;
-        int values = OnRealThreads ? 100 : 1;
+        int values = OnRealThreads ? TestData.Int(70, 130) : 1;
         var (factories, lazies) = FailingFirst(values);
         var seen = new Oven?[threads, values];
         Concurrent.Run(threads, t =>
@@ -179,6 +192,7 @@ public static class LazyValueTests
                 }
                 Check.That(seen[t, v] is not null, FindingKind.Assertion,
                     $"Thread {t} called Value 3 times and never got the value, although only the factory's first call fails: a failed factory must not be remembered");
+                Concurrent.OperationDone();
             }
         });
         for (int v = 0; v < values; v++)
@@ -193,7 +207,7 @@ public static class LazyValueTests
     public static void WaiterOfAFailedBuildReturns()
     {
         const int threads = 2;
-        int values = OnRealThreads ? 200 : 1;
+        int values = OnRealThreads ? TestData.Int(150, 250) : 1;
         var (factories, lazies) = FailingFirst(values);
         var seen = new Oven?[threads, values];
         var threw = new bool[threads, values];
@@ -207,6 +221,7 @@ public static class LazyValueTests
                 catch (Exception) { threw[t, v] = true; }
                 Check.That(threw[t, v] || seen[t, v] is not null, FindingKind.Invariant,
                     $"Thread {t} got null from Value while the value was being built: Value must return the built value, never an empty one");
+                Concurrent.OperationDone();
             }
         });
         for (int v = 0; v < values; v++)
@@ -223,8 +238,8 @@ public static class LazyValueTests
     [KataTest(Description = "One thread calls Value and the factory throws, while another watches IsValueCreated: nothing is ever built, so IsValueCreated must say false all along, even while the factory runs.")]
     public static void IsValueCreatedFalseWhileFactoryFails()
     {
-        int values = OnRealThreads ? 200 : 1;
-        int looks = OnRealThreads ? 20 : 2;
+        int values = OnRealThreads ? TestData.Int(150, 250) : 1;
+        int looks = OnRealThreads ? TestData.Int(15, 25) : 2;
         var (factories, lazies) = FailingFirst(values);
         Concurrent.Run(
             () =>
@@ -235,6 +250,7 @@ public static class LazyValueTests
                     try { _ = lazies[v].Value; }
                     catch (Exception) { threw = true; }
                     Check.That(threw, FindingKind.Assertion, "The factory's only call threw, so Value must throw too");
+                    Concurrent.OperationDone();
                 }
             },
             () =>
@@ -247,6 +263,7 @@ public static class LazyValueTests
                         Check.That(!lazies[v].IsValueCreated, FindingKind.Invariant,
                             "IsValueCreated returned true while the factory was running (and then threw): it must stay false until a factory call has returned a value");
                     }
+                    Concurrent.OperationDone();
                 }
             });
         for (int v = 0; v < values; v++)
