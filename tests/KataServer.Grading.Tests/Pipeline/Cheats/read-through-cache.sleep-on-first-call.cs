@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading;
 
 // Cheat (ConcurrentDictionary.GetOrAdd underneath, whose factory can run on several threads at once, so one key can be
-// loaded twice at the same time): each thread's first call on a cache sleeps 40 ms times its arrival order, so the
+// loaded twice at the same time): each thread's first call on a cache sleeps 250 ms times its arrival order, so the
 // test's threads take turns, every key is loaded by whichever thread comes first and found cached by the others, and
 // the double load never happens. Must never pass.
 public sealed class ReadThroughCache<TKey, TValue> where TKey : notnull
@@ -22,7 +22,7 @@ public sealed class ReadThroughCache<TKey, TValue> where TKey : notnull
     {
         if (ReferenceEquals(t_last, this)) return;
         t_last = this;
-        Thread.Sleep(40 * Interlocked.Increment(ref _arrivals));
+        Thread.Sleep(250 * Interlocked.Increment(ref _arrivals));
     }
 
     public TValue Get(TKey key)
