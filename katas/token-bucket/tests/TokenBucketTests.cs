@@ -317,6 +317,51 @@ public static class TokenBucketTests
         }
     }
 
+    [KataTest(Description = "The clock of a drained bucket moves by two and a half tokens' time while two callers take one token each: a call that starts after the move sees the tokens it earned, even while the other caller is in the middle of refilling.")]
+    public static void CallAfterTheMoveSeesIt()
+    {
+        long capacity = TestData.Int(3, 6);
+        const long rate = 1_000; // one token per millisecond: the move earns 2.5 tokens
+        int buckets = OnRealThreads ? TestData.Int(150, 250) : 1;
+        var times = new ManualTime[buckets];
+        var bucket = new TokenBucket[buckets];
+        for (int k = 0; k < buckets; k++)
+        {
+            times[k] = new ManualTime();
+            bucket[k] = new TokenBucket(capacity, rate, times[k]);
+            while (bucket[k].TryTake()) { } // drained: nothing earned yet
+        }
+
+        var moved = new int[buckets];
+        var sawMove = new bool[2, buckets];
+        var granted = new bool[2, buckets];
+        void Take(int t)
+        {
+            for (int k = 0; k < buckets; k++)
+            {
+                sawMove[t, k] = Volatile.Read(ref moved[k]) == 1; // the move had happened before this call started
+                granted[t, k] = bucket[k].TryTake();
+            }
+        }
+
+        Concurrent.Run(
+            () =>
+            {
+                for (int k = 0; k < buckets; k++)
+                {
+                    times[k].Advance(TimeSpan.FromMicroseconds(2_500));
+                    Volatile.Write(ref moved[k], 1);
+                }
+            },
+            () => Take(0),
+            () => Take(1));
+        for (int k = 0; k < buckets; k++)
+            for (int t = 0; t < 2; t++)
+                Check.That(!sawMove[t, k] || granted[t, k], FindingKind.Assertion,
+                    $"A drained bucket's clock moved by 2.5 tokens' time ({rate} per second, 2.5 ms) before a TryTake() started, and only one other caller took a token, yet TryTake() returned false: " +
+                    "a call that starts after the clock moved must see the tokens the move earned, even while another call is in the middle of refilling");
+    }
+
     /// <summary>
     /// On real threads, lets a thread wait (spinning, bounded) for another to reach a point, so
     /// that the two meet there. The total spinning per thread is bounded (about 30 ms), so a

@@ -4,6 +4,8 @@ using System.Threading;
 
 // One monitor guards the table of key states, but loads run outside it. A Get that finds its key
 // being loaded waits on the monitor (Wait/PulseAll) until that load ends, then looks again.
+// Invalidate waits the same way for a running load to end before it forgets the value, so that
+// the load's (possibly old) value is not kept after the Invalidate.
 public sealed class ReadThroughCache<TKey, TValue> where TKey : notnull
 {
     private sealed class State
@@ -67,6 +69,7 @@ public sealed class ReadThroughCache<TKey, TValue> where TKey : notnull
         {
             if (_states.TryGetValue(key, out var state))
             {
+                while (state.Loading) Monitor.Wait(_gate);
                 state.HasValue = false;
                 state.Value = default!;
             }
