@@ -46,7 +46,6 @@ public sealed class DurabilityTests
 
         // The cut-off submission was started twice (before the kill, after the restart), and finished once.
         Assert.Equal(2, Scalar(server, $"SELECT GradingRuns FROM Submissions WHERE Id = '{Upper(ids[0])}'"));
-        Directory.Delete(data, recursive: true);
     }
 
     [Fact]
@@ -78,7 +77,6 @@ public sealed class DurabilityTests
         var limited = await gus.PostAsJsonAsync("/api/submissions", new { kata = "no-such-kata", code = "x" });
         await Api.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        Directory.Delete(data, recursive: true);
     }
 
     [Fact]
@@ -107,7 +105,6 @@ public sealed class DurabilityTests
 
         var events = await Api.StreamAsync(http, id, TimeSpan.FromSeconds(30));
         Assert.Equal("error", (string?)events[^1].Data["status"]);
-        Directory.Delete(data, recursive: true);
     }
 
     // EF Core stores a Guid as upper-case text in SQLite.

@@ -21,11 +21,20 @@ public sealed class PostgresCluster : IAsyncLifetime
             "PostgreSQL server binaries not found (/usr/lib/postgresql/<version>/bin/initdb): the scaled-mode tests need them. "
             + "Install them with: apt-get install postgresql (.ci/run does so on a machine without them)");
         folder = Repository.TempDirectory("postgres");
-        if (RunningAsRoot) await RunAsync("chown", ["postgres:postgres", folder], asPostgres: false);
-        port = ServerProcess.FreePort();
-        await RunAsync(Path.Combine(bin, "initdb"), ["-D", DataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-        await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "120",
-            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=200", "start"]);
+        try
+        {
+            if (RunningAsRoot) await RunAsync("chown", ["postgres:postgres", folder], asPostgres: false);
+            port = ServerProcess.FreePort();
+            await RunAsync(Path.Combine(bin, "initdb"), ["-D", DataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+            await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "120",
+                "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=200", "start"]);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: leave no cluster folder behind.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     private string DataFolder => Path.Combine(folder, "data");
@@ -46,8 +55,16 @@ public sealed class PostgresCluster : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (folder == "") return;
-        try { await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"]); }
-        finally { Directory.Delete(folder, recursive: true); }
+        try
+        {
+            if (File.Exists(Path.Combine(DataFolder, "postmaster.pid")))
+                await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"]);
+        }
+        finally
+        {
+            Repository.DeleteTempDirectory(folder);
+            folder = "";
+        }
     }
 
     private static bool RunningAsRoot => Environment.UserName == "root";
