@@ -39,7 +39,8 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     private string DataFolder => Path.Combine(folder, "data");
 
-    private string ConnectionString(string database) => $"Host=127.0.0.1;Port={port};Database={database};Username=postgres;Pooling=false";
+    // Timeout=60: the machine running the tests may be busy enough for a connect to take longer than Npgsql's 15 s.
+    private string ConnectionString(string database) => $"Host=127.0.0.1;Port={port};Database={database};Username=postgres;Pooling=false;Timeout=60";
 
     /// <summary>A fresh empty database; returns its connection string (what ConnectionStrings__KataServer takes).</summary>
     public async Task<string> CreateDatabaseAsync()
