@@ -75,6 +75,12 @@ public sealed class PlatformOptions
     public TimeSpan PostgresInvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Hangfire.PostgreSql's long polling: an enqueue sends <c>NOTIFY</c> and idle workers wait in <c>LISTEN</c>, so a job starts
+    /// at once instead of at the next queue poll. Turn it off behind a pooler that cannot LISTEN (PgBouncer in transaction mode).
+    /// </summary>
+    public bool PostgresLongPolling { get; set; } = true;
+
+    /// <summary>
     /// The Npgsql connection string of scaled mode (<c>ConnectionStrings__KataServer</c>), or null on the embedded SQLite
     /// default. Not bound from the "KataServer" section: <see cref="PlatformServices.AddPlatformData"/> sets it.
     /// </summary>

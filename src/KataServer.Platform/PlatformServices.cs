@@ -78,7 +78,7 @@ public static class PlatformServices
                     UseSlidingInvisibilityTimeout = true,
                     InvisibilityTimeout = options.PostgresInvisibilityTimeout,
                     // NOTIFY on enqueue: a worker starts a job in milliseconds instead of at its next poll.
-                    EnableLongPolling = true,
+                    EnableLongPolling = options.PostgresLongPolling,
                 });
             }
             else

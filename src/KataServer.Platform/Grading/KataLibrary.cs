@@ -10,7 +10,8 @@ namespace KataServer.Platform.Grading;
 /// <summary>
 /// The katas this server offers: the built-in catalogue, loaded once at start from <see cref="PlatformOptions.KatasDirectory"/>
 /// (read-only), and the latest published version of every authored kata (from the database: kept current by
-/// <see cref="Published"/> on the host that published, and by a version count checked every few seconds on the others). A grading resolves the exact version a submission was made against with <see cref="ResolveAsync"/>.
+/// <see cref="Published"/> on the host that published, and by a version count checked every few seconds on the others).
+/// A grading resolves the exact version a submission was made against with <see cref="ResolveAsync"/>.
 /// </summary>
 public sealed class KataLibrary
 {
