@@ -37,6 +37,8 @@ public sealed class PlatformStartupException(int exitCode, string message, Excep
             $"ConnectionStrings__KataServer: cannot reach PostgreSQL at {Where(options)}: {Reasons(e)}", e),
         SqliteException => new(StorageUnavailable,
             $"KataServer__DataDirectory: cannot open the SQLite database {options.SqliteDatabasePath} ({Reasons(e)}); the data folder must be a writable folder", e),
+        SQLite.SQLiteException => new(StorageUnavailable,
+            $"KataServer__DataDirectory: cannot open the SQLite job store {options.SqliteJobStorePath} ({Reasons(e)}); the data folder must be a writable folder", e),
         IOException or UnauthorizedAccessException => new(StorageUnavailable,
             $"KataServer__DataDirectory: cannot use the data folder {options.FullDataDirectory}: {Reasons(e)}", e),
         _ => null,

@@ -51,16 +51,18 @@ public sealed class StartupFailureTests
         Assert.Contains($"KataServer__DataDirectory: cannot use the data folder {Path.Combine(file, "data")}", OneErrorLine(web.Log));
     }
 
-    [Fact]
-    public async Task An_sqlite_database_that_cannot_be_opened_is_named_with_its_setting()
+    [Theory]
+    [InlineData("kataserver.db", "the SQLite database")]
+    [InlineData("jobs.db", "the SQLite job store")]
+    public async Task An_sqlite_file_that_cannot_be_opened_is_named_with_its_setting(string file, string what)
     {
         var data = Repository.TempDirectory("dbfolder");
-        Directory.CreateDirectory(Path.Combine(data, "kataserver.db")); // where the database file should be
+        Directory.CreateDirectory(Path.Combine(data, file)); // a folder where the database file should be
         await using var web = new ServerProcess(data);
         web.Launch();
 
         Assert.Equal(3, await web.WaitForExitAsync(TimeSpan.FromMinutes(2)));
-        Assert.Contains($"KataServer__DataDirectory: cannot open the SQLite database {Path.Combine(data, "kataserver.db")}", OneErrorLine(web.Log));
+        Assert.Contains($"KataServer__DataDirectory: cannot open {what} {Path.Combine(data, file)}", OneErrorLine(web.Log));
     }
 
     [Fact]
