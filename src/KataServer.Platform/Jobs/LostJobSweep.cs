@@ -49,7 +49,7 @@ public sealed class LostJobSweep(IServiceProvider services, PlatformOptions opti
         using var connection = storage.GetConnection();
         IDisposable sweepLock;
         try { sweepLock = connection.AcquireDistributedLock(LockName, TimeSpan.FromSeconds(1)); }
-        catch (DistributedLockTimeoutException) { return 0; }
+        catch (Exception e) when (e is DistributedLockTimeoutException or Hangfire.PostgreSql.PostgreSqlDistributedLockException) { return 0; }
 
         using (sweepLock)
         {
