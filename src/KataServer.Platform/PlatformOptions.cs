@@ -56,11 +56,29 @@ public sealed class PlatformOptions
     /// <summary>How often the job stores poll their queues.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often every host looks for submissions whose grading job was lost (<see cref="Jobs.LostJobSweep"/>), and how long a
+    /// submission must have been queued before it counts as lost.
+    /// </summary>
+    public TimeSpan LostJobSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often a host asks the database whether a kata was published (on another web host): at most this long after a
+    /// publish, every host offers the new version.
+    /// </summary>
+    public TimeSpan PublishedKataCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Longest one compile may take (null = the grader's default, 30 s). A compile past it is a runaway: a worker recycles itself.</summary>
     public TimeSpan? CompileTimeout { get; set; }
 
     /// <summary>Hangfire's invisibility timeout on PostgreSQL: sliding (kept fresh while a job runs), so short; a killed worker's job runs again this long after it died.</summary>
     public TimeSpan PostgresInvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Hangfire.PostgreSql's long polling: an enqueue sends <c>NOTIFY</c> and idle workers wait in <c>LISTEN</c>, so a job starts
+    /// at once instead of at the next queue poll. Turn it off behind a pooler that cannot LISTEN (PgBouncer in transaction mode).
+    /// </summary>
+    public bool PostgresLongPolling { get; set; } = true;
 
     /// <summary>
     /// The Npgsql connection string of scaled mode (<c>ConnectionStrings__KataServer</c>), or null on the embedded SQLite
@@ -79,9 +97,9 @@ public sealed class PlatformOptions
         if (string.IsNullOrWhiteSpace(connectionString)) return;
         Npgsql.NpgsqlConnectionStringBuilder parsed;
         try { parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString); }
-        catch (ArgumentException e) { throw new InvalidOperationException($"ConnectionStrings__KataServer is not an Npgsql connection string ({e.Message}); example: Host=db;Database=kataserver;Username=kata;Password=..."); }
+        catch (ArgumentException e) { throw PlatformStartupException.Setting($"ConnectionStrings__KataServer is not an Npgsql connection string ({e.Message}); example: Host=db;Database=kataserver;Username=kata;Password=..."); }
         if (string.IsNullOrWhiteSpace(parsed.Host))
-            throw new InvalidOperationException("ConnectionStrings__KataServer names no PostgreSQL host (Host=...); unset it for the embedded SQLite default in " + SqliteDatabasePath);
+            throw PlatformStartupException.Setting("ConnectionStrings__KataServer names no PostgreSQL host (Host=...); unset it for the embedded SQLite default in " + SqliteDatabasePath);
         PostgresConnection = connectionString;
     }
 

@@ -5,6 +5,7 @@ using KataServer.Platform.Data;
 using KataServer.Platform.Grading;
 using KataServer.Platform.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,19 +18,39 @@ public static class PlatformServices
     /// <summary>Options, the database and the kata catalogue (enough for the account commands).</summary>
     public static PlatformOptions AddPlatformData(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
-        if (options.Workers < 0) throw new InvalidOperationException($"KataServer__Workers must be 0 or more (is {options.Workers})");
+        PlatformOptions options;
+        try { options = configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions(); }
+        catch (InvalidOperationException e) { throw PlatformStartupException.Setting($"a setting has a value of the wrong kind: {e.Message}"); }
+        if (options.Workers < 0) throw PlatformStartupException.Setting($"KataServer__Workers must be 0 or more (is {options.Workers})");
+        if (options.LostJobSweepInterval <= TimeSpan.Zero) throw PlatformStartupException.Setting($"KataServer__LostJobSweepInterval must be above zero (is {options.LostJobSweepInterval})");
         services.AddSingleton(options);
         options.UseConnectionString(configuration.GetConnectionString("KataServer"));
 
-        Directory.CreateDirectory(options.FullDataDirectory);
+        try { Directory.CreateDirectory(options.FullDataDirectory); }
+        catch (Exception e) when (PlatformStartupException.FromStorageFailure(e, options) is { } failure) { throw failure; }
         services.AddDbContextFactory<PlatformDb>(db =>
         {
             if (options.PostgresConnection is { } postgres) PlatformDatabase.UsePostgres(db, postgres);
             else PlatformDatabase.UseSqliteFile(db, options.SqliteDatabasePath);
+            // A database that cannot be reached is reported by whoever asked (at start: one line naming the setting), not logged with a stack trace here.
+            db.ConfigureWarnings(w => w.Log((RelationalEventId.ConnectionError, LogLevel.Debug)));
         });
         services.AddSingleton<KataLibrary>();
         return options;
+    }
+
+    /// <summary>
+    /// Before a host serves or grades: migrates the database, opens the job store and loads the katas. A setting that
+    /// cannot work or storage that cannot be reached ends here as a <see cref="PlatformStartupException"/> naming the setting.
+    /// </summary>
+    public static async Task PrepareStorageAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var options = services.GetRequiredService<PlatformOptions>();
+        await PlatformDatabase.MigrateAsync(services, cancellationToken);
+        try { using (services.GetRequiredService<JobStorage>().GetConnection()) { } }
+        catch (Exception e) when (PlatformStartupException.FromStorageFailure(e, options) is { } failure) { throw failure; }
+
+        _ = services.GetRequiredService<KataLibrary>();
     }
 
     /// <summary>Warnings from the frameworks, information from us (the defaults log every SQL statement).</summary>
@@ -57,7 +78,7 @@ public static class PlatformServices
                     UseSlidingInvisibilityTimeout = true,
                     InvisibilityTimeout = options.PostgresInvisibilityTimeout,
                     // NOTIFY on enqueue: a worker starts a job in milliseconds instead of at its next poll.
-                    EnableLongPolling = true,
+                    EnableLongPolling = options.PostgresLongPolling,
                 });
             }
             else
@@ -76,6 +97,8 @@ public static class PlatformServices
         services.AddTransient<Screenings.FinishSessionJob>();
         services.AddTransient<Authoring.ValidateKataJob>();
         services.AddHostedService<GraderWarmUp>();
+        services.AddSingleton<LostJobSweep>();
+        services.AddHostedService(provider => provider.GetRequiredService<LostJobSweep>());
 
         if (options.Workers > 0)
         {

@@ -17,7 +17,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultAddress("http://127.0.0.1:5917");
 builder.Logging.UseQuietLogs();
 
-var platform = builder.Services.AddPlatformData(builder.Configuration);
+PlatformOptions platform;
+try { platform = builder.Services.AddPlatformData(builder.Configuration); }
+catch (PlatformStartupException misconfigured) { return misconfigured.Report(); }
 // Strangers' code runs only inside the full sandbox: without it this host refuses to start grading.
 if (platform.WhyGradingCannotStart(SandboxCapabilities.Detect()) is { } refusal)
 {
@@ -33,7 +35,9 @@ builder.Services.AddApiRateLimits(platform);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
-await app.PrepareStorageAsync();
+// A database that cannot be reached or written stops the host here with one line naming the setting (exit 2 or 3).
+try { await app.PrepareStorageAsync(); }
+catch (PlatformStartupException unavailable) { return unavailable.Report(); }
 
 app.UseApiProblems();
 app.UseAuthentication();

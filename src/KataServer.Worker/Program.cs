@@ -2,11 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using KataServer.Grading.Sandbox;
 using KataServer.Platform;
-using KataServer.Platform.Data;
 using KataServer.Worker;
 
 // A grading-only host: takes grading jobs from the PostgreSQL job store shared with the web host and grades them with
-// the same GradeSubmissionJob. Exit codes: WorkerExit (0 stopped, 2 misconfigured, 4 no sandbox, 75 recycle me).
+// the same GradeSubmissionJob. Exit codes: WorkerExit (0 stopped, 2 misconfigured, 3 database unreachable, 4 no sandbox, 75 recycle me).
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.UseQuietLogs();
 
@@ -15,10 +14,9 @@ try
 {
     platform = builder.Services.AddPlatformData(builder.Configuration);
 }
-catch (InvalidOperationException e)
+catch (PlatformStartupException badSetting)
 {
-    Console.Error.WriteLine(e.Message);
-    return WorkerExit.Misconfigured;
+    return badSetting.Report();
 }
 
 if (WorkerExit.WhyNotScaled(platform) is { } misconfigured)
@@ -39,6 +37,8 @@ builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = RecycleOn
 builder.Services.AddHostedService<RecycleOnRunawayCompile>();
 
 using var host = builder.Build();
-await PlatformDatabase.MigrateAsync(host.Services);
+// A database that cannot be reached stops the worker here with one line naming the setting (WorkerExit.StorageUnavailable).
+try { await host.Services.PrepareStorageAsync(); }
+catch (PlatformStartupException unavailable) { return unavailable.Report(); }
 await host.RunAsync();
 return Environment.ExitCode;

@@ -7,7 +7,9 @@ public static class WorkerExit
 {
     public const int Stopped = 0;
     /// <summary>Settings that cannot work (no PostgreSQL connection string, Workers = 0, a bad setting).</summary>
-    public const int Misconfigured = 2;
+    public const int Misconfigured = PlatformStartupException.Misconfigured;
+    /// <summary>The PostgreSQL database cannot be reached or refuses this worker (a supervisor may try again later).</summary>
+    public const int StorageUnavailable = PlatformStartupException.StorageUnavailable;
     /// <summary>No full sandbox and no opt-out (the same code as the web host).</summary>
     public const int NoSandbox = 4;
     /// <summary>A compile ran away (still burning a thread that cannot be stopped): finished its jobs, start a fresh process (EX_TEMPFAIL).</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using KataServer.Platform.Data;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace KataServer.Web.Tests;
 
@@ -46,7 +48,6 @@ public sealed class DurabilityTests
 
         // The cut-off submission was started twice (before the kill, after the restart), and finished once.
         Assert.Equal(2, Scalar(server, $"SELECT GradingRuns FROM Submissions WHERE Id = '{Upper(ids[0])}'"));
-        Directory.Delete(data, recursive: true);
     }
 
     [Fact]
@@ -78,7 +79,6 @@ public sealed class DurabilityTests
         var limited = await gus.PostAsJsonAsync("/api/submissions", new { kata = "no-such-kata", code = "x" });
         await Api.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        Directory.Delete(data, recursive: true);
     }
 
     [Fact]
@@ -107,7 +107,36 @@ public sealed class DurabilityTests
 
         var events = await Api.StreamAsync(http, id, TimeSpan.FromSeconds(30));
         Assert.Equal("error", (string?)events[^1].Data["status"]);
-        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_submission_left_queued_without_a_job_is_graded_by_the_sweep_while_the_host_runs()
+    {
+        await using var server = new ServerProcess(Repository.TempDirectory("lost"), new Dictionary<string, string> { ["KataServer__LostJobSweepInterval"] = "00:00:02" });
+        var token = await server.AddUserWithTokenAsync("lia@example.org", "learner");
+        await server.StartAsync();
+
+        // The row a host leaves when it dies between saving a submission and enqueueing its job; written while the host
+        // runs, so only the sweep (not the recovery at start) can find it.
+        var options = new DbContextOptionsBuilder<PlatformDb>().UseSqlite($"Data Source={server.DatabasePath};Default Timeout=30;Pooling=False").Options;
+        var id = Guid.CreateVersion7();
+        await using (var db = new PlatformDb(options))
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == "lia@example.org");
+            db.Submissions.Add(new Submission
+            {
+                Id = id, UserId = user.Id, Kata = "deadlock-transfer", Mode = SubmissionModes.Run, Code = Api.Corpus("bug-lock-from-only.cs"),
+                Status = SubmissionStatus.Queued, CreatedAt = DateTime.UtcNow - TimeSpan.FromMinutes(1),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using var http = server.Client(token);
+        var finished = await Api.WaitUntilFinishedAsync(http, id, TimeSpan.FromMinutes(4));
+        Assert.True("done" == (string?)finished["status"], finished.ToJsonString() + "\n" + server.Log);
+        Assert.Equal("failed", (string?)finished["report"]?["verdict"]);
+        Assert.Equal(1, Scalar(server, $"SELECT GradingRuns FROM Submissions WHERE Id = '{Upper(id)}'"));
+        Assert.Contains($"submission {id} was queued without a live grading job (never enqueued): enqueued again", server.Log);
     }
 
     // EF Core stores a Guid as upper-case text in SQLite.

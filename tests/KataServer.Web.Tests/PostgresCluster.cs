@@ -21,16 +21,26 @@ public sealed class PostgresCluster : IAsyncLifetime
             "PostgreSQL server binaries not found (/usr/lib/postgresql/<version>/bin/initdb): the scaled-mode tests need them. "
             + "Install them with: apt-get install postgresql (.ci/run does so on a machine without them)");
         folder = Repository.TempDirectory("postgres");
-        if (RunningAsRoot) await RunAsync("chown", ["postgres:postgres", folder], asPostgres: false);
-        port = ServerProcess.FreePort();
-        await RunAsync(Path.Combine(bin, "initdb"), ["-D", DataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-        await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "120",
-            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=200", "start"]);
+        try
+        {
+            if (RunningAsRoot) await RunAsync("chown", ["postgres:postgres", folder], asPostgres: false);
+            port = ServerProcess.FreePort();
+            await RunAsync(Path.Combine(bin, "initdb"), ["-D", DataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+            await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "120",
+                "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=200", "start"]);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: leave no cluster folder behind.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     private string DataFolder => Path.Combine(folder, "data");
 
-    private string ConnectionString(string database) => $"Host=127.0.0.1;Port={port};Database={database};Username=postgres;Pooling=false";
+    // Timeout=60: the machine running the tests may be busy enough for a connect to take longer than Npgsql's 15 s.
+    private string ConnectionString(string database) => $"Host=127.0.0.1;Port={port};Database={database};Username=postgres;Pooling=false;Timeout=60";
 
     /// <summary>A fresh empty database; returns its connection string (what ConnectionStrings__KataServer takes).</summary>
     public async Task<string> CreateDatabaseAsync()
@@ -46,8 +56,16 @@ public sealed class PostgresCluster : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (folder == "") return;
-        try { await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"]); }
-        finally { Directory.Delete(folder, recursive: true); }
+        try
+        {
+            if (File.Exists(Path.Combine(DataFolder, "postmaster.pid")))
+                await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"]);
+        }
+        finally
+        {
+            Repository.DeleteTempDirectory(folder);
+            folder = "";
+        }
     }
 
     private static bool RunningAsRoot => Environment.UserName == "root";

@@ -1,4 +1,7 @@
 using System.Net.Http.Json;
+using KataServer.Platform.Data;
+using KataServer.Platform.Data.Authoring;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace KataServer.Web.Tests;
@@ -66,6 +69,118 @@ public sealed class ScaledModeTests(PostgresCluster postgres)
         Assert.Contains("a compile ran past its time limit", worker.Log);
     }
 
+    [Fact]
+    public async Task A_submission_left_queued_without_a_live_job_is_found_by_the_sweep_and_graded_once()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var shared = new Dictionary<string, string> { ["ConnectionStrings__KataServer"] = database, ["KataServer__LostJobSweepInterval"] = "00:00:02" };
+        await using var web = new ServerProcess(Repository.TempDirectory("lost-web"), With(shared, "KataServer__Workers", "0"));
+        var token = await web.AddUserWithTokenAsync("lou@example.org", "learner");
+        await web.StartAsync();
+        await using var worker = new WorkerProcess(Repository.TempDirectory("lost-worker"), shared);
+        worker.Start();
+        await WaitForWorkersAsync(web, 1);
+
+        // Rows as a web host leaves them when it dies between saving a submission and enqueueing its job (no job id),
+        // and when the job it enqueued is gone from the job store.
+        var userId = await ScalarAsync<string>(database, """SELECT "Id" FROM "AspNetUsers" WHERE "Email" = 'lou@example.org'""");
+        var neverEnqueued = await InsertQueuedSubmissionAsync(database, userId, jobId: null, attempt: 1);
+        var jobGone = await InsertQueuedSubmissionAsync(database, userId, jobId: "987654", attempt: 2);
+
+        using var http = web.Client(token);
+        foreach (var id in new[] { neverEnqueued, jobGone })
+        {
+            var finished = await Api.WaitUntilFinishedAsync(http, id, TimeSpan.FromMinutes(4));
+            Assert.True("done" == (string?)finished["status"], $"{id}: {finished.ToJsonString()}\n{worker.Log}");
+            Assert.Equal("failed", (string?)finished["report"]?["verdict"]);
+            Assert.Equal(1, await ScalarAsync<int>(database, $"""SELECT "GradingRuns" FROM "Submissions" WHERE "Id" = '{id}'"""));
+            Assert.Equal(1L, await ScalarAsync<long>(database, $"""SELECT COUNT(*) FROM "SubmissionEvents" WHERE "SubmissionId" = '{id}' AND "Stage" = 'done'"""));
+        }
+
+        // Both processes sweep (every 2 s, one at a time under the job store's lock): each row was enqueued again once.
+        var logs = web.Log + worker.Log;
+        Assert.Single(Occurrences(logs, $"submission {neverEnqueued} was queued without a live grading job (never enqueued): enqueued again"));
+        Assert.Single(Occurrences(logs, $"submission {jobGone} was queued without a live grading job (job 987654 gone): enqueued again"));
+    }
+
+    [Fact]
+    public async Task A_kata_published_on_one_web_host_is_offered_by_another_on_the_same_database()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var shared = new Dictionary<string, string> { ["ConnectionStrings__KataServer"] = database, ["KataServer__Workers"] = "0" };
+        await using var first = new ServerProcess(Repository.TempDirectory("publish-first"), shared);
+        var instructor = await first.AddUserWithTokenAsync("ines@example.org", "instructor");
+        var learner = await first.AddUserWithTokenAsync("leo@example.org", "learner");
+        await first.StartAsync();
+        await using var second = new ServerProcess(Repository.TempDirectory("publish-second"), shared);
+        await second.StartAsync();
+
+        // The second host has read the catalogue (and the published katas) before the kata exists.
+        using var onSecond = second.Client(learner);
+        Assert.DoesNotContain("shared-counter", await CatalogueAsync(onSecond));
+
+        using var author = first.Client(instructor);
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await author.PostAsJsonAsync("/api/authoring/katas", new { id = "shared-counter" })).StatusCode);
+        // Validating grades the reference and every mutant on a worker; this test is about the catalogue, so it records
+        // a passed validation of the draft as the validation job would, and publishes through the API.
+        await RecordPassedValidationAsync(database, "shared-counter");
+        var published = await author.PostAsync("/api/authoring/katas/shared-counter/publish", null);
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(await CatalogueAsync(onSecond)).Contains("shared-counter"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the kata published on the first web host never showed up on the second\n" + second.Log);
+            await Task.Delay(250);
+        }
+
+        // A submission made on the second host is graded against the version published on the first.
+        var id = await Api.SubmitAsync(onSecond, "shared-counter", "public class Counter { }", mode: "run");
+        Assert.Equal(1, await ScalarAsync<int>(database, $"""SELECT "KataVersion" FROM "Submissions" WHERE "Id" = '{id}'"""));
+    }
+
+    private static IEnumerable<int> Occurrences(string text, string value)
+    {
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal)) yield return at;
+    }
+
+    private static async Task<List<string>> CatalogueAsync(HttpClient http) =>
+        [.. (await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/katas"))!.Select(k => (string)k!["id"]!)];
+
+    private static PlatformDb Open(string database)
+    {
+        var options = new DbContextOptionsBuilder<PlatformDb>();
+        PlatformDatabase.UsePostgres(options, database);
+        return new PlatformDb(options.Options);
+    }
+
+    private static async Task<Guid> InsertQueuedSubmissionAsync(string database, string userId, string? jobId, int attempt)
+    {
+        await using var db = Open(database);
+        var submission = new Submission
+        {
+            Id = Guid.CreateVersion7(), UserId = userId, Kata = "deadlock-transfer", Mode = SubmissionModes.Submit,
+            Code = Api.Corpus("bug-lock-from-only.cs"), Attempt = attempt, Status = SubmissionStatus.Queued,
+            CreatedAt = DateTime.UtcNow - TimeSpan.FromMinutes(1), JobId = jobId,
+        };
+        db.Submissions.Add(submission);
+        await db.SaveChangesAsync();
+        return submission.Id;
+    }
+
+    private static async Task RecordPassedValidationAsync(string database, string kataId)
+    {
+        await using var db = Open(database);
+        var kata = await db.AuthoredKatas.SingleAsync(k => k.Id == kataId);
+        db.KataValidations.Add(new KataValidationRun
+        {
+            Id = Guid.CreateVersion7(), KataId = kataId, DraftRevision = kata.DraftRevision, Files = kata.Draft, RequestedBy = kata.OwnerId,
+            Status = ValidationStatus.Done, Passed = true, CreatedAt = DateTime.UtcNow, FinishedAt = DateTime.UtcNow,
+        });
+        kata.ValidatedRevision = kata.DraftRevision;
+        await db.SaveChangesAsync();
+    }
+
     private static Dictionary<string, string> With(Dictionary<string, string> settings, string key, string value) =>
         new(settings) { [key] = value };
 
@@ -122,7 +237,6 @@ public sealed class WorkerSettingsTests
         Assert.Equal(2, await worker.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains("ConnectionStrings__KataServer", worker.Log);
         Assert.False(File.Exists(Path.Combine(data, "jobs.db")), "the refused worker created an SQLite job store");
-        Directory.Delete(data, recursive: true);
     }
 
     [Fact]
@@ -133,6 +247,5 @@ public sealed class WorkerSettingsTests
         worker.Start();
         Assert.Equal(2, await worker.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains("ConnectionStrings__KataServer", worker.Log);
-        Directory.Delete(data, recursive: true);
     }
 }

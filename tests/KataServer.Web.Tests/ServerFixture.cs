@@ -20,11 +20,7 @@ public sealed class ServerFixture : IAsyncLifetime
         await Server.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        try { Directory.Delete(Server.DataDirectory, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
 [CollectionDefinition("server")]

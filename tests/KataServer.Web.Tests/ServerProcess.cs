@@ -41,6 +41,9 @@ public sealed class ServerProcess(string dataDirectory, IDictionary<string, stri
         throw new TimeoutException($"the server did not answer /api/health within 120 s:\n{Log}");
     }
 
+    /// <summary>Starts the host without waiting for it to answer (for a host expected to refuse: then <see cref="HostProcess.WaitForExitAsync"/>).</summary>
+    public void Launch() => Start("--urls", BaseAddress.ToString());
+
     /// <summary>Runs `KataServer.Web ARGS` (the account commands) on this server's data folder.</summary>
     public async Task<(int ExitCode, string Output, string Errors)> RunCommandAsync(string? stdin, params string[] args)
     {
@@ -126,6 +129,17 @@ public abstract class HostProcess : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Waits for the host to exit by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        var running = process ?? throw new InvalidOperationException("the host was not started");
+        using var cancel = new CancellationTokenSource(timeout);
+        try { await running.WaitForExitAsync(cancel.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"{project} did not exit within {timeout}:\n{Log}"); }
+        running.WaitForExit(); // the rest of its output
+        return running.ExitCode;
+    }
+
     /// <summary>kill -9: no shutdown, no cleanup.</summary>
     public void Kill()
     {
@@ -144,10 +158,12 @@ public abstract class HostProcess : IAsyncDisposable
         return start;
     }
 
+    /// <summary>Kills the host and deletes its data folder (a temp folder the test made), also when the test failed.</summary>
     public ValueTask DisposeAsync()
     {
         Kill();
         GC.SuppressFinalize(this);
+        Repository.DeleteTempDirectory(DataDirectory);
         return ValueTask.CompletedTask;
     }
 }
@@ -168,5 +184,14 @@ public static class Repository
         var dir = Path.Combine(Path.GetTempPath(), $"kataserver-{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>Deletes a folder made by <see cref="TempDirectory"/> (and nothing else); gone already is fine.</summary>
+    public static void DeleteTempDirectory(string dir)
+    {
+        var temp = Path.GetFullPath(Path.GetTempPath());
+        if (!Path.GetFullPath(dir).StartsWith(Path.Combine(temp, "kataserver-"), StringComparison.Ordinal)) return;
+        try { Directory.Delete(dir, recursive: true); }
+        catch (DirectoryNotFoundException) { }
     }
 }

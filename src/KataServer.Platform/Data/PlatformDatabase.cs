@@ -6,10 +6,19 @@ namespace KataServer.Platform.Data;
 
 public static class PlatformDatabase
 {
-    /// <summary>Creates the data folder and the database, applies the migrations in this assembly.</summary>
+    /// <summary>
+    /// Creates the data folder and the database, applies the migrations in this assembly. A database that cannot be
+    /// reached or written ends as a <see cref="PlatformStartupException"/> naming the setting.
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var options = services.GetRequiredService<PlatformOptions>();
+        try { await MigrateOrThrowAsync(services, options, cancellationToken); }
+        catch (Exception e) when (PlatformStartupException.FromStorageFailure(e, options) is { } failure) { throw failure; }
+    }
+
+    private static async Task MigrateOrThrowAsync(IServiceProvider services, PlatformOptions options, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(options.FullDataDirectory);
         await using var db = await services.GetRequiredService<IDbContextFactory<PlatformDb>>().CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);

@@ -9,8 +9,9 @@ namespace KataServer.Platform.Grading;
 
 /// <summary>
 /// The katas this server offers: the built-in catalogue, loaded once at start from <see cref="PlatformOptions.KatasDirectory"/>
-/// (read-only), and the latest published version of every authored kata (from the database, kept current by
-/// <see cref="Published"/>). A grading resolves the exact version a submission was made against with <see cref="ResolveAsync"/>.
+/// (read-only), and the latest published version of every authored kata (from the database: kept current by
+/// <see cref="Published"/> on the host that published, and by a version count checked every few seconds on the others).
+/// A grading resolves the exact version a submission was made against with <see cref="ResolveAsync"/>.
 /// </summary>
 public sealed class KataLibrary
 {
@@ -18,19 +19,24 @@ public sealed class KataLibrary
     private readonly ILogger<KataLibrary> log;
     private readonly ConcurrentDictionary<string, (int Version, Kata Kata)> authored = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Id, int Version), Kata> versions = new();
-    private readonly Lazy<bool> authoredLoaded;
+    private readonly TimeSpan checkInterval;
+    private readonly Lock refreshLock = new();
+    private bool loaded;
+    private long checkedAt;
+    private int knownVersionCount = -1;
 
     public KataLibrary(PlatformOptions options, ILogger<KataLibrary> log, IDbContextFactory<PlatformDb>? dbs = null)
     {
         this.dbs = dbs;
         this.log = log;
+        checkInterval = options.PublishedKataCheckInterval;
         var root = string.IsNullOrWhiteSpace(options.KatasDirectory) ? KataCatalog.FindDefaultRoot() : options.KatasDirectory;
         if (root is null)
-            throw new InvalidOperationException("cannot find the katas/ folder: run from the repository, or set KataServer__KatasDirectory");
+            throw PlatformStartupException.Setting("cannot find the katas/ folder: run from the repository, or set KataServer__KatasDirectory");
+        if (!Directory.Exists(root)) throw PlatformStartupException.Setting($"KataServer__KatasDirectory: the folder {Path.GetFullPath(root)} does not exist");
         Catalog = KataCatalog.Load(root);
         foreach (var problem in Catalog.Problems) log.LogWarning("kata not loaded: {Problem}", problem);
         log.LogInformation("loaded {Count} katas from {Root}", Catalog.Katas.Count, Catalog.Root);
-        authoredLoaded = new Lazy<bool>(LoadPublished);
     }
 
     /// <summary>The built-in katas (the repository's <c>katas/</c>).</summary>
@@ -41,7 +47,7 @@ public sealed class KataLibrary
     {
         get
         {
-            _ = authoredLoaded.Value;
+            EnsureCurrent();
             return authored.IsEmpty
                 ? Catalog.Katas
                 : Catalog.Katas.Concat(authored.Values.Select(a => a.Kata)).OrderBy(k => k.Manifest.Order).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
@@ -54,14 +60,14 @@ public sealed class KataLibrary
     {
         if (id is null) return null;
         if (Catalog.TryGet(id, out var kata)) return kata;
-        _ = authoredLoaded.Value;
+        EnsureCurrent();
         return authored.TryGetValue(id, out var latest) ? latest.Kata : null;
     }
 
     /// <summary>The published version learners get now for an authored kata; null for a built-in or unknown one.</summary>
     public int? LatestVersionOf(string id)
     {
-        _ = authoredLoaded.Value;
+        EnsureCurrent();
         return !IsBuiltIn(id) && authored.TryGetValue(id, out var latest) ? latest.Version : null;
     }
 
@@ -85,23 +91,53 @@ public sealed class KataLibrary
 
     public static Kata LoadVersion(string id, int version, byte[] zip) => KataLoader.Load(KataArchive.Read(zip), id, $"authored:{id}@{version}");
 
-    private bool LoadPublished()
+    /// <summary>
+    /// Several web hosts share one database, and a kata published on one must be offered by all: at most every
+    /// <see cref="PlatformOptions.PublishedKataCheckInterval"/> a request asks the database how many versions exist (a
+    /// stamp: versions are only ever added) and, when that changed, loads the katas whose latest version is new to this host.
+    /// </summary>
+    private void EnsureCurrent()
     {
-        if (dbs is null) return true;
-        using var db = dbs.CreateDbContext();
-        var latest = db.AuthoredKatas.AsNoTracking().Where(k => k.LatestVersion > 0)
-            .Join(db.AuthoredKataVersions.AsNoTracking(), k => new { k.Id, V = k.LatestVersion }, v => new { Id = v.KataId, V = v.Version }, (k, v) => v)
-            .ToList();
-        foreach (var row in latest)
+        if (dbs is null) return;
+        if (Volatile.Read(ref loaded) && Environment.TickCount64 - Volatile.Read(ref checkedAt) < checkInterval.TotalMilliseconds) return;
+        lock (refreshLock)
         {
-            try { Published(row.KataId, row.Version, LoadVersion(row.KataId, row.Version, row.Files)); }
+            if (loaded && Environment.TickCount64 - checkedAt < checkInterval.TotalMilliseconds) return;
+            try { LoadNewVersions(); }
+            catch (Exception e) when (loaded)
+            {
+                // Keep offering what this host has; the next request asks again.
+                log.LogWarning("could not check for newly published katas: {Reason}", e.Message);
+                return;
+            }
+
+            Volatile.Write(ref checkedAt, Environment.TickCount64);
+            Volatile.Write(ref loaded, true);
+        }
+    }
+
+    private void LoadNewVersions()
+    {
+        using var db = dbs!.CreateDbContext();
+        var stamp = db.AuthoredKataVersions.Count();
+        if (stamp == knownVersionCount) return;
+        var latest = db.AuthoredKatas.AsNoTracking().Where(k => k.LatestVersion > 0).Select(k => new { k.Id, k.LatestVersion }).ToList();
+        foreach (var kata in latest)
+        {
+            if (authored.TryGetValue(kata.Id, out var offered) && offered.Version >= kata.LatestVersion) continue;
+            var row = db.AuthoredKataVersions.AsNoTracking().Single(v => v.KataId == kata.Id && v.Version == kata.LatestVersion);
+            try
+            {
+                Published(row.KataId, row.Version, LoadVersion(row.KataId, row.Version, row.Files));
+                if (loaded) log.LogInformation("authored kata {Kata} v{Version} was published: offered from now on", row.KataId, row.Version);
+            }
             catch (Exception e) when (e is KataFormatException or KataArchiveException)
             {
                 log.LogWarning("authored kata {Kata} v{Version} not loaded: {Problem}", row.KataId, row.Version, e.Message);
             }
         }
 
-        log.LogInformation("loaded {Count} published authored katas", authored.Count);
-        return true;
+        if (!loaded) log.LogInformation("loaded {Count} published authored katas", authored.Count);
+        knownVersionCount = stamp;
     }
 }

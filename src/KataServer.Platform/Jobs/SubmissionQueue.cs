@@ -7,7 +7,7 @@ namespace KataServer.Platform.Jobs;
 /// <summary>
 /// Stores a submission and enqueues its grading job (the job carries the id only). The row is written first: a job
 /// without a row cannot happen, and a row whose job was never enqueued (the process died in between) is found by
-/// <see cref="InFlightRecovery"/> on the next start.
+/// <see cref="LostJobSweep"/> within a minute (and on the SQLite default also by <see cref="InFlightRecovery"/> at the next start).
 /// </summary>
 public sealed class SubmissionQueue(IDbContextFactory<PlatformDb> dbs, IBackgroundJobClient jobs)
 {

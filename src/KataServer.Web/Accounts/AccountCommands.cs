@@ -7,7 +7,8 @@ namespace KataServer.Web.Accounts;
 
 /// <summary>
 /// <c>users add EMAIL --role learner|instructor|admin</c> (password on stdin) and <c>tokens create EMAIL [--name NAME]</c>
-/// (prints the token): work on the configured database without starting the server. Exit 0 done, 1 refused, 2 bad usage.
+/// (prints the token): work on the configured database without starting the server. Exit 0 done, 1 refused, 2 bad usage
+/// or setting, 3 database unreachable.
 /// </summary>
 public static class AccountCommands
 {
@@ -29,6 +30,10 @@ public static class AccountCommands
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}\n{Usage}");
             return 2;
+        }
+        catch (PlatformStartupException e)
+        {
+            return e.Report();
         }
     }
 

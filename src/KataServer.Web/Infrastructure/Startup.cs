@@ -1,6 +1,4 @@
 using KataServer.Platform;
-using KataServer.Platform.Data;
-using KataServer.Platform.Grading;
 using KataServer.Platform.Jobs;
 using KataServer.Web.Accounts;
 
@@ -17,9 +15,8 @@ public static class Startup
     /// <summary>Creates and migrates the database, seeds the roles, loads the katas, requeues what a killed host left unfinished.</summary>
     public static async Task PrepareStorageAsync(this WebApplication app)
     {
-        await PlatformDatabase.MigrateAsync(app.Services);
+        await app.Services.PrepareStorageAsync();
         await AccountStore.EnsureRolesAsync(app.Services);
-        _ = app.Services.GetRequiredService<KataLibrary>();
         // Only this process grades on the SQLite default (ENVIRONMENT.md): whatever is in flight now was cut off.
         // On PostgreSQL other workers may be grading right now: sliding invisibility and the heartbeat recover their jobs.
         if (!app.Services.GetRequiredService<PlatformOptions>().IsScaled) await InFlightRecovery.RequeueAsync(app.Services);
