@@ -98,7 +98,8 @@ public static class InterviewerEndpoints
     {
         var candidates = await db.ScreeningCandidates.AsNoTracking().Where(c => c.ScreeningId == s.Id).OrderBy(c => c.InvitedAt).ToListAsync();
         var owner = await db.Users.Where(u => u.Id == s.OwnerId).Select(u => u.DisplayName).SingleOrDefaultAsync() ?? "";
-        return new ScreeningView(s.Id, s.Title, s.KataIds, s.PinnedKatas.Where(k => k.Version is not null).ToDictionary(k => k.Id, k => k.Version!.Value), s.TimeLimitSeconds, s.InvitationValidHours, s.HintsAllowed, s.FindingsShown, s.CreatedAt,
+        var versions = s.PinnedKatas.Where(k => k.Version is not null).ToDictionary(k => k.Id, k => k.Version!.Value);
+        return new ScreeningView(s.Id, s.Title, s.KataIds, versions, s.TimeLimitSeconds, s.InvitationValidHours, s.HintsAllowed, s.FindingsShown, s.CreatedAt,
             owner, candidates.Select(View).ToList());
     }
 
@@ -181,7 +182,7 @@ public static class InterviewerEndpoints
     {
         var (candidate, problem) = await CandidateAsync(id, candidateId, http, db, sessions);
         if (candidate is null) return problem!;
-        var screening = (await db.Screenings.AsNoTracking().SingleAsync(s => s.Id == id));
+        var screening = await db.Screenings.AsNoTracking().SingleAsync(s => s.Id == id);
         var (secret, hash) = CandidateEndpoints.NewSecret();
         var expires = DateTime.UtcNow.AddHours(screening.InvitationValidHours);
         var replaced = await db.ScreeningCandidates

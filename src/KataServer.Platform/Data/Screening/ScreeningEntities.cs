@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations.Schema;
+
 namespace KataServer.Platform.Data;
 
 /// <summary>What a candidate sees of a grading while the session runs.</summary>
@@ -28,6 +30,7 @@ public sealed class Screening
     public string FindingsShown { get; set; } = FindingsModes.Full;
     public DateTime CreatedAt { get; set; }
 
+    [NotMapped]
     public IReadOnlyList<ScreeningKata> PinnedKatas => Katas.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ScreeningKata.Parse).ToList();
 
     public IReadOnlyList<string> KataIds => PinnedKatas.Select(k => k.Id).ToList();
