@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 
 namespace KataServer.Web.Tests;
@@ -133,6 +134,44 @@ public sealed class ScreeningHostTests
         Directory.Delete(data, recursive: true);
     }
 
+    [Fact]
+    public async Task With_an_smtp_server_configured_invitations_and_new_links_are_emailed_and_the_emailed_link_starts_the_session()
+    {
+        await using var smtp = new SmtpSink();
+        var data = Repository.TempDirectory("screen-smtp");
+        await using var server = new ServerProcess(data, new Dictionary<string, string>
+        {
+            ["KataServer__Smtp__Host"] = "127.0.0.1", ["KataServer__Smtp__Port"] = smtp.Port.ToString(), ["KataServer__Smtp__From"] = "screenings@example.org",
+        });
+        var token = await server.AddUserWithTokenAsync("max@example.org", "instructor");
+        await server.StartAsync();
+        using var interviewer = server.Client(token);
+        var created = await interviewer.PostAsJsonAsync("/api/screenings", new { title = "Line\r\nBcc: everyone@example.org", katas = new[] { "hit-counter" } });
+        var screening = Guid.Parse((string)(await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!);
+
+        var invited = await (await interviewer.PostAsJsonAsync($"/api/screenings/{screening}/invitations", new { name = "Mia", email = "mia@example.org" }))
+            .Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True((bool)invited!["emailed"]!, invited.ToJsonString());
+        Assert.NotNull(invited["candidate"]!["emailedAt"]);
+        var mail = Assert.Single(smtp.Messages);
+        Assert.Contains("To: mia@example.org", mail);
+        Assert.Contains("From: screenings@example.org", mail);
+        Assert.DoesNotContain("Bcc:", mail[..mail.IndexOf("\r\n\r\n", StringComparison.Ordinal)]); // the title's line break made no header
+        var secret = Regex.Match(mail, @"/screening/join#(ksi_[A-Za-z0-9_-]{43})").Groups[1].Value;
+        Assert.Equal(((string)invited["link"]!).Split('#')[1], secret);
+
+        // A new link is e-mailed too; the first one stops working, the e-mailed one starts the session.
+        var candidate = (string)invited["candidate"]!["id"]!;
+        var reissued = await (await interviewer.PostAsync($"/api/screenings/{screening}/candidates/{candidate}/invitation", null)).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True((bool)reissued!["emailed"]!);
+        Assert.Equal(2, smtp.Messages.Count);
+        var newSecret = Regex.Match(smtp.Messages.Last(), @"/screening/join#(ksi_[A-Za-z0-9_-]{43})").Groups[1].Value;
+        using var browser = new CandidateBrowser(server.BaseAddress);
+        await Api.AssertProblemAsync(await browser.StartAsync(secret), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await browser.StartAsync(newSecret)).StatusCode);
+        Directory.Delete(data, recursive: true);
+    }
+
     private static async Task PublishAsync(HttpClient http, string kata, int expectedVersion)
     {
         var response = await http.PostAsync($"/api/authoring/katas/{kata}/validations", null);
@@ -162,5 +201,70 @@ public sealed class ScreeningHostTests
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)command.ExecuteScalar()!;
+    }
+}
+
+/// <summary>
+/// A minimal SMTP receiver on a loopback port (the machine has no mail server): it speaks enough of RFC 5321 for
+/// System.Net.Mail (EHLO, MAIL, RCPT, DATA, QUIT) and keeps each message's text.
+/// </summary>
+public sealed class SmtpSink : IAsyncDisposable
+{
+    private readonly System.Net.Sockets.TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task serving;
+
+    public SmtpSink()
+    {
+        listener.Start();
+        serving = Task.Run(ServeAsync);
+    }
+
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+    private async Task ServeAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            System.Net.Sockets.TcpClient client;
+            try { client = await listener.AcceptTcpClientAsync(stop.Token); }
+            catch (OperationCanceledException) { return; }
+            using (client)
+            {
+                var stream = client.GetStream();
+                using var reader = new StreamReader(stream);
+                await using var writer = new StreamWriter(stream) { AutoFlush = true, NewLine = "\r\n" };
+                await writer.WriteLineAsync("220 sink ESMTP");
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    var verb = line.Split(' ')[0].ToUpperInvariant();
+                    if (verb == "EHLO") await writer.WriteLineAsync("250 sink");
+                    else if (verb == "DATA")
+                    {
+                        await writer.WriteLineAsync("354 go on");
+                        var message = new System.Text.StringBuilder();
+                        while (await reader.ReadLineAsync() is { } data && data != ".") message.Append(data).Append("\r\n");
+                        // Undo quoted-printable's soft line breaks, which would cut a long link.
+                        Messages.Enqueue(message.ToString().Replace("=\r\n", ""));
+                        await writer.WriteLineAsync("250 kept");
+                    }
+                    else if (verb == "QUIT")
+                    {
+                        await writer.WriteLineAsync("221 bye");
+                        break;
+                    }
+                    else await writer.WriteLineAsync("250 ok");
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        try { await serving; } catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException or IOException) { }
+        stop.Dispose();
     }
 }

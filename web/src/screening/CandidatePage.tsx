@@ -5,7 +5,7 @@ import type { Diagnostic, GradeReport, Hints, ProgressEvent } from "../api/types
 import { ErrorBox } from "../app/ErrorBox";
 import type { CodeEditorHandle } from "../editor/CodeEditor";
 import { ProgressBars } from "../grading/ProgressBars";
-import { ReportView } from "../grading/ReportView";
+import { ReportView, VERDICT_TEXT } from "../grading/ReportView";
 import { applyProgress, finishStages, initialStages, type StageMap } from "../grading/stages";
 import { Markdown } from "../markdown/Markdown";
 import { trackEdit, toPastes, type Paste, type PastedSpan } from "./pastes";
@@ -248,7 +248,7 @@ function CandidateResult({ report, onSelectLine }: { report: CandidateGrade; onS
   if (!("findingsHidden" in report)) return <ReportView report={report as GradeReport} onSelectLine={onSelectLine} />;
   return (
     <div className="report">
-      <div className={`verdict ${report.verdict === "passed" ? "ok" : "bad"}`} role="status"><span className="verdict-word">{report.verdict.replace("_", " ")}</span></div>
+      <div className={`verdict ${report.verdict === "passed" ? "ok" : "bad"}`} role="status"><span className="verdict-word">{VERDICT_TEXT[report.verdict] ?? report.verdict}</span></div>
       {report.diagnostics && report.diagnostics.length > 0 && (
         <ul className="diagnostics">{report.diagnostics.map((d, i) => <li key={i}>line {d.line}: {d.message}</li>)}</ul>
       )}
