@@ -159,7 +159,7 @@ public sealed class ScreeningJourneyTests(BrowserFixture fixture)
         await candidate.Locator("[data-kata='hit-counter']").GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
         var results = candidate.Locator("[data-kata='hit-counter'] .results");
         await Expect(results.Locator(".verdict-word")).ToBeVisibleAsync(GradeTimeout);
-        await Expect(results.Locator(".verdict-word")).ToHaveTextAsync(new Regex("failed", RegexOptions.IgnoreCase));
+        await Expect(results.Locator(".verdict-word")).ToHaveTextAsync("Failed");
         await Expect(results.Locator(".outcome.failed").First).ToBeVisibleAsync();
         await Expect(results.Locator(".finding, .trace, .breakdown, .token, .output")).ToHaveCountAsync(0);
         await Expect(results.GetByText(new Regex("lost.update|interleaving|score", RegexOptions.IgnoreCase))).ToHaveCountAsync(0);
