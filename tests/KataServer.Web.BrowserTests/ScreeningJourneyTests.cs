@@ -120,6 +120,63 @@ public sealed class ScreeningJourneyTests(BrowserFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task In_pass_fail_mode_the_candidate_sees_only_each_tests_outcome_and_the_interviewer_sees_the_findings()
+    {
+        await fixture.Server.AddUserWithTokenAsync("pia@example.org", "instructor");
+        var interviewer = await fixture.NewPageAsync();
+        interviewer.Dialog += async (_, dialog) => await dialog.AcceptAsync(dialog.Type == DialogType.Prompt ? "15" : null);
+        await SignInAsync(interviewer, "pia@example.org");
+        await interviewer.GotoAsync("/screenings");
+        await interviewer.GetByLabel("Title").FillAsync("Pass or fail");
+        await interviewer.Locator("input[name=katas][value='hit-counter']").CheckAsync();
+        await interviewer.GetByLabel("Time limit (minutes)").FillAsync("30");
+        await interviewer.GetByLabel("The candidate sees").SelectOptionAsync("pass-fail");
+        await interviewer.GetByRole(AriaRole.Button, new() { Name = "Create screening" }).ClickAsync();
+        await Expect(interviewer.GetByRole(AriaRole.Heading, new() { Name = "Pass or fail" })).ToBeVisibleAsync();
+        await interviewer.GetByLabel("Name", new() { Exact = true }).FillAsync("Pat Candidate");
+        await interviewer.GetByRole(AriaRole.Button, new() { Name = "Create invitation" }).ClickAsync();
+        var link = await interviewer.GetByTestId("invitation-link").InputValueAsync();
+
+        var candidate = await fixture.NewPageAsync();
+        candidate.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await candidate.GotoAsync(link);
+        await Expect(candidate.GetByText("You see whether each test passes, not the grader's findings.")).ToBeVisibleAsync();
+        await candidate.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
+        var countdown = candidate.GetByTestId("countdown");
+        await Expect(countdown).ToHaveTextAsync(new Regex(@"^(29|30):\d\d left$"));
+
+        // The interviewer gives 15 more minutes; the candidate's countdown follows the server's new deadline.
+        await interviewer.ReloadAsync();
+        await interviewer.GetByRole(AriaRole.Row, new() { Name = "Pat Candidate" }).GetByRole(AriaRole.Button, new() { Name = "More time" }).ClickAsync();
+        await Expect(countdown).ToHaveTextAsync(new Regex(@"^4[45]:\d\d left$"), new() { Timeout = 30_000 });
+
+        // A solution with a lost update, submitted: the candidate sees the verdict and each test's outcome, nothing more.
+        var editor = candidate.Locator("[data-kata='hit-counter'] .monaco-editor");
+        await editor.Locator(".view-lines").ClickAsync();
+        await candidate.Keyboard.PressAsync("Control+A");
+        await BrowserFixture.PasteAsync(candidate, await File.ReadAllTextAsync(Path.Combine(Repository.Root, "tests", "corpus", "hit-counter", "bug-plain-increment.cs")));
+        await candidate.Locator("[data-kata='hit-counter']").GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
+        var results = candidate.Locator("[data-kata='hit-counter'] .results");
+        await Expect(results.Locator(".verdict-word")).ToBeVisibleAsync(GradeTimeout);
+        await Expect(results.Locator(".verdict-word")).ToHaveTextAsync("Failed");
+        await Expect(results.Locator(".outcome.failed").First).ToBeVisibleAsync();
+        await Expect(results.Locator(".finding, .trace, .breakdown, .token, .output")).ToHaveCountAsync(0);
+        await Expect(results.GetByText(new Regex("lost.update|interleaving|score", RegexOptions.IgnoreCase))).ToHaveCountAsync(0);
+        await candidate.ScreenshotAsync(new() { Path = Path.Combine(fixture.ArtifactsDirectory, "screening-candidate-pass-fail.png"), FullPage = true });
+        await candidate.GetByRole(AriaRole.Button, new() { Name = "Finish" }).ClickAsync();
+        await Expect(candidate.GetByText("The session has ended")).ToBeVisibleAsync();
+
+        // The interviewer's report of the same submission has everything: findings with their interleavings.
+        await interviewer.ReloadAsync();
+        await interviewer.GetByRole(AriaRole.Link, new() { Name = "Pat Candidate" }).ClickAsync();
+        var report = interviewer.Locator(".kata-report");
+        await Expect(report.Locator(".verdict-word")).ToHaveTextAsync("Failed");
+        await Expect(report.Locator(".finding").First).ToBeVisibleAsync();
+        await Expect(report.Locator(".finding .kind").First).ToHaveTextAsync(new Regex("lost-update"));
+        await interviewer.ScreenshotAsync(new() { Path = Path.Combine(fixture.ArtifactsDirectory, "screening-report-pass-fail.png"), FullPage = true });
+    }
+
     private static async Task SignInAsync(IPage page, string email)
     {
         await page.GotoAsync("/signin");

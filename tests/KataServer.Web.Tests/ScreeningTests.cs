@@ -10,18 +10,18 @@ public sealed class ScreeningTests(ServerFixture fixture)
 {
     private static string CorpusFile(string kata, string file) => File.ReadAllText(Path.Combine(Repository.Root, "tests", "corpus", kata, file));
 
-    private async Task<Guid> CreateScreeningAsync(HttpClient interviewer, string findings = "full", int limitSeconds = 3600, string kata = "hit-counter")
+    internal static async Task<Guid> CreateScreeningAsync(HttpClient interviewer, string findings = "full", int limitSeconds = 3600, string[]? katas = null)
     {
         var response = await interviewer.PostAsJsonAsync("/api/screenings", new
         {
-            title = "Concurrency screening", katas = new[] { kata }, timeLimitSeconds = limitSeconds, invitationValidHours = 24,
+            title = "Concurrency screening", katas = katas ?? ["hit-counter"], timeLimitSeconds = limitSeconds, invitationValidHours = 24,
             hintsAllowed = false, findingsShown = findings,
         });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!);
     }
 
-    private static async Task<(Guid Candidate, string Secret)> InviteAsync(HttpClient interviewer, Guid screening, string name = "Cora Candidate")
+    internal static async Task<(Guid Candidate, string Secret)> InviteAsync(HttpClient interviewer, Guid screening, string name = "Cora Candidate")
     {
         var response = await interviewer.PostAsJsonAsync($"/api/screenings/{screening}/invitations", new { name, email = "cora@example.org" });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
@@ -30,37 +30,6 @@ public sealed class ScreeningTests(ServerFixture fixture)
         Assert.False((bool)body["emailed"]!); // no SMTP server configured: the link is there to copy
         Assert.Contains("/screening/join#", link);
         return (Guid.Parse((string)body["candidate"]!["id"]!), link[(link.IndexOf('#') + 1)..]);
-    }
-
-    /// <summary>A browser of its own: a cookie jar, and the session's antiforgery value once read.</summary>
-    private sealed class CandidateBrowser : IDisposable
-    {
-        private readonly HttpClient http;
-        public string? Xsrf;
-
-        public CandidateBrowser(Uri server) => http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(120) };
-
-        public Task<HttpResponseMessage> StartAsync(string secret) => http.PostAsJsonAsync("/api/candidate/start", new { token = secret });
-
-        public async Task<JsonObject> SessionAsync()
-        {
-            var response = await http.GetAsync("/api/candidate/session");
-            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-            var session = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-            Xsrf = (string)session["xsrf"]!;
-            return session;
-        }
-
-        public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, bool withXsrf = true)
-        {
-            var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-            if (withXsrf && Xsrf is not null) request.Headers.Add("X-XSRF-TOKEN", Xsrf);
-            return http.SendAsync(request);
-        }
-
-        public Task<HttpResponseMessage> GetAsync(string path) => http.GetAsync(path);
-
-        public void Dispose() => http.Dispose();
     }
 
     [Fact]
@@ -228,6 +197,119 @@ public sealed class ScreeningTests(ServerFixture fixture)
 
         var bad = await interviewer.PostAsJsonAsync("/api/screenings", new { title = "t", katas = new[] { "no-such-kata" } });
         await Api.AssertProblemAsync(bad, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task An_interviewer_extends_a_running_session_and_reissues_links_that_work_once_and_nobody_else_can()
+    {
+        using var owner = fixture.Server.Client(fixture.InstructorToken);
+        using var learner = fixture.Server.Client(fixture.LearnerToken);
+        using var other = fixture.Server.Client(await fixture.Server.AddUserWithTokenAsync($"olga{Guid.NewGuid():N}@example.org", "instructor"));
+        var screening = await CreateScreeningAsync(owner, limitSeconds: 20);
+        var (ada, firstLink) = await InviteAsync(owner, screening, "Ada");
+        var (bea, beaLink) = await InviteAsync(owner, screening, "Bea");
+        var elsewhere = await CreateScreeningAsync(owner);
+        var (stranger, _) = await InviteAsync(owner, elsewhere, "Stranger");
+        string Path(Guid candidate, string action, Guid? of = null) => $"/api/screenings/{of ?? screening}/candidates/{candidate}/{action}";
+
+        // Attacks on the new endpoints: another interviewer, a learner, a candidate of another screening, bad minutes.
+        foreach (var action in new[] { "invitation", "extend" })
+        {
+            await Api.AssertProblemAsync(await other.PostAsJsonAsync(Path(ada, action), new { minutes = 5 }), HttpStatusCode.Forbidden);
+            Assert.Equal(HttpStatusCode.Forbidden, (await learner.PostAsJsonAsync(Path(ada, action), new { minutes = 5 })).StatusCode);
+            await Api.AssertProblemAsync(await owner.PostAsJsonAsync(Path(stranger, action), new { minutes = 5 }), HttpStatusCode.NotFound);
+            await Api.AssertProblemAsync(await owner.PostAsJsonAsync(Path(ada, action, of: Guid.NewGuid()), new { minutes = 5 }), HttpStatusCode.NotFound);
+        }
+
+        foreach (var minutes in new int?[] { null, 0, -5, 1441 })
+            await Api.AssertProblemAsync(await owner.PostAsJsonAsync(Path(ada, "extend"), new { minutes }), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await owner.PostAsJsonAsync(Path(ada, "extend"), new { minutes = 5 }), HttpStatusCode.Conflict); // not started
+
+        // A re-issued link replaces the old one, which no longer opens anything; the new one starts the session once.
+        var reissued = await (await owner.PostAsync(Path(ada, "invitation"), null)).Content.ReadFromJsonAsync<JsonObject>();
+        var secondLink = ((string)reissued!["link"]!).Split('#')[1];
+        Assert.NotEqual(firstLink, secondLink);
+        using var first = new CandidateBrowser(fixture.Server.BaseAddress);
+        await Api.AssertProblemAsync(await first.StartAsync(firstLink), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await first.StartAsync(secondLink)).StatusCode);
+        using var thief = new CandidateBrowser(fixture.Server.BaseAddress);
+        await Api.AssertProblemAsync(await thief.StartAsync(secondLink), HttpStatusCode.Conflict);
+        Assert.Equal("used", (string?)(await thief.PreviewAsync(secondLink))["state"]);
+
+        // More time: the server's deadline moves, and the session outlives its first deadline.
+        var session = await first.SessionAsync();
+        var firstEnd = DateTime.Parse((string)session["endsAt"]!).ToUniversalTime();
+        var extended = await owner.PostAsJsonAsync(Path(ada, "extend"), new { minutes = 10 });
+        Assert.True(extended.StatusCode == HttpStatusCode.OK, await extended.Content.ReadAsStringAsync());
+        Assert.Equal(firstEnd.AddMinutes(10), DateTime.Parse((string)(await extended.Content.ReadFromJsonAsync<JsonObject>())!["endsAt"]!).ToUniversalTime());
+        Assert.Equal(firstEnd.AddMinutes(10), DateTime.Parse((string)(await first.SessionAsync())["endsAt"]!).ToUniversalTime());
+        var wait = firstEnd - DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        Assert.Equal(HttpStatusCode.NoContent, (await first.SendAsync(HttpMethod.Put, "/api/candidate/katas/hit-counter/autosave", new { code = "// after the first deadline" })).StatusCode);
+        Assert.Null((await first.SessionAsync())["finishedAt"]);
+
+        // Re-issuing a running session's link signs the old browser out; the new link continues the same session, once.
+        var third = await (await owner.PostAsync(Path(ada, "invitation"), null)).Content.ReadFromJsonAsync<JsonObject>();
+        var thirdLink = ((string)third!["link"]!).Split('#')[1];
+        await Api.AssertProblemAsync(await first.GetAsync("/api/candidate/session"), HttpStatusCode.Unauthorized);
+        await Api.AssertProblemAsync(await first.SendAsync(HttpMethod.Put, "/api/candidate/katas/hit-counter/autosave", new { code = "// stale browser" }), HttpStatusCode.Unauthorized);
+        using var laptop = new CandidateBrowser(fixture.Server.BaseAddress);
+        var preview = await laptop.PreviewAsync(thirdLink);
+        Assert.Equal("resumable", (string?)preview["state"]);
+        Assert.Equal(HttpStatusCode.OK, (await laptop.StartAsync(thirdLink)).StatusCode);
+        var resumed = await laptop.SessionAsync();
+        Assert.Equal(firstEnd.AddMinutes(10), DateTime.Parse((string)resumed["endsAt"]!).ToUniversalTime());
+        Assert.Equal("// after the first deadline", (string?)resumed["katas"]![0]!["code"]);
+        await Api.AssertProblemAsync(await thief.StartAsync(thirdLink), HttpStatusCode.Conflict);
+        await Api.AssertProblemAsync(await first.StartAsync(secondLink), HttpStatusCode.NotFound);
+
+        // One candidate's cookie does not reach another candidate's session or submissions.
+        using var beaBrowser = new CandidateBrowser(fixture.Server.BaseAddress);
+        Assert.Equal(HttpStatusCode.OK, (await beaBrowser.StartAsync(beaLink)).StatusCode);
+        await beaBrowser.SessionAsync();
+        var posted = await beaBrowser.SendAsync(HttpMethod.Post, "/api/candidate/submissions", new { kata = "hit-counter", code = "public class HitCounter { }", mode = "run" });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        var beaSubmission = (string)(await posted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+        await Api.AssertProblemAsync(await laptop.GetAsync($"/api/candidate/submissions/{beaSubmission}"), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NotFound, (await laptop.GetAsync($"/api/candidate/submissions/{beaSubmission}/events")).StatusCode);
+        Assert.Equal("Ada", (string?)(await laptop.SessionAsync())["candidate"]);
+        // Bea's antiforgery value is bound to Bea: Ada's browser cannot write with it.
+        laptop.Xsrf = beaBrowser.Xsrf;
+        await Api.AssertProblemAsync(await laptop.SendAsync(HttpMethod.Put, "/api/candidate/katas/hit-counter/autosave", new { code = "// with Bea's token" }), HttpStatusCode.BadRequest);
+
+        // Ended or revoked: no more time, no new link.
+        Assert.Equal(HttpStatusCode.NoContent, (await beaBrowser.SendAsync(HttpMethod.Post, "/api/candidate/finish")).StatusCode);
+        await Api.AssertProblemAsync(await owner.PostAsJsonAsync(Path(bea, "extend"), new { minutes = 5 }), HttpStatusCode.Conflict);
+        await Api.AssertProblemAsync(await owner.PostAsync(Path(bea, "invitation"), null), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"/api/screenings/{screening}/candidates/{ada}")).StatusCode);
+        await Api.AssertProblemAsync(await owner.PostAsync(Path(ada, "invitation"), null), HttpStatusCode.Conflict);
+        await Api.AssertProblemAsync(await owner.PostAsJsonAsync(Path(ada, "extend"), new { minutes = 5 }), HttpStatusCode.Conflict);
+        await Api.AssertProblemAsync(await laptop.SendAsync(HttpMethod.Put, "/api/candidate/katas/hit-counter/autosave", new { code = "// revoked" }), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_paste_is_kept_as_the_line_range_it_covers_and_a_range_outside_the_code_is_refused()
+    {
+        using var interviewer = fixture.Server.Client(fixture.InstructorToken);
+        var screening = await CreateScreeningAsync(interviewer);
+        var (candidate, secret) = await InviteAsync(interviewer, screening);
+        using var browser = new CandidateBrowser(fixture.Server.BaseAddress);
+        Assert.Equal(HttpStatusCode.OK, (await browser.StartAsync(secret)).StatusCode);
+        await browser.SessionAsync();
+        const string code = "// mine\npublic sealed class HitCounter\n{\n    private long _total;\n}\n";
+        const string path = "/api/candidate/katas/hit-counter/autosave";
+
+        foreach (var bad in new object[] { new { line = 0, endLine = 1, chars = 10 }, new { line = 3, endLine = 2, chars = 10 }, new { line = 2, endLine = 7, chars = 10 }, new { line = 2, endLine = 3, chars = 0 } })
+            await Api.AssertProblemAsync(await browser.SendAsync(HttpMethod.Put, path, new { code, pastes = new[] { bad } }), HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.SendAsync(HttpMethod.Put, path, new { code, pastes = new[] { new { line = 2, endLine = 5, chars = 71 } } })).StatusCode);
+        var posted = await browser.SendAsync(HttpMethod.Post, "/api/candidate/submissions",
+            new { kata = "hit-counter", code = code + "// typed\n", mode = "run", pastes = new[] { new { line = 6, endLine = 6, chars = 45 } } });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+
+        var report = (await interviewer.GetFromJsonAsync<JsonObject>($"/api/screenings/{screening}/candidates/{candidate}/report"))!;
+        var snapshots = report["katas"]![0]!["snapshots"]!.AsArray();
+        Assert.Equal(new[] { "2-5:71", "6-6:45" }, snapshots.Select(s => (string?)s!["pastes"]).ToArray());
+        Assert.Equal(new[] { "autosave", "run" }, snapshots.Select(s => (string?)s!["kind"]).ToArray());
     }
 
     private static async Task<string> ReadEventsAsync(CandidateBrowser browser, Guid id)

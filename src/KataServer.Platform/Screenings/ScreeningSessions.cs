@@ -33,6 +33,33 @@ public sealed class ScreeningSessions(IDbContextFactory<PlatformDb> dbs, IBackgr
         candidate.FinishJobId = jobs.Schedule<FinishSessionJob>(JobQueues.Run, job => job.RunAsync(candidate.Id, EndReasons.TimeUp), new DateTimeOffset(at));
     }
 
+    /// <summary>
+    /// Moves a running session's deadline <paramref name="more"/> later and schedules its end job for the new deadline (the
+    /// old job is deleted; were it to run anyway, it finds the deadline not due and does nothing). Null when the session is
+    /// not running: not started, ended, revoked, or past its deadline (its end is under way).
+    /// </summary>
+    public async Task<DateTime?> ExtendAsync(Guid candidateId, TimeSpan more, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var candidate = await db.ScreeningCandidates.AsNoTracking().SingleOrDefaultAsync(c => c.Id == candidateId, cancellationToken);
+        var now = DateTime.UtcNow;
+        if (candidate is not { StartedAt: not null, FinishedAt: null, RevokedAt: null, EndsAt: { } ends } || ends <= now) return null;
+        var later = ends + more;
+        // Conditional on the deadline read above and not yet passed: a concurrent end or extension makes this one fail.
+        var moved = await db.ScreeningCandidates
+            .Where(c => c.Id == candidateId && c.EndsAt == ends && c.EndsAt > now && c.FinishedAt == null && c.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.EndsAt, later), cancellationToken);
+        if (moved != 1) return null;
+
+        var previousJob = candidate.FinishJobId;
+        candidate.EndsAt = later;
+        ScheduleEnd(candidate);
+        await db.ScreeningCandidates.Where(c => c.Id == candidateId)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.FinishJobId, candidate.FinishJobId), cancellationToken);
+        if (previousJob is not null) jobs.Delete(previousJob);
+        return later;
+    }
+
     /// <summary>Ends the session now if it is running (the first caller wins) and has its last code submitted. True when this call ended it.</summary>
     public async Task<bool> EndAsync(Guid candidateId, string because, CancellationToken cancellationToken)
     {
@@ -80,7 +107,7 @@ public sealed class FinishSessionJob(IDbContextFactory<PlatformDb> dbs, Screenin
         await sessions.MarkEndedAsync(candidateId, because, CancellationToken.None);
 
         var screening = await db.Screenings.AsNoTracking().SingleAsync(s => s.Id == candidate.ScreeningId);
-        foreach (var kata in screening.KataIds)
+        foreach (var (kata, version) in screening.PinnedKatas)
         {
             var last = await db.CodeSnapshots.AsNoTracking()
                 .Where(s => s.CandidateId == candidateId && s.Kata == kata)
@@ -93,6 +120,7 @@ public sealed class FinishSessionJob(IDbContextFactory<PlatformDb> dbs, Screenin
                 Id = Guid.CreateVersion7(),
                 UserId = candidate.UserId,
                 Kata = kata,
+                KataVersion = version, // an authored kata is graded as the version the screening pinned
                 Mode = SubmissionModes.Submit,
                 Code = last.Code,
                 IdempotencyKey = $"screening-final:{last.Id}",

@@ -44,15 +44,19 @@ public static class KataEndpoints
         new(k.Id, k.Manifest.Title, k.Manifest.Order, k.Manifest.Difficulty, k.Manifest.Topics, k.Manifest.Summary,
             k.Statement, k.Starter.Text, k.Manifest.Hints.Count);
 
-    internal static async Task<IResult> GetHintsAsync(string id, KataLibrary library, HttpContext http, PlatformDb db)
-    {
-        if (library.Find(id) is not { } kata) return UnknownKata(id);
-        return Results.Ok(await RevealedAsync(kata, http.User.RequiredUserId(), db));
-    }
+    private static async Task<IResult> GetHintsAsync(string id, KataLibrary library, HttpContext http, PlatformDb db) =>
+        library.Find(id) is { } kata ? await RevealedHintsAsync(kata, http, db) : UnknownKata(id);
 
-    internal static async Task<IResult> RevealHintAsync(string id, KataLibrary library, HttpContext http, PlatformDb db)
+    /// <summary>The hints of this kata (as the caller got it: a screening pins a version) the caller revealed.</summary>
+    internal static async Task<IResult> RevealedHintsAsync(Kata kata, HttpContext http, PlatformDb db) =>
+        Results.Ok(await RevealedAsync(kata, http.User.RequiredUserId(), db));
+
+    private static async Task<IResult> RevealHintAsync(string id, KataLibrary library, HttpContext http, PlatformDb db) =>
+        library.Find(id) is { } kata ? await RevealNextHintAsync(kata, http, db) : UnknownKata(id);
+
+    internal static async Task<IResult> RevealNextHintAsync(Kata kata, HttpContext http, PlatformDb db)
     {
-        if (library.Find(id) is not { } kata) return UnknownKata(id);
+        var id = kata.Id;
         var userId = http.User.RequiredUserId();
         var revealed = await db.HintReveals.CountAsync(h => h.UserId == userId && h.Kata == id);
         if (revealed >= kata.Manifest.Hints.Count)

@@ -1,5 +1,6 @@
 using KataServer.Compilation;
 using KataServer.Compilation.Policy;
+using KataServer.Katas;
 using KataServer.Platform.Grading;
 using KataServer.Web.Infrastructure;
 using KataServer.Web.Katas;
@@ -17,9 +18,12 @@ public static class DiagnosticsEndpoints
     public static void MapDiagnosticsEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/diagnostics", AnalyzeAsync).WithTags("Learning").RequireAuthorization().RequireRateLimiting(RateLimits.Diagnostics);
 
-    internal static async Task<IResult> AnalyzeAsync(DiagnosticsRequest body, KataLibrary katas, GraderPool graders, CancellationToken cancellationToken)
+    private static Task<IResult> AnalyzeAsync(DiagnosticsRequest body, KataLibrary katas, GraderPool graders, CancellationToken cancellationToken) =>
+        katas.Find(body.Kata) is { } kata ? AnalyzeKataAsync(kata, body, graders, cancellationToken) : Task.FromResult(KataEndpoints.UnknownKata(body.Kata));
+
+    /// <summary>The squiggles for this kata as the caller got it (a screening pins a version of an authored kata).</summary>
+    internal static async Task<IResult> AnalyzeKataAsync(Kata kata, DiagnosticsRequest body, GraderPool graders, CancellationToken cancellationToken)
     {
-        if (katas.Find(body.Kata) is not { } kata) return KataEndpoints.UnknownKata(body.Kata);
         if (body.Code is null) return Problems.BadRequest("\"code\" is required");
         if (System.Text.Encoding.UTF8.GetByteCount(body.Code) > SubmissionEndpoints.MaxCodeBytes)
             return Problems.TooLarge($"a solution is at most {SubmissionEndpoints.MaxCodeBytes / 1024} KiB");

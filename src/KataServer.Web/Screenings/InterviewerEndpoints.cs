@@ -17,11 +17,13 @@ public static class InterviewerEndpoints
 
     public sealed record CreateScreening(string? Title, IReadOnlyList<string>? Katas, int? TimeLimitSeconds, int? InvitationValidHours,
         bool? HintsAllowed, string? FindingsShown);
-    public sealed record ScreeningView(Guid Id, string Title, IReadOnlyList<string> Katas, int TimeLimitSeconds, int InvitationValidHours,
-        bool HintsAllowed, string FindingsShown, DateTime CreatedAt, string Owner, IReadOnlyList<CandidateView> Candidates);
+    /// <summary><see cref="KataVersions"/>: the published version pinned for each authored kata (built-in katas have none).</summary>
+    public sealed record ScreeningView(Guid Id, string Title, IReadOnlyList<string> Katas, IReadOnlyDictionary<string, int> KataVersions, int TimeLimitSeconds,
+        int InvitationValidHours, bool HintsAllowed, string FindingsShown, DateTime CreatedAt, string Owner, IReadOnlyList<CandidateView> Candidates);
     public sealed record CandidateView(Guid Id, string Name, string? Email, string State, DateTime InvitedAt, DateTime InvitationExpiresAt,
         DateTime? EmailedAt, DateTime? StartedAt, DateTime? EndsAt, DateTime? FinishedAt, string? FinishedBecause);
     public sealed record InviteBody(string? Name, string? Email);
+    public sealed record ExtendBody(int? Minutes);
     public sealed record Invited(CandidateView Candidate, string Link, bool Emailed, string? EmailProblem);
 
     public static void MapInterviewerEndpoints(this IEndpointRouteBuilder app)
@@ -32,6 +34,8 @@ public static class InterviewerEndpoints
         screenings.MapGet("/{id:guid}", GetAsync);
         screenings.MapPost("/{id:guid}/invitations", InviteAsync);
         screenings.MapDelete("/{id:guid}/candidates/{candidateId:guid}", RevokeAsync);
+        screenings.MapPost("/{id:guid}/candidates/{candidateId:guid}/invitation", ReissueAsync);
+        screenings.MapPost("/{id:guid}/candidates/{candidateId:guid}/extend", ExtendAsync);
         screenings.MapGet("/{id:guid}/candidates/{candidateId:guid}/report", ScreeningReports.CandidateReportAsync);
         screenings.MapGet("/{id:guid}/compare", ScreeningReports.CompareAsync);
         screenings.MapGet("/{id:guid}/compare.csv", ScreeningReports.CompareCsvAsync);
@@ -52,9 +56,10 @@ public static class InterviewerEndpoints
         var title = body.Title?.Trim();
         if (string.IsNullOrEmpty(title) || title.Length > 200) return Problems.BadRequest("\"title\" is required (at most 200 characters)");
         var ids = body.Katas?.Select(k => k?.Trim() ?? "").ToList() ?? [];
-        if (ids.Count is 0 or > 20) return Problems.BadRequest("\"katas\": one to twenty kata ids from GET /api/katas");
-        if (ids.FirstOrDefault(k => katas.Find(k) is null) is { } unknown) return Problems.BadRequest($"\"katas\": there is no kata '{unknown}'");
-        if (ids.Distinct().Count() != ids.Count) return Problems.BadRequest("\"katas\": each kata once");
+        if (ids.Count is 0 or > 20 || ids.Any(k => k.Length is 0 or > 100))
+            return Problems.BadRequest("\"katas\": one to twenty kata ids from GET /api/katas (an authored kata's \"id@version\" pins an older published version)");
+        var (pinned, invalid) = await ScreeningKatas.PinAsync(ids, katas, http.RequestAborted);
+        if (pinned is null) return Problems.BadRequest(invalid!);
         var limit = body.TimeLimitSeconds ?? 3600;
         if (limit is < MinTimeLimitSeconds or > MaxTimeLimitSeconds) return Problems.BadRequest($"\"timeLimitSeconds\" is between {MinTimeLimitSeconds} and {MaxTimeLimitSeconds}");
         var valid = body.InvitationValidHours ?? 72;
@@ -64,7 +69,7 @@ public static class InterviewerEndpoints
 
         var screening = new Screening
         {
-            Id = Guid.CreateVersion7(), OwnerId = http.User.RequiredUserId(), Title = title, Katas = string.Join('\n', ids),
+            Id = Guid.CreateVersion7(), OwnerId = http.User.RequiredUserId(), Title = title, Katas = string.Join('\n', pinned),
             TimeLimitSeconds = limit, InvitationValidHours = valid, HintsAllowed = body.HintsAllowed ?? false, FindingsShown = findings,
             CreatedAt = DateTime.UtcNow,
         };
@@ -93,7 +98,8 @@ public static class InterviewerEndpoints
     {
         var candidates = await db.ScreeningCandidates.AsNoTracking().Where(c => c.ScreeningId == s.Id).OrderBy(c => c.InvitedAt).ToListAsync();
         var owner = await db.Users.Where(u => u.Id == s.OwnerId).Select(u => u.DisplayName).SingleOrDefaultAsync() ?? "";
-        return new ScreeningView(s.Id, s.Title, s.KataIds, s.TimeLimitSeconds, s.InvitationValidHours, s.HintsAllowed, s.FindingsShown, s.CreatedAt,
+        var versions = s.PinnedKatas.Where(k => k.Version is not null).ToDictionary(k => k.Id, k => k.Version!.Value);
+        return new ScreeningView(s.Id, s.Title, s.KataIds, versions, s.TimeLimitSeconds, s.InvitationValidHours, s.HintsAllowed, s.FindingsShown, s.CreatedAt,
             owner, candidates.Select(View).ToList());
     }
 
@@ -129,19 +135,82 @@ public static class InterviewerEndpoints
         db.ScreeningCandidates.Add(candidate);
         await db.SaveChangesAsync();
 
+        return Results.Created($"/api/screenings/{screening.Id}", await SendLinkAsync(screening, candidate, secret, http, db, mailer, configuration));
+    }
+
+    /// <summary>The link to hand over: e-mailed when an SMTP server is configured and the candidate has an address, else shown once.</summary>
+    private static async Task<Invited> SendLinkAsync(Screening screening, ScreeningCandidate candidate, string secret, HttpContext http, PlatformDb db,
+        InvitationMailer mailer, IConfiguration configuration)
+    {
         var link = $"{PublicBase(http, configuration)}/screening/join#{secret}";
         string? emailProblem = null;
-        if (email is not null && mailer.Configured)
+        if (candidate.Email is { } email && mailer.Configured)
         {
-            emailProblem = await mailer.SendAsync(email, name, screening.Title, link, (int)Math.Ceiling(screening.TimeLimitSeconds / 60.0), candidate.InvitationExpiresAt, http.RequestAborted);
+            emailProblem = await mailer.SendAsync(email, candidate.Name, screening.Title, link, (int)Math.Ceiling(screening.TimeLimitSeconds / 60.0),
+                candidate.InvitationExpiresAt, http.RequestAborted);
             if (emailProblem is null)
             {
                 candidate.EmailedAt = DateTime.UtcNow;
-                await db.SaveChangesAsync();
+                await db.ScreeningCandidates.Where(c => c.Id == candidate.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.EmailedAt, candidate.EmailedAt));
             }
         }
 
-        return Results.Created($"/api/screenings/{screening.Id}", new Invited(View(candidate), link, candidate.EmailedAt is not null, emailProblem));
+        return new Invited(View(candidate), link, candidate.EmailedAt is not null, emailProblem);
+    }
+
+    /// <summary>The candidate of this screening (404 for one of another screening) with its deadline checked, or the answer to give.</summary>
+    private static async Task<(ScreeningCandidate?, IResult?)> CandidateAsync(Guid id, Guid candidateId, HttpContext http, PlatformDb db, ScreeningSessions sessions)
+    {
+        var (screening, problem) = await OwnedAsync(id, http, db);
+        if (screening is null) return (null, problem);
+        var candidate = await db.ScreeningCandidates.AsNoTracking().SingleOrDefaultAsync(c => c.Id == candidateId && c.ScreeningId == id);
+        if (candidate is null) return (null, Problems.NotFound($"screening {id} has no candidate {candidateId}"));
+        await sessions.EndIfDueAsync(candidate, http.RequestAborted);
+        if (candidate.RevokedAt is not null)
+            return (null, Problems.Problem(StatusCodes.Status409Conflict, "Invitation revoked", "a revoked invitation stays revoked: invite the candidate again"));
+        if (candidate.FinishedAt is not null)
+            return (null, Problems.Problem(StatusCodes.Status409Conflict, "The session has ended", $"it ended at {candidate.FinishedAt:u} ({candidate.FinishedBecause}); its code was graded"));
+        return (candidate, null);
+    }
+
+    /// <summary>
+    /// A new link for the same candidate (lost, expired or leaked): the old link stops working at once, and so does the
+    /// browser holding a running session; the new link starts the session, or continues a running one (same clock), once.
+    /// </summary>
+    private static async Task<IResult> ReissueAsync(Guid id, Guid candidateId, HttpContext http, PlatformDb db, ScreeningSessions sessions,
+        InvitationMailer mailer, IConfiguration configuration)
+    {
+        var (candidate, problem) = await CandidateAsync(id, candidateId, http, db, sessions);
+        if (candidate is null) return problem!;
+        var screening = await db.Screenings.AsNoTracking().SingleAsync(s => s.Id == id);
+        var (secret, hash) = CandidateEndpoints.NewSecret();
+        var expires = DateTime.UtcNow.AddHours(screening.InvitationValidHours);
+        var replaced = await db.ScreeningCandidates
+            .Where(c => c.Id == candidate.Id && c.InvitationHash == candidate.InvitationHash && c.RevokedAt == null && c.FinishedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.InvitationHash, hash).SetProperty(c => c.InvitationExpiresAt, expires)
+                .SetProperty(c => c.SessionHash, (string?)null).SetProperty(c => c.EmailedAt, (DateTime?)null));
+        if (replaced != 1) return Problems.Problem(StatusCodes.Status409Conflict, "The invitation changed meanwhile", "reload and try again");
+        candidate.InvitationHash = hash;
+        candidate.InvitationExpiresAt = expires;
+        candidate.SessionHash = null;
+        candidate.EmailedAt = null;
+        return Results.Ok(await SendLinkAsync(screening, candidate, secret, http, db, mailer, configuration));
+    }
+
+    /// <summary>More minutes for a running session; the server's deadline moves and so does the job that ends it.</summary>
+    private static async Task<IResult> ExtendAsync(Guid id, Guid candidateId, ExtendBody body, HttpContext http, PlatformDb db, ScreeningSessions sessions)
+    {
+        if (body.Minutes is not (>= 1 and <= 24 * 60)) return Problems.BadRequest("\"minutes\" is between 1 and 1440");
+        var (candidate, problem) = await CandidateAsync(id, candidateId, http, db, sessions);
+        if (candidate is null) return problem!;
+        if (candidate.StartedAt is not { } started)
+            return Problems.Problem(StatusCodes.Status409Conflict, "Not started", "the clock starts when the candidate presses Start: there is nothing to extend yet");
+        if ((candidate.EndsAt!.Value.AddMinutes(body.Minutes.Value) - started).TotalSeconds > CandidateEndpoints.MaxSessionSeconds)
+            return Problems.BadRequest($"a session lasts at most {CandidateEndpoints.MaxSessionSeconds / 3600} hours, extensions included");
+        if (await sessions.ExtendAsync(candidate.Id, TimeSpan.FromMinutes(body.Minutes.Value), http.RequestAborted) is null)
+            return Problems.Problem(StatusCodes.Status409Conflict, "The session has ended", "its deadline passed or it ended meanwhile");
+        var updated = await db.ScreeningCandidates.AsNoTracking().SingleAsync(c => c.Id == candidate.Id);
+        return Results.Ok(View(updated));
     }
 
     /// <summary><c>KataServer__PublicUrl</c> when set (behind a proxy), else the address this request came to.</summary>

@@ -31,7 +31,8 @@ public sealed class InvitationMailer(SmtpSettings settings, ILogger<InvitationMa
         if (!settings.Configured) return "no SMTP server is configured (KataServer__Smtp__Host)";
         using var message = new MailMessage(settings.From, to)
         {
-            Subject = $"Your invitation: {screeningTitle}",
+            // A subject is one line: a title with a line break would make MailMessage throw (or, elsewhere, inject headers).
+            Subject = $"Your invitation: {string.Concat(screeningTitle.Select(c => char.IsControl(c) ? ' ' : c))}",
             Body = $"Hello {candidateName},\n\nyou are invited to a coding screening, \"{screeningTitle}\" ({timeLimitMinutes} minutes once you press Start).\n"
                 + $"Open this link in the browser you will use (it works once, until {expiresAt:u}):\n\n{link}\n",
         };

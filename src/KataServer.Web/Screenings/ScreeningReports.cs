@@ -96,9 +96,9 @@ public static class ScreeningReports
         var others = await OtherCandidatesLastCodeAsync(db, screening.Id, candidate.Id);
 
         var list = new List<KataReport>();
-        foreach (var kataId in screening.KataIds)
+        // An authored kata as the version the screening pinned: its reference and mutants are what candidates are compared with.
+        foreach (var (kataId, kata) in await ScreeningKatas.ResolveAllAsync(katas, screening, CancellationToken.None))
         {
-            var kata = katas.Find(kataId);
             var mine = submissions.Where(s => s.Kata == kataId).ToList();
             var final = mine.LastOrDefault(s => s.Mode == SubmissionModes.Submit);
             var kataSnapshots = snapshots.Where(s => s.Kata == kataId).ToList();

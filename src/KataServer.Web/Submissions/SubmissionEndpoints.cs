@@ -31,7 +31,12 @@ public static class SubmissionEndpoints
         submissions.MapGet("/{id:guid}/events", SubmissionEvents.StreamAsync);
     }
 
-    internal static async Task<IResult> SubmitAsync(SubmitRequest body, HttpContext http, KataLibrary katas, PlatformDb db,
+    internal static Task<IResult> SubmitAsync(SubmitRequest body, HttpContext http, KataLibrary katas, PlatformDb db,
+        SubmissionQueue queue, PlatformOptions options, CancellationToken cancellationToken) =>
+        SubmitToVersionAsync(body, body.Kata is null ? null : katas.LatestVersionOf(body.Kata), http, katas, db, queue, options, cancellationToken);
+
+    /// <summary>A submission graded as <paramref name="kataVersion"/> of an authored kata (a screening pins one), null for a built-in kata.</summary>
+    internal static async Task<IResult> SubmitToVersionAsync(SubmitRequest body, int? kataVersion, HttpContext http, KataLibrary katas, PlatformDb db,
         SubmissionQueue queue, PlatformOptions options, CancellationToken cancellationToken)
     {
         var userId = http.User.RequiredUserId();
@@ -66,7 +71,7 @@ public static class SubmissionEndpoints
             Id = Guid.CreateVersion7(),
             UserId = userId,
             Kata = body.Kata,
-            KataVersion = katas.LatestVersionOf(body.Kata),
+            KataVersion = kataVersion,
             Mode = mode,
             Code = body.Code,
             ReplayToken = mode == SubmissionModes.Replay ? body.Replay : null,

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { Finding, GradeReport } from "../api/types";
 import { TraceTimeline } from "../trace/TraceTimeline";
 
-const VERDICT_TEXT: Record<string, string> = {
+export const VERDICT_TEXT: Record<string, string> = {
   passed: "Passed",
   failed: "Failed",
   compile_error: "Does not compile",

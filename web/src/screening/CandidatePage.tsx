@@ -5,17 +5,18 @@ import type { Diagnostic, GradeReport, Hints, ProgressEvent } from "../api/types
 import { ErrorBox } from "../app/ErrorBox";
 import type { CodeEditorHandle } from "../editor/CodeEditor";
 import { ProgressBars } from "../grading/ProgressBars";
-import { ReportView } from "../grading/ReportView";
+import { ReportView, VERDICT_TEXT } from "../grading/ReportView";
 import { applyProgress, finishStages, initialStages, type StageMap } from "../grading/stages";
 import { Markdown } from "../markdown/Markdown";
-import { candidateApi, type CandidateGrade, type CandidateSession, type InvitationPreview, type Paste } from "./screeningApi";
+import { trackEdit, toPastes, type Paste, type PastedSpan } from "./pastes";
+import { candidateApi, type CandidateGrade, type CandidateSession, type InvitationPreview } from "./screeningApi";
 import "./screening.css";
 
 const CodeEditor = lazy(() => import("../editor/CodeEditor").then((m) => ({ default: m.CodeEditor })));
 
 const AUTOSAVE_MS = 5000;
-/** An insert of at least this many characters at once is reported as a paste. */
-const PASTE_CHARS = 40;
+/** How often the page asks the server for the session (the interviewer may have given more time). */
+const REFRESH_MS = 15000;
 const DIAGNOSTICS_DELAY_MS = 600;
 
 export function CandidatePage({ dark }: { dark: boolean }) {
@@ -67,9 +68,15 @@ export function CandidatePage({ dark }: { dark: boolean }) {
             <li>{preview.findingsShown === "full" ? "You see the grader's findings in full." : "You see whether each test passes, not the grader's findings."} {preview.hintsAllowed ? "Hints are allowed." : "There are no hints."}</li>
             <li>Use this browser only: the link works once, and the session stays in the browser where you press Start.</li>
           </ul>
-          {preview.state === "invited"
-            ? <button type="button" className="primary" onClick={start} disabled={starting}>Start</button>
-            : <p className="muted">This invitation is {preview.state}.</p>}
+          {preview.state === "invited" && <button type="button" className="primary" onClick={start} disabled={starting}>Start</button>}
+          {preview.state === "resumable" && (
+            <>
+              <p>Your session is running: it ends at <strong>{new Date(preview.endsAt!).toLocaleTimeString()}</strong>. Your code so far is kept.</p>
+              <button type="button" className="primary" onClick={start} disabled={starting}>Continue in this browser</button>
+            </>
+          )}
+          {preview.state === "used" && <p className="muted">This link was used to start the session in another browser. If you lost that browser, ask the interviewer for a new link.</p>}
+          {!["invited", "resumable", "used"].includes(preview.state) && <p className="muted">This invitation is {preview.state}.</p>}
         </>
       )}
     </main>
@@ -92,6 +99,11 @@ function CandidateWorkspace({ session, dark, onEnded }: { session: CandidateSess
   const [current, setCurrent] = useState(session.katas[0]?.id ?? "");
   const left = useCountdown(session);
   const ended = session.finishedAt != null || left <= 0;
+  useEffect(() => {
+    if (session.finishedAt != null) return;
+    const timer = window.setInterval(onEnded, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [session.finishedAt, onEnded]);
   useEffect(() => {
     if (left <= 0 && session.finishedAt == null) {
       const t = window.setTimeout(onEnded, 1500);
@@ -134,15 +146,14 @@ function KataPane({ kata, dark, ended, hintsAllowed }: { kata: CandidateSession[
   const editor = useRef<CodeEditorHandle>(null);
   const code = useRef(kata.code);
   const saved = useRef(kata.code);
-  const pastes = useRef<Paste[]>([]);
+  const pastes = useRef<PastedSpan[]>([]);
   const [saveText, setSaveText] = useState("");
   const grading = useCandidateGrading(kata.id);
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const diagTimer = useRef<number | null>(null);
 
   const onChange = useCallback((value: string) => {
-    const { line, inserted } = insertion(code.current, value);
-    if (inserted >= PASTE_CHARS) pastes.current.push({ line, chars: inserted });
+    pastes.current = trackEdit(pastes.current, code.current, value);
     code.current = value;
     // The editor's squiggles, as for learners (compiler and API policy; nothing runs).
     if (diagTimer.current !== null) window.clearTimeout(diagTimer.current);
@@ -157,13 +168,14 @@ function KataPane({ kata, dark, ended, hintsAllowed }: { kata: CandidateSession[
 
   const save = useCallback(async (keepalive = false) => {
     if (code.current === saved.current && pastes.current.length === 0) return;
-    const sent = { code: code.current, pastes: pastes.current.splice(0) };
+    // The spans stay until the server has them (edits meanwhile keep moving them); sent as lines of the code sent.
+    const sent = { code: code.current, spans: pastes.current };
     try {
-      await candidateApi.autosave(kata.id, sent.code, sent.pastes, keepalive);
+      await candidateApi.autosave(kata.id, sent.code, toPastes(sent.spans, sent.code), keepalive);
       saved.current = sent.code;
+      pastes.current = pastes.current.filter((p) => !sent.spans.some((s) => s.id === p.id));
       setSaveText(`Saved ${new Date().toLocaleTimeString()}`);
     } catch (e) {
-      pastes.current.unshift(...sent.pastes);
       setSaveText(e instanceof Error ? `Not saved: ${e.message}` : "Not saved");
     }
   }, [kata.id]);
@@ -181,7 +193,8 @@ function KataPane({ kata, dark, ended, hintsAllowed }: { kata: CandidateSession[
 
   const run = (mode: "run" | "submit") => {
     if (ended || grading.busy) return;
-    const sentPastes = pastes.current.splice(0);
+    const sentPastes = toPastes(pastes.current, code.current);
+    pastes.current = [];
     saved.current = code.current;
     void grading.start(code.current, mode, sentPastes);
   };
@@ -235,7 +248,7 @@ function CandidateResult({ report, onSelectLine }: { report: CandidateGrade; onS
   if (!("findingsHidden" in report)) return <ReportView report={report as GradeReport} onSelectLine={onSelectLine} />;
   return (
     <div className="report">
-      <div className={`verdict ${report.verdict === "passed" ? "ok" : "bad"}`} role="status"><span className="verdict-word">{report.verdict.replace("_", " ")}</span></div>
+      <div className={`verdict ${report.verdict === "passed" ? "ok" : "bad"}`} role="status"><span className="verdict-word">{VERDICT_TEXT[report.verdict] ?? report.verdict}</span></div>
       {report.diagnostics && report.diagnostics.length > 0 && (
         <ul className="diagnostics">{report.diagnostics.map((d, i) => <li key={i}>line {d.line}: {d.message}</li>)}</ul>
       )}
@@ -245,15 +258,6 @@ function CandidateResult({ report, onSelectLine }: { report: CandidateGrade; onS
       </table>
     </div>
   );
-}
-
-/** What one edit inserted: the new text between the parts before and after that did not change, and its first line. */
-export function insertion(before: string, after: string): { line: number; inserted: number } {
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let end = 0;
-  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
-  return { line: after.slice(0, start).split("\n").length, inserted: after.length - start - end };
 }
 
 /** Run/Submit for the candidate: POST, then the candidate's event stream (the report shaped by the screening's rules). */

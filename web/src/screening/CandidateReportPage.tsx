@@ -6,6 +6,7 @@ import { ErrorBox } from "../app/ErrorBox";
 import { Link } from "../app/router";
 import { useAsync } from "../app/useAsync";
 import { ReportView } from "../grading/ReportView";
+import { parsePastes } from "./pastes";
 import { interviewerApi, minutes, type KataReport, type MatchRegion, type SimilarityMatch, type Snapshot } from "./screeningApi";
 import "./screening.css";
 
@@ -42,7 +43,8 @@ function KataSection({ kata }: { kata: KataReport }) {
 function Replay({ snapshots }: { snapshots: Snapshot[] }) {
   const [at, setAt] = useState(snapshots.length - 1);
   const snap = snapshots[Math.min(at, snapshots.length - 1)];
-  const pasted = useMemo(() => new Set((snap.pastes ?? "").split(";").filter(Boolean).map((p) => Number(p.split(":")[0]))), [snap]);
+  const pastes = useMemo(() => parsePastes(snap.pastes), [snap]);
+  const pasted = useMemo(() => new Set(pastes.flatMap((p) => Array.from({ length: p.endLine - p.line + 1 }, (_, i) => p.line + i))), [pastes]);
   return (
     <div className="replay">
       <h3>Code replay</h3>
@@ -52,7 +54,7 @@ function Replay({ snapshots }: { snapshots: Snapshot[] }) {
       </label>
       <p className="small" data-testid="replay-caption">
         <span className={`snap-kind ${snap.kind}`}>{snap.kind}</span> at {new Date(snap.createdAt).toLocaleTimeString()}
-        {snap.pastes && <strong className="paste"> · pasted: {snap.pastes.split(";").map((p) => { const [line, chars] = p.split(":"); return `${chars} chars at line ${line}`; }).join(", ")}</strong>}
+        {pastes.length > 0 && <strong className="paste"> · pasted: {pastes.map((p) => `${p.chars} chars at ${p.endLine > p.line ? `lines ${p.line}–${p.endLine}` : `line ${p.line}`}`).join(", ")}</strong>}
         {" "}
         <button type="button" onClick={() => setAt(Math.max(0, at - 1))} disabled={at === 0}>◀</button>
         <button type="button" onClick={() => setAt(Math.min(snapshots.length - 1, at + 1))} disabled={at === snapshots.length - 1}>▶</button>

@@ -11,6 +11,10 @@ import "./screening.css";
 export function ScreeningsPage() {
   const list = useAsync(() => interviewerApi.list(), []);
   const katas = useAsync(() => api.katas(), []);
+  // The interviewer's own authored katas: published ones are offered (pinned at their latest version), drafts are not.
+  const mine = useAsync(() => interviewerApi.myKatas().catch(() => []), []);
+  const myVersions = new Map((mine.data ?? []).map((k) => [k.id, k.latestVersion]));
+  const unpublished = (mine.data ?? []).filter((k) => k.latestVersion === 0);
   const [error, setError] = useState<unknown>(null);
 
   const create = async (e: FormEvent<HTMLFormElement>) => {
@@ -48,7 +52,12 @@ export function ScreeningsPage() {
         <label>Title <input name="title" required maxLength={200} /></label>
         <fieldset>
           <legend>Katas</legend>
-          {katas.data?.map((k) => <label key={k.id} className="check"><input type="checkbox" name="katas" value={k.id} /> {k.title} <span className="muted small">({k.difficulty})</span></label>)}
+          {katas.data?.map((k) => (
+            <label key={k.id} className="check"><input type="checkbox" name="katas" value={k.id} /> {k.title} <span className="muted small">({k.difficulty}{myVersions.has(k.id) ? `; your kata, version ${myVersions.get(k.id)} is pinned` : ""})</span></label>
+          ))}
+          {unpublished.map((k) => (
+            <label key={k.id} className="check muted"><input type="checkbox" disabled /> {k.title} <span className="small">(your kata, not published yet: validate and publish it to use it)</span></label>
+          ))}
         </fieldset>
         <label>Time limit (minutes) <input name="minutes" type="number" min={0.2} max={1440} step="any" defaultValue={60} required /></label>
         <label>Invitation valid for (hours) <input name="validHours" type="number" min={1} max={2160} defaultValue={72} required /></label>
@@ -92,7 +101,7 @@ export function ScreeningPage({ id }: { id: string }) {
     <main className="page screening">
       <p><Link to="/screenings">← Screenings</Link></p>
       <h1>{s.title}</h1>
-      <p className="muted">{s.katas.join(", ")} · {minutes(s.timeLimitSeconds)} · invitations valid {s.invitationValidHours} h · hints {s.hintsAllowed ? "allowed" : "not allowed"} · candidates see {s.findingsShown === "full" ? "findings in full" : "pass/fail per test"}</p>
+      <p className="muted">{s.katas.map((k) => (s.kataVersions[k] ? `${k} (version ${s.kataVersions[k]})` : k)).join(", ")} · {minutes(s.timeLimitSeconds)} · invitations valid {s.invitationValidHours} h · hints {s.hintsAllowed ? "allowed" : "not allowed"} · candidates see {s.findingsShown === "full" ? "findings in full" : "pass/fail per test"}</p>
 
       <h2>Invite a candidate</h2>
       {error != null && <ErrorBox error={error} />}
@@ -103,7 +112,7 @@ export function ScreeningPage({ id }: { id: string }) {
       </form>
       {invited && (
         <div className="invited" role="status">
-          <p>{invited.emailed ? `Sent to ${invited.candidate.email}.` : invited.emailProblem ? `Not e-mailed: ${invited.emailProblem}.` : "Copy this link to the candidate (it is shown only now; it works once):"}</p>
+          <p>{invited.candidate.name}: {invited.emailed ? `sent to ${invited.candidate.email}.` : invited.emailProblem ? `not e-mailed: ${invited.emailProblem}.` : "copy this link to the candidate (it is shown only now; it works once):"}</p>
           <input readOnly value={invited.link} aria-label="Invitation link" data-testid="invitation-link" onFocus={(e) => e.currentTarget.select()} />
           <button type="button" onClick={() => void navigator.clipboard?.writeText(invited.link)}>Copy</button>
         </div>
@@ -126,12 +135,27 @@ export function ScreeningPage({ id }: { id: string }) {
                 <td>{row.totalScore}</td>
                 <td>{row.flags > 0 ? <strong className="flag">⚑ {row.flags}</strong> : "–"}</td>
                 {row.katas.map((k) => <td key={k.kata}>{k.verdict ?? "–"}{k.score != null ? ` (${k.score})` : ""} <span className="muted small">{k.runs} runs, {k.submits} submits</span>{k.flagged ? " ⚑" : ""}</td>)}
-                <td>{(row.state === "invited" || row.state === "running") && (
-                  <button type="button" onClick={async () => {
-                    if (!window.confirm(`Revoke ${row.name}'s invitation?`)) return;
-                    try { await interviewerApi.revoke(id, row.id); setTick((t) => t + 1); } catch (err) { setError(err); }
-                  }}>Revoke</button>
-                )}</td>
+                <td className="actions">
+                  {row.state === "running" && (
+                    <button type="button" onClick={async () => {
+                      const more = Number(window.prompt(`How many more minutes for ${row.name}?`, "15"));
+                      if (!more) return;
+                      try { await interviewerApi.extend(id, row.id, more); setTick((t) => t + 1); } catch (err) { setError(err); }
+                    }}>More time</button>
+                  )}
+                  {(row.state === "invited" || row.state === "expired" || row.state === "running") && (
+                    <button type="button" title="A new link; the old one (and a browser holding the session) stops working" onClick={async () => {
+                      if (!window.confirm(`Make a new link for ${row.name}? The old link stops working${row.state === "running" ? ", and so does the browser holding the session, until the new link is opened" : ""}.`)) return;
+                      try { setInvited(await interviewerApi.reissue(id, row.id)); setTick((t) => t + 1); } catch (err) { setError(err); }
+                    }}>New link</button>
+                  )}
+                  {(row.state === "invited" || row.state === "running") && (
+                    <button type="button" onClick={async () => {
+                      if (!window.confirm(`Revoke ${row.name}'s invitation?`)) return;
+                      try { await interviewerApi.revoke(id, row.id); setTick((t) => t + 1); } catch (err) { setError(err); }
+                    }}>Revoke</button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

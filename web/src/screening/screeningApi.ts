@@ -3,6 +3,7 @@
 // value comes in GET /api/candidate/session, kept in memory here.
 import { ApiError, request } from "../api/client";
 import type { Diagnostic, GradeReport, Hints, SubmissionStatus } from "../api/types";
+import type { Paste } from "./pastes";
 
 const enc = encodeURIComponent;
 
@@ -15,7 +16,8 @@ export interface CandidateView {
   finishedAt: string | null; finishedBecause: string | null;
 }
 export interface Screening {
-  id: string; title: string; katas: string[]; timeLimitSeconds: number; invitationValidHours: number; hintsAllowed: boolean;
+  /** kataVersions: the published version pinned for each authored kata (built-in katas have none). */
+  id: string; title: string; katas: string[]; kataVersions: Record<string, number>; timeLimitSeconds: number; invitationValidHours: number; hintsAllowed: boolean;
   findingsShown: FindingsShown; createdAt: string; owner: string; candidates: CandidateView[];
 }
 export interface Invited { candidate: CandidateView; link: string; emailed: boolean; emailProblem: string | null }
@@ -45,6 +47,11 @@ export const interviewerApi = {
   get: (id: string) => request<Screening>("GET", `/api/screenings/${enc(id)}`),
   invite: (id: string, name: string, email: string) => request<Invited>("POST", `/api/screenings/${enc(id)}/invitations`, { name, email: email || undefined }),
   revoke: (id: string, candidate: string) => request<void>("DELETE", `/api/screenings/${enc(id)}/candidates/${enc(candidate)}`),
+  reissue: (id: string, candidate: string) => request<Invited>("POST", `/api/screenings/${enc(id)}/candidates/${enc(candidate)}/invitation`),
+  extend: (id: string, candidate: string, minutes: number) =>
+    request<CandidateView>("POST", `/api/screenings/${enc(id)}/candidates/${enc(candidate)}/extend`, { minutes }),
+  /** The interviewer's own authored katas (published ones can be put in a screening; it pins the latest version). */
+  myKatas: () => request<{ id: string; title: string; latestVersion: number }[]>("GET", "/api/authoring/katas"),
   report: (id: string, candidate: string) => request<CandidateReport>("GET", `/api/screenings/${enc(id)}/candidates/${enc(candidate)}/report`),
   compare: (id: string) => request<CompareRow[]>("GET", `/api/screenings/${enc(id)}/compare`),
   csvUrl: (id: string) => `/api/screenings/${enc(id)}/compare.csv`,
@@ -52,7 +59,8 @@ export const interviewerApi = {
 
 export interface InvitationPreview {
   screening: string; katas: { id: string; title: string; difficulty: string }[]; timeLimitSeconds: number; hintsAllowed: boolean;
-  findingsShown: FindingsShown; candidate: string; state: CandidateView["state"]; expiresAt: string;
+  findingsShown: FindingsShown; candidate: string; state: "invited" | "resumable" | "used" | "expired" | "revoked" | "finished"; expiresAt: string;
+  endsAt: string | null;
 }
 export interface SessionKata { id: string; title: string; difficulty: string; statement: string; starter: string; code: string; hintCount: number }
 export interface CandidateSession {
@@ -61,7 +69,6 @@ export interface CandidateSession {
 }
 /** A report as the candidate sees it: the full one, or pass/fail per test when the screening hides findings. */
 export type CandidateGrade = GradeReport | { kata: string; verdict: string; tests: { name: string; outcome: string }[]; diagnostics: Diagnostic[] | null; findingsHidden: true };
-export interface Paste { line: number; chars: number }
 
 let xsrf: string | null = null;
 const withXsrf = (): Record<string, string> => (xsrf ? { "X-XSRF-TOKEN": xsrf } : {});

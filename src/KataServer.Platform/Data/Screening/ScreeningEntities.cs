@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations.Schema;
+
 namespace KataServer.Platform.Data;
 
 /// <summary>What a candidate sees of a grading while the session runs.</summary>
@@ -16,7 +18,10 @@ public sealed class Screening
     public Guid Id { get; set; }
     public string OwnerId { get; set; } = "";
     public string Title { get; set; } = "";
-    /// <summary>Kata ids from the catalogue, in the order the candidate sees them, separated by newlines.</summary>
+    /// <summary>
+    /// The katas in the order the candidate sees them, separated by newlines: a built-in kata's id, or an authored kata's
+    /// id and the published version the screening pinned (<c>my-counter@2</c>; see <see cref="ScreeningKata"/>).
+    /// </summary>
     public string Katas { get; set; } = "";
     public int TimeLimitSeconds { get; set; }
     /// <summary>How long an invitation link stays usable after it was made.</summary>
@@ -25,7 +30,30 @@ public sealed class Screening
     public string FindingsShown { get; set; } = FindingsModes.Full;
     public DateTime CreatedAt { get; set; }
 
-    public IReadOnlyList<string> KataIds => Katas.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    [NotMapped]
+    public IReadOnlyList<ScreeningKata> PinnedKatas => Katas.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ScreeningKata.Parse).ToList();
+
+    public IReadOnlyList<string> KataIds => PinnedKatas.Select(k => k.Id).ToList();
+
+    /// <summary>The published version of an authored kata this screening pinned; null for a built-in kata (or one not in it).</summary>
+    public int? VersionOf(string kata) => PinnedKatas.FirstOrDefault(k => k.Id == kata)?.Version;
+}
+
+/// <summary>
+/// A kata of a screening: a built-in kata (no version), or an authored kata pinned to the version that was published when
+/// the screening was made, so every candidate gets the same statement, tests and grading even when the author publishes again.
+/// </summary>
+public sealed record ScreeningKata(string Id, int? Version)
+{
+    public static ScreeningKata Parse(string stored)
+    {
+        var at = stored.LastIndexOf('@');
+        return at > 0 && int.TryParse(stored.AsSpan(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? new ScreeningKata(stored[..at], version)
+            : new ScreeningKata(stored, null);
+    }
+
+    public override string ToString() => Version is { } v ? $"{Id}@{v}" : Id;
 }
 
 /// <summary>
@@ -73,7 +101,11 @@ public sealed class CodeSnapshot
     public string Kata { get; set; } = "";
     public string Kind { get; set; } = SnapshotKinds.Autosave;
     public string Code { get; set; } = "";
-    /// <summary>Large inserts the editor reported since the previous snapshot (characters pasted at once), as "line:chars" items.</summary>
+    /// <summary>
+    /// Large inserts the editor reported since the previous snapshot (characters pasted at once), as "line-endLine:chars"
+    /// items separated by ';': the lines of this snapshot's code the pasted text covers, and its length. (Before the range
+    /// was kept, an item was "line:chars": the first line only.)
+    /// </summary>
     public string? Pastes { get; set; }
     public Guid? SubmissionId { get; set; }
     public DateTime CreatedAt { get; set; }
