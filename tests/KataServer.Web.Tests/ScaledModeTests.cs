@@ -139,6 +139,35 @@ public sealed class ScaledModeTests(PostgresCluster postgres)
         Assert.Equal(1, await ScalarAsync<int>(database, $"""SELECT "KataVersion" FROM "Submissions" WHERE "Id" = '{id}'"""));
     }
 
+    [Fact]
+    public async Task A_browser_signed_in_on_one_web_host_stays_signed_in_on_another_on_the_same_database()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var shared = new Dictionary<string, string> { ["ConnectionStrings__KataServer"] = database, ["KataServer__Workers"] = "0" };
+        await using var first = new ServerProcess(Repository.TempDirectory("cookie-first"), shared);
+        await first.StartAsync();
+        await using var second = new ServerProcess(Repository.TempDirectory("cookie-second"), shared);
+        await second.StartAsync();
+
+        // A load balancer sends the browser's requests to either host; cookies do not depend on the port.
+        var cookies = new System.Net.CookieContainer();
+        using var onFirst = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = first.BaseAddress };
+        using var onSecond = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = second.BaseAddress };
+        var signup = await onFirst.PostAsJsonAsync("/api/auth/signup", new { email = "hosts@example.org", password = "long-enough-1" });
+        Assert.Equal(System.Net.HttpStatusCode.OK, signup.StatusCode);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await onSecond.GetAsync("/api/auth/me")).StatusCode);
+        // The antiforgery token issued by the first host is accepted by the second on a cookie-authenticated write.
+        var xsrf = cookies.GetCookies(first.BaseAddress)["XSRF-TOKEN"]!.Value;
+        using var write = new HttpRequestMessage(HttpMethod.Post, "/api/submissions")
+        {
+            Content = JsonContent.Create(new { kata = "hit-counter", code = "public class HitCounter { }", mode = "run" }),
+        };
+        write.Headers.Add("X-XSRF-TOKEN", xsrf);
+        var accepted = await onSecond.SendAsync(write);
+        Assert.True(accepted.StatusCode == System.Net.HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync());
+    }
+
     private static IEnumerable<int> Occurrences(string text, string value)
     {
         for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal)) yield return at;

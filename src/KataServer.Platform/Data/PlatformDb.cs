@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -5,9 +6,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KataServer.Platform.Data;
 
-/// <summary>The application database: Identity's tables, submissions with their results, progress events, tokens.</summary>
-public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityDbContext<User, IdentityRole, string>(options)
+/// <summary>The application database: Identity's tables, submissions with their results, progress events, tokens, and the
+/// data-protection keys that sign cookies (in the database so that every web host on it accepts the others' cookies).</summary>
+public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityDbContext<User, IdentityRole, string>(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Submission> Submissions => Set<Submission>();
     public DbSet<SubmissionEvent> SubmissionEvents => Set<SubmissionEvent>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();

@@ -16,8 +16,9 @@ public static class AccountServices
 
     public static void AddAccounts(this IServiceCollection services, PlatformOptions options)
     {
-        // Sign-in cookies and antiforgery tokens stay valid across restarts: keep their keys with the data.
-        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.FullDataDirectory, "keys")));
+        // Sign-in cookies and antiforgery tokens stay valid across restarts and on every web host of one database: keep their
+        // keys in it, under one application name (by default it is the content root, which differs between installations).
+        services.AddDataProtection().SetApplicationName("KataServer").PersistKeysToDbContext<PlatformDb>();
         services.AddAccountStore().AddSignInManager();
         services.AddAuthentication(auth =>
             {
