@@ -61,6 +61,7 @@ public class TeardownTests(ITestOutputHelper output)
                 Task.Run(() => WaitForever(never));
                 Task.Run(() => WaitForeverAsync(never));
                 Thread.Sleep(1);
+                Task.Run(() => WaitForever(never)); // may start only once the test is over, and block as the last one left
             }
 
             // Opposite lock order: the explorer finds the deadlock and unwinds both threads, each inside two locks and a try.
@@ -81,6 +82,15 @@ public class TeardownTests(ITestOutputHelper output)
                 t.Join();
             }
 
+            public static void OppositeTransfers()
+            {
+                var bank = new Bank(2, 100);
+                var t = new Thread(() => bank.Transfer(0, 1, 1));
+                t.Start();
+                bank.Transfer(1, 0, 1);
+                t.Join();
+            }
+
             // Outside teardown every handler runs as written.
             public static void HandlersWork()
             {
@@ -98,6 +108,78 @@ public class TeardownTests(ITestOutputHelper output)
                 finally { if (Monitor.IsEntered(gate)) Monitor.Exit(gate); }
                 t.Join();
                 if (Volatile.Read(ref ran) != 3) throw new InvalidOperationException("handlers ran " + ran + " times, not 3");
+            }
+        }
+
+        public sealed class Bank
+        {
+            private const string Mark = "kata-teardown-seen";
+            private static int s_waiterStarted;
+            private static readonly SemaphoreSlim Never = new SemaphoreSlim(0);
+
+            private readonly long[] _balances;
+            private readonly object[] _locks;
+
+            public Bank(int accountCount, long initialBalance)
+            {
+                _balances = new long[accountCount];
+                _locks = new object[accountCount];
+                for (int i = 0; i < accountCount; i++)
+                {
+                    _balances[i] = initialBalance;
+                    _locks[i] = new object();
+                }
+
+                if (Interlocked.Exchange(ref s_waiterStarted, 1) == 0) Task.Run(WaitForever);
+            }
+
+            private static void WaitForever()
+            {
+                try { Never.Wait(); }
+                catch (Exception e) when (Noted(e)) { }
+                catch (Exception) { AppContext.SetData(Mark, "catch"); }
+                finally { AppContext.SetData(Mark, "finally"); }
+            }
+
+            private static bool Noted(Exception e)
+            {
+                AppContext.SetData(Mark, "filter " + e.GetType().Name);
+                return false;
+            }
+
+            private static bool Explored => AppContext.GetData(Mark) is not null;
+
+            public bool Transfer(int from, int to, long amount)
+            {
+                // The right order (lowest account first) once the teardown was seen, else the starter's deadlocking order.
+                bool ordered = Explored;
+                var first = ordered && to < from ? to : from;
+                var second = first == from ? to : from;
+                lock (_locks[first])
+                {
+                    lock (_locks[second])
+                    {
+                        if (_balances[from] < amount) return false;
+                        _balances[from] -= amount;
+                        _balances[to] += amount;
+                        return true;
+                    }
+                }
+            }
+
+            public long BalanceOf(int account)
+            {
+                lock (_locks[account]) return _balances[account];
+            }
+
+            public long TotalBalance()
+            {
+                long total = 0;
+                for (int i = 0; i < _balances.Length; i++)
+                {
+                    lock (_locks[i]) total += _balances[i];
+                }
+                return total;
             }
         }
         """;
@@ -134,6 +216,15 @@ public class TeardownTests(ITestOutputHelper output)
     public void Threads_unwound_after_a_deadlock_run_none_of_their_handlers()
     {
         var result = Explore("Deadlock");
+
+        Assert.Equal(BugKind.Deadlock, result.Bug?.Kind);
+        Assert.Null(AppContext.GetData(Mark));
+    }
+
+    [Fact]
+    public void Code_that_takes_the_right_lock_order_once_it_saw_a_teardown_still_deadlocks()
+    {
+        var result = Explore("OppositeTransfers");
 
         Assert.Equal(BugKind.Deadlock, result.Bug?.Kind);
         Assert.Null(AppContext.GetData(Mark));

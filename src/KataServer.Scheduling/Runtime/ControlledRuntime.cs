@@ -497,6 +497,9 @@ internal sealed class ControlledRuntime
         var next = PickNext(op);
         if (next is null)
         {
+            // The schedule is over (a bug was found, or only background work is left waiting, this operation among it):
+            // mark it cancelled before unwinding, so learner handlers on the way see a teardown (SharedMemoryHooks.InTeardown).
+            Cancel(null, null, null);
             ThrowCanceled(op);
             return;
         }
