@@ -245,6 +245,30 @@ public class MorePrimitiveTests
     }
 
     [Fact]
+    public void ALoopThatWaitsOutItsDeadlineWithWaitZeroEndsInAFewTurns()
+    {
+        // left = timeout - elapsed; Monitor.Wait(gate, left): a fraction of a millisecond left truncates to Wait(0), which
+        // gives up at once. Each such wait takes longer than the last (a spinning thread gets descheduled), so the
+        // deadline comes in a few turns, not thousands of steps.
+        NoBug(() =>
+        {
+            var gate = new object();
+            var sw = ControlledStopwatch.StartNew();
+            int turns = 0;
+            ControlledMonitor.Enter(gate);
+            Assert.False(ControlledMonitor.Wait(gate, 0)); // some work first: the deadline is then a fraction of a millisecond off
+            while (TimeSpan.FromMilliseconds(5) - ControlledStopwatch.get_Elapsed(sw) is var left && left > TimeSpan.Zero)
+            {
+                ControlledMonitor.Wait(gate, left);
+                turns++;
+            }
+
+            ControlledMonitor.Exit(gate);
+            Assert.InRange(turns, 2, 30);
+        }, "random", 5);
+    }
+
+    [Fact]
     public void TimeProviderIsVirtual()
     {
         NoBug(async () =>
