@@ -274,6 +274,8 @@ internal sealed class RewriteContext
 
     public MethodReference SourceLineHook => Hook(5);
 
+    public MethodReference TeardownHook => Hook(6);
+
     private MethodReference Hook(int index)
     {
         _hooks ??=
@@ -284,6 +286,7 @@ internal sealed class RewriteContext
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.BeforeArrayWrite), 3),
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.AtLoopBackEdge), 1),
             SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.AtSourceLine), 3),
+            SchedulingMethod(typeof(SharedMemoryHooks), nameof(SharedMemoryHooks.InTeardown), 0),
         ];
         return _hooks[index]!;
     }

@@ -226,6 +226,11 @@ internal sealed class MethodRewriter
             changed |= RecordLinesOfCalls();
         }
 
+        if (_context.Options.SilentTeardown)
+        {
+            changed |= SilenceHandlersInTeardown();
+        }
+
         _body.OptimizeMacros();
         return changed;
     }
@@ -302,6 +307,67 @@ internal sealed class MethodRewriter
         }
 
         return 0;
+    }
+
+    // ---- handlers during the explorer's teardown -------------------------------------------------------------------
+
+    /// <summary>
+    /// Each handler first calls <c>SharedMemoryHooks.InTeardown()</c> and, while the explorer unwinds a finished schedule,
+    /// does nothing: <c>catch</c> → <c>pop; rethrow</c>, filter → <c>pop; ldc.i4.0; br endfilter</c>, finally/fault →
+    /// <c>endfinally</c>. Runs last, when no other code will be inserted.
+    /// </summary>
+    private bool SilenceHandlersInTeardown()
+    {
+        var changed = false;
+        foreach (var handler in _body.ExceptionHandlers.ToArray())
+        {
+            switch (handler.HandlerType)
+            {
+                case ExceptionHandlerType.Catch when !IsAsyncBuilderCatch(handler):
+                    Guard(handler.HandlerStart, Instruction.Create(OpCodes.Pop), Instruction.Create(OpCodes.Rethrow));
+                    changed = true;
+                    break;
+                case ExceptionHandlerType.Filter when handler.HandlerStart.Previous is { OpCode.Code: Code.Endfilter } endFilter:
+                    Guard(handler.FilterStart, Instruction.Create(OpCodes.Pop), Instruction.Create(OpCodes.Ldc_I4_0), Instruction.Create(OpCodes.Br, endFilter));
+                    changed = true;
+                    break;
+                case ExceptionHandlerType.Finally:
+                case ExceptionHandlerType.Fault:
+                    Guard(handler.HandlerStart, Instruction.Create(OpCodes.Endfinally));
+                    changed = true;
+                    break;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Before <paramref name="start"/>: <c>call InTeardown; brfalse start; exit...</c>.</summary>
+    private void Guard(Instruction start, params Instruction[] exit)
+    {
+        var skip = Instruction.Create(OpCodes.Brfalse, start); // retargeted below at the re-created start
+        var original = InsertBefore(start, [Instruction.Create(OpCodes.Call, _context.TeardownHook), skip, .. exit]);
+        skip.Operand = original;
+    }
+
+    /// <summary>The catch an async method's state machine wraps its body in, which hands the exception to the method's task.</summary>
+    private bool IsAsyncBuilderCatch(ExceptionHandler handler)
+    {
+        if (_method.Name != "MoveNext" || !_method.DeclaringType.Interfaces.Any(i => i.InterfaceType.Name == "IAsyncStateMachine"))
+        {
+            return false;
+        }
+
+        for (var i = handler.HandlerStart; i is not null && i != handler.HandlerEnd; i = i.Next)
+        {
+            if (i.OpCode.Code is Code.Call or Code.Callvirt && i.Operand is MethodReference { Name: "SetException" } callee &&
+                callee.DeclaringType.Name.Contains("MethodBuilder", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // ---- loops ----------------------------------------------------------------------------------------------------
@@ -1216,7 +1282,8 @@ internal sealed class MethodRewriter
     }
 
     /// <summary>Inserts <paramref name="code"/> so that it runs right before <paramref name="target"/> (and its prefixes).</summary>
-    private void InsertBefore(Instruction target, params Instruction[] code)
+    /// <returns>the original instruction, re-created after the inserted code</returns>
+    private Instruction InsertBefore(Instruction target, params Instruction[] code)
     {
         var anchor = target;
         while (anchor.Previous is { OpCode.OpCodeType: OpCodeType.Prefix } prefix)
@@ -1240,5 +1307,6 @@ internal sealed class MethodRewriter
 
         il.InsertAfter(cursor, original);
         _moved[anchor] = original;
+        return original;
     }
 }

@@ -14,13 +14,21 @@ public enum AlreadyRewrittenBehavior
 public sealed record RewriteOptions
 {
     /// <summary>Submissions: calls replaced, and reads/writes of fields and array elements become scheduling points.</summary>
-    public static RewriteOptions Learner { get; } = new() { InstrumentSharedMemory = true };
+    public static RewriteOptions Learner { get; } = new() { InstrumentSharedMemory = true, SilentTeardown = true };
 
     /// <summary>Kata tests: calls replaced, no field hooks.</summary>
     public static RewriteOptions KataTests { get; } = new() { InstrumentSharedMemory = false };
 
     /// <summary>Insert <c>SharedMemoryHooks</c> calls before field and array element accesses.</summary>
     public bool InstrumentSharedMemory { get; init; }
+
+    /// <summary>
+    /// Every catch, filter, finally and fault handler first asks <c>SharedMemoryHooks.InTeardown</c> and does nothing while
+    /// the explorer unwinds a finished schedule's threads (a catch rethrows, a filter declines, a finally ends), so code
+    /// cannot see the explorer's unwinding, which real threads never do. The async state machine's own catch (the one that
+    /// hands the exception to the method's task) is left alone: rethrowing there would escape into the runtime.
+    /// </summary>
+    public bool SilentTeardown { get; init; }
 
     /// <summary>Also hook reads of instance <c>readonly</c> fields (they cannot race after construction; off by default).</summary>
     public bool InstrumentReadonlyFieldReads { get; init; }

@@ -6,11 +6,17 @@ namespace KataServer.Scheduling;
 /// <summary>
 /// Compact, copy-pasteable encoding of one schedule: "ks1." + base64url(varints), or "ks2." + base64url(Brotli(varints))
 /// when that is shorter (long hangs repeat the same few choices, so they shrink a lot).
-/// The varints: [strategy name length, UTF-8 name bytes, seed, choice count, choices...]. Choices are the indices chosen
-/// at every decision with two or more enabled operations (and controlled-nondeterminism values), in order.
+/// The varints: [strategy name length, UTF-8 name bytes, seed, choice count, choices..., and optionally the clock epoch:
+/// UTC ticks, Stopwatch timestamp, TickCount64]. Choices are the indices chosen at every decision with two or more
+/// enabled operations (and controlled-nondeterminism values), in order. The epoch is where the finding's virtual clocks
+/// started (the real clocks of the process that found it), so code whose path depends on a clock's absolute value
+/// replays exactly in another process; a token without one replays on the replaying process's clocks.
 /// </summary>
 public sealed record ReplayToken(string Strategy, ulong Seed, IReadOnlyList<int> Choices)
 {
+    /// <summary>The real clock values the schedule's virtual time started from (null: the replaying process's).</summary>
+    public ClockEpoch? Clock { get; init; }
+
     private const string PlainPrefix = "ks1.";
     private const string CompressedPrefix = "ks2.";
 
@@ -45,6 +51,13 @@ public sealed record ReplayToken(string Strategy, ulong Seed, IReadOnlyList<int>
             WriteVarint(bytes, (ulong)c);
         }
 
+        if (Clock is { } clock)
+        {
+            WriteVarint(bytes, (ulong)clock.UtcTicks);
+            WriteVarint(bytes, (ulong)clock.Timestamp);
+            WriteVarint(bytes, (ulong)clock.TickCount64);
+        }
+
         return bytes.ToArray();
     }
 
@@ -72,12 +85,22 @@ public sealed record ReplayToken(string Strategy, ulong Seed, IReadOnlyList<int>
             choices.Add(checked((int)ReadVarint(bytes, ref pos)));
         }
 
+        ClockEpoch? clock = null;
         if (pos != bytes.Length)
         {
-            throw new FormatException("Corrupt replay token (bytes after the last choice).");
+            clock = new ClockEpoch((long)ReadVarint(bytes, ref pos), (long)ReadVarint(bytes, ref pos), (long)ReadVarint(bytes, ref pos));
+            if (!clock.Value.IsPlausible)
+            {
+                throw new FormatException("Corrupt replay token (its clock values are out of range).");
+            }
         }
 
-        return new ReplayToken(name, seed, choices);
+        if (pos != bytes.Length)
+        {
+            throw new FormatException("Corrupt replay token (bytes after the clock epoch).");
+        }
+
+        return new ReplayToken(name, seed, choices) { Clock = clock };
     }
 
     private static string ToBase64Url(byte[] bytes) =>

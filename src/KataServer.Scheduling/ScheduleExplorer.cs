@@ -130,7 +130,7 @@ public static class ScheduleExplorer
         session.Run();
         if (session.Buggy is { } buggy)
         {
-            string token = new ReplayToken(buggy.StrategyName, buggy.IterationSeed, buggy.Choices).Encode();
+            string token = new ReplayToken(buggy.StrategyName, buggy.IterationSeed, buggy.Choices) { Clock = buggy.Epoch }.Encode();
             var bug = BuildBug(body, options, token, buggy);
             progress?.Report(new ExplorationProgress(session.Schedules, session.Elapsed, strategy.Name));
             return new ExplorationResult(session.Schedules, false, session.Elapsed, bug);
@@ -153,7 +153,10 @@ public static class ScheduleExplorer
         }
 
         var decoded = ReplayToken.Decode(token);
-        var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
+        var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true)
+        {
+            Epoch = decoded.Clock ?? ClockEpoch.Process,
+        };
         replay.Execute(body, CancellationToken.None);
         var trace = (IReadOnlyList<TraceStep>?)replay.Trace ?? Array.Empty<TraceStep>();
         if (replay.BugKind == found.BugKind)
@@ -170,7 +173,10 @@ public static class ScheduleExplorer
         EnsureInitialized();
         var decoded = ReplayToken.Decode(replayToken);
         var stopwatch = Stopwatch.StartNew();
-        var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true);
+        var replay = new ControlledRuntime(new ReplayStrategy(decoded.Choices, decoded.Seed), options, captureTrace: true, replaying: true)
+        {
+            Epoch = decoded.Clock ?? ClockEpoch.Process,
+        };
         replay.Execute(body, CancellationToken.None);
         ScheduleBug? bug = replay.BugKind is { } kind
             ? new ScheduleBug(kind, replay.BugMessage!, replay.BugException, replayToken, replay.Trace!) { LocksHeld = replay.BugLocksHeld }
@@ -225,6 +231,7 @@ internal sealed class FieldObserver : ISharedMemoryObserver
         }
 
         op.LoopLine = line;
+        op.Runtime.Charge(2); // a turn of a loop takes a little time (see ControlledRuntime.Charge)
         op.Runtime.UnwindIfCanceled(op);
     }
 }

@@ -150,6 +150,17 @@ public class HostilePolicyTests(ITestOutputHelper output)
         yield return Case("caller member name", "caller-inspection", "", members: "public void Deposit(long amount, [System.Runtime.CompilerServices.CallerMemberName] string caller = \"\") { }");
         yield return Case("caller argument expression", "caller-inspection", "", members: "public void Withdraw(long amount, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(amount))] string expr = \"\") { }");
         yield return Case("caller file path", "caller-inspection", "", members: "public void Audit([System.Runtime.CompilerServices.CallerFilePath] string file = \"\") { }");
+
+        // Telling the explorer from real threads by the runtime's counters, or carrying what one schedule saw into the next.
+        yield return Case("thread pool thread count", "runtime-counters", "if (ThreadPool.ThreadCount < 3) return;");
+        yield return Case("thread pool work items", "runtime-counters", "var seen = ThreadPool.CompletedWorkItemCount + ThreadPool.PendingWorkItemCount;");
+        yield return Case("thread pool available threads", "runtime-counters", "ThreadPool.GetAvailableThreads(out int workers, out int io); ThreadPool.GetMaxThreads(out workers, out io);");
+        yield return Case("thread state", "runtime-counters", "if ((Thread.CurrentThread.ThreadState & ThreadState.Unstarted) != 0) return;");
+        yield return Case("task current id", "runtime-counters", "if (Task.CurrentId is not null) return;");
+        yield return Case("default culture as a flag", "process-state", "System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;");
+        yield return Case("current culture as a flag", "process-state", "System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;");
+        yield return Case("thread culture as a flag", "process-state", "Thread.CurrentThread.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;");
+        yield return Case("intern pool as a flag", "process-state", "string.Intern(\"explored\"); if (string.IsInterned(new string('x', 3)) is null) return;");
     }
 
     [Theory]
@@ -292,6 +303,7 @@ public class HostilePolicyTests(ITestOutputHelper output)
         yield return Case("exception message and data", "try { } catch (Exception e) { Console.WriteLine(e.Message + e.GetType().Name + e.Data.Count + e.InnerException?.Message); }");
         yield return Case("unnamed wait handles", "using var m = new Mutex(); using var s = new Semaphore(1, 1); using var e = new EventWaitHandle(false, EventResetMode.AutoReset);");
         yield return Case("regex", "var ok = System.Text.RegularExpressions.Regex.IsMatch(\"a1\", \"[a-z][0-9]\");");
+        yield return Case("processor count and reading the culture", "int n = Environment.ProcessorCount; var c = System.Globalization.CultureInfo.CurrentCulture.Name + Thread.CurrentThread.CurrentCulture.Name;");
     }
 
     [Theory]

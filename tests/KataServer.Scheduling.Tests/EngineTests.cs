@@ -132,6 +132,41 @@ public class EngineTests
     }
 
     [Fact]
+    public void ReplayTokenCarriesTheClocksItStartedFrom()
+    {
+        var clock = new ClockEpoch(new DateTime(2031, 5, 6, 7, 8, 9, DateTimeKind.Utc).Ticks + 1234, 987_654_321_012, 55_555_555);
+        var t = new ReplayToken("portfolio/pct", 99UL, [0, 1, 1]) { Clock = clock };
+        Assert.Equal(clock, ReplayToken.Decode(t.Encode()).Clock);
+        Assert.Null(ReplayToken.Decode(new ReplayToken("dfs", 1, [0]).Encode()).Clock); // a token of before: the replaying process's clocks
+
+        // A crafted token may not set a clock no real one shows (DateTime would throw inside the learner's code).
+        var crafted = new ReplayToken("dfs", 1, [0]) { Clock = clock with { UtcTicks = DateTime.MaxValue.Ticks } }.Encode();
+        Assert.Contains("clock", Assert.Throws<FormatException>(() => ReplayToken.Decode(crafted)).Message);
+    }
+
+    [Fact]
+    public void AReplayRunsOnTheClocksOfTheProcessThatFoundTheBug()
+    {
+        // What `kata replay` in another process sees: the token's clocks, not its own. Code whose path depends on a
+        // clock's absolute value (a stripe picked by the tick count) then takes the finding's path again.
+        DateTime seenUtc = default;
+        long seenTicks = 0, seenTimestamp = 0;
+        var clock = new ClockEpoch(new DateTime(2031, 5, 6, 7, 8, 9, DateTimeKind.Utc).Ticks, 777_000_000_000, 42_000);
+        var token = new ReplayToken("random", 3, []) { Clock = clock }.Encode();
+        var r = ScheduleExplorer.Replay(() =>
+        {
+            seenUtc = KataServer.Scheduling.Interception.ControlledDateTime.get_UtcNow();
+            seenTicks = KataServer.Scheduling.Interception.ControlledEnvironment.get_TickCount64();
+            seenTimestamp = KataServer.Scheduling.Interception.ControlledStopwatch.GetTimestamp();
+        }, token, Opts());
+
+        Assert.Null(r.Bug);
+        Assert.InRange(seenUtc - new DateTime(clock.UtcTicks, DateTimeKind.Utc), TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(42_000, seenTicks);
+        Assert.InRange(seenTimestamp - clock.Timestamp, 0, System.Diagnostics.Stopwatch.Frequency / 1000);
+    }
+
+    [Fact]
     public void LongRepetitiveSchedulesGetShortTokens()
     {
         // A hang at the step bound: 20,000 choices cycling between two spinning threads.

@@ -182,6 +182,10 @@ public class MorePrimitiveTests
         }, "random", 20);
     }
 
+    /// <summary>Virtual time moves with waits, and a little with work (each clock read takes some tens of nanoseconds), never by a millisecond.</summary>
+    private static void AssertAbout(TimeSpan expected, TimeSpan actual) =>
+        Assert.True(actual >= expected && actual - expected < TimeSpan.FromMilliseconds(1), $"expected about {expected}, got {actual}");
+
     [Fact]
     public void AStopwatchMadeInARunMeasuresVirtualTime()
     {
@@ -191,18 +195,76 @@ public class MorePrimitiveTests
             ControlledThread.Sleep(1000);
             Assert.Equal(1000, ControlledStopwatch.get_ElapsedMilliseconds(sw));
             ControlledStopwatch.Stop(sw);
+            var stopped = ControlledStopwatch.get_Elapsed(sw);
             ControlledThread.Sleep(500);
-            Assert.Equal(TimeSpan.FromSeconds(1), ControlledStopwatch.get_Elapsed(sw));
+            Assert.Equal(stopped, ControlledStopwatch.get_Elapsed(sw));
+            AssertAbout(TimeSpan.FromSeconds(1), stopped);
             Assert.False(ControlledStopwatch.get_IsRunning(sw));
             ControlledStopwatch.Start(sw);
             ControlledThread.Sleep(250);
             Assert.Equal(1250, ControlledStopwatch.get_ElapsedMilliseconds(sw));
             ControlledStopwatch.Restart(sw);
-            Assert.Equal(0, ControlledStopwatch.get_ElapsedTicks(sw));
+            AssertAbout(TimeSpan.Zero, ControlledStopwatch.get_Elapsed(sw));
             var later = ControlledStopwatch.New();
             Assert.False(ControlledStopwatch.get_IsRunning(later));
             ControlledThread.Sleep(100);
             Assert.Equal(0, ControlledStopwatch.get_ElapsedMilliseconds(later));
+        }, "random", 5);
+    }
+
+    [Fact]
+    public void AClockReadTwiceAroundWorkNeverStandsStillAndReplaysTheSame()
+    {
+        long FirstRun()
+        {
+            long elapsed = -1;
+            var r = ScheduleExplorer.Explore(() =>
+            {
+                long before = ControlledStopwatch.GetTimestamp();
+                var t1 = ControlledDateTime.get_UtcNow();
+                long spin = 0;
+                for (int i = 0; i < 1000; i++)
+                {
+                    spin += i;
+                    SharedMemoryHooks.AtLoopBackEdge(1); // what the rewriter puts at each turn of a learner loop
+                }
+
+                long after = ControlledStopwatch.GetTimestamp();
+                Assert.True(after > before, "the stopwatch stood still");
+                Assert.True(ControlledDateTime.get_UtcNow() > t1, "UtcNow stood still");
+                Assert.True(spin > 0);
+                elapsed = after - before;
+            }, CoreTests.Opts("random", 1) with { Seed = 7 });
+            CoreTests.AssertNoBug(r);
+            return elapsed;
+        }
+
+        long first = FirstRun();
+        Assert.True(first > 0);
+        Assert.Equal(first, FirstRun()); // the same schedule takes the same virtual time
+    }
+
+    [Fact]
+    public void ALoopThatWaitsOutItsDeadlineWithWaitZeroEndsInAFewTurns()
+    {
+        // left = timeout - elapsed; Monitor.Wait(gate, left): a fraction of a millisecond left truncates to Wait(0), which
+        // gives up at once. Each such wait takes longer than the last (a spinning thread gets descheduled), so the
+        // deadline comes in a few turns, not thousands of steps.
+        NoBug(() =>
+        {
+            var gate = new object();
+            var sw = ControlledStopwatch.StartNew();
+            int turns = 0;
+            ControlledMonitor.Enter(gate);
+            Assert.False(ControlledMonitor.Wait(gate, 0)); // some work first: the deadline is then a fraction of a millisecond off
+            while (TimeSpan.FromMilliseconds(5) - ControlledStopwatch.get_Elapsed(sw) is var left && left > TimeSpan.Zero)
+            {
+                ControlledMonitor.Wait(gate, left);
+                turns++;
+            }
+
+            ControlledMonitor.Exit(gate);
+            Assert.InRange(turns, 2, 30);
         }, "random", 5);
     }
 
@@ -215,12 +277,12 @@ public class MorePrimitiveTests
             var start = tp.GetUtcNow();
             long ts = tp.GetTimestamp();
             await ControlledTask.Delay(TimeSpan.FromMinutes(5));
-            Assert.Equal(TimeSpan.FromMinutes(5), tp.GetUtcNow() - start);
-            Assert.Equal(TimeSpan.FromMinutes(5), tp.GetElapsedTime(ts));
+            AssertAbout(TimeSpan.FromMinutes(5), tp.GetUtcNow() - start);
+            AssertAbout(TimeSpan.FromMinutes(5), tp.GetElapsedTime(ts));
             var fired = new TaskCompletionSource();
             using var timer = tp.CreateTimer(_ => fired.TrySetResult(), null, TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan);
             await fired.Task;
-            Assert.Equal(TimeSpan.FromSeconds(330), tp.GetUtcNow() - start);
+            AssertAbout(TimeSpan.FromSeconds(330), tp.GetUtcNow() - start);
         }, "random", 10);
     }
 

@@ -83,6 +83,13 @@ public static class DefaultPolicyTable
         "Your code must behave the same whoever calls it: stack traces, thread names, the current task scheduler or synchronization context and " +
         "caller-info attributes ([CallerMemberName], [CallerFilePath], ...) would tell it whether a test is running. Keep your own state instead " +
         "(setting Thread.Name on threads you start is fine; pass TaskScheduler.Default explicitly where you need a scheduler).");
+    public static readonly PolicyRule RuntimeCounters = new("runtime-counters", "the runtime's counters",
+        "The thread pool's counters (ThreadCount, PendingWorkItemCount, CompletedWorkItemCount, Get*Threads), a thread's ThreadState and " +
+        "Task.CurrentId describe the process and the runtime around your code, not your code, and differ from one run to the next; " +
+        "keep your own counts (Interlocked.Increment on a field) and use Thread.IsAlive or Join to follow your threads.");
+    public static readonly PolicyRule ProcessState = new("process-state", "process-wide state",
+        "Submissions may not change or probe state shared by the whole process (the default and current culture, the string intern pool, " +
+        "encoding providers): it outlives a test and would carry what one run saw into the next. Pass a CultureInfo to ToString/Parse instead.");
     public static readonly PolicyRule NamedSync = new("named-sync", "named system-wide synchronization",
         "Named mutexes, semaphores and events are shared with other processes; create unnamed ones (new Mutex(), new SemaphoreSlim(n), new ManualResetEventSlim()).");
     public static readonly PolicyRule Unlisted = new("not-allowed-api", "outside the kata allow-list",
@@ -242,6 +249,17 @@ public static class DefaultPolicyTable
             "System.Environment.StackTrace", "System.Exception.StackTrace", "System.Threading.Thread.Name" + PropertyRead,
             "System.Runtime.CompilerServices.Caller*", "System.Threading.SynchronizationContext.Current", "System.Threading.Tasks.TaskScheduler.Current",
             "System.Threading.Thread.IsThreadPoolThread");
+
+        // What would tell the grader's explorer from real threads (its counters are the real pool's, its threads are
+        // operations on pooled workers) or carry knowledge across its schedules, which start from fresh static fields.
+        Deny(RuntimeCounters, "System.Threading.ThreadPool.ThreadCount", "System.Threading.ThreadPool.PendingWorkItemCount",
+            "System.Threading.ThreadPool.CompletedWorkItemCount", "System.Threading.ThreadPool.GetAvailableThreads",
+            "System.Threading.ThreadPool.GetMaxThreads", "System.Threading.ThreadPool.GetMinThreads", "System.Threading.Thread.ThreadState",
+            "System.Threading.Tasks.Task.CurrentId");
+        Deny(ProcessState, "System.Globalization.CultureInfo.DefaultThreadCurrentCulture.set", "System.Globalization.CultureInfo.DefaultThreadCurrentUICulture.set",
+            "System.Globalization.CultureInfo.CurrentCulture.set", "System.Globalization.CultureInfo.CurrentUICulture.set",
+            "System.Threading.Thread.CurrentCulture.set", "System.Threading.Thread.CurrentUICulture.set",
+            "System.String.Intern", "System.String.IsInterned", "System.Text.Encoding.RegisterProvider");
 
         Deny(NamedSync, "System.Threading.Mutex..ctor" + NamedArgument, "System.Threading.Semaphore..ctor" + NamedArgument,
             "System.Threading.EventWaitHandle..ctor" + NamedArgument, "System.Threading.Mutex.OpenExisting", "System.Threading.Mutex.TryOpenExisting",

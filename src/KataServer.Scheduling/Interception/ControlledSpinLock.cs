@@ -49,11 +49,11 @@ public static class ControlledSpinLock
         }
 
         op.Runtime.SchedulePoint(op, api, null, Kind);
-        long deadline = timeoutMs < 0 ? long.MaxValue : op.Runtime.Now + timeoutMs;
+        long deadline = op.Runtime.DeadlineAfter(timeoutMs);
         while (true)
         {
             self.TryEnter(0, ref lockTaken); // never waits: the one running operation either gets it or not
-            if (lockTaken || op.Runtime.Now >= deadline)
+            if (lockTaken || op.Runtime.NowNs >= deadline)
             {
                 return;
             }

@@ -318,7 +318,7 @@ public static class ControlledSpinWait
 
         ArgumentNullException.ThrowIfNull(condition);
         var rt = op.Runtime;
-        long deadline = millisecondsTimeout < 0 ? long.MaxValue : rt.Now + millisecondsTimeout;
+        long deadline = rt.DeadlineAfter(millisecondsTimeout);
         while (true)
         {
             if (condition())
@@ -326,7 +326,7 @@ public static class ControlledSpinWait
                 return true;
             }
 
-            if (rt.Now >= deadline)
+            if (rt.NowNs >= deadline)
             {
                 return false;
             }

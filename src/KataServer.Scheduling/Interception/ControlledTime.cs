@@ -4,30 +4,22 @@ using KataServer.Scheduling.Runtime;
 namespace KataServer.Scheduling.Interception;
 
 /// <summary>
-/// Virtual clock helpers: time only advances when every operation waits for time. Virtual time starts where the real
-/// clocks stood when this process started (not at a fixed date, zero ticks or zero milliseconds of uptime), so code
-/// cannot recognise the explorer by a clock's value and behave only there; local time is local, as it is for real.
+/// Virtual clocks: virtual time starts at the run's <see cref="ClockEpoch"/> and moves on when every operation waits
+/// (to the earliest deadline) and, a little, with the work done (<see cref="ControlledRuntime.Charge"/>): each read
+/// takes some tens of nanoseconds, so a clock read twice around busy work never stands still. Local time is local, as it is for real.
 /// </summary>
 internal static class VirtualClock
 {
-    internal static readonly DateTimeOffset Epoch = DateTimeOffset.UtcNow;
+    private const long NsPerTick = 100;
 
-    /// <summary>What <see cref="Stopwatch.GetTimestamp"/> and <see cref="Environment.TickCount64"/> read at <see cref="Epoch"/>.</summary>
-    private static readonly long EpochTimestamp = Stopwatch.GetTimestamp();
-    private static readonly long EpochTickCount = Environment.TickCount64;
+    internal static long Timestamp(ControlledRuntime rt) =>
+        rt.Epoch.Timestamp + (long)((Int128)rt.ReadClock() * Stopwatch.Frequency / 1_000_000_000);
 
-    private static readonly long TicksPerMillisecond = Stopwatch.Frequency / 1000;
-
-    // Whole milliseconds only: a clock that moved on by a fraction at each read (so that it never stood still, as a
-    // real one does not) broke the common `left = timeout - elapsed; Monitor.Wait(gate, left)` loop, whose waits
-    // truncate to whole milliseconds: with a fraction left, Wait(0) never lets virtual time move, and the loop spins.
-    internal static long Timestamp(ControlledRuntime rt) => EpochTimestamp + rt.Now * TicksPerMillisecond;
-
-    internal static DateTimeOffset UtcNow(ControlledRuntime rt) => Epoch.AddMilliseconds(rt.Now);
+    internal static DateTimeOffset UtcNow(ControlledRuntime rt) => new(rt.Epoch.UtcTicks + (rt.ReadClock() / NsPerTick), TimeSpan.Zero);
 
     internal static DateTimeOffset Now(ControlledRuntime rt) => UtcNow(rt).ToLocalTime();
 
-    internal static long TickCount64(ControlledRuntime rt) => EpochTickCount + rt.Now;
+    internal static long TickCount64(ControlledRuntime rt) => rt.Epoch.TickCount64 + (rt.ReadClock() / ControlledRuntime.NsPerMs);
 
     /// <summary>Runs <paramref name="callback"/> after <paramref name="dueMs"/> then every <paramref name="periodMs"/> (if positive) until <paramref name="stop"/>.</summary>
     internal static void StartPeriodic(ControlledRuntime rt, long dueMs, long periodMs, Func<bool> stop, Action callback, string name)

@@ -38,6 +38,15 @@ public static class SharedMemoryHooks
     /// thread unwind instead of burning a core for ever.
     /// </summary>
     public static void AtLoopBackEdge(int line) => Observer?.OnLoopBackEdge(line);
+
+    /// <summary>
+    /// Inserted at the start of every catch, filter, finally and fault handler of learner code: true while the explorer
+    /// tears a schedule down (it found a bug, or only background work is left waiting), and the handler then does nothing
+    /// (a catch rethrows, a filter declines, a finally ends). The engine unwinds the threads still in the schedule with an
+    /// exception of its own; on real threads those would simply never run again, so learner code must not see it either
+    /// (a <c>finally</c> that ran, or a caught exception's type, would tell the code it is being explored).
+    /// </summary>
+    public static bool InTeardown() => Runtime.ControlledOperation.Current is { Runtime.IsCanceled: true };
 }
 
 public interface ISharedMemoryObserver

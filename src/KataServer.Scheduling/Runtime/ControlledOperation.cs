@@ -101,6 +101,9 @@ public sealed class ControlledOperation
 
     internal int StepsAfterCancel { get; set; }
 
+    /// <summary>Yields and zero-timeout waits since this operation last really waited: each costs more virtual time (see <see cref="ControlledRuntime.ChargeSpin"/>).</summary>
+    internal int SpinStreak { get; set; }
+
     internal void AddHeld(string kind, object target) => (Held ??= new()).Add((kind, target));
 
     internal void RemoveHeld(object target)

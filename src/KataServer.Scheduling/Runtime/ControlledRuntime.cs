@@ -72,8 +72,16 @@ internal sealed class ControlledRuntime
 
     internal List<TraceStep>? Trace { get; }
 
-    /// <summary>Virtual time in milliseconds.</summary>
-    internal long Now { get; private set; }
+    /// <summary>Virtual time since the schedule started, in nanoseconds (see <see cref="Interception.VirtualClock"/>).</summary>
+    internal long NowNs { get; private set; }
+
+    /// <summary>Virtual time since the schedule started, in whole milliseconds.</summary>
+    internal long Now => NowNs / NsPerMs;
+
+    internal const long NsPerMs = 1_000_000;
+
+    /// <summary>The real clock values virtual time starts from: this process's, or the finding's when replaying its token.</summary>
+    internal ClockEpoch Epoch { get; init; } = ClockEpoch.Process;
 
     /// <summary>A sleep or timed wait timed out in this schedule: virtual time, which the engine chooses, ordered operations.</summary>
     internal bool TimeOrdered { get; private set; }
@@ -428,6 +436,13 @@ internal sealed class ControlledRuntime
         }
 
         progress++;
+        // Field and array accesses are a few nanoseconds of real work, API calls some tens.
+        Charge(verb is "read" or "write" ? 2 : 30);
+        if (isYield)
+        {
+            ChargeSpin(op);
+        }
+
         if (++steps > Options.MaxSteps)
         {
             Cancel(Scheduling.BugKind.Hang,
@@ -482,6 +497,9 @@ internal sealed class ControlledRuntime
         var next = PickNext(op);
         if (next is null)
         {
+            // The schedule is over (a bug was found, or only background work is left waiting, this operation among it):
+            // mark it cancelled before unwinding, so learner handlers on the way see a teardown (SharedMemoryHooks.InTeardown).
+            Cancel(null, null, null);
             ThrowCanceled(op);
             return;
         }
@@ -491,6 +509,7 @@ internal sealed class ControlledRuntime
             return;
         }
 
+        Charge(ContextSwitchNs);
         Resume(next);
         bool parked = false;
         try
@@ -526,6 +545,8 @@ internal sealed class ControlledRuntime
 
         if (timeoutMs == 0)
         {
+            // A wait that gives up at once (Wait(0), TryEnter(0), a timeout truncated to 0 ms) still takes some time.
+            ChargeSpin(op);
             return false;
         }
 
@@ -534,7 +555,8 @@ internal sealed class ControlledRuntime
         op.WaitKind = waitKind;
         op.WaitTarget = waitTarget;
         op.TimedOut = false;
-        op.Deadline = timeoutMs < 0 ? long.MaxValue : Now + timeoutMs;
+        op.Deadline = DeadlineAfter(timeoutMs);
+        op.SpinStreak = 0; // it really waits: a thread that waits is not spinning
         if (Trace is not null)
         {
             Record(op, "blocked: waits for " + DescribeWait(op), captureSource: true);
@@ -589,6 +611,55 @@ internal sealed class ControlledRuntime
         SchedulePoint(op, "sleep", detail: ms + " ms");
         BlockUntil(op, static () => false, "time", null, ms);
     }
+
+    // ------------------------------------------------------------------ time that work takes
+
+    /// <summary>A hand-off to another thread: a futex wake-up on a real machine costs a few microseconds.</summary>
+    private const long ContextSwitchNs = 2_000;
+
+    private const long FirstSpinNs = 500;
+    private const long MaxSpinNs = 200_000;
+
+    private ulong workDraws;
+
+    /// <summary>
+    /// Advances virtual time by about <paramref name="ns"/> (between half and one and a half times it, drawn from the
+    /// schedule's seed in run order, so a replay takes exactly the same time). Virtual time used to move only when
+    /// every operation waited, so a clock read twice around busy work stood still, which no real clock does: code could
+    /// recognise the explorer by it. Now every scheduling point, loop turn, clock read and hand-off takes a little.
+    /// </summary>
+    internal void Charge(long ns)
+    {
+        ulong r = DeterministicRandom.Mix(IterationSeed, ++workDraws);
+        NowNs += (ns / 2) + (long)(r % (ulong)(ns + 1));
+    }
+
+    /// <summary>A clock read: takes some tens of nanoseconds, like the real ones. Returns virtual time since the schedule started, in ns.</summary>
+    internal long ReadClock()
+    {
+        Charge(30);
+        return NowNs;
+    }
+
+    /// <summary>
+    /// A yield or a wait that gives up at once: the first costs half a microsecond, each next one without a real wait in
+    /// between twice the last (up to 0.2 ms), as a spinning thread on a busy machine gets descheduled for longer. So a loop
+    /// that waits for a clock with <c>Wait(0)</c> or <c>Thread.Sleep(0)</c> (<c>left = timeout - elapsed; Monitor.Wait(gate,
+    /// left)</c> truncates a fraction of a millisecond to 0) reaches its deadline in a few turns, not thousands of steps.
+    /// </summary>
+    internal void ChargeSpin(ControlledOperation op)
+    {
+        int streak = Math.Min(op.SpinStreak, 20);
+        op.SpinStreak++;
+        Charge(Math.Min(FirstSpinNs << streak, MaxSpinNs));
+    }
+
+    private bool WithinEarlyTimeoutHorizon(long deadline) =>
+        Options.EarlyTimeoutHorizonMs >= long.MaxValue / NsPerMs || deadline - NowNs <= Options.EarlyTimeoutHorizonMs * NsPerMs;
+
+    /// <summary>The virtual deadline of a wait of <paramref name="timeoutMs"/> starting now (negative: none).</summary>
+    internal long DeadlineAfter(long timeoutMs) =>
+        timeoutMs < 0 || timeoutMs >= (long.MaxValue - NowNs) / NsPerMs ? long.MaxValue : NowNs + (timeoutMs * NsPerMs);
 
     private uint identityHashes;
 
@@ -675,7 +746,7 @@ internal sealed class ControlledRuntime
             }
 
             int timeoutCandidates = 0;
-            if (Options.ExploreEarlyTimeouts && enabled.Count > 0 && minDeadline != long.MaxValue && minDeadline - Now <= Options.EarlyTimeoutHorizonMs)
+            if (Options.ExploreEarlyTimeouts && enabled.Count > 0 && minDeadline != long.MaxValue && WithinEarlyTimeoutHorizon(minDeadline))
             {
                 // Time may pass while others compute: the earliest pending timeout may fire now.
                 for (int i = 0; i < live.Count; i++)
@@ -705,10 +776,10 @@ internal sealed class ControlledRuntime
 
                 if (minDeadline != long.MaxValue)
                 {
-                    Now = Math.Max(Now, minDeadline);
+                    NowNs = Math.Max(NowNs, minDeadline);
                     foreach (var op in live)
                     {
-                        if (op.Status == OperationStatus.Blocked && op.Deadline <= Now)
+                        if (op.Status == OperationStatus.Blocked && op.Deadline <= NowNs)
                         {
                             op.TimedOut = true;
                             TimeOrdered = true;
@@ -785,10 +856,10 @@ internal sealed class ControlledRuntime
 
             if (timeoutCandidates > 0 && index >= enabled.Count - timeoutCandidates)
             {
-                Now = Math.Max(Now, minDeadline);
+                NowNs = Math.Max(NowNs, minDeadline);
                 foreach (var op in live)
                 {
-                    if (op.Status == OperationStatus.Blocked && op.Deadline <= Now)
+                    if (op.Status == OperationStatus.Blocked && op.Deadline <= NowNs)
                     {
                         op.TimedOut = true;
                         TimeOrdered = true;

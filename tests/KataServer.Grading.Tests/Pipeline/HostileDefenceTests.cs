@@ -36,6 +36,21 @@ public sealed class HostileDefenceTests(ITestOutputHelper output)
 
     private static string Output(GradeReport report) => report.Run?.Output ?? "";
 
+    [Fact]
+    public async Task The_explorers_teardown_tells_the_code_nothing()
+    {
+        // The code looks for the explorer's unwinding of a thread left waiting (its catch, filter or finally running),
+        // marks that in process-wide state and then takes the locks in the right order: exploration alone must still
+        // meet its deadlock.
+        const string file = "recognise-explorer-by-teardown.cs";
+        var source = await File.ReadAllBytesAsync(Path.Combine(Folder, file));
+        var report = await Permissive.Value.GradeAsync(new GradeRequest(Repository.Kata("deadlock-transfer"), source, file) { Mode = GradeMode.Explore });
+        output.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+
+        Assert.NotEqual(Verdicts.Passed, report.Verdict);
+        Assert.Contains(report.Findings, f => f.Kind == "deadlock");
+    }
+
     [Theory]
     [InlineData("forge-descriptors.cs")]
     [InlineData("forge-after-done.cs")]
