@@ -83,13 +83,20 @@ public sealed class KataLibrary
         authored.AddOrUpdate(id, (version, kata), (_, old) => old.Version > version ? old : (version, kata));
     }
 
+    /// <summary>Called once an authored kata is archived: learners no longer get it (its versions still resolve for grading).</summary>
+    public void Withdrawn(string id)
+    {
+        _ = authoredLoaded.Value;
+        authored.TryRemove(id, out _);
+    }
+
     public static Kata LoadVersion(string id, int version, byte[] zip) => KataLoader.Load(KataArchive.Read(zip), id, $"authored:{id}@{version}");
 
     private bool LoadPublished()
     {
         if (dbs is null) return true;
         using var db = dbs.CreateDbContext();
-        var latest = db.AuthoredKatas.AsNoTracking().Where(k => k.LatestVersion > 0)
+        var latest = db.AuthoredKatas.AsNoTracking().Where(k => k.LatestVersion > 0 && k.ArchivedAt == null)
             .Join(db.AuthoredKataVersions.AsNoTracking(), k => new { k.Id, V = k.LatestVersion }, v => new { Id = v.KataId, V = v.Version }, (k, v) => v)
             .ToList();
         foreach (var row in latest)

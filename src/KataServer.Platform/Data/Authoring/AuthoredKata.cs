@@ -20,6 +20,11 @@ public sealed class AuthoredKata
     public int LatestVersion { get; set; }
     public string? CopiedFrom { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// Set when its author removed a published kata: learners no longer see it, its versions stay for the submissions
+    /// graded against them (a kata never published is deleted instead).
+    /// </summary>
+    public DateTime? ArchivedAt { get; set; }
 }
 
 /// <summary>One published version: immutable. Submissions name the version they were graded against.</summary>

@@ -61,6 +61,9 @@ namespace KataServer.Platform.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CopiedFrom")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
