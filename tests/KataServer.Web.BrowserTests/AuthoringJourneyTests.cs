@@ -62,7 +62,7 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await teacher.Locator("select[name=mutant-finding]").SelectOptionAsync("lost-update");
         await teacher.Locator("input[name=mutant-mistake]").FillAsync("A lock on a new object each call excludes nobody: two increments still race.");
         await teacher.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
-        await Expect(teacher.GetByRole(AriaRole.Button, new() { Name = "mutants/lock-per-call.cs" })).ToHaveAttributeAsync("aria-current", "true");
+        await Expect(teacher.GetByRole(AriaRole.Button, new() { Name = "mutants/lock-per-call.cs", Exact = true })).ToHaveAttributeAsync("aria-current", "true");
         await Expect(teacher.Locator(".monaco-editor .view-lines").First).ToContainTextAsync("Interlocked.Increment");
         await ReplaceEditorTextAsync(teacher, LockPerCallMutant);
         // A name outside the kata folder is refused at once, naming the rule.
@@ -78,7 +78,7 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await teacher.Locator("input[name=budget-exploreSchedules]").FillAsync("400");
         await Screenshot(teacher, "authoring-0-manifest-form");
 
-        await teacher.GetByRole(AriaRole.Button, new() { Name = "tests/CounterTests.cs" }).ClickAsync();
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "tests/CounterTests.cs", Exact = true }).ClickAsync();
         var strong = await TemplateTestAsync();
         var weak = strong[..strong.IndexOf(AdditionsTest, StringComparison.Ordinal)].TrimEnd() + "\n}\n";
         await ReplaceEditorTextAsync(teacher, weak);

@@ -52,6 +52,8 @@ public sealed class AuthoringTests(AuthoringServer fixture) : IClassFixture<Auth
             ($"GET", $"/api/cohorts/{cohortId}"), ("GET", $"/api/cohorts/{cohortId}/export.csv"), ("POST", $"/api/cohorts/{cohortId}/invites"),
             ("DELETE", "/api/authoring/katas/learner-probe"), ("POST", "/api/authoring/katas/learner-probe/restore"),
             ("DELETE", $"/api/cohorts/{cohortId}/invites"), ("DELETE", $"/api/cohorts/{cohortId}"),
+            ("GET", "/api/authoring/katas/learner-probe/authors"), ("POST", "/api/authoring/katas/learner-probe/authors"),
+            ("DELETE", "/api/authoring/katas/learner-probe/authors/x"),
         })
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method is "GET" or "DELETE" ? null : JsonContent.Create(new { }) };
@@ -74,6 +76,47 @@ public sealed class AuthoringTests(AuthoringServer fixture) : IClassFixture<Auth
         await Api.AssertProblemAsync(await instructor.DeleteAsync("/api/authoring/katas/hit-counter"), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, (await instructor.GetAsync("/api/authoring/katas/learner-probe")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await instructor.GetAsync($"/api/cohorts/{cohortId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_co_author_sees_and_edits_the_hidden_parts_until_removed_and_only_the_owner_manages_authors()
+    {
+        using var owner = fixture.Server.Client(fixture.Instructor);
+        using var colleague = fixture.Server.Client(fixture.OtherInstructor);
+        using var learner = fixture.Server.Client(fixture.Learner);
+        (await owner.PostAsJsonAsync("/api/authoring/katas", new { id = "shared-kata" })).EnsureSuccessStatusCode();
+        await Api.AssertProblemAsync(await colleague.GetAsync("/api/authoring/katas/shared-kata"), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await colleague.GetAsync("/api/authoring/katas/shared-kata/authors"), HttpStatusCode.Forbidden);
+
+        // Learners, unknown emails and the owner cannot be added; nothing says whether a learner's account exists.
+        var asLearner = await Api.AssertProblemAsync(await owner.PostAsJsonAsync("/api/authoring/katas/shared-kata/authors", new { email = "lea@example.org" }), HttpStatusCode.NotFound);
+        var unknown = await Api.AssertProblemAsync(await owner.PostAsJsonAsync("/api/authoring/katas/shared-kata/authors", new { email = "nobody@example.org" }), HttpStatusCode.NotFound);
+        Assert.Equal(((string)asLearner["detail"]!).Replace("lea@", "X@"), ((string)unknown["detail"]!).Replace("nobody@", "X@"));
+        await Api.AssertProblemAsync(await owner.PostAsJsonAsync("/api/authoring/katas/shared-kata/authors", new { email = "ian@example.org" }), HttpStatusCode.Conflict);
+
+        var authors = await (await owner.PostAsJsonAsync("/api/authoring/katas/shared-kata/authors", new { email = "oli@example.org" })).Content.ReadFromJsonAsync<JsonArray>();
+        Assert.Equal(["ian@example.org", "oli@example.org"], authors!.Select(a => (string)a!["email"]!));
+        var colleagueId = (string)authors![1]!["userId"]!;
+
+        // The co-author sees the hidden parts, lists the kata among theirs and saves a new revision...
+        var view = await colleague.GetFromJsonAsync<JsonObject>("/api/authoring/katas/shared-kata");
+        Assert.Contains("Interlocked", (string)view!["files"]!["reference.cs"]!);
+        Assert.Contains((await colleague.GetFromJsonAsync<JsonArray>("/api/authoring/katas"))!, k => (string)k!["id"]! == "shared-kata");
+        var files = view["files"]!.AsObject().ToDictionary(p => p.Key, p => (string?)p.Value);
+        files["hints/for-authors.md"] = "# Notes between authors\n";
+        (await colleague.PutAsJsonAsync("/api/authoring/katas/shared-kata/files", new { files, revision = (int)view["draftRevision"]! })).EnsureSuccessStatusCode();
+        // ...but neither manages authors nor deletes the kata.
+        await Api.AssertProblemAsync(await colleague.PostAsJsonAsync("/api/authoring/katas/shared-kata/authors", new { email = "ian@example.org" }), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await colleague.DeleteAsync($"/api/authoring/katas/shared-kata/authors/{colleagueId}"), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await colleague.DeleteAsync("/api/authoring/katas/shared-kata"), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await learner.GetAsync("/api/authoring/katas/shared-kata/export"), HttpStatusCode.Forbidden);
+
+        // Removed, the colleague is out again.
+        Assert.Single((await (await owner.DeleteAsync($"/api/authoring/katas/shared-kata/authors/{colleagueId}")).Content.ReadFromJsonAsync<JsonArray>())!);
+        await Api.AssertProblemAsync(await colleague.GetAsync("/api/authoring/katas/shared-kata"), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await colleague.GetAsync("/api/authoring/katas/shared-kata/export"), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await owner.DeleteAsync($"/api/authoring/katas/shared-kata/authors/{colleagueId}"), HttpStatusCode.NotFound);
+        Assert.Contains("hints/for-authors.md", (await owner.GetFromJsonAsync<JsonObject>("/api/authoring/katas/shared-kata"))!["files"]!.AsObject().Select(p => p.Key));
     }
 
     [Fact]

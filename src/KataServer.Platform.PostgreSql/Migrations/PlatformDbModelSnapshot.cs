@@ -103,6 +103,28 @@ namespace KataServer.Platform.PostgreSql.Migrations
                     b.ToTable("AuthoredKatas");
                 });
 
+            modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataAuthor", b =>
+                {
+                    b.Property<string>("KataId")
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("KataId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AuthoredKataAuthors");
+                });
+
             modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataVersion", b =>
                 {
                     b.Property<string>("KataId")
@@ -823,6 +845,21 @@ namespace KataServer.Platform.PostgreSql.Migrations
                     b.HasOne("KataServer.Platform.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataAuthor", b =>
+                {
+                    b.HasOne("KataServer.Platform.Data.Authoring.AuthoredKata", null)
+                        .WithMany()
+                        .HasForeignKey("KataId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KataServer.Platform.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -56,6 +56,7 @@ public static partial class AuthoringEndpoints
         group.MapPost("/{id}/publish", PublishAsync);
         group.MapDelete("/{id}", DeleteAsync);
         group.MapPost("/{id}/restore", RestoreAsync);
+        group.MapKataAuthorEndpoints();
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, PlatformDb db)
@@ -77,7 +78,7 @@ public static partial class AuthoringEndpoints
         {
             var source = await db.AuthoredKatas.AsNoTracking().SingleOrDefaultAsync(k => k.Id == body.From);
             if (source is null) return Problems.NotFound($"there is no kata '{body.From}' to copy");
-            if (!MayAuthor(http, source)) return Forbidden(body.From);
+            if (!await MayAuthorAsync(http, source, db)) return Forbidden(body.From);
             files = WithId(KataArchive.Read(source.Draft), body.Id);
         }
 
@@ -102,7 +103,7 @@ public static partial class AuthoringEndpoints
         if (existing is null) existing = await AddAsync(db, http, kata.Id, files, copiedFrom: null);
         else
         {
-            if (!MayAuthor(http, existing)) return Forbidden(kata.Id);
+            if (!await MayAuthorAsync(http, existing, db)) return Forbidden(kata.Id);
             if (existing.ArchivedAt is not null) return Archived(existing);
             SetDraft(existing, files);
             await db.SaveChangesAsync();
@@ -228,6 +229,7 @@ public static partial class AuthoringEndpoints
         if (library.IsBuiltIn(id)) return BuiltInReadOnly(id);
         var (kata, denied) = await FindAsync(id, http, db);
         if (denied is not null) return denied;
+        if (!Owns(http, kata!)) return OwnerOnly(id);
         if (kata!.LatestVersion == 0)
         {
             db.AuthoredKatas.Remove(kata);
@@ -271,25 +273,38 @@ public static partial class AuthoringEndpoints
     private static IQueryable<AuthoredKata> Owned(PlatformDb db, HttpContext http)
     {
         var userId = http.User.RequiredUserId();
-        return http.User.IsInRole(Roles.Admin) ? db.AuthoredKatas : db.AuthoredKatas.Where(k => k.OwnerId == userId);
+        return http.User.IsInRole(Roles.Admin)
+            ? db.AuthoredKatas
+            : db.AuthoredKatas.Where(k => k.OwnerId == userId || db.AuthoredKataAuthors.Any(a => a.KataId == k.Id && a.UserId == userId));
     }
 
-    public static bool MayAuthor(HttpContext http, AuthoredKata kata) =>
-        kata.OwnerId == http.User.UserId() || http.User.IsInRole(Roles.Admin);
+    /// <summary>The kata's owner, its co-authors and admins: the only ones who see its hidden parts.</summary>
+    public static async Task<bool> MayAuthorAsync(HttpContext http, AuthoredKata kata, PlatformDb db)
+    {
+        var userId = http.User.UserId();
+        return kata.OwnerId == userId || http.User.IsInRole(Roles.Admin)
+            || (userId is not null && await db.AuthoredKataAuthors.AnyAsync(a => a.KataId == kata.Id && a.UserId == userId));
+    }
+
+    /// <summary>The owner and admins: who may add or remove authors and delete the kata.</summary>
+    public static bool Owns(HttpContext http, AuthoredKata kata) => kata.OwnerId == http.User.UserId() || http.User.IsInRole(Roles.Admin);
 
     internal static async Task<(AuthoredKata? Kata, IResult? Denied)> FindAsync(string id, HttpContext http, PlatformDb db)
     {
         var kata = await db.AuthoredKatas.SingleOrDefaultAsync(k => k.Id == id);
         if (kata is null) return (null, Problems.NotFound($"there is no authored kata '{id}'"));
-        return MayAuthor(http, kata) ? (kata, null) : (null, Forbidden(id));
+        return await MayAuthorAsync(http, kata, db) ? (kata, null) : (null, Forbidden(id));
     }
 
-    private static IResult Forbidden(string id) =>
+    internal static IResult Forbidden(string id) =>
         Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"only the author of '{id}' and admins may see or change its hidden parts");
 
     private static IResult BuiltInReadOnly(string id) =>
         Problems.Problem(StatusCodes.Status403Forbidden, "Built-in katas are read-only",
             $"'{id}' is in the repository's katas/ folder: copy it to edit (POST /api/authoring/katas with {{\"id\": \"my-{id}\", \"from\": \"{id}\"}})");
+
+    internal static IResult OwnerOnly(string id) =>
+        Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"only the owner of '{id}' and admins may do this (co-authors edit, validate and publish)");
 
     private static IResult Archived(AuthoredKata kata) => Problems.Problem(StatusCodes.Status409Conflict, "Archived",
         $"'{kata.Id}' is archived (learners do not see it): restore it first (POST /api/authoring/katas/{kata.Id}/restore)");

@@ -9,6 +9,7 @@ import { teaching, type AuthoredKata, type Validation } from "./api";
 import { ValidationView } from "./ValidationView";
 import { DraftFilesPanel, manifestFormPath } from "./DraftFilesPanel";
 import { ManifestForm } from "./ManifestForm";
+import { AuthorsPanel } from "./AuthorsPanel";
 import { languageOf, manifestPath, writeManifest, type Files } from "./draft";
 
 /**
@@ -148,6 +149,7 @@ export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
       {kata.versions.length > 0 && (
         <p>Versions: {kata.versions.map((v) => `v${v.version} (${new Date(v.publishedAt).toLocaleString()})`).join(", ")}</p>
       )}
+      {!kata.readOnly && <AuthorsPanel id={id} />}
     </main>
   );
 }

@@ -20,6 +20,7 @@ export interface AuthoredKata {
   versions: { version: number; publishedAt: string }[]; lastValidation: Validation | null;
   archivedAt: string | null; rules: DraftRules;
 }
+export interface Author { userId: string; email: string; displayName: string; owner: boolean; addedAt: string | null }
 export interface Count { name: string; times: number }
 export interface KataStats {
   kata: string; learners: number; attempted: number; passed: number; passRate: number; medianAttemptsToPass: number | null;
@@ -51,6 +52,9 @@ export const teaching = {
   exportUrl: (id: string) => `${base}/${enc(id)}/export`,
   /** Deletes a never-published kata, archives a published one (its submissions stay readable). */
   remove: (id: string) => request<{ id: string; outcome: "deleted" | "archived"; detail: string }>("DELETE", `${base}/${enc(id)}`),
+  authors: (id: string) => request<Author[]>("GET", `${base}/${enc(id)}/authors`),
+  addAuthor: (id: string, email: string) => request<Author[]>("POST", `${base}/${enc(id)}/authors`, { email }),
+  removeAuthor: (id: string, userId: string) => request<Author[]>("DELETE", `${base}/${enc(id)}/authors/${enc(userId)}`),
   restore: (id: string) => request<AuthoredKata>("POST", `${base}/${enc(id)}/restore`),
 
   cohorts: () => request<CohortItem[]>("GET", "/api/cohorts"),

@@ -27,6 +27,18 @@ public sealed class AuthoredKata
     public DateTime? ArchivedAt { get; set; }
 }
 
+/// <summary>
+/// Another instructor the kata's owner made one of its authors: sees and edits its hidden parts, validates and publishes
+/// it, like the owner. Only the owner and admins add or remove authors, and deleting the kata stays theirs too.
+/// </summary>
+public sealed class AuthoredKataAuthor
+{
+    public string KataId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string AddedBy { get; set; } = "";
+    public DateTime AddedAt { get; set; }
+}
+
 /// <summary>One published version: immutable. Submissions name the version they were graded against.</summary>
 public sealed class AuthoredKataVersion
 {

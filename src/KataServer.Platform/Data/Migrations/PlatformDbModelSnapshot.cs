@@ -98,6 +98,28 @@ namespace KataServer.Platform.Data.Migrations
                     b.ToTable("AuthoredKatas");
                 });
 
+            modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataAuthor", b =>
+                {
+                    b.Property<string>("KataId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KataId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AuthoredKataAuthors");
+                });
+
             modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataVersion", b =>
                 {
                     b.Property<string>("KataId")
@@ -808,6 +830,21 @@ namespace KataServer.Platform.Data.Migrations
                     b.HasOne("KataServer.Platform.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataAuthor", b =>
+                {
+                    b.HasOne("KataServer.Platform.Data.Authoring.AuthoredKata", null)
+                        .WithMany()
+                        .HasForeignKey("KataId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KataServer.Platform.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
