@@ -70,6 +70,7 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await teacher.Locator("input[name=file-name]").FillAsync("../escape.cs");
         await teacher.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
         await Expect(teacher.Locator(".file-actions .error-box")).ToContainTextAsync("not a file path inside the kata folder");
+        await Expect(teacher.GetByRole(AriaRole.Button, new() { Name = "../escape.cs", Exact = true })).ToHaveCountAsync(0);
         // The manifest form lists the new mutant with its finding and mistake.
         await teacher.GetByRole(AriaRole.Button, new() { Name = "Manifest (form)" }).ClickAsync();
         await Expect(teacher.GetByLabel("Mutant 4 file")).ToHaveValueAsync("mutants/lock-per-call.cs");
@@ -93,7 +94,7 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await Expect(teacher.Locator(".validation-verdict")).ToContainTextAsync("Not valid");
         await Screenshot(teacher, "authoring-1-mutant-survives");
         await teacher.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
-        await Expect(teacher.Locator(".error-box")).ToContainTextAsync("mutant add-not-atomic");
+        await Expect(teacher.Locator(".authoring > .error-box")).ToContainTextAsync("mutant add-not-atomic");
 
         // Strengthen the test: every mutant is caught, and the kata is published.
         await ReplaceEditorTextAsync(teacher, strong);
@@ -175,13 +176,13 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         return JsonNode.Parse(await kata.TextAsync())!["draftRevision"]!.GetValue<int>();
     }
 
-    /// <summary>Replaces the open Monaco editor's text as a paste would (no auto-closing of brackets).</summary>
+    /// <summary>Replaces the open Monaco editor's text by a paste (no auto-closing of brackets, no re-indenting).</summary>
     private static async Task ReplaceEditorTextAsync(IPage page, string text)
     {
         await page.Locator(".monaco-editor .view-lines").First.ClickAsync();
         await page.Keyboard.PressAsync("Control+A");
-        await page.Keyboard.PressAsync("Delete");
-        await page.Keyboard.InsertTextAsync(text);
+        await BrowserFixture.PasteAsync(page, text);
+        await page.Keyboard.PressAsync("Control+Home");
     }
 
     private static Task<string> TemplateTestAsync() => TemplateFileAsync("tests/CounterTests.cs");

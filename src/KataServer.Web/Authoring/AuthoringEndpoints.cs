@@ -296,8 +296,8 @@ public static partial class AuthoringEndpoints
         return await MayAuthorAsync(http, kata, db) ? (kata, null) : (null, Forbidden(id));
     }
 
-    internal static IResult Forbidden(string id) =>
-        Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"only the author of '{id}' and admins may see or change its hidden parts");
+    private static IResult Forbidden(string id) =>
+        Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"only the authors of '{id}' and admins may see or change its hidden parts");
 
     private static IResult BuiltInReadOnly(string id) =>
         Problems.Problem(StatusCodes.Status403Forbidden, "Built-in katas are read-only",

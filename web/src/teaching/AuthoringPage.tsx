@@ -122,7 +122,7 @@ export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
             ? <ManifestForm files={files} rules={kata.rules} readOnly={locked} onChange={(m) => edit({ ...files, [manifestPath]: writeManifest(m) })} />
             : path in files
               ? <CodeEditor key={path} initialValue={code} dark={dark} diagnostics={diagnostics} label={`Editor for ${path}`} language={languageOf(path)}
-                  onChange={(value) => edit({ ...files, [path]: value })} onRun={() => void save()} />
+                  onChange={(value) => { setFiles((f) => ({ ...f, [path]: value })); setDirty(true); }} onRun={() => void save()} />
               : <p className="muted">Choose a file.</p>}
           {preview != null && <article className="markdown preview" aria-label="Preview" dangerouslySetInnerHTML={{ __html: preview }} />}
         </div>

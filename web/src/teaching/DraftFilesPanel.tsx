@@ -23,6 +23,13 @@ export function DraftFilesPanel({ files, path, rules, readOnly, onOpen, onChange
   const [problem, setProblem] = useState<string | null>(null);
   const isFile = path in files;
 
+  const open = (p: string) => {
+    setConfirmRemove(false);
+    setRename("");
+    setProblem(null);
+    onOpen(p);
+  };
+
   const add = (e: React.FormEvent) => {
     e.preventDefault();
     const target = pathFor(kind, name);
@@ -48,10 +55,10 @@ export function DraftFilesPanel({ files, path, rules, readOnly, onOpen, onChange
   return (
     <nav className="file-list" aria-label="Files">
       <button type="button" className={path === manifestFormPath ? "file selected" : "file"} aria-current={path === manifestFormPath ? "true" : undefined}
-        onClick={() => onOpen(manifestFormPath)}>Manifest (form)</button>
+        onClick={() => open(manifestFormPath)}>Manifest (form)</button>
       {paths.map((p) => (
         <button key={p} type="button" className={p === path ? "file selected" : "file"} aria-current={p === path ? "true" : undefined}
-          onClick={() => { setConfirmRemove(false); setRename(""); onOpen(p); }}>{p}</button>
+          onClick={() => open(p)}>{p}</button>
       ))}
       {!readOnly && (
         <div className="file-actions">

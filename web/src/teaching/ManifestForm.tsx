@@ -77,8 +77,8 @@ export function ManifestForm({ files, rules, readOnly, onChange }: {
                     const also = e.target.value.split(",").map((t) => t.trim()).filter(Boolean);
                     setMutant(i, { also: also.length > 0 ? also : undefined });
                   }} /></td>
-                <td><textarea aria-label={`Mutant ${i + 1} mistake`} rows={2} value={x.mistake} onChange={(e) => setMutant(i, { mistake: e.target.value })} /></td>
-                <td><button type="button" onClick={() => change((c) => { c.mutants = mutants.filter((_, j) => j !== i); })}>Remove entry</button></td>
+                <td><textarea aria-label={`Mutant ${i + 1} mistake`} rows={3} value={x.mistake} onChange={(e) => setMutant(i, { mistake: e.target.value })} /></td>
+                <td><button type="button" aria-label={`Remove mutant ${i + 1} from the manifest`} onClick={() => change((c) => { c.mutants = mutants.filter((_, j) => j !== i); })}>Remove</button></td>
               </tr>
             ))}
           </tbody>
