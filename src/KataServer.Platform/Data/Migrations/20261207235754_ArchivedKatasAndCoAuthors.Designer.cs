@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KataServer.Platform.Data.Migrations
 {
     [DbContext(typeof(PlatformDb))]
-    [Migration("20261207232856_KataCoAuthors")]
-    partial class KataCoAuthors
+    [Migration("20261207235754_ArchivedKatasAndCoAuthors")]
+    partial class ArchivedKatasAndCoAuthors
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

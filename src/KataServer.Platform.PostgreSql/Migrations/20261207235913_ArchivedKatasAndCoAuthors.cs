@@ -3,22 +3,28 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace KataServer.Platform.Data.Migrations
+namespace KataServer.Platform.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class KataCoAuthors : Migration
+    public partial class ArchivedKatasAndCoAuthors : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ArchivedAt",
+                table: "AuthoredKatas",
+                type: "timestamp with time zone",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "AuthoredKataAuthors",
                 columns: table => new
                 {
-                    KataId = table.Column<string>(type: "TEXT", nullable: false),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    AddedBy = table.Column<string>(type: "TEXT", nullable: false),
-                    AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    KataId = table.Column<string>(type: "character varying(100)", nullable: false),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    AddedBy = table.Column<string>(type: "text", nullable: false),
+                    AddedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -48,6 +54,10 @@ namespace KataServer.Platform.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "AuthoredKataAuthors");
+
+            migrationBuilder.DropColumn(
+                name: "ArchivedAt",
+                table: "AuthoredKatas");
         }
     }
 }
