@@ -5,7 +5,7 @@ import { Link, navigate } from "../app/router";
 import { ErrorBox } from "../app/ErrorBox";
 import { teaching } from "./api";
 import { CohortChart } from "./CohortChart";
-import { plural } from "./draft";
+import { plural } from "./plural";
 
 /** Where the cohort struggles: per kata pass rate, attempts, time, findings, failing tests, hints; per learner every attempt. */
 export function CohortPage({ id }: { id: string }) {

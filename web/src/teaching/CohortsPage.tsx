@@ -3,7 +3,7 @@ import { useAsync } from "../app/useAsync";
 import { Link, navigate } from "../app/router";
 import { ErrorBox } from "../app/ErrorBox";
 import { teaching } from "./api";
-import { plural } from "./draft";
+import { plural } from "./plural";
 
 export function CohortsPage() {
   const cohorts = useAsync(() => teaching.cohorts(), []);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addFile, languageOf, parseManifest, pathFor, plural, removeFile, renameFile, whyRefused, withManifest } from "./draft";
+import { addFile, languageOf, parseManifest, pathFor, removeFile, renameFile, whyRefused, withManifest } from "./draft";
+import { plural } from "./plural";
 
 const rules = { folders: ["tests", "mutants", "hints", "docs"], extensions: [".cs", ".md", ".json", ".txt"] };
 

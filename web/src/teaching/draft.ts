@@ -139,11 +139,6 @@ export function languageOf(path: string): string {
   return "plaintext";
 }
 
-/** "1 learner", "2 learners": a count with its noun, plural unless it is one. */
-export function plural(count: number, noun: string, many = `${noun}s`): string {
-  return `${count} ${count === 1 ? noun : many}`;
-}
-
 function baseName(path: string): string {
   const name = path.slice(path.lastIndexOf("/") + 1);
   return name.slice(0, name.lastIndexOf(".")) || name;
