@@ -18,6 +18,26 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
     private static readonly LocatorAssertionsToBeVisibleOptions GradeTimeout = new() { Timeout = 300_000 };
     private const string AdditionsTest = "    [KataTest(Description = \"Two threads add at once: Total counts every addition.\")]";
 
+    /// <summary>A fourth mutant the instructor writes in the browser: a lock on a fresh object excludes nobody.</summary>
+    private const string LockPerCallMutant = """
+        using System.Threading;
+
+        public sealed class Counter
+        {
+            private long _count;
+
+            public void Increment()
+            {
+                lock (new object()) { _count++; }
+            }
+
+            public void Add(long amount) => Interlocked.Add(ref _count, amount);
+
+            public long Total => Interlocked.Read(ref _count);
+        }
+
+        """;
+
     [Fact]
     public async Task An_instructor_fixes_a_surviving_mutant_publishes_and_sees_a_cohort_learner_solve_the_kata()
     {
@@ -35,7 +55,31 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await teacher.Locator("input[name=kata-id]").FillAsync("tiny-sum");
         await teacher.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Expect(teacher.Locator(".authoring > h1")).ToContainTextAsync("tiny-sum");
-        await teacher.GetByRole(AriaRole.Button, new() { Name = "tests/CounterTests.cs" }).ClickAsync();
+
+        // A mutant added from the browser alone: its file (starting as the reference, then made wrong) and its manifest entry.
+        await teacher.Locator("select[name=file-kind]").SelectOptionAsync("mutant");
+        await teacher.Locator("input[name=file-name]").FillAsync("lock-per-call");
+        await teacher.Locator("select[name=mutant-finding]").SelectOptionAsync("lost-update");
+        await teacher.Locator("input[name=mutant-mistake]").FillAsync("A lock on a new object each call excludes nobody: two increments still race.");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Expect(teacher.GetByRole(AriaRole.Button, new() { Name = "mutants/lock-per-call.cs", Exact = true })).ToHaveAttributeAsync("aria-current", "true");
+        await Expect(teacher.Locator(".monaco-editor .view-lines").First).ToContainTextAsync("Interlocked.Increment");
+        await ReplaceEditorTextAsync(teacher, LockPerCallMutant);
+        // A name outside the kata folder is refused at once, naming the rule.
+        await teacher.Locator("select[name=file-kind]").SelectOptionAsync("other");
+        await teacher.Locator("input[name=file-name]").FillAsync("../escape.cs");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Expect(teacher.Locator(".file-actions .error-box")).ToContainTextAsync("not a file path inside the kata folder");
+        await Expect(teacher.GetByRole(AriaRole.Button, new() { Name = "../escape.cs", Exact = true })).ToHaveCountAsync(0);
+        // The manifest form lists the new mutant with its finding and mistake.
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Manifest (form)" }).ClickAsync();
+        await Expect(teacher.GetByLabel("Mutant 4 file")).ToHaveValueAsync("mutants/lock-per-call.cs");
+        await Expect(teacher.GetByLabel("Mutant 4 finding")).ToHaveValueAsync("lost-update");
+        await Expect(teacher.GetByLabel("Mutant 4 mistake")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("excludes nobody"));
+        await teacher.Locator("input[name=budget-exploreSchedules]").FillAsync("400");
+        await Screenshot(teacher, "authoring-0-manifest-form");
+
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "tests/CounterTests.cs", Exact = true }).ClickAsync();
         var strong = await TemplateTestAsync();
         var weak = strong[..strong.IndexOf(AdditionsTest, StringComparison.Ordinal)].TrimEnd() + "\n}\n";
         await ReplaceEditorTextAsync(teacher, weak);
@@ -43,10 +87,14 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         var missed = teacher.Locator(".mutants tr.missed");
         await Expect(missed).ToBeVisibleAsync(GradeTimeout);
         await Expect(missed).ToContainTextAsync("add-not-atomic");
+        // Validation checked the mutant added in the browser and names it: the weakened test still catches it.
+        await Expect(teacher.Locator(".mutants tr.caught", new() { HasText = "lock-per-call" })).ToContainTextAsync("lost-update");
+        var saved = JsonNode.Parse(await (await teacher.Context.APIRequest.GetAsync("/api/authoring/katas/tiny-sum")).TextAsync())!;
+        Assert.Contains("\"exploreSchedules\": 400", (string)saved["files"]!["kata.json"]!);
         await Expect(teacher.Locator(".validation-verdict")).ToContainTextAsync("Not valid");
         await Screenshot(teacher, "authoring-1-mutant-survives");
         await teacher.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
-        await Expect(teacher.Locator(".error-box")).ToContainTextAsync("mutant add-not-atomic");
+        await Expect(teacher.Locator(".authoring > .error-box")).ToContainTextAsync("mutant add-not-atomic");
 
         // Strengthen the test: every mutant is caught, and the kata is published.
         await ReplaceEditorTextAsync(teacher, strong);
@@ -88,7 +136,10 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         await teacher.ReloadAsync();
         await Expect(teacher.Locator(".learner .attempt").First).ToContainTextAsync("passed");
         await Expect(teacher.Locator(".cohort-chart")).ToContainTextAsync("100 % passed");
+        await Expect(teacher.Locator(".cohort")).ToContainTextAsync("1 learner.");
+        await Expect(teacher.Locator(".learner summary").First).ToContainTextAsync("(1 attempt)");
         await Screenshot(teacher, "authoring-3-cohort");
+        var cohortUrl = teacher.Url;
 
         // The attempt opens as a page: its report and the learner's code.
         await teacher.Locator(".learner .attempt").First.GetByRole(AriaRole.Link, new() { Name = "code and report" }).ClickAsync();
@@ -106,6 +157,16 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         });
         await Expect(teacher.Locator(".authoring > h1")).ToContainTextAsync("tiny-sum");
         Assert.Equal(before + 1, await DraftRevisionAsync(teacher));
+
+        // The cohort is deleted after a confirmation; the learner's submission stays theirs.
+        await teacher.GotoAsync(cohortUrl);
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Delete cohort…" }).ClickAsync();
+        await Expect(teacher.Locator(".confirm")).ToContainTextAsync("The learners keep their submissions");
+        await teacher.GetByRole(AriaRole.Button, new() { Name = "Delete for good" }).ClickAsync();
+        await Expect(teacher.Locator("main h1")).ToHaveTextAsync("Your cohorts");
+        await Expect(teacher.GetByRole(AriaRole.Link, new() { Name = "Friday group" })).ToHaveCountAsync(0);
+        var mine = await learner.Context.APIRequest.GetAsync("/api/submissions");
+        Assert.Contains("tiny-sum", await mine.TextAsync());
     }
 
     private static async Task<int> DraftRevisionAsync(IPage page)
@@ -115,13 +176,13 @@ public sealed class AuthoringJourneyTests(AuthoringBrowserFixture fixture) : ICl
         return JsonNode.Parse(await kata.TextAsync())!["draftRevision"]!.GetValue<int>();
     }
 
-    /// <summary>Replaces the open Monaco editor's text as a paste would (no auto-closing of brackets).</summary>
+    /// <summary>Replaces the open Monaco editor's text by a paste (no auto-closing of brackets, no re-indenting).</summary>
     private static async Task ReplaceEditorTextAsync(IPage page, string text)
     {
         await page.Locator(".monaco-editor .view-lines").First.ClickAsync();
         await page.Keyboard.PressAsync("Control+A");
-        await page.Keyboard.PressAsync("Delete");
-        await page.Keyboard.InsertTextAsync(text);
+        await BrowserFixture.PasteAsync(page, text);
+        await page.Keyboard.PressAsync("Control+Home");
     }
 
     private static Task<string> TemplateTestAsync() => TemplateFileAsync("tests/CounterTests.cs");

@@ -96,7 +96,8 @@ public sealed class ValidateKataJob(IDbContextFactory<PlatformDb> dbs, GraderPoo
     private async Task FinishAsync(Guid id, bool passed, ValidationReport? report, string? error)
     {
         await using var db = await dbs.CreateDbContextAsync();
-        var run = await db.KataValidations.SingleAsync(v => v.Id == id);
+        var run = await db.KataValidations.SingleOrDefaultAsync(v => v.Id == id);
+        if (run is null) return; // its kata was deleted while it ran
         run.Status = error is null ? ValidationStatus.Done : ValidationStatus.Error;
         run.Passed = passed;
         run.ReportJson = report is null ? null : JsonSerializer.Serialize(report, Json);

@@ -20,6 +20,7 @@ public sealed class PlatformDb(DbContextOptions<PlatformDb> options) : IdentityD
     public DbSet<ScreeningCandidate> ScreeningCandidates => Set<ScreeningCandidate>();
     public DbSet<CodeSnapshot> CodeSnapshots => Set<CodeSnapshot>();
     public DbSet<Data.Authoring.AuthoredKata> AuthoredKatas => Set<Data.Authoring.AuthoredKata>();
+    public DbSet<Data.Authoring.AuthoredKataAuthor> AuthoredKataAuthors => Set<Data.Authoring.AuthoredKataAuthor>();
     public DbSet<Data.Authoring.AuthoredKataVersion> AuthoredKataVersions => Set<Data.Authoring.AuthoredKataVersion>();
     public DbSet<Data.Authoring.KataValidationRun> KataValidations => Set<Data.Authoring.KataValidationRun>();
     public DbSet<Data.Cohorts.Cohort> Cohorts => Set<Data.Cohorts.Cohort>();

@@ -23,7 +23,7 @@ public sealed class KataLibrary
     private readonly Lock refreshLock = new();
     private bool loaded;
     private long checkedAt;
-    private int knownVersionCount = -1;
+    private (int Versions, int Archived) knownStamp = (-1, -1);
 
     public KataLibrary(PlatformOptions options, ILogger<KataLibrary> log, IDbContextFactory<PlatformDb>? dbs = null)
     {
@@ -89,12 +89,20 @@ public sealed class KataLibrary
         authored.AddOrUpdate(id, (version, kata), (_, old) => old.Version > version ? old : (version, kata));
     }
 
+    /// <summary>Called once an authored kata is archived: learners no longer get it (its versions still resolve for grading).</summary>
+    public void Withdrawn(string id)
+    {
+        EnsureCurrent();
+        authored.TryRemove(id, out _);
+    }
+
     public static Kata LoadVersion(string id, int version, byte[] zip) => KataLoader.Load(KataArchive.Read(zip), id, $"authored:{id}@{version}");
 
     /// <summary>
     /// Several web hosts share one database, and a kata published on one must be offered by all: at most every
-    /// <see cref="PlatformOptions.PublishedKataCheckInterval"/> a request asks the database how many versions exist (a
-    /// stamp: versions are only ever added) and, when that changed, loads the katas whose latest version is new to this host.
+    /// <see cref="PlatformOptions.PublishedKataCheckInterval"/> a request asks the database how many versions exist and how
+    /// many katas are archived (a stamp: versions are only ever added) and, when that changed, loads the katas whose latest
+    /// version is new to this host and stops offering the archived ones.
     /// </summary>
     private void EnsureCurrent()
     {
@@ -119,9 +127,17 @@ public sealed class KataLibrary
     private void LoadNewVersions()
     {
         using var db = dbs!.CreateDbContext();
-        var stamp = db.AuthoredKataVersions.Count();
-        if (stamp == knownVersionCount) return;
-        var latest = db.AuthoredKatas.AsNoTracking().Where(k => k.LatestVersion > 0).Select(k => new { k.Id, k.LatestVersion }).ToList();
+        // Versions are only ever added; archiving and restoring move the number of archived katas.
+        var stamp = (db.AuthoredKataVersions.Count(), db.AuthoredKatas.Count(k => k.ArchivedAt != null));
+        if (stamp == knownStamp) return;
+        var latest = db.AuthoredKatas.AsNoTracking().Where(k => k.LatestVersion > 0 && k.ArchivedAt == null)
+            .Select(k => new { k.Id, k.LatestVersion }).ToList();
+        foreach (var id in authored.Keys.Except(latest.Select(k => k.Id)))
+        {
+            authored.TryRemove(id, out _);
+            log.LogInformation("authored kata {Kata} was archived: no longer offered", id);
+        }
+
         foreach (var kata in latest)
         {
             if (authored.TryGetValue(kata.Id, out var offered) && offered.Version >= kata.LatestVersion) continue;
@@ -138,6 +154,6 @@ public sealed class KataLibrary
         }
 
         if (!loaded) log.LogInformation("loaded {Count} published authored katas", authored.Count);
-        knownVersionCount = stamp;
+        knownStamp = stamp;
     }
 }

@@ -23,13 +23,19 @@ public static partial class AuthoringEndpoints
 {
     public sealed record CreateRequest(string? Id, string? From);
     public sealed record SaveRequest(Dictionary<string, string?>? Files, int? Revision);
-    public sealed record KataItem(string Id, string Title, int DraftRevision, int? ValidatedRevision, int LatestVersion, DateTime DraftSavedAt);
+    public sealed record KataItem(string Id, string Title, int DraftRevision, int? ValidatedRevision, int LatestVersion, DateTime DraftSavedAt, DateTime? ArchivedAt);
+    public sealed record Removed(string Id, string Outcome, string Detail);
     public sealed record VersionItem(int Version, DateTime PublishedAt);
     public sealed record ValidationView(Guid Id, int DraftRevision, string Status, string Stage, int Done, int Total, bool? Passed,
         JsonElement? Report, string? Error, DateTime CreatedAt, DateTime? FinishedAt);
     public sealed record AuthoredKataView(string Id, string Title, bool ReadOnly, int DraftRevision, int? ValidatedRevision, int LatestVersion,
         bool CanPublish, string? CopiedFrom, IReadOnlyDictionary<string, string> Files, IReadOnlyList<string> Problems,
-        IReadOnlyList<VersionItem> Versions, ValidationView? LastValidation);
+        IReadOnlyList<VersionItem> Versions, ValidationView? LastValidation, DateTime? ArchivedAt, DraftRulesView Rules);
+    /// <summary>What the browser's file and manifest forms offer: the allowed folders and extensions, the finding kinds, the size limit.</summary>
+    public sealed record DraftRulesView(IReadOnlyList<string> Folders, IReadOnlyList<string> Extensions, IReadOnlyList<string> FindingKinds, int MaxFileBytes);
+
+    private static readonly DraftRulesView Rules = new(DraftFileRules.Folders, DraftFileRules.Extensions,
+        KataServer.Testing.FindingKindNames.All.Order(StringComparer.Ordinal).ToList(), KataArchive.MaxFileBytes);
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex IdPattern();
@@ -48,12 +54,15 @@ public static partial class AuthoringEndpoints
         group.MapPost("/{id}/validations", ValidateAsync);
         group.MapGet("/{id}/validations/{validationId:guid}", GetValidationAsync);
         group.MapPost("/{id}/publish", PublishAsync);
+        group.MapDelete("/{id}", DeleteAsync);
+        group.MapPost("/{id}/restore", RestoreAsync);
+        group.MapKataAuthorEndpoints();
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, PlatformDb db)
     {
         var mine = await Owned(db, http).AsNoTracking().OrderBy(k => k.Id).ToListAsync();
-        return Results.Ok(mine.Select(k => new KataItem(k.Id, TitleOf(k.Draft, k.Id), k.DraftRevision, k.ValidatedRevision, k.LatestVersion, k.DraftSavedAt)));
+        return Results.Ok(mine.Select(k => new KataItem(k.Id, TitleOf(k.Draft, k.Id), k.DraftRevision, k.ValidatedRevision, k.LatestVersion, k.DraftSavedAt, k.ArchivedAt)));
     }
 
     private static async Task<IResult> CreateAsync(CreateRequest body, HttpContext http, PlatformDb db, KataLibrary library)
@@ -69,7 +78,7 @@ public static partial class AuthoringEndpoints
         {
             var source = await db.AuthoredKatas.AsNoTracking().SingleOrDefaultAsync(k => k.Id == body.From);
             if (source is null) return Problems.NotFound($"there is no kata '{body.From}' to copy");
-            if (!MayAuthor(http, source)) return Forbidden(body.From);
+            if (!await MayAuthorAsync(http, source, db)) return Forbidden(body.From);
             files = WithId(KataArchive.Read(source.Draft), body.Id);
         }
 
@@ -87,13 +96,15 @@ public static partial class AuthoringEndpoints
         try { (files, kata) = KataArchive.Import(buffer.ToArray(), string.IsNullOrEmpty(id) ? null : id); }
         catch (KataArchiveException e) { return Problems.Problem(StatusCodes.Status400BadRequest, "Not an acceptable kata zip", e.Message); }
         catch (KataFormatException e) { return FormatProblem(e); }
+        if (DraftFileRules.WhyRefused(files) is { } refused) return Problems.Problem(StatusCodes.Status400BadRequest, "Not an acceptable kata zip", refused);
 
         if (library.IsBuiltIn(kata.Id)) return BuiltInReadOnly(kata.Id);
         var existing = await db.AuthoredKatas.SingleOrDefaultAsync(k => k.Id == kata.Id);
         if (existing is null) existing = await AddAsync(db, http, kata.Id, files, copiedFrom: null);
         else
         {
-            if (!MayAuthor(http, existing)) return Forbidden(kata.Id);
+            if (!await MayAuthorAsync(http, existing, db)) return Forbidden(kata.Id);
+            if (existing.ArchivedAt is not null) return Archived(existing);
             SetDraft(existing, files);
             await db.SaveChangesAsync();
         }
@@ -107,7 +118,7 @@ public static partial class AuthoringEndpoints
         {
             var builtIn = library.Find(id)!;
             var files = KataFiles.FromFolder(builtIn.Directory);
-            return Results.Ok(new AuthoredKataView(id, builtIn.Manifest.Title, ReadOnly: true, 0, null, 0, false, null, TextsOf(files), [], [], null));
+            return Results.Ok(new AuthoredKataView(id, builtIn.Manifest.Title, ReadOnly: true, 0, null, 0, false, null, TextsOf(files), [], [], null, null, Rules));
         }
 
         var (kata, denied) = await FindAsync(id, http, db);
@@ -119,6 +130,7 @@ public static partial class AuthoringEndpoints
         if (library.IsBuiltIn(id)) return BuiltInReadOnly(id);
         var (kata, denied) = await FindAsync(id, http, db);
         if (denied is not null) return denied;
+        if (kata!.ArchivedAt is not null) return Archived(kata);
         if (body.Files is null || body.Files.Count == 0) return Problems.BadRequest("\"files\" is required: every file of the kata, by path");
         if (body.Revision is { } revision && revision != kata!.DraftRevision)
             return Problems.Problem(StatusCodes.Status409Conflict, "The draft changed",
@@ -128,9 +140,8 @@ public static partial class AuthoringEndpoints
         var entries = new List<KeyValuePair<string, byte[]>>();
         foreach (var (path, text) in body.Files)
         {
-            if (!KataFiles.IsSafePath(path))
-                return Problems.BadRequest($"'{path}' is not a file path inside the kata folder (letters, digits, '.', '-', '_', '/' between folders)");
-            if (text is null) continue;
+            if (DraftFileRules.WhyRefused(path) is { } refused) return Problems.BadRequest(refused);
+            if (text is null) continue; // a removed file
             var bytes = System.Text.Encoding.UTF8.GetBytes(text);
             if (bytes.Length > KataArchive.MaxFileBytes) return Problems.TooLarge($"'{path}' is {bytes.Length / 1024} KiB; a kata file is at most {KataArchive.MaxFileBytes / 1024} KiB");
             entries.Add(KeyValuePair.Create(path, bytes));
@@ -138,7 +149,9 @@ public static partial class AuthoringEndpoints
 
         var duplicate = entries.GroupBy(e => e.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) return Problems.BadRequest($"'{duplicate.Key}' is given twice (paths are compared ignoring case)");
-        SetDraft(kata!, new KataFiles(entries));
+        var files = new KataFiles(entries);
+        if (DraftFileRules.WhyRefused(files) is { } whole) return Problems.BadRequest(whole);
+        SetDraft(kata!, files);
         await db.SaveChangesAsync();
         return Results.Ok(await ViewAsync(db, kata!, library));
     }
@@ -163,6 +176,7 @@ public static partial class AuthoringEndpoints
     {
         var (kata, denied) = await FindAsync(id, http, db);
         if (denied is not null) return denied;
+        if (kata!.ArchivedAt is not null) return Archived(kata);
         try { KataLoader.Load(KataArchive.Read(kata!.Draft), id, $"draft:{id}"); }
         catch (KataFormatException e) { return FormatProblem(e); }
 
@@ -182,7 +196,8 @@ public static partial class AuthoringEndpoints
     {
         var (kata, denied) = await FindAsync(id, http, db);
         if (denied is not null) return denied;
-        if (kata!.ValidatedRevision != kata.DraftRevision)
+        if (kata!.ArchivedAt is not null) return Archived(kata);
+        if (kata.ValidatedRevision != kata.DraftRevision)
         {
             var last = await db.KataValidations.AsNoTracking().Where(v => v.KataId == id && v.DraftRevision == kata.DraftRevision)
                 .OrderByDescending(v => v.CreatedAt).FirstOrDefaultAsync();
@@ -203,6 +218,44 @@ public static partial class AuthoringEndpoints
         return Results.Ok(await ViewAsync(db, kata, library));
     }
 
+    /// <summary>
+    /// A kata never published is deleted with its drafts and validations: nobody but its authors ever saw it. A published
+    /// one is archived instead: learners no longer see it or submit to it, but its versions stay, so every submission
+    /// made against them keeps its code, report and version readable (and regradable), and its id stays taken so a
+    /// new kata cannot pass for it in those submissions and cohort pages. Archiving is undone by restore.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(string id, HttpContext http, PlatformDb db, KataLibrary library)
+    {
+        if (library.IsBuiltIn(id)) return BuiltInReadOnly(id);
+        var (kata, denied) = await FindAsync(id, http, db);
+        if (denied is not null) return denied;
+        if (!Owns(http, kata!)) return OwnerOnly(id);
+        if (kata!.LatestVersion == 0)
+        {
+            db.AuthoredKatas.Remove(kata);
+            await db.SaveChangesAsync();
+            return Results.Ok(new Removed(id, "deleted", $"'{id}' was never published: its drafts and validations are deleted"));
+        }
+
+        kata.ArchivedAt ??= DateTime.UtcNow;
+        await db.SaveChangesAsync();
+        library.Withdrawn(id);
+        return Results.Ok(new Removed(id, "archived",
+            $"'{id}' has published versions, so it is archived, not deleted: learners no longer see it, and the submissions made against its {kata.LatestVersion} version(s) stay readable"));
+    }
+
+    private static async Task<IResult> RestoreAsync(string id, HttpContext http, PlatformDb db, KataLibrary library)
+    {
+        var (kata, denied) = await FindAsync(id, http, db);
+        if (denied is not null) return denied;
+        if (kata!.ArchivedAt is null) return Results.Ok(await ViewAsync(db, kata, library));
+        kata.ArchivedAt = null;
+        await db.SaveChangesAsync();
+        var latest = await db.AuthoredKataVersions.AsNoTracking().SingleAsync(v => v.KataId == id && v.Version == kata.LatestVersion);
+        library.Published(id, latest.Version, KataLibrary.LoadVersion(id, latest.Version, latest.Files));
+        return Results.Ok(await ViewAsync(db, kata, library));
+    }
+
     /// <summary>Names what is missing: no validation yet, one still running, or the checks and mutants that failed.</summary>
     public static string WhyNotPublishable(AuthoredKata kata, KataValidationRun? last)
     {
@@ -220,25 +273,41 @@ public static partial class AuthoringEndpoints
     private static IQueryable<AuthoredKata> Owned(PlatformDb db, HttpContext http)
     {
         var userId = http.User.RequiredUserId();
-        return http.User.IsInRole(Roles.Admin) ? db.AuthoredKatas : db.AuthoredKatas.Where(k => k.OwnerId == userId);
+        return http.User.IsInRole(Roles.Admin)
+            ? db.AuthoredKatas
+            : db.AuthoredKatas.Where(k => k.OwnerId == userId || db.AuthoredKataAuthors.Any(a => a.KataId == k.Id && a.UserId == userId));
     }
 
-    public static bool MayAuthor(HttpContext http, AuthoredKata kata) =>
-        kata.OwnerId == http.User.UserId() || http.User.IsInRole(Roles.Admin);
+    /// <summary>The kata's owner, its co-authors and admins: the only ones who see its hidden parts.</summary>
+    public static async Task<bool> MayAuthorAsync(HttpContext http, AuthoredKata kata, PlatformDb db)
+    {
+        var userId = http.User.UserId();
+        return kata.OwnerId == userId || http.User.IsInRole(Roles.Admin)
+            || (userId is not null && await db.AuthoredKataAuthors.AnyAsync(a => a.KataId == kata.Id && a.UserId == userId));
+    }
+
+    /// <summary>The owner and admins: who may add or remove authors and delete the kata.</summary>
+    public static bool Owns(HttpContext http, AuthoredKata kata) => kata.OwnerId == http.User.UserId() || http.User.IsInRole(Roles.Admin);
 
     internal static async Task<(AuthoredKata? Kata, IResult? Denied)> FindAsync(string id, HttpContext http, PlatformDb db)
     {
         var kata = await db.AuthoredKatas.SingleOrDefaultAsync(k => k.Id == id);
         if (kata is null) return (null, Problems.NotFound($"there is no authored kata '{id}'"));
-        return MayAuthor(http, kata) ? (kata, null) : (null, Forbidden(id));
+        return await MayAuthorAsync(http, kata, db) ? (kata, null) : (null, Forbidden(id));
     }
 
     private static IResult Forbidden(string id) =>
-        Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"only the author of '{id}' and admins may see or change its hidden parts");
+        Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"only the authors of '{id}' and admins may see or change its hidden parts");
 
     private static IResult BuiltInReadOnly(string id) =>
         Problems.Problem(StatusCodes.Status403Forbidden, "Built-in katas are read-only",
             $"'{id}' is in the repository's katas/ folder: copy it to edit (POST /api/authoring/katas with {{\"id\": \"my-{id}\", \"from\": \"{id}\"}})");
+
+    internal static IResult OwnerOnly(string id) =>
+        Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"only the owner of '{id}' and admins may do this (co-authors edit, validate and publish)");
+
+    private static IResult Archived(AuthoredKata kata) => Problems.Problem(StatusCodes.Status409Conflict, "Archived",
+        $"'{kata.Id}' is archived (learners do not see it): restore it first (POST /api/authoring/katas/{kata.Id}/restore)");
 
     private static IResult IdTaken(string id) => Problems.Problem(StatusCodes.Status409Conflict, "Id taken", $"a kata '{id}' exists already: choose another id");
 
@@ -299,7 +368,8 @@ public static partial class AuthoringEndpoints
             .Select(v => new VersionItem(v.Version, v.PublishedAt)).ToListAsync();
         var last = await db.KataValidations.AsNoTracking().Where(v => v.KataId == kata.Id).OrderByDescending(v => v.CreatedAt).FirstOrDefaultAsync();
         return new AuthoredKataView(kata.Id, TitleOf(kata.Draft, kata.Id), ReadOnly: false, kata.DraftRevision, kata.ValidatedRevision, kata.LatestVersion,
-            kata.ValidatedRevision == kata.DraftRevision, kata.CopiedFrom, TextsOf(files), problems, versions, last is null ? null : View(last));
+            kata.ValidatedRevision == kata.DraftRevision && kata.ArchivedAt is null, kata.CopiedFrom, TextsOf(files), problems, versions,
+            last is null ? null : View(last), kata.ArchivedAt, Rules);
     }
 
     private static ValidationView View(KataValidationRun v) => new(v.Id, v.DraftRevision, v.Status, v.Stage, v.Done, v.Total, v.Passed,

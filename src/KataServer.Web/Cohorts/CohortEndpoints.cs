@@ -22,6 +22,7 @@ public static class CohortEndpoints
     public sealed record AssignRequest(DateTime? DueAt);
     public sealed record CohortItem(Guid Id, string Name, int Members, int Assignments, DateTime CreatedAt);
     public sealed record Invite(string Token, string Url, DateTime ExpiresAt);
+    public sealed record Revoked(int Links);
     public sealed record Assignment(string Kata, string Title, DateTime? DueAt);
     public sealed record MyCohort(Guid Id, string Name, IReadOnlyList<Assignment> Assignments);
     public sealed record Member(string UserId, string DisplayName, string Email, DateTime JoinedAt);
@@ -40,6 +41,8 @@ public static class CohortEndpoints
         teach.MapPost("/", CreateAsync);
         teach.MapGet("/{id:guid}", PageAsync);
         teach.MapPost("/{id:guid}/invites", InviteAsync);
+        teach.MapDelete("/{id:guid}/invites", RevokeInvitesAsync);
+        teach.MapDelete("/{id:guid}", DeleteAsync);
         teach.MapPut("/{id:guid}/assignments/{kata}", AssignAsync);
         teach.MapDelete("/{id:guid}/assignments/{kata}", UnassignAsync);
         teach.MapGet("/{id:guid}/export.csv", ExportAsync);
@@ -79,6 +82,27 @@ public static class CohortEndpoints
         db.CohortInvites.Add(invite);
         await db.SaveChangesAsync();
         return Results.Ok(new Invite(token, $"/join/{token}", invite.ExpiresAt));
+    }
+
+    /// <summary>Every invite link of the cohort stops working at once (a link was shared too widely); members stay members.</summary>
+    private static async Task<IResult> RevokeInvitesAsync(Guid id, HttpContext http, PlatformDb db)
+    {
+        var (_, denied) = await FindAsync(id, http, db);
+        if (denied is not null) return denied;
+        var revoked = await db.CohortInvites.Where(i => i.CohortId == id).ExecuteDeleteAsync();
+        return Results.Ok(new Revoked(revoked));
+    }
+
+    /// <summary>
+    /// Deletes the cohort: its invite links, memberships and assignments. The learners' submissions are theirs, not the
+    /// cohort's, so they stay (each learner still reads them; a new cohort assigning the same katas shows them again).
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(Guid id, HttpContext http, PlatformDb db)
+    {
+        var (_, denied) = await FindAsync(id, http, db);
+        if (denied is not null) return denied;
+        await db.Cohorts.Where(c => c.Id == id).ExecuteDeleteAsync();
+        return Results.NoContent();
     }
 
     private static async Task<IResult> JoinAsync(JoinRequest body, HttpContext http, PlatformDb db, KataLibrary library)

@@ -19,6 +19,8 @@ interface Props {
   /** Ctrl/Cmd+Enter */
   onRun(): void;
   label: string;
+  /** Monaco's language id (default C#). */
+  language?: string;
 }
 
 export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEditor(props, ref) {
@@ -31,7 +33,7 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
   useEffect(() => {
     const instance = monaco.editor.create(host.current!, {
       value: props.initialValue,
-      language: "csharp",
+      language: props.language ?? "csharp",
       theme: props.dark ? "vs-dark" : "vs",
       automaticLayout: true,
       minimap: { enabled: false },

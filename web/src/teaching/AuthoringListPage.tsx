@@ -47,7 +47,7 @@ export function AuthoringListPage() {
             <tr key={k.id}>
               <td><Link to={`/teach/katas/${encodeURIComponent(k.id)}`}>{k.title}</Link> <code>{k.id}</code></td>
               <td>revision {k.draftRevision}{k.validatedRevision === k.draftRevision ? " (validated)" : ""}</td>
-              <td>{k.latestVersion > 0 ? `version ${k.latestVersion}` : "not yet"}</td>
+              <td>{k.latestVersion > 0 ? `version ${k.latestVersion}` : "not yet"}{k.archivedAt ? " (archived)" : ""}</td>
             </tr>
           ))}
         </tbody>

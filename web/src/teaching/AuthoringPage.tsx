@@ -1,14 +1,21 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useAsync } from "../app/useAsync";
-import { Link } from "../app/router";
+import { Link, navigate } from "../app/router";
 import { ErrorBox } from "../app/ErrorBox";
 import { CodeEditor } from "../editor/CodeEditor";
 import { renderMarkdown } from "../markdown/render";
 import type { Diagnostic } from "../api/types";
 import { teaching, type AuthoredKata, type Validation } from "./api";
 import { ValidationView } from "./ValidationView";
+import { DraftFilesPanel, manifestFormPath } from "./DraftFilesPanel";
+import { ManifestForm } from "./ManifestForm";
+import { AuthorsPanel } from "./AuthorsPanel";
+import { languageOf, manifestPath, writeManifest, type Files } from "./draft";
 
-/** Edit every file of a kata's draft in Monaco (live diagnostics; tests compile against the reference), validate, publish. */
+/**
+ * Edit a kata's draft: every file in Monaco (live diagnostics; tests compile against the reference), the manifest as a
+ * form, files added, renamed and removed; then validate, publish, or delete (archive once published).
+ */
 export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
   const loaded = useAsync(() => teaching.kata(id), [id]);
   const [kata, setKata] = useState<AuthoredKata | null>(null);
@@ -19,6 +26,8 @@ export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
   const [validation, setValidation] = useState<Validation | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const asked = useRef(0);
 
   const adopt = (k: AuthoredKata) => {
@@ -45,7 +54,7 @@ export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
   // Live diagnostics for the open file, debounced; stale answers are dropped.
   const code = files[path] ?? "";
   useEffect(() => {
-    if (!kata || kata.readOnly || !(path.endsWith(".cs") || path === "kata.json")) { setDiagnostics([]); return; }
+    if (!kata || kata.readOnly || !(path.endsWith(".cs") || path === manifestPath) || !(path in files)) { setDiagnostics([]); return; }
     const ask = ++asked.current;
     const timer = setTimeout(async () => {
       try {
@@ -56,7 +65,6 @@ export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
     return () => clearTimeout(timer);
   }, [kata, id, path, code]);
 
-  const paths = useMemo(() => Object.keys(files).sort(), [files]);
   const preview = useMemo(() => (path.endsWith(".md") ? renderMarkdown(code) : null), [path, code]);
 
   const act = async (work: () => Promise<void>) => {
@@ -70,10 +78,24 @@ export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
     setValidation(await teaching.validate(id));
   });
   const publish = () => act(async () => adopt(await teaching.publish(id)));
+  const edit = (next: Files, open?: string) => {
+    setFiles(next);
+    setDirty(true);
+    if (open !== undefined) setPath(open);
+  };
+  const remove = () => act(async () => {
+    const removed = await teaching.remove(id);
+    setConfirmDelete(false);
+    if (removed.outcome === "deleted") navigate("/teach");
+    else { setNotice(removed.detail); adopt(await teaching.kata(id)); }
+  });
+  const restore = () => act(async () => { setNotice(null); adopt(await teaching.restore(id)); });
 
   if (loaded.error) return <main className="page"><ErrorBox error={loaded.error} /></main>;
   if (!kata) return <main className="page"><p>Loading…</p></main>;
   const running = validation != null && (validation.status === "queued" || validation.status === "running");
+  const archived = kata.archivedAt != null;
+  const locked = kata.readOnly || archived;
 
   return (
     <main className="page authoring">
@@ -83,26 +105,43 @@ export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
         {kata.readOnly ? "A built-in kata: read-only. Create a copy to edit it." : <>Draft revision {kata.draftRevision}{dirty ? " (unsaved changes)" : ""}; {kata.latestVersion > 0 ? `published version ${kata.latestVersion}` : "not published yet"}. </>}
         {!kata.readOnly && <a href={teaching.exportUrl(id)} download>Export as zip</a>}
       </p>
+      {archived && (
+        <div className="notice" role="status">
+          Archived on {new Date(kata.archivedAt!).toLocaleString()}: learners no longer see this kata; submissions made against its versions stay readable.{" "}
+          <button type="button" onClick={restore} disabled={busy}>Restore</button>
+        </div>
+      )}
+      {notice && !archived && <div className="notice" role="status">{notice}</div>}
       {kata.problems.length > 0 && (
         <div className="error-box" role="alert"><strong>The draft has problems</strong>{kata.problems.map((p) => <div key={p}>{p}</div>)}</div>
       )}
       <div className="authoring-layout">
-        <nav className="file-list" aria-label="Files">
-          {paths.map((p) => (
-            <button key={p} type="button" className={p === path ? "file selected" : "file"} aria-current={p === path ? "true" : undefined} onClick={() => setPath(p)}>{p}</button>
-          ))}
-        </nav>
+        <DraftFilesPanel files={files} path={path} rules={kata.rules} readOnly={locked} onOpen={setPath} onChange={edit} />
         <div className="file-editor">
-          <CodeEditor key={path} initialValue={code} dark={dark} diagnostics={diagnostics} label={`Editor for ${path}`}
-            onChange={(value) => { setFiles((f) => ({ ...f, [path]: value })); setDirty(true); }} onRun={() => void save()} />
+          {path === manifestFormPath
+            ? <ManifestForm files={files} rules={kata.rules} readOnly={locked} onChange={(m) => edit({ ...files, [manifestPath]: writeManifest(m) })} />
+            : path in files
+              ? <CodeEditor key={path} initialValue={code} dark={dark} diagnostics={diagnostics} label={`Editor for ${path}`} language={languageOf(path)}
+                  onChange={(value) => { setFiles((f) => ({ ...f, [path]: value })); setDirty(true); }} onRun={() => void save()} />
+              : <p className="muted">Choose a file.</p>}
           {preview != null && <article className="markdown preview" aria-label="Preview" dangerouslySetInnerHTML={{ __html: preview }} />}
         </div>
       </div>
-      {!kata.readOnly && (
+      {!locked && (
         <div className="actions">
           <button type="button" onClick={save} disabled={busy || !dirty}>Save</button>
           <button type="button" onClick={validate} disabled={busy || running}>Validate</button>
           <button type="button" className="primary" onClick={publish} disabled={busy || running}>Publish</button>
+          <button type="button" className="danger" onClick={() => setConfirmDelete(true)} disabled={busy}>Delete kata…</button>
+        </div>
+      )}
+      {confirmDelete && !locked && (
+        <div className="confirm" role="alertdialog" aria-label="Confirm deleting the kata">
+          {kata.latestVersion > 0
+            ? <p>Learners have seen published versions of <code>{kata.id}</code>, so it is <strong>archived</strong>, not deleted: it leaves the catalogue, and every submission made against it stays readable. You can restore it later.</p>
+            : <p>Delete <code>{kata.id}</code> with every draft revision and validation? It was never published; this cannot be undone.</p>}
+          <button type="button" className="danger" onClick={remove} disabled={busy}>{kata.latestVersion > 0 ? "Archive the kata" : "Delete for good"}</button>{" "}
+          <button type="button" onClick={() => setConfirmDelete(false)}>Cancel</button>
         </div>
       )}
       {error != null && <ErrorBox error={error} />}
@@ -110,6 +149,7 @@ export function AuthoringPage({ id, dark }: { id: string; dark: boolean }) {
       {kata.versions.length > 0 && (
         <p>Versions: {kata.versions.map((v) => `v${v.version} (${new Date(v.publishedAt).toLocaleString()})`).join(", ")}</p>
       )}
+      {!kata.readOnly && <AuthorsPanel id={id} />}
     </main>
   );
 }

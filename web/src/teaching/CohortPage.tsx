@@ -1,10 +1,11 @@
 import { useState } from "react";
 import { api } from "../api/client";
 import { useAsync } from "../app/useAsync";
-import { Link } from "../app/router";
+import { Link, navigate } from "../app/router";
 import { ErrorBox } from "../app/ErrorBox";
 import { teaching } from "./api";
 import { CohortChart } from "./CohortChart";
+import { plural } from "./plural";
 
 /** Where the cohort struggles: per kata pass rate, attempts, time, findings, failing tests, hints; per learner every attempt. */
 export function CohortPage({ id }: { id: string }) {
@@ -14,6 +15,8 @@ export function CohortPage({ id }: { id: string }) {
   const [kata, setKata] = useState("");
   const [due, setDue] = useState("");
   const [error, setError] = useState<unknown>(null);
+  const [revoked, setRevoked] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const c = page.data;
   if (page.error) return <main className="page"><ErrorBox error={page.error} /></main>;
   if (!c) return <main className="page"><p>Loading…</p></main>;
@@ -24,8 +27,16 @@ export function CohortPage({ id }: { id: string }) {
       <h1>{c.name}</h1>
       <div className="form-row">
         <button type="button" onClick={async () => {
-          try { const i = await teaching.invite(id, 7); setInvite(`${location.origin}${i.url}`); } catch (e) { setError(e); }
+          try { const i = await teaching.invite(id, 7); setInvite(`${location.origin}${i.url}`); setRevoked(null); } catch (e) { setError(e); }
         }}>Create invite link</button>
+        <button type="button" onClick={async () => {
+          try {
+            const r = await teaching.revokeInvites(id);
+            const i = await teaching.invite(id, 7);
+            setInvite(`${location.origin}${i.url}`);
+            setRevoked(`${plural(r.links, "earlier link")} no longer ${r.links === 1 ? "works" : "work"}; share the new one below. Members stay members.`);
+          } catch (e) { setError(e); }
+        }}>Revoke links and issue a new one</button>
         {invite && <input className="invite-link" readOnly value={invite} aria-label="Invite link (valid 7 days)" onFocus={(e) => e.target.select()} />}
         <a href={teaching.csvUrl(id)} download>Export CSV</a>
       </div>
@@ -42,8 +53,9 @@ export function CohortPage({ id }: { id: string }) {
         <label>due <input type="date" name="due" value={due} onChange={(e) => setDue(e.target.value)} /></label>
         <button type="submit">Assign</button>
       </form>
+      {revoked && <p className="notice" role="status">{revoked}</p>}
       {error != null && <ErrorBox error={error} />}
-      <p>{c.members.length} learners.</p>
+      <p>{plural(c.members.length, "learner")}.</p>
       {c.katas.length > 0 && <CohortChart katas={c.katas} />}
       <table className="table kata-stats">
         <thead><tr><th scope="col">Kata</th><th scope="col">Due</th><th scope="col">Passed</th><th scope="col">Median attempts</th><th scope="col">Median minutes to pass</th><th scope="col">Findings</th><th scope="col">Tests failing most</th><th scope="col">Hints used</th></tr></thead>
@@ -68,7 +80,7 @@ export function CohortPage({ id }: { id: string }) {
       <h2>Learners</h2>
       {c.learners.map((l) => (
         <details key={l.userId} className="learner" open>
-          <summary>{l.displayName || l.email} ({l.attempts.length} attempts)</summary>
+          <summary>{l.displayName || l.email} ({plural(l.attempts.length, "attempt")})</summary>
           <ul>
             {l.attempts.map((t) => (
               <li key={t.id} className="attempt">
@@ -80,6 +92,18 @@ export function CohortPage({ id }: { id: string }) {
           </ul>
         </details>
       ))}
+      <h2>Delete the cohort</h2>
+      {!confirmDelete
+        ? <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete cohort…</button>
+        : (
+          <div className="confirm" role="alertdialog" aria-label="Confirm deleting the cohort">
+            <p>Delete <strong>{c.name}</strong>: its invite links, {plural(c.members.length, "membership")} and {plural(c.assignments.length, "assignment")}? The learners keep their submissions.</p>
+            <button type="button" className="danger" onClick={async () => {
+              try { await teaching.deleteCohort(id); navigate("/teach/cohorts"); } catch (e) { setError(e); }
+            }}>Delete for good</button>{" "}
+            <button type="button" onClick={() => setConfirmDelete(false)}>Cancel</button>
+          </div>
+        )}
     </main>
   );
 }

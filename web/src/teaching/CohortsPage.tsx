@@ -3,6 +3,7 @@ import { useAsync } from "../app/useAsync";
 import { Link, navigate } from "../app/router";
 import { ErrorBox } from "../app/ErrorBox";
 import { teaching } from "./api";
+import { plural } from "./plural";
 
 export function CohortsPage() {
   const cohorts = useAsync(() => teaching.cohorts(), []);
@@ -15,7 +16,7 @@ export function CohortsPage() {
       {cohorts.error != null && <ErrorBox error={cohorts.error} />}
       <ul>
         {(cohorts.data ?? []).map((c) => (
-          <li key={c.id}><Link to={`/teach/cohorts/${c.id}`}>{c.name}</Link> ({c.members} learners, {c.assignments} katas)</li>
+          <li key={c.id}><Link to={`/teach/cohorts/${c.id}`}>{c.name}</Link> ({plural(c.members, "learner")}, {plural(c.assignments, "kata")})</li>
         ))}
       </ul>
       <form className="form-row" onSubmit={async (e) => {

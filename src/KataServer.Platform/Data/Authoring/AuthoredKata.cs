@@ -20,6 +20,23 @@ public sealed class AuthoredKata
     public int LatestVersion { get; set; }
     public string? CopiedFrom { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// Set when its author removed a published kata: learners no longer see it, its versions stay for the submissions
+    /// graded against them (a kata never published is deleted instead).
+    /// </summary>
+    public DateTime? ArchivedAt { get; set; }
+}
+
+/// <summary>
+/// Another instructor the kata's owner made one of its authors: sees and edits its hidden parts, validates and publishes
+/// it, like the owner. Only the owner and admins add or remove authors, and deleting the kata stays theirs too.
+/// </summary>
+public sealed class AuthoredKataAuthor
+{
+    public string KataId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string AddedBy { get; set; } = "";
+    public DateTime AddedAt { get; set; }
 }
 
 /// <summary>One published version: immutable. Submissions name the version they were graded against.</summary>

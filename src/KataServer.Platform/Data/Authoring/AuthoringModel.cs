@@ -16,6 +16,14 @@ public static class AuthoringModel
             k.HasOne<User>().WithMany().HasForeignKey(x => x.OwnerId);
         });
 
+        builder.Entity<AuthoredKataAuthor>(a =>
+        {
+            a.HasKey(x => new { x.KataId, x.UserId });
+            a.HasIndex(x => x.UserId);
+            a.HasOne<AuthoredKata>().WithMany().HasForeignKey(x => x.KataId).OnDelete(DeleteBehavior.Cascade);
+            a.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         builder.Entity<AuthoredKataVersion>(v =>
         {
             v.HasKey(x => new { x.KataId, x.Version });

@@ -61,6 +61,9 @@ namespace KataServer.Platform.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CopiedFrom")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -93,6 +96,28 @@ namespace KataServer.Platform.Data.Migrations
                     b.HasIndex("OwnerId");
 
                     b.ToTable("AuthoredKatas");
+                });
+
+            modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataAuthor", b =>
+                {
+                    b.Property<string>("KataId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KataId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AuthoredKataAuthors");
                 });
 
             modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataVersion", b =>
@@ -822,6 +847,21 @@ namespace KataServer.Platform.Data.Migrations
                     b.HasOne("KataServer.Platform.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataAuthor", b =>
+                {
+                    b.HasOne("KataServer.Platform.Data.Authoring.AuthoredKata", null)
+                        .WithMany()
+                        .HasForeignKey("KataId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KataServer.Platform.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KataServer.Platform.Data.Migrations
 {
     [DbContext(typeof(PlatformDb))]
-    [Migration("20261208000409_DataProtectionKeys")]
-    partial class DataProtectionKeys
+    [Migration("20261207235754_ArchivedKatasAndCoAuthors")]
+    partial class ArchivedKatasAndCoAuthors
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -64,6 +64,9 @@ namespace KataServer.Platform.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CopiedFrom")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -96,6 +99,28 @@ namespace KataServer.Platform.Data.Migrations
                     b.HasIndex("OwnerId");
 
                     b.ToTable("AuthoredKatas");
+                });
+
+            modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataAuthor", b =>
+                {
+                    b.Property<string>("KataId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KataId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AuthoredKataAuthors");
                 });
 
             modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataVersion", b =>
@@ -666,23 +691,6 @@ namespace KataServer.Platform.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FriendlyName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Xml")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("DataProtectionKeys");
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -825,6 +833,21 @@ namespace KataServer.Platform.Data.Migrations
                     b.HasOne("KataServer.Platform.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KataServer.Platform.Data.Authoring.AuthoredKataAuthor", b =>
+                {
+                    b.HasOne("KataServer.Platform.Data.Authoring.AuthoredKata", null)
+                        .WithMany()
+                        .HasForeignKey("KataId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KataServer.Platform.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
