@@ -148,7 +148,9 @@ public sealed class Grader
             rewriteMs = rewrite.ElapsedMilliseconds;
             var watch = Stopwatch.StartNew();
             var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
-            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan, LimitsFor(kata), Report, cancellationToken));
+            var exploration = await ExploreStage.RunAsync(launcher, job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan,
+                only => RunPlan.From(tests.Compilation!, only, measureThreads), request.ReplayTest is null ? options.ExploreRunners : 1, LimitsFor(kata), Report, cancellationToken);
+            stages.Add(ExploreStage.ExplainSkips(exploration, explorePlan));
             exploreMs = watch.ElapsedMilliseconds;
         }
 
@@ -369,6 +371,9 @@ public sealed class Grader
                 MaxSteps = b.ExploreMaxSteps,
                 ReplayToken = request.ReplayToken,
                 ReplayRepeats = Math.Clamp(request.ReplayRepeats, 1, 10_000),
+                // A full grade fails on one finding; explore mode (a diagnosis, `bench seeds`) explores every test.
+                StopAtFirstFinding = options.StopAtFirstFinding && request.Mode == GradeMode.All,
+                QuickPassSchedules = options.StopAtFirstFinding && request.Mode == GradeMode.All ? ExploreStage.QuickPassSchedules(ExploreSchedules(request.Kata)) : 0,
             },
         };
     }
@@ -379,6 +384,14 @@ public sealed record GraderOptions
     /// <summary>Shares one stress budget per grade among the tests by what exploration could not cover
     /// (<see cref="StressBudget"/>); off: every test gets the kata's whole stress budget (`kata bench grade` compares).</summary>
     public bool ShareStressBudget { get; init; } = true;
+
+    /// <summary>A full grade stops at its first failing test (the rest are reported skipped), after a quick pass over
+    /// every test's first schedules (<see cref="ExploreStage"/>); off: every test explores its whole budget in turn.</summary>
+    public bool StopAtFirstFinding { get; init; } = true;
+
+    /// <summary>Sandboxed runners that explore a grade's tests side by side, each keeping its threads on one CPU: the
+    /// worker grades one submission at a time, so on two cores the second would idle. 1: one runner explores them all.</summary>
+    public int ExploreRunners { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 2);
 
     /// <summary>Multiplies the kata's iteration, schedule and time budgets (validate --exhaustive uses more).</summary>
     public double BudgetScale { get; init; } = 1;
