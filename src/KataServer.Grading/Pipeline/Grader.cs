@@ -62,6 +62,8 @@ public sealed class Grader
         EnsureSandbox();
 
         var total = Stopwatch.StartNew();
+        // Whether a core sits idle while the submission compiles decides whether a second explore runner pays.
+        var idle = IdleCores.Watch();
         var kata = request.Kata;
         // One seed per grade: the explorer's, and the tests' sizes, keys and balances (TestData) in every stage.
         var seed = request.Seed ?? (ulong)Random.Shared.NextInt64();
@@ -149,7 +151,7 @@ public sealed class Grader
             var watch = Stopwatch.StartNew();
             var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
             var exploration = await ExploreStage.RunAsync(launcher, job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan,
-                only => RunPlan.From(tests.Compilation!, only, measureThreads), request.ReplayTest is null ? options.ExploreRunners : 1, LimitsFor(kata), Report, cancellationToken);
+                only => RunPlan.From(tests.Compilation!, only, measureThreads), request.ReplayTest is not null ? 1 : options.ExploreRunnersOnIdleCoresOnly ? idle.Runners(options.ExploreRunners) : options.ExploreRunners, LimitsFor(kata), Report, cancellationToken);
             stages.Add(ExploreStage.ExplainSkips(exploration, explorePlan));
             exploreMs = watch.ElapsedMilliseconds;
         }
@@ -392,6 +394,10 @@ public sealed record GraderOptions
     /// <summary>Sandboxed runners that explore a grade's tests side by side, each keeping its threads on one CPU: the
     /// worker grades one submission at a time, so on two cores the second would idle. 1: one runner explores them all.</summary>
     public int ExploreRunners { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 2);
+
+    /// <summary>Use the second (and further) explore runner only when that many cores sat idle while the submission
+    /// compiled (<see cref="IdleCores"/>); off: always <see cref="ExploreRunners"/>.</summary>
+    public bool ExploreRunnersOnIdleCoresOnly { get; init; } = true;
 
     /// <summary>Multiplies the kata's iteration, schedule and time budgets (validate --exhaustive uses more).</summary>
     public double BudgetScale { get; init; } = 1;
