@@ -190,7 +190,7 @@ public sealed class Grader
             var watch = Stopwatch.StartNew();
             // What exploration covered needs less stress: the grade's one stress budget goes where it could not look.
             var shares = options.ShareStressBudget && stages is [var passedExploration]
-                ? StressBudget.Shares(passedExploration, ExploreSchedules(kata))
+                ? StressBudget.Shares(passedExploration, ExploreSchedules(kata), kata.Manifest.Budgets.ExploreSeconds * options.BudgetScale)
                 : new Dictionary<string, double>();
             stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored, shares), plan, LimitsFor(kata), Report, cancellationToken));
             stressMs = watch.ElapsedMilliseconds;
