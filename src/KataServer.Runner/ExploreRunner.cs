@@ -42,7 +42,9 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         // The quick pass: the first schedules of every test, so that a bug most schedules show is found before the
         // earlier tests' whole budgets. Its schedules are the first of the test's full exploration (the same seed), so
         // a test it does not settle explores exactly as it would have without it.
+        // One test alone (a replay, exploring again after stress) has nothing to go before.
         var quick = settings.ReplayToken is null && settings.QuickPassSchedules > 0 && settings.QuickPassSchedules < settings.MaxSchedules
+            && suite.Tests.Count(t => t.Options.Explore) > 1
             ? settings.QuickPassSchedules : 0;
         if (quick > 0)
         {

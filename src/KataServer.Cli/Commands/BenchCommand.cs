@@ -53,7 +53,7 @@ public sealed class BenchCommand : ICommand
         var graders = new (string Name, Grader Grader)[]
         {
             ("one explore runner, every test to its end", new Grader(new GraderOptions { Compiler = compiler, StopAtFirstFinding = false, ExploreRunners = 1 })),
-            ($"{new GraderOptions().ExploreRunners} explore runners, stop at the first failing test", new Grader(new GraderOptions { Compiler = compiler })),
+            ($"up to {new GraderOptions().ExploreRunners} explore runners (on idle cores), stop at the first failing test", new Grader(new GraderOptions { Compiler = compiler })),
         };
 
         var first = await TimedGradeAsync(graders[1].Grader, katas[0], katas[0].Reference.Text, seed: 1);

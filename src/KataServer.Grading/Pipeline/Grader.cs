@@ -353,6 +353,8 @@ public sealed class Grader
         Measure = new MeasureSettings { Threads = threads },
     };
 
+    private bool StopsAtFirstFinding(GradeRequest request) => options.StopAtFirstFinding && request.StopAtFirstFinding && request.Mode == GradeMode.All;
+
     private int ExploreSchedules(Kata kata) => (int)Math.Max(1, kata.Manifest.Budgets.ExploreSchedules * options.BudgetScale);
 
     private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed)
@@ -374,8 +376,8 @@ public sealed class Grader
                 ReplayToken = request.ReplayToken,
                 ReplayRepeats = Math.Clamp(request.ReplayRepeats, 1, 10_000),
                 // A full grade fails on one finding; explore mode (a diagnosis, `bench seeds`) explores every test.
-                StopAtFirstFinding = options.StopAtFirstFinding && request.Mode == GradeMode.All,
-                QuickPassSchedules = options.StopAtFirstFinding && request.Mode == GradeMode.All ? ExploreStage.QuickPassSchedules(ExploreSchedules(request.Kata)) : 0,
+                StopAtFirstFinding = StopsAtFirstFinding(request),
+                QuickPassSchedules = StopsAtFirstFinding(request) ? ExploreStage.QuickPassSchedules(ExploreSchedules(request.Kata)) : 0,
             },
         };
     }
