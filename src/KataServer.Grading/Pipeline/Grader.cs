@@ -151,7 +151,7 @@ public sealed class Grader
             var watch = Stopwatch.StartNew();
             var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
             var exploration = await ExploreStage.RunAsync(launcher, job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan,
-                only => RunPlan.From(tests.Compilation!, only, measureThreads), request.ReplayTest is not null ? 1 : options.ExploreRunnersOnIdleCoresOnly ? idle.Runners(options.ExploreRunners) : options.ExploreRunners, LimitsFor(kata), Report, cancellationToken);
+                only => RunPlan.From(tests.Compilation!, only, measureThreads), ExploreRunnersFor(request, idle), LimitsFor(kata), Report, cancellationToken);
             stages.Add(ExploreStage.ExplainSkips(exploration, explorePlan));
             exploreMs = watch.ElapsedMilliseconds;
         }
@@ -352,6 +352,13 @@ public sealed class Grader
         DataSeed = seed,
         Measure = new MeasureSettings { Threads = threads },
     };
+
+    /// <summary>A replay runs one test: one runner. Otherwise up to <see cref="GraderOptions.ExploreRunners"/>, the second
+    /// only on an idle core (unless told otherwise).</summary>
+    private int ExploreRunnersFor(GradeRequest request, IdleCores idle) =>
+        request.ReplayTest is not null ? 1
+        : options.ExploreRunnersOnIdleCoresOnly ? idle.Runners(options.ExploreRunners)
+        : options.ExploreRunners;
 
     private bool StopsAtFirstFinding(GradeRequest request) => options.StopAtFirstFinding && request.StopAtFirstFinding && request.Mode == GradeMode.All;
 
