@@ -25,6 +25,9 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
     /// </summary>
     public const int MinSchedulesToCallSerialized = 20;
 
+    /// <summary>The least time a test's quick pass may take (on a loaded machine its share of the budget can be tiny).</summary>
+    private const double QuickPassMinSeconds = 0.25;
+
     public void Run(TestSuite suite)
     {
         Concurrent.Driver = new ControlledDriver();
@@ -32,47 +35,86 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         resetStatics = StaticFields.ResetterFor(suite.Submission, suite.TestAssembly);
         resetThreadStatics = StaticFields.ThreadStaticResetterFor(suite.Submission, suite.TestAssembly);
         channel.GuardInfrastructure();
-        string? stuck = null;
+        var settings = request.Explore;
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        var stop = false;
+
+        // The quick pass: the first schedules of every test, so that a bug most schedules show is found before the
+        // earlier tests' whole budgets. Its schedules are the first of the test's full exploration (the same seed), so
+        // a test it does not settle explores exactly as it would have without it.
+        // One test alone (a replay, exploring again after stress) has nothing to go before.
+        var quick = settings.ReplayToken is null && settings.QuickPassSchedules > 0 && settings.QuickPassSchedules < settings.MaxSchedules
+            && suite.Tests.Count(t => t.Options.Explore) > 1
+            ? settings.QuickPassSchedules : 0;
+        if (quick > 0)
+        {
+            foreach (var test in suite.Tests.Where(t => t.Options.Explore))
+            {
+                if (stop) break;
+                channel.Send(new() { Type = RunnerMessage.TestStarted, Test = test.Name });
+                var clock = Stopwatch.StartNew();
+                var (result, finding) = ExploreTest(test, suite, quick, quickPass: true);
+                // Not settled (no finding, or only a data race, which a full exploration may overrule with an outright
+                // failure): explored in full below.
+                if (!result.SpaceExhausted && (finding is null || result.Bug?.Kind == BugKind.DataRace)) continue;
+                Finished(test, clock, result, finding);
+                reported.Add(test.Name);
+                stop = Stops(result, finding);
+            }
+        }
+
         foreach (var test in suite.Tests)
         {
-            if (stuck is not null)
+            if (reported.Contains(test.Name)) continue;
+            if (stop || (!test.Options.Explore && settings.ReplayToken is null))
             {
-                // An endless loop keeps its thread spinning (it cannot be stopped, only abandoned): running more tests
-                // beside it would only be slower and say the same. The run ends when the process does.
-                channel.Send(new() { Type = RunnerMessage.TestFinished, Test = test.Name, Outcome = "skipped", DurationMs = 0, Done = 0 });
-                continue;
-            }
-
-            if (!test.Options.Explore && request.Explore.ReplayToken is null)
-            {
+                // After an endless loop its thread keeps spinning (it cannot be stopped, only abandoned): running more
+                // tests beside it would only be slower and say the same. After a failure with StopAtFirstFinding, the
+                // grade's verdict is decided. A test that opts out of exploration is stress's alone.
                 channel.Send(new() { Type = RunnerMessage.TestFinished, Test = test.Name, Outcome = "skipped", DurationMs = 0, Done = 0 });
                 continue;
             }
 
             channel.Send(new() { Type = RunnerMessage.TestStarted, Test = test.Name });
             var clock = Stopwatch.StartNew();
-            Concurrent.ResetOverlap();
-            Check.TakeBroken();
-            var result = Explore(test, suite);
-            // An asynchronous test's swallowed check is only seen once exploring is over (without a schedule to replay).
-            var swallowed = result.Bug is null ? Check.TakeBroken() : null;
-            var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, dataSeed, suite.SubmissionFileName)
-                : swallowed is not null ? Findings.FromException(swallowed, test.Name, suite.SubmissionFileName)
-                : request.Explore.ReplayToken is null && result.TimeOrdered && Concurrent.Overlap is { NeverOverlapped: true, Observed: >= MinSchedulesToCallSerialized }
-                    ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
-                : null;
-            channel.Send(new()
-            {
-                Type = RunnerMessage.TestFinished,
-                Test = test.Name,
-                Outcome = finding is null ? "passed" : "failed",
-                DurationMs = clock.ElapsedMilliseconds,
-                Done = result.SchedulesExplored,
-                Exhausted = finding is null && result.SpaceExhausted,
-                Finding = finding,
-            });
-            if (result.Bug?.Kind == BugKind.Hang) stuck = test.Name;
+            var (result, finding) = ExploreTest(test, suite, settings.MaxSchedules, quickPass: false);
+            Finished(test, clock, result, finding);
+            stop = Stops(result, finding);
         }
+    }
+
+    /// <summary>Whether the tests not run yet are skipped: after an endless loop (a spinning thread), or after a failure
+    /// when the request stops at the first finding.</summary>
+    private bool Stops(ExplorationResult result, FindingData? finding) =>
+        result.Bug?.Kind == BugKind.Hang
+        || (request.Explore.StopAtFirstFinding && finding is not null && finding.Kind != FindingKind.Uncontrolled.ToWireName());
+
+    private void Finished(KataTestCase test, Stopwatch clock, ExplorationResult result, FindingData? finding) => channel.Send(new()
+    {
+        Type = RunnerMessage.TestFinished,
+        Test = test.Name,
+        Outcome = finding is null ? "passed" : "failed",
+        DurationMs = clock.ElapsedMilliseconds,
+        Done = result.SchedulesExplored,
+        Exhausted = finding is null && result.SpaceExhausted,
+        Finding = finding,
+    });
+
+    /// <summary>Explores one test (up to <paramref name="maxSchedules"/>) and turns what it found into a finding, or null.</summary>
+    private (ExplorationResult Result, FindingData? Finding) ExploreTest(KataTestCase test, TestSuite suite, int maxSchedules, bool quickPass)
+    {
+        Concurrent.ResetOverlap();
+        Check.TakeBroken();
+        var result = Explore(test, suite, maxSchedules, quickPass);
+        // An asynchronous test's swallowed check is only seen once exploring is over (without a schedule to replay).
+        var swallowed = result.Bug is null ? Check.TakeBroken() : null;
+        var finding = result.Bug is { } bug ? ToFinding(bug, test.Name, dataSeed, suite.SubmissionFileName)
+            : swallowed is not null ? Findings.FromException(swallowed, test.Name, suite.SubmissionFileName)
+            // Threads that never overlapped are judged over the whole exploration, never over the quick pass's first schedules.
+            : !quickPass && request.Explore.ReplayToken is null && result.TimeOrdered && Concurrent.Overlap is { NeverOverlapped: true, Observed: >= MinSchedulesToCallSerialized }
+                ? Findings.NeverOverlapped(test.Name, Concurrent.Overlap, "explored schedules")
+            : null;
+        return (result, finding);
     }
 
     private Action? resetStatics;
@@ -99,15 +141,18 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
         return test.InvokeAsync();
     };
 
-    private ExplorationResult Explore(KataTestCase test, TestSuite suite)
+    private ExplorationResult Explore(KataTestCase test, TestSuite suite, int maxSchedules, bool quickPass)
     {
         var settings = request.Explore;
+        var seconds = settings.SecondsPerTest * Math.Max(1, test.Options.StressWeight);
         var options = new ExplorationOptions
         {
             Strategy = settings.Strategy,
             Seed = settings.Seed,
-            MaxSchedules = settings.MaxSchedules,
-            TimeBudget = TimeSpan.FromSeconds(settings.SecondsPerTest * Math.Max(1, test.Options.StressWeight)),
+            MaxSchedules = maxSchedules,
+            // The quick pass gets the share of the time its schedules are of the budget (it only goes first; the full
+            // exploration keeps its whole time).
+            TimeBudget = TimeSpan.FromSeconds(quickPass ? Math.Max(QuickPassMinSeconds, seconds * maxSchedules / Math.Max(1, settings.MaxSchedules)) : seconds),
             MaxSteps = settings.MaxSteps,
             // Virtual time is ours to choose: a short sleep may end while others run, so sleeping cannot order threads.
             ExploreEarlyTimeouts = true,
@@ -124,7 +169,7 @@ public sealed class ExploreRunner(RunRequest request, ResultChannel channel) : I
             return Replay(test, ReplayTokens.SplitDataSeed(token).Schedule, options, Math.Max(1, settings.ReplayRepeats));
         }
 
-        var progress = new Progress(channel, test.Name, settings.MaxSchedules);
+        var progress = new Progress(channel, test.Name, maxSchedules);
         return test.IsAsync
             ? ScheduleExplorer.Explore(AsyncBody(test), options, progress)
             : ScheduleExplorer.Explore(Body(test), options, progress);

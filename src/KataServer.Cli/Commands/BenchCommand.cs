@@ -13,7 +13,7 @@ public sealed class BenchCommand : ICommand
     private static readonly string[] Parts = ["compile", "grade", "linearizability", "explore", "mutants", "seeds"];
     private static readonly string[] Strategies = ["random", "pct", "dfs", "portfolio"];
 
-    public string Usage => "bench [compile|grade|linearizability|explore|mutants|seeds]... [--kata ID] [--repeat N]";
+    public string Usage => "bench [compile|grade|linearizability|explore|mutants|seeds]... [--kata ID] (grade: ID,ID,...) [--repeat N]";
     public string Summary => "measure compile, grade, checker and explorer speed on this machine";
 
     public async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter errors)
@@ -41,19 +41,19 @@ public sealed class BenchCommand : ICommand
 
     /// <summary>
     /// End-to-end grading on the katas' own files: the reference (passing) and the first mutant (failing), graded in the
-    /// default mode with one warm compiler, alternately by the grader as it was (every test gets the kata's whole stress
-    /// budget) and as it is (one stress budget per grade, <see cref="StressBudget"/>), so both sides share the
-    /// machine's noise. Prints the median time of each stage.
+    /// default mode with one warm compiler, alternately by the grader as it was (one runner explores every test to its
+    /// end) and as it is (<see cref="ExploreStage"/>: runners side by side, a failing grade stops at its first failing
+    /// test), so both sides share the machine's noise. Prints the median time of each stage.
     /// </summary>
     private static async Task<string> GradeBenchmarkAsync(KataCatalog catalog, string? kataId, int rounds, TextWriter errors)
     {
-        var katas = kataId is not null ? [CommandLine.FindKata(catalog, kataId)]
+        var katas = kataId is not null ? kataId.Split(',').Select(id => CommandLine.FindKata(catalog, id.Trim())).ToList()
             : new[] { "hit-counter", "deadlock-transfer", "bounded-buffer", "countdown-latch", "lock-free-stack" }.Select(id => CommandLine.FindKata(catalog, id)).ToList();
         var compiler = new KataCompiler();
         var graders = new (string Name, Grader Grader)[]
         {
-            ("whole stress budget per test", new Grader(new GraderOptions { Compiler = compiler, ShareStressBudget = false })),
-            ("one stress budget per grade", new Grader(new GraderOptions { Compiler = compiler })),
+            ("one explore runner, every test to its end", new Grader(new GraderOptions { Compiler = compiler, StopAtFirstFinding = false, ExploreRunners = 1 })),
+            ($"up to {new GraderOptions().ExploreRunners} explore runners (on idle cores), stop at the first failing test", new Grader(new GraderOptions { Compiler = compiler })),
         };
 
         var first = await TimedGradeAsync(graders[1].Grader, katas[0], katas[0].Reference.Text, seed: 1);
@@ -65,18 +65,18 @@ public sealed class BenchCommand : ICommand
         var totals = new Dictionary<(bool Passing, string Grader), List<long>>();
         foreach (var kata in katas)
         {
-            var files = new[] { (Passing: true, Name: "reference", Text: kata.Reference.Text), (Passing: false, Name: kata.Mutants[0].Name, Text: kata.Mutants[0].Source.Text) };
-            var reports = new Dictionary<(bool, string), List<GradeReport>>();
+            var files = new[] { (Passing: true, Name: "reference", Text: kata.Reference.Text), (Passing: false, Name: "starter", Text: kata.Starter.Text), (Passing: false, Name: kata.Mutants[0].Name, Text: kata.Mutants[0].Source.Text) };
+            var reports = new Dictionary<(string, string), List<GradeReport>>();
             for (var round = 0; round < rounds; round++)
             {
                 foreach (var file in files)
                 {
                     foreach (var (name, grader) in graders)
                     {
-                        // The same seed on both sides of a round: the same exploration, only the stress budget differs.
+                        // The same seed on both sides of a round: every test that runs explores the same schedules.
                         var report = await TimedGradeAsync(grader, kata, file.Text, seed: (ulong)round + 1);
                         errors.WriteLine($"  {kata.Id} {file.Name} ({name}): {report.Verdict}, {report.TimingsMs.Total} ms");
-                        (reports.TryGetValue((file.Passing, name), out var list) ? list : reports[(file.Passing, name)] = []).Add(report);
+                        (reports.TryGetValue((file.Name, name), out var list) ? list : reports[(file.Name, name)] = []).Add(report);
                     }
                 }
             }
@@ -85,7 +85,7 @@ public sealed class BenchCommand : ICommand
             {
                 foreach (var (name, _) in graders)
                 {
-                    var runs = reports[(file.Passing, name)];
+                    var runs = reports[(file.Name, name)];
                     long M(Func<Timings, long> stage) => MedianOf(runs.Select(r => stage(r.TimingsMs)));
                     var verdicts = string.Join("/", runs.Select(r => r.Verdict).Distinct());
                     table.AppendLine($"| {kata.Id} | {file.Name} | {name} | {verdicts} | {M(t => t.Compile)} | {M(t => t.Police)} | {M(t => t.Rewrite)} | {M(t => t.Explore)} | {M(t => t.Stress)} | {M(t => t.Measure)} | {M(t => t.Total)} ms |");
@@ -97,6 +97,11 @@ public sealed class BenchCommand : ICommand
         table.AppendLine();
         foreach (var ((passing, name), all) in totals)
             table.AppendLine($"- {(passing ? "passing" : "failing")} grades, {name}: p50 {MedianOf(all)} ms over {all.Count} grades of {katas.Count} katas");
+        foreach (var passing in new[] { true, false })
+        {
+            double P50(int grader) => MedianOf(totals[(passing, graders[grader].Name)]);
+            table.AppendLine($"- {(passing ? "passing" : "failing")} grades: p50 {P50(1) / Math.Max(1, P50(0)):0.00} of the first grader's");
+        }
         return table.ToString();
     }
 

@@ -57,7 +57,9 @@ public static class ReportPrinter
                 var mark = test.Outcome switch { TestOutcomes.Passed => "ok  ", TestOutcomes.Failed => "FAIL", TestOutcomes.Unexplored => "n/a ", _ => "skip" };
                 var runs = test.Runs > 0 ? $"{test.Runs} {(test.Mode == "explore" ? "schedules" : "iterations")}" : "";
                 var certificate = test.Exhausted == true ? ", every schedule covered" : "";
-                output.WriteLine($"  {mark} {test.Name,-40} {test.Mode,-7} {runs}{certificate} {test.DurationMs} ms");
+                output.WriteLine(test.SkippedBecause is { } why
+                    ? $"  {mark} {test.Name,-40} {test.Mode,-7} {why}"
+                    : $"  {mark} {test.Name,-40} {test.Mode,-7} {runs}{certificate} {test.DurationMs} ms");
             }
         }
 

@@ -19,6 +19,9 @@ public sealed record GradeRequest(Kata Kata, byte[] Source, string FileName)
     public int ReplayRepeats { get; init; } = 1;
     /// <summary>Time the kata's benchmarks against the reference once the tests pass (off for validation runs).</summary>
     public bool MeasurePerformance { get; init; } = true;
+    /// <summary>False: explore every test even after one fails, for every finding (kata validation: each mutant must be
+    /// found by the finding it names, which need not be the first). Only with <see cref="GraderOptions.StopAtFirstFinding"/>.</summary>
+    public bool StopAtFirstFinding { get; init; } = true;
 }
 
 public enum GradeMode

@@ -62,6 +62,8 @@ public sealed class Grader
         EnsureSandbox();
 
         var total = Stopwatch.StartNew();
+        // Whether a core sits idle while the submission compiles decides whether a second explore runner pays.
+        var idle = IdleCores.Watch();
         var kata = request.Kata;
         // One seed per grade: the explorer's, and the tests' sizes, keys and balances (TestData) in every stage.
         var seed = request.Seed ?? (ulong)Random.Shared.NextInt64();
@@ -148,7 +150,9 @@ public sealed class Grader
             rewriteMs = rewrite.ElapsedMilliseconds;
             var watch = Stopwatch.StartNew();
             var explorePlan = request.ReplayTest is null ? plan : RunPlan.From(tests.Compilation!, [request.ReplayTest], measureThreads);
-            stages.Add(await launcher.RunAsync(job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan, LimitsFor(kata), Report, cancellationToken));
+            var exploration = await ExploreStage.RunAsync(launcher, job.Instrumented!, ExploreRequest(request, job.Instrumented!, learnerFileName, seed), explorePlan,
+                only => RunPlan.From(tests.Compilation!, only, measureThreads), ExploreRunnersFor(request, idle), LimitsFor(kata), Report, cancellationToken);
+            stages.Add(ExploreStage.ExplainSkips(exploration, explorePlan));
             exploreMs = watch.ElapsedMilliseconds;
         }
 
@@ -186,7 +190,7 @@ public sealed class Grader
             var watch = Stopwatch.StartNew();
             // What exploration covered needs less stress: the grade's one stress budget goes where it could not look.
             var shares = options.ShareStressBudget && stages is [var passedExploration]
-                ? StressBudget.Shares(passedExploration, ExploreSchedules(kata))
+                ? StressBudget.Shares(passedExploration, ExploreSchedules(kata), kata.Manifest.Budgets.ExploreSeconds * options.BudgetScale)
                 : new Dictionary<string, double>();
             stages.Add(await launcher.RunAsync(job, StressRequest(request, job, learnerFileName, seed, unexplored, shares), plan, LimitsFor(kata), Report, cancellationToken));
             stressMs = watch.ElapsedMilliseconds;
@@ -349,6 +353,15 @@ public sealed class Grader
         Measure = new MeasureSettings { Threads = threads },
     };
 
+    /// <summary>A replay runs one test: one runner. Otherwise up to <see cref="GraderOptions.ExploreRunners"/>, the second
+    /// only on an idle core (unless told otherwise).</summary>
+    private int ExploreRunnersFor(GradeRequest request, IdleCores idle) =>
+        request.ReplayTest is not null ? 1
+        : options.ExploreRunnersOnIdleCoresOnly ? idle.Runners(options.ExploreRunners)
+        : options.ExploreRunners;
+
+    private bool StopsAtFirstFinding(GradeRequest request) => options.StopAtFirstFinding && request.StopAtFirstFinding && request.Mode == GradeMode.All;
+
     private int ExploreSchedules(Kata kata) => (int)Math.Max(1, kata.Manifest.Budgets.ExploreSchedules * options.BudgetScale);
 
     private RunRequest ExploreRequest(GradeRequest request, JobFolder job, string learnerFileName, ulong seed)
@@ -369,6 +382,9 @@ public sealed class Grader
                 MaxSteps = b.ExploreMaxSteps,
                 ReplayToken = request.ReplayToken,
                 ReplayRepeats = Math.Clamp(request.ReplayRepeats, 1, 10_000),
+                // A full grade fails on one finding; explore mode (a diagnosis, `bench seeds`) explores every test.
+                StopAtFirstFinding = StopsAtFirstFinding(request),
+                QuickPassSchedules = StopsAtFirstFinding(request) ? ExploreStage.QuickPassSchedules(ExploreSchedules(request.Kata)) : 0,
             },
         };
     }
@@ -379,6 +395,18 @@ public sealed record GraderOptions
     /// <summary>Shares one stress budget per grade among the tests by what exploration could not cover
     /// (<see cref="StressBudget"/>); off: every test gets the kata's whole stress budget (`kata bench grade` compares).</summary>
     public bool ShareStressBudget { get; init; } = true;
+
+    /// <summary>A full grade stops at its first failing test (the rest are reported skipped), after a quick pass over
+    /// every test's first schedules (<see cref="ExploreStage"/>); off: every test explores its whole budget in turn.</summary>
+    public bool StopAtFirstFinding { get; init; } = true;
+
+    /// <summary>Sandboxed runners that explore a grade's tests side by side, each keeping its threads on one CPU: the
+    /// worker grades one submission at a time, so on two cores the second would idle. 1: one runner explores them all.</summary>
+    public int ExploreRunners { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 2);
+
+    /// <summary>Use the second (and further) explore runner only when that many cores sat idle while the submission
+    /// compiled (<see cref="IdleCores"/>); off: always <see cref="ExploreRunners"/>.</summary>
+    public bool ExploreRunnersOnIdleCoresOnly { get; init; } = true;
 
     /// <summary>Multiplies the kata's iteration, schedule and time budgets (validate --exhaustive uses more).</summary>
     public double BudgetScale { get; init; } = 1;

@@ -66,6 +66,8 @@ public sealed record TestReport
     /// unexplored (the explorer could not control an API the test reached; see <see cref="GradeReport.Notices"/>).
     /// </summary>
     public string Outcome { get; init; } = "";
+    /// <summary>Why a skipped test did not run, when the reader could not tell (e.g. the grade stopped at its first failing test).</summary>
+    public string? SkippedBecause { get; init; }
     public long DurationMs { get; init; }
     /// <summary>How the test was run: "stress" or "explore".</summary>
     public string Mode { get; init; } = "";

@@ -17,7 +17,10 @@ public sealed class RunnerLauncher(RunnerLocation runner, SandboxCapabilities sa
     /// <summary>Wait this long for the channel to close after the runner exited before giving up on it.</summary>
     private static readonly TimeSpan ChannelDrain = TimeSpan.FromSeconds(3);
 
-    public async Task<StageResult> RunAsync(JobFolder job, RunRequest request, RunPlan plan, SandboxLimits limits, Action<GradeProgress> progress, CancellationToken cancellationToken)
+    /// <param name="stopEarly">Stops the run because the grade no longer needs it (another run of the same stage
+    /// already failed it): the tests that had not reported are then skipped, with no finding for the stop.</param>
+    public async Task<StageResult> RunAsync(JobFolder job, RunRequest request, RunPlan plan, SandboxLimits limits, Action<GradeProgress> progress,
+        CancellationToken cancellationToken, CancellationToken stopEarly = default)
     {
         var stage = request.Mode switch
         {
@@ -37,10 +40,18 @@ public sealed class RunnerLauncher(RunnerLocation runner, SandboxCapabilities sa
 
         var collector = new RunnerReport(request, plan, stage, progress);
         var reading = ReadAsync(channel, collector, cancellationToken);
+        using var stopOrCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopEarly);
+        bool StoppedEarly() => stopEarly.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         SandboxOutcome outcome;
         try
         {
-            outcome = await SandboxedProcess.RunAsync(command, limits, sandbox, cancellationToken).ConfigureAwait(false);
+            outcome = await SandboxedProcess.RunAsync(command, limits, sandbox, stopOrCancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (StoppedEarly())
+        {
+            // Stopped before the runner started: nothing ran.
+            return new StageResult(plan.Tests.Select(t => new TestReport { Name = t.Name, Outcome = TestOutcomes.Skipped, Mode = request.Mode.ToString().ToLowerInvariant() }).ToList(),
+                [], false, [], "", false);
         }
         finally
         {
@@ -48,7 +59,7 @@ public sealed class RunnerLauncher(RunnerLocation runner, SandboxCapabilities sa
         }
         if (await Task.WhenAny(reading, Task.Delay(ChannelDrain, CancellationToken.None)).ConfigureAwait(false) != reading)
             collector.Distrust("the result channel stayed open after the runner ended (something else held it)");
-        return collector.Finish(outcome, limits);
+        return collector.Finish(outcome, limits, stoppedEarly: StoppedEarly() && outcome.Termination == SandboxTermination.Killed);
     }
 
     private static async Task ReadAsync(ResultChannel channel, RunnerReport collector, CancellationToken cancellationToken)

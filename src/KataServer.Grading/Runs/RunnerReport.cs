@@ -157,12 +157,14 @@ internal sealed class RunnerReport(RunRequest request, RunPlan plan, string stag
 
     private static string Cut(string? s) => s is null ? "" : s.Length > 120 ? s[..120] + "..." : s;
 
-    public StageResult Finish(SandboxOutcome outcome, SandboxLimits limits)
+    /// <param name="stoppedEarly">The grader stopped the run itself (another part of the stage already failed the grade):
+    /// the tests that had not reported are skipped, and the stop is no finding.</param>
+    public StageResult Finish(SandboxOutcome outcome, SandboxLimits limits, bool stoppedEarly = false)
     {
-        lock (gate) return FinishLocked(outcome, limits);
+        lock (gate) return FinishLocked(outcome, limits, stoppedEarly);
     }
 
-    private StageResult FinishLocked(SandboxOutcome outcome, SandboxLimits limits)
+    private StageResult FinishLocked(SandboxOutcome outcome, SandboxLimits limits, bool stoppedEarly)
     {
         var output = outcome.Stdout + (outcome.Stderr.Length > 0 ? outcome.Stderr : "");
         if (done)
@@ -192,7 +194,12 @@ internal sealed class RunnerReport(RunRequest request, RunPlan plan, string stag
         }
 
         var crashed = false;
-        if (!done)
+        if (!done && stoppedEarly)
+        {
+            tests.AddRange(plan.Tests.Where(p => tests.All(t => t.Name != p.Name))
+                .Select(p => new TestReport { Name = p.Name, Outcome = TestOutcomes.Skipped, Mode = ModeName }));
+        }
+        else if (!done)
         {
             var (kind, message) = WhyItEnded(outcome, limits);
             crashed = kind == FindingKind.Crash;

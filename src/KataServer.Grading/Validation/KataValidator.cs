@@ -41,7 +41,8 @@ public sealed class KataValidator(Grader grader)
         foreach (var mutant in kata.Mutants)
         {
             progress?.Report($"{kata.Id}: mutant {mutant.Name}");
-            var report = await GradeAsync(kata, mutant.Source, cancellationToken);
+            // Every finding: the mutant's own bug must be found, even where another test fails first.
+            var report = await GradeAsync(kata, mutant.Source, cancellationToken, stopAtFirstFinding: false);
             var kinds = report.Findings.Select(f => f.Kind).ToHashSet();
             var accepted = mutant.Spec.AcceptedFindings.ToList();
             checks.Add(report.Verdict == Verdicts.Passed
@@ -54,9 +55,9 @@ public sealed class KataValidator(Grader grader)
         return new KataValidation(kata.Id, checks);
     }
 
-    private Task<GradeReport> GradeAsync(Kata kata, SourceText source, CancellationToken cancellationToken) =>
+    private Task<GradeReport> GradeAsync(Kata kata, SourceText source, CancellationToken cancellationToken, bool stopAtFirstFinding = true) =>
         grader.GradeAsync(
-            new GradeRequest(kata, Encoding.UTF8.GetBytes(source.Text), Path.GetFileName(source.Path)) { MeasurePerformance = false },
+            new GradeRequest(kata, Encoding.UTF8.GetBytes(source.Text), Path.GetFileName(source.Path)) { MeasurePerformance = false, StopAtFirstFinding = stopAtFirstFinding },
             progress: null,
             cancellationToken);
 

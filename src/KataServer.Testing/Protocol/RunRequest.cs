@@ -64,4 +64,15 @@ public sealed record ExploreSettings
     public string? ReplayToken { get; init; }
     /// <summary>Replays the token this many times and checks that every run ends in the same finding.</summary>
     public int ReplayRepeats { get; init; } = 1;
+    /// <summary>
+    /// After the first test that fails (a finding other than "uncontrolled"), the rest are reported skipped: one
+    /// finding with its interleaving fails the grade, and exploring the rest would only make the learner wait.
+    /// </summary>
+    public bool StopAtFirstFinding { get; init; }
+    /// <summary>
+    /// When above 0, every test first explores this many schedules (the first ones of its full exploration: same seed),
+    /// and only then each explores its whole budget, so a bug that shows early in a late test is not found after the
+    /// earlier tests' whole budgets. 0: each test explores its whole budget in turn.
+    /// </summary>
+    public int QuickPassSchedules { get; init; }
 }

@@ -24,7 +24,13 @@ public sealed class CorpusTests(GraderFixture fixture) : IClassFixture<GraderFix
     {
         var source = await Repository.ReadCorpusFileAsync(entry.File);
 
-        var report = await fixture.GradeAsync(Repository.Kata(entry.Kata), source, CorpusModes.Default, Path.GetFileName(entry.File));
+        // A wrong file is graded for every finding: expected.json names the kind of bug it has, which a grade that stops at
+        // its first failing test may not reach when another test fails first (a correct file is graded as a learner's).
+        var report = await fixture.Grader.GradeAsync(new GradeRequest(Repository.Kata(entry.Kata), System.Text.Encoding.UTF8.GetBytes(source), Path.GetFileName(entry.File))
+        {
+            Mode = CorpusModes.Default,
+            StopAtFirstFinding = entry.Expect != "fail",
+        });
 
         CorpusModes.AssertExpected(entry, report);
         if (entry.Expect == "fail" && entry.Finding != "any")

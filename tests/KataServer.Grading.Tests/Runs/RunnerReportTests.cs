@@ -27,11 +27,30 @@ public sealed class RunnerReportTests
     private static SandboxOutcome Exit(int code, SandboxTermination termination = SandboxTermination.Exited) =>
         new(code, null, termination, "", "", false, TimeSpan.FromSeconds(1), TimeSpan.Zero, 0, ["test layer"]);
 
-    private static StageResult Run(RunMode mode, SandboxOutcome outcome, params string[] lines)
+    private static StageResult Run(RunMode mode, SandboxOutcome outcome, params string[] lines) => Run(mode, outcome, stoppedEarly: false, lines);
+
+    private static StageResult Run(RunMode mode, SandboxOutcome outcome, bool stoppedEarly, params string[] lines)
     {
         var report = new RunnerReport(new RunRequest { Mode = mode }, Plan, "stage", _ => { });
         foreach (var line in lines) report.Accept(line);
-        return report.Finish(outcome, SandboxLimits.Default);
+        return report.Finish(outcome, SandboxLimits.Default, stoppedEarly);
+    }
+
+    [Fact]
+    public void A_run_the_grader_stopped_early_keeps_what_it_reported_and_skips_the_rest_without_a_finding()
+    {
+        var killed = Exit(137, SandboxTermination.Killed);
+
+        var stopped = Run(RunMode.Explore, killed, stoppedEarly: true, Started(), Passed("Transfers"));
+
+        Assert.Empty(stopped.Findings);
+        Assert.False(stopped.Crashed);
+        Assert.Equal([TestOutcomes.Passed, TestOutcomes.Skipped, TestOutcomes.Skipped], stopped.Tests.Select(t => t.Outcome));
+        // The same end without the grader asking for it is the learner's run being killed: a finding.
+        var cancelled = Run(RunMode.Explore, killed, stoppedEarly: false, Started(), Passed("Transfers"));
+        Assert.Equal("crash", Assert.Single(cancelled.Findings).Kind);
+        // Stopping early never hides a forged report.
+        AssertDistrusted(Run(RunMode.Explore, killed, stoppedEarly: true, Started(), Passed("Transfers"), "not a message"), "not a runner message");
     }
 
     private static void AssertDistrusted(StageResult result, string because)
