@@ -150,6 +150,8 @@ export interface TestResult {
   mode: "explore" | "stress";
   runs: number;
   exhausted?: boolean;
+  /** Why a skipped test did not run (for example: the grade stopped at its first failing test). */
+  skippedBecause?: string | null;
 }
 
 export interface GradeReport {

@@ -45,6 +45,16 @@ describe("ReportView", () => {
     expect(cycleSteps.some((t) => t?.startsWith("blocked: waits for lock A"))).toBe(true);
   });
 
+  it("says why a test did not run", () => {
+    const report = deadlockReport as GradeReport;
+    const skipped = { ...report.tests[0], outcome: "skipped" as const, runs: 0, skippedBecause: "not run: the grade stopped at its first failing test" };
+    const { dom } = render({ ...report, tests: [report.tests[1], skipped] });
+    const rows = [...dom.querySelectorAll("tbody tr")];
+    expect(rows[1].querySelector(".outcome.skipped")?.textContent).toBe("skipped");
+    expect(rows[1].querySelector(".skipped-because")?.textContent).toContain("stopped at its first failing test");
+    expect(rows[0].querySelector(".skipped-because")).toBeNull();
+  });
+
   it("shows the racing accesses of a lost update", () => {
     const { html, dom } = render(hitCounterReport as GradeReport);
     writeOut("lost-update", html);

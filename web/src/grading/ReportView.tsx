@@ -75,7 +75,10 @@ export function ReportView({ report, onSelectLine, onReplay }: Props) {
                 {report.tests.map((t, i) => (
                   <tr key={i}>
                     <td>{t.name}</td>
-                    <td><span className={`outcome ${t.outcome}`}>{t.outcome}</span></td>
+                    <td>
+                      <span className={`outcome ${t.outcome}`}>{t.outcome}</span>
+                      {t.skippedBecause ? <span className="muted skipped-because"> {t.skippedBecause}</span> : null}
+                    </td>
                     <td>{t.mode}</td>
                     <td>{t.runs}{t.exhausted ? <span title="every schedule within the bound was explored"> (all schedules)</span> : null}</td>
                     <td>{t.durationMs} ms</td>
