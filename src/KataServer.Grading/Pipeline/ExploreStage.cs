@@ -57,13 +57,18 @@ public static class ExploreStage
         return Merge(plan, await Task.WhenAll(parts));
     }
 
-    /// <summary>The parts' results as one stage: tests in the plan's order, findings in the parts' order.</summary>
+    /// <summary>The parts' results as one stage: tests in the plan's order, findings in the parts' order; a finding about
+    /// the whole run (no test: a tampered state or a forged report, which every runner sees) is said once.</summary>
     public static StageResult Merge(RunPlan plan, IReadOnlyList<StageResult> parts)
     {
         var order = plan.Tests.Select((t, i) => (t.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var findings = new List<FindingData>();
+        foreach (var finding in parts.SelectMany(p => p.Findings))
+            if (finding.Test is not null || !findings.Any(f => f.Test is null && f.Kind == finding.Kind && f.Message == finding.Message))
+                findings.Add(finding);
         return new StageResult(
             parts.SelectMany(p => p.Tests).OrderBy(t => order.GetValueOrDefault(t.Name, int.MaxValue)).ToList(),
-            parts.SelectMany(p => p.Findings).ToList(),
+            findings,
             parts.Any(p => p.Crashed),
             parts.SelectMany(p => p.IsolationLayers).Distinct().ToList(),
             string.Concat(parts.Select(p => p.Output)),

@@ -46,6 +46,20 @@ public sealed class ExploreStageTests
     }
 
     [Fact]
+    public void A_finding_about_the_whole_run_that_every_runner_saw_is_said_once()
+    {
+        static StageResult Part(params FindingData[] findings) => new([], findings, false, [], "", false);
+        var tampered = new FindingData { Kind = "integrity", Message = "the run's report could not be trusted: the driver was replaced" };
+        var merged = ExploreStage.Merge(Plan, [
+            Part(tampered, new FindingData { Kind = "lost-update", Test = "A", Message = "lost" }),
+            Part(tampered with { }, new FindingData { Kind = "lost-update", Test = "B", Message = "lost" }),
+            Part(new FindingData { Kind = "integrity", Message = "another reason" }),
+        ]);
+
+        Assert.Equal(["integrity:", "lost-update:A", "lost-update:B", "integrity:"], merged.Findings.Select(f => $"{f.Kind}:{f.Test}"));
+    }
+
+    [Fact]
     public async Task A_failing_grade_stops_at_its_first_failing_test_and_one_told_not_to_finds_every_one()
     {
         // A compare-and-swap tried once loses hits in three of hit-counter's four tests.
