@@ -74,8 +74,12 @@ public sealed class EndlessLoopTests(GraderFixture fixture) : IClassFixture<Grad
     /// </summary>
     private void AssertStoppedAtTheFirstTest(GradeReport report, string line)
     {
-        Assert.InRange(report.Findings.Count, 1, fixture.Grader.Options.ExploreRunners);
-        Assert.Contains(report.Findings, f => f.Test == report.Tests[0].Name);
+        var runners = fixture.Grader.Options.ExploreRunners;
+        Assert.InRange(report.Findings.Count, 1, runners);
+        // Explored tests are dealt in turn, so the first test of each runner is among the first `runners` tests; the
+        // runner that found the loop first stops the other, possibly before that one reported its own first test.
+        var firstTests = report.Tests.Take(runners).Select(t => t.Name).ToList();
+        Assert.All(report.Findings, f => Assert.Contains(f.Test, firstTests));
         Assert.All(report.Findings, f => Assert.Contains(line, f.Message, StringComparison.Ordinal));
         var failed = report.Findings.Select(f => f.Test).ToHashSet();
         Assert.All(report.Tests.Where(t => !failed.Contains(t.Name)), t =>
