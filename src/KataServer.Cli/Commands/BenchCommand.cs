@@ -53,7 +53,8 @@ public sealed class BenchCommand : ICommand
         var graders = new (string Name, Grader Grader)[]
         {
             ("one explore runner, every test to its end", new Grader(new GraderOptions { Compiler = compiler, StopAtFirstFinding = false, ExploreRunners = 1 })),
-            ($"up to {new GraderOptions().ExploreRunners} explore runners (on idle cores), stop at the first failing test", new Grader(new GraderOptions { Compiler = compiler })),
+            ("the default: stop at the first failing test", new Grader(new GraderOptions { Compiler = compiler })),
+            ("two explore runners on idle cores, stop at the first failing test", new Grader(new GraderOptions { Compiler = compiler, ExploreRunners = 2 })),
         };
 
         var first = await TimedGradeAsync(graders[1].Grader, katas[0], katas[0].Reference.Text, seed: 1);
@@ -100,7 +101,8 @@ public sealed class BenchCommand : ICommand
         foreach (var passing in new[] { true, false })
         {
             double P50(int grader) => MedianOf(totals[(passing, graders[grader].Name)]);
-            table.AppendLine($"- {(passing ? "passing" : "failing")} grades: p50 {P50(1) / Math.Max(1, P50(0)):0.00} of the first grader's");
+            for (var grader = 1; grader < graders.Length; grader++)
+                table.AppendLine($"- {(passing ? "passing" : "failing")} grades, {graders[grader].Name}: p50 {P50(grader) / Math.Max(1, P50(0)):0.00} of the first grader's");
         }
         return table.ToString();
     }

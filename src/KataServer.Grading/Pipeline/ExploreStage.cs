@@ -57,13 +57,14 @@ public static class ExploreStage
         return Merge(plan, await Task.WhenAll(parts));
     }
 
-    /// <summary>The parts' results as one stage: tests in the plan's order, findings in the parts' order; a finding about
-    /// the whole run (no test: a tampered state or a forged report, which every runner sees) is said once.</summary>
+    /// <summary>The parts' results as one stage, as one runner would report them: tests and findings in the plan's order
+    /// (findings about the whole run first); a finding about the whole run (no test: a tampered state or a forged report,
+    /// which every runner sees) is said once.</summary>
     public static StageResult Merge(RunPlan plan, IReadOnlyList<StageResult> parts)
     {
         var order = plan.Tests.Select((t, i) => (t.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         var findings = new List<FindingData>();
-        foreach (var finding in parts.SelectMany(p => p.Findings))
+        foreach (var finding in parts.SelectMany(p => p.Findings).OrderBy(f => f.Test is null ? -1 : order.GetValueOrDefault(f.Test, int.MaxValue)))
             if (finding.Test is not null || !findings.Any(f => f.Test is null && f.Kind == finding.Kind && f.Message == finding.Message))
                 findings.Add(finding);
         return new StageResult(

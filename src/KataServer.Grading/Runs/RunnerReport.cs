@@ -169,8 +169,10 @@ internal sealed class RunnerReport(RunRequest request, RunPlan plan, string stag
         var output = outcome.Stdout + (outcome.Stderr.Length > 0 ? outcome.Stderr : "");
         if (done)
         {
-            // The runner said it was done: from here on only a clean exit and a complete report are believed.
-            if (outcome.Termination != SandboxTermination.Exited || outcome.ExitCode != 0)
+            // The runner said it was done: from here on only a clean exit and a complete report are believed. A runner the
+            // grader itself stopped while it was exiting (another runner had failed the grade) was killed by us, not by its code.
+            var stoppedByUs = stoppedEarly && outcome.Termination == SandboxTermination.Killed;
+            if (!stoppedByUs && (outcome.Termination != SandboxTermination.Exited || outcome.ExitCode != 0))
                 Distrust($"the runner said it was done, then {(outcome.Termination == SandboxTermination.Exited ? $"exited with code {outcome.ExitCode}" : $"was stopped ({outcome.Termination})")}");
             if (mode != RunMode.Measure)
             {

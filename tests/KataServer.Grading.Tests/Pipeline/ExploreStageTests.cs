@@ -46,6 +46,16 @@ public sealed class ExploreStageTests
     }
 
     [Fact]
+    public void Findings_come_in_the_plans_order_whichever_runner_found_them()
+    {
+        // Runner 1 explores A and C, runner 2 explores B: the report reads as one runner's would (A, B, C).
+        var first = new StageResult([], [new FindingData { Kind = "lost-update", Test = "A" }, new FindingData { Kind = "invariant", Test = "C" }], false, [], "", false);
+        var second = new StageResult([], [new FindingData { Kind = "deadlock", Test = "B" }], false, [], "", false);
+
+        Assert.Equal(["A", "B", "C"], ExploreStage.Merge(Plan, [first, second]).Findings.Select(f => f.Test));
+    }
+
+    [Fact]
     public void A_finding_about_the_whole_run_that_every_runner_saw_is_said_once()
     {
         static StageResult Part(params FindingData[] findings) => new([], findings, false, [], "", false);
@@ -56,7 +66,8 @@ public sealed class ExploreStageTests
             Part(new FindingData { Kind = "integrity", Message = "another reason" }),
         ]);
 
-        Assert.Equal(["integrity:", "lost-update:A", "lost-update:B", "integrity:"], merged.Findings.Select(f => $"{f.Kind}:{f.Test}"));
+        Assert.Equal(["integrity:", "integrity:", "lost-update:A", "lost-update:B"], merged.Findings.Select(f => $"{f.Kind}:{f.Test}"));
+        Assert.Equal("another reason", merged.Findings[1].Message);
     }
 
     [Fact]

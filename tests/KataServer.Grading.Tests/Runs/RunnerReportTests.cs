@@ -53,6 +53,18 @@ public sealed class RunnerReportTests
         AssertDistrusted(Run(RunMode.Explore, killed, stoppedEarly: true, Started(), Passed("Transfers"), "not a message"), "not a runner message");
     }
 
+    [Fact]
+    public void A_run_the_grader_stopped_just_after_it_said_done_is_believed()
+    {
+        var killed = Exit(137, SandboxTermination.Killed);
+        string[] complete = [Started(), Passed("Transfers"), Passed("Snapshots"), Skipped("OnlyStress"), Done];
+
+        Assert.Empty(Run(RunMode.Explore, killed, stoppedEarly: true, complete).Findings);
+        // Killed after "done" without the grader asking, or a report cut short, is still distrusted.
+        AssertDistrusted(Run(RunMode.Explore, killed, stoppedEarly: false, complete), "said it was done, then was stopped");
+        AssertDistrusted(Run(RunMode.Explore, killed, stoppedEarly: true, Started(), Passed("Transfers"), Done), "no result came for Snapshots");
+    }
+
     private static void AssertDistrusted(StageResult result, string because)
     {
         var finding = Assert.Single(result.Findings);
